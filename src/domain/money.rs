@@ -1,0 +1,74 @@
+//! Money (万元) and points: Decimals with at most two places, never floats.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Parses a non-negative decimal with at most two places, as typed by a user
+/// ("100", "146.24", "2,683.68" with thousands separators, "１００" full-width digits).
+pub fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
+        .map(fullwidth_to_ascii)
+        .collect();
+    if cleaned.is_empty() {
+        return Err("不能为空 (empty): 输入一个数，最多两位小数，如 146.24".into());
+    }
+    let value = Decimal::from_str(&cleaned)
+        .map_err(|_| format!("「{text}」不是数 (not a number): 输入如 146.24 的数，最多两位小数"))?;
+    check_places(value, text)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("「{text}」是负数 (negative): 金额和分值不能为负"));
+    }
+    Ok(value.normalize().round_dp(2))
+}
+
+/// Refuses more than two decimal places.
+pub fn check_places(value: Decimal, shown: &str) -> Result<(), String> {
+    if value.normalize().scale() > 2 {
+        return Err(format!("「{shown}」超过两位小数 (more than 2 decimals): 最多两位小数"));
+    }
+    Ok(())
+}
+
+fn fullwidth_to_ascii(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '．' | '。' => '.',
+        _ => c,
+    }
+}
+
+/// Formats with exactly two decimals, as every table of 万元 shows them.
+pub fn fmt2(value: Decimal) -> String {
+    format!("{:.2}", value.round_dp(2))
+}
+
+/// Rounds a computed score to two places, half away from zero.
+pub fn round2(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_amounts_users_type() {
+        assert_eq!(parse_amount("146.24").unwrap(), Decimal::new(14624, 2));
+        assert_eq!(parse_amount(" 2,683.68 ").unwrap(), Decimal::new(268368, 2));
+        assert_eq!(parse_amount("１００").unwrap(), Decimal::new(100, 0));
+        assert_eq!(fmt2(parse_amount("70").unwrap()), "70.00");
+    }
+
+    #[test]
+    fn refuses_bad_amounts_and_names_them() {
+        let e = parse_amount("12.345").unwrap_err();
+        assert!(e.contains("12.345") && e.contains("两位小数"), "{e}");
+        let e = parse_amount("一百").unwrap_err();
+        assert!(e.contains("一百"), "{e}");
+        assert!(parse_amount("-1").is_err());
+        assert!(parse_amount("").is_err());
+    }
+}
