@@ -1,4 +1,12 @@
 //! jixiao (绩效): a terminal workbench for budget performance evaluation teams.
 
+pub mod backend;
+pub mod cli;
+pub mod command;
+pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod i18n;
+pub mod identity;
+pub mod store;
+pub mod templates;

@@ -345,6 +345,22 @@ impl IndicatorTree {
         if sum != self.total {
             out.push(format!("末级指标分值合计 {sum}，应为 {}", self.total));
         }
+        for n in &self.nodes {
+            if !self.is_leaf(n.id) {
+                let child_sum: Decimal = self.children(Some(n.id)).map(|c| c.points).sum();
+                if child_sum != n.points {
+                    out.push(format!("指标「{}」分值 {}，其下级合计 {child_sum}", self.path(n.id), n.points));
+                }
+            }
+        }
+        out.extend(self.structural_problems());
+        out
+    }
+
+    /// Problems no stored tree may have (a tree whose weights do not add up may be stored
+    /// while the team edits it; the header flags it).
+    pub fn structural_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
         if let Err(e) = self.bands.validate() {
             out.push(e);
         }
@@ -377,14 +393,8 @@ impl IndicatorTree {
                         out.push(format!("指标「{}」得分 {} 超出 0–{}", self.path(n.id), s.value, n.points));
                     }
                 }
-            } else {
-                let child_sum: Decimal = self.children(Some(n.id)).map(|c| c.points).sum();
-                if child_sum != n.points {
-                    out.push(format!("指标「{}」分值 {}，其下级合计 {child_sum}", self.path(n.id), n.points));
-                }
-                if n.score.is_some() {
-                    out.push(format!("指标「{}」有下级，不能直接打分", self.path(n.id)));
-                }
+            } else if n.score.is_some() {
+                out.push(format!("指标「{}」有下级，不能直接打分", self.path(n.id)));
             }
         }
         out

@@ -1,0 +1,162 @@
+//! The seam the TUI and CLI talk to. `Local` wraps the store in-process; a Remote backend
+//! (issue: team server) will speak the same Command/Query/Reply types over a socket.
+
+use crate::command::{Command, Outcome};
+use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
+use crate::export::bundle::Bundle;
+use crate::store::audit::AuditRecord;
+use crate::store::tx::DeadlineEntry;
+use crate::store::{Ctx, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "query", rename_all = "snake_case")]
+pub enum Query {
+    Projects,
+    Project { code: String },
+    Tree { project: String },
+    Findings { project: String },
+    Items { project: String },
+    AllItems,
+    Responses { item: u64 },
+    Notices { project: String },
+    Notice { number: String },
+    Milestones { project: Option<String> },
+    Deadlines { from: NaiveDate, to: NaiveDate },
+    Audit,
+    IndicatorHistory { project: String, node: u32 },
+    Export { project: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply", content = "data", rename_all = "snake_case")]
+pub enum Reply {
+    Projects(Vec<Project>),
+    Project(Box<Project>),
+    Tree(Box<IndicatorTree>),
+    Findings(Vec<Finding>),
+    Items(Vec<RectItem>),
+    Responses(Vec<Response>),
+    Notices(Vec<Notice>),
+    Milestones(Vec<Milestone>),
+    Deadlines(Vec<(NaiveDate, u8, u64, DeadlineEntry)>),
+    Audit(Vec<AuditRecord>),
+    Bundle(Box<Bundle>),
+}
+
+pub trait Backend {
+    fn execute(&self, cmd: &Command) -> Result<Outcome>;
+    fn query(&self, q: &Query) -> Result<Reply>;
+    /// The user this backend acts as.
+    fn actor(&self) -> &str;
+    /// Today, as the backend's clock sees it.
+    fn today(&self) -> NaiveDate;
+}
+
+/// Where "now" comes from: the system clock, or a fixed instant in tests and demos.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>, NaiveDate),
+}
+
+impl Clock {
+    pub fn now(&self) -> (DateTime<Utc>, NaiveDate) {
+        match self {
+            Clock::System => (Utc::now(), chrono::Local::now().date_naive()),
+            Clock::Fixed(now, today) => (*now, *today),
+        }
+    }
+}
+
+pub struct Local {
+    store: Store,
+    actor: String,
+    clock: Clock,
+}
+
+impl Local {
+    pub fn new(store: Store) -> Self {
+        Local { store, actor: crate::identity::current_user(), clock: Clock::System }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// For tests only: act as another user (the server maps real peers instead).
+    pub fn with_actor(mut self, actor: &str) -> Self {
+        self.actor = actor.to_string();
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn ctx(&self) -> Ctx {
+        let (now, today) = self.clock.now();
+        Ctx { actor: self.actor.clone(), now, today }
+    }
+
+    /// Applies many commands, each in its own transaction, flushing once at the end.
+    /// Stops at the first error (what was applied before it stays applied).
+    pub fn execute_batch(&self, cmds: &[Command]) -> Result<Vec<Outcome>> {
+        let ctx = self.ctx();
+        let mut out = Vec::with_capacity(cmds.len());
+        let mut result = Ok(());
+        for c in cmds {
+            match self.store.apply_unflushed(c, &ctx) {
+                Ok(o) => out.push(o),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.store.flush()?;
+        result.map(|_| out)
+    }
+}
+
+impl Backend for Local {
+    fn execute(&self, cmd: &Command) -> Result<Outcome> {
+        self.store.execute(cmd, &self.ctx())
+    }
+
+    fn query(&self, q: &Query) -> Result<Reply> {
+        let s = &self.store;
+        Ok(match q {
+            Query::Projects => Reply::Projects(s.projects()?),
+            Query::Project { code } => Reply::Project(Box::new(s.project_by_code(code)?)),
+            Query::Tree { project } => Reply::Tree(Box::new(s.tree_of(s.project_by_code(project)?.id)?)),
+            Query::Findings { project } => Reply::Findings(s.findings_of(s.project_by_code(project)?.id)?),
+            Query::Items { project } => Reply::Items(s.items_of(s.project_by_code(project)?.id)?),
+            Query::AllItems => Reply::Items(s.all_items()?),
+            Query::Responses { item } => Reply::Responses(s.responses_of(*item)?),
+            Query::Notices { project } => Reply::Notices(s.notices_of(s.project_by_code(project)?.id)?),
+            Query::Notice { number } => Reply::Notices(vec![s.notice_by_number(number)?]),
+            Query::Milestones { project } => {
+                let pid = match project {
+                    Some(code) => Some(s.project_by_code(code)?.id),
+                    None => None,
+                };
+                Reply::Milestones(s.milestones_of(pid)?)
+            }
+            Query::Deadlines { from, to } => Reply::Deadlines(s.deadlines(*from, *to)?),
+            Query::Audit => Reply::Audit(s.audit_log()?),
+            Query::IndicatorHistory { project, node } => Reply::Audit(s.indicator_history(s.project_by_code(project)?.id, *node)?),
+            Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
+        })
+    }
+
+    fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.clock.now().1
+    }
+}

@@ -1,0 +1,397 @@
+//! Every mutation is a `Command`: validated by domain rules, applied with its audit record
+//! in one transaction, flushed before success. `jixiao exec` reads these as JSON lines
+//! (docs/commands.md); the TUI and the team server send the same values.
+
+use crate::domain::evidence::Evidence;
+use crate::domain::project::{MilestoneKind, Phase, ProjectKind, Recommendation};
+use crate::domain::tree::{IndicatorRef, Method, ScoreInput};
+use crate::domain::Severity;
+use crate::export::bundle::Bundle;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    CreateProject {
+        code: String,
+        name: String,
+        kind: ProjectKind,
+        fiscal_year: i32,
+        unit: String,
+        amount: Decimal,
+        #[serde(default)]
+        fund_notes: Vec<String>,
+        /// Defaults to the user running the command.
+        #[serde(default)]
+        lead: Option<String>,
+        #[serde(default)]
+        members: Vec<String>,
+        #[serde(default)]
+        third_party: Option<String>,
+        /// A template name (project-2020, self-eval, dept-overall, ex-ante or a user
+        /// template); defaults to the kind's template.
+        #[serde(default)]
+        template: Option<String>,
+    },
+    UpdateProject {
+        project: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        unit: Option<String>,
+        #[serde(default)]
+        kind: Option<ProjectKind>,
+        #[serde(default)]
+        fiscal_year: Option<i32>,
+        #[serde(default)]
+        amount: Option<Decimal>,
+        #[serde(default)]
+        fund_notes: Option<Vec<String>>,
+        /// An empty string clears it.
+        #[serde(default)]
+        third_party: Option<String>,
+    },
+    SetTeam {
+        project: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        lead: String,
+        #[serde(default)]
+        members: Vec<String>,
+        #[serde(default)]
+        observers: Vec<String>,
+    },
+    SetPhase {
+        project: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        phase: Phase,
+    },
+    ArchiveProject {
+        project: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    ReopenProject {
+        project: String,
+        reason: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    SetResultUse {
+        project: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        recommendation: Recommendation,
+        #[serde(default)]
+        amount: Option<Decimal>,
+        reason: String,
+        #[serde(default)]
+        published_on: Option<NaiveDate>,
+    },
+    Score {
+        project: String,
+        indicator: IndicatorRef,
+        input: ScoreInput,
+        #[serde(default)]
+        basis: String,
+        #[serde(default)]
+        evidence: Vec<Evidence>,
+        /// The indicator's `rev` the edit started from.
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    ClearScore {
+        project: String,
+        indicator: IndicatorRef,
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    ReviewScore {
+        project: String,
+        indicator: IndicatorRef,
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    UnreviewScore {
+        project: String,
+        indicator: IndicatorRef,
+        reason: String,
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    AddIndicator {
+        project: String,
+        /// None: a new 一级 indicator.
+        #[serde(default)]
+        parent: Option<IndicatorRef>,
+        name: String,
+        points: Decimal,
+        #[serde(default)]
+        method: Option<Method>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    RemoveIndicator {
+        project: String,
+        indicator: IndicatorRef,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    RenameIndicator {
+        project: String,
+        indicator: IndicatorRef,
+        name: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    SetPoints {
+        project: String,
+        indicator: IndicatorRef,
+        points: Decimal,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    AddMilestone {
+        /// None: a bureau-wide milestone.
+        #[serde(default)]
+        project: Option<String>,
+        title: String,
+        kind: MilestoneKind,
+        due: NaiveDate,
+    },
+    SetMilestone {
+        milestone: u64,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        title: String,
+        due: NaiveDate,
+        #[serde(default)]
+        done_on: Option<NaiveDate>,
+    },
+    RemoveMilestone {
+        milestone: u64,
+    },
+    RecordFinding {
+        project: String,
+        text: String,
+        category: String,
+        severity: Severity,
+        #[serde(default)]
+        amount: Option<Decimal>,
+        #[serde(default)]
+        indicators: Vec<IndicatorRef>,
+        #[serde(default)]
+        evidence: Vec<Evidence>,
+        /// Publish at once.
+        #[serde(default)]
+        publish: bool,
+    },
+    PublishFinding {
+        finding: u64,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    ReviseFinding {
+        finding: u64,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        text: String,
+        category: String,
+        severity: Severity,
+        #[serde(default)]
+        amount: Option<Decimal>,
+        #[serde(default)]
+        indicators: Vec<IndicatorRef>,
+        #[serde(default)]
+        evidence: Vec<Evidence>,
+        /// Why a published finding is corrected.
+        #[serde(default)]
+        note: String,
+    },
+    WithdrawFinding {
+        finding: u64,
+        reason: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    CreateItem {
+        finding: u64,
+        requirement: String,
+        /// Defaults to the project's evaluated unit.
+        #[serde(default)]
+        unit: Option<String>,
+        #[serde(default)]
+        contact: String,
+        /// Defaults to today + 30 days.
+        #[serde(default)]
+        due: Option<NaiveDate>,
+    },
+    UpdateItem {
+        item: u64,
+        #[serde(default)]
+        expected_version: Option<u64>,
+        #[serde(default)]
+        requirement: Option<String>,
+        #[serde(default)]
+        unit: Option<String>,
+        #[serde(default)]
+        contact: Option<String>,
+        /// Only while a draft; after issue, use an extension.
+        #[serde(default)]
+        due: Option<NaiveDate>,
+    },
+    StartItem {
+        item: u64,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    SubmitResponse {
+        item: u64,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        text: String,
+        #[serde(default)]
+        evidence: Vec<Evidence>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    ReturnItem {
+        item: u64,
+        reasons: String,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    CloseItem {
+        item: u64,
+        opinion: String,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    MarkLongTerm {
+        item: u64,
+        reason: String,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    AddProgress {
+        item: u64,
+        text: String,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        evidence: Vec<Evidence>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    RequestExtension {
+        item: u64,
+        reason: String,
+        due: NaiveDate,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    ApproveExtension {
+        item: u64,
+        /// Defaults to the requested date.
+        #[serde(default)]
+        due: Option<NaiveDate>,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    DenyExtension {
+        item: u64,
+        reason: String,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    CancelItem {
+        item: u64,
+        reason: String,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    /// Groups draft items of one project and one unit into a numbered notice and issues them.
+    IssueNotice {
+        project: String,
+        items: Vec<u64>,
+        #[serde(default)]
+        issue_date: Option<NaiveDate>,
+        #[serde(default)]
+        contact: String,
+        /// Defaults to the store's prefix (财绩整).
+        #[serde(default)]
+        prefix: Option<String>,
+    },
+    CancelNotice {
+        /// The notice number (财绩整〔2021〕3号) or id.
+        notice: String,
+        reason: String,
+    },
+    /// Applies a whole bundle at once (jixiao import); all or nothing.
+    Import {
+        bundle: Box<Bundle>,
+        #[serde(default)]
+        merge: bool,
+    },
+}
+
+impl Command {
+    /// The snake_case name, as in the JSON `cmd` field.
+    pub fn name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("cmd").and_then(|c| c.as_str()).map(str::to_string))
+            .unwrap_or_else(|| "import".into())
+    }
+
+    /// The JSON kept in the audit log; an import keeps a summary, not the whole bundle.
+    pub fn audit_text(&self) -> String {
+        match self {
+            Command::Import { bundle, merge } => serde_json::json!({
+                "cmd": "import",
+                "merge": merge,
+                "projects": bundle.projects.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
+            })
+            .to_string(),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        }
+    }
+}
+
+/// What a successful command reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The id of the record created or changed (a project's id for tree edits).
+    pub id: u64,
+    /// Its new version (an indicator's rev for scoring commands).
+    pub version: u64,
+    /// A human key where there is one: a project code, a notice number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The computed score, for scoring commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Decimal>,
+    /// The audit record's id.
+    pub audit: u64,
+}

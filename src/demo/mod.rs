@@ -1,0 +1,3 @@
+//! The demo store: the seed's 20 key evaluations, and a generator for benchmark scale.
+
+pub mod seed;

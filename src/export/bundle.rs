@@ -1,0 +1,39 @@
+//! The lossless JSON bundle: everything in the store, for export, import and backups.
+
+use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
+use crate::store::audit::AuditRecord;
+use serde::{Deserialize, Serialize};
+
+pub const FORMAT: &str = "jixiao-bundle";
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// Always "jixiao-bundle".
+    pub format: String,
+    /// The store schema of the records.
+    pub schema: u8,
+    pub projects: Vec<Project>,
+    pub trees: Vec<IndicatorTree>,
+    pub findings: Vec<Finding>,
+    pub items: Vec<RectItem>,
+    pub responses: Vec<Response>,
+    pub notices: Vec<Notice>,
+    pub milestones: Vec<Milestone>,
+    /// The last notice sequence used per prefix and year, so numbers are never reused.
+    pub notice_counters: Vec<NoticeCounter>,
+    pub audit: Vec<AuditRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeCounter {
+    pub prefix: String,
+    pub year: i32,
+    pub last: u32,
+}
+
+impl Bundle {
+    pub fn new() -> Self {
+        Bundle { format: FORMAT.into(), schema: crate::store::codec::SCHEMA, ..Default::default() }
+    }
+}

@@ -1,0 +1,3 @@
+//! Exports: the JSON bundle (and, with later issues, CSV, XLSX and Markdown).
+
+pub mod bundle;

@@ -1,0 +1,177 @@
+//! `jixiao check`: decode every record, verify indexes, tree sums and the audit log.
+
+use super::audit::AuditRecord;
+use super::codec::decode;
+use super::keys;
+use super::tx::{self, DeadlineEntry};
+use super::Store;
+use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<String>,
+    pub counts: Vec<(&'static str, usize)>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, what: &str, report: &mut Report) -> Vec<(Vec<u8>, T)> {
+    let mut out = Vec::new();
+    for kv in tree.iter() {
+        match kv {
+            Ok((k, v)) => match decode::<T>(&v, what) {
+                Ok(x) => out.push((k.to_vec(), x)),
+                Err(e) => report.problems.push(format!("{what} key {}: {e}", hex(&k))),
+            },
+            Err(e) => report.problems.push(format!("{what}: 读取失败 {e}")),
+        }
+    }
+    out
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Store {
+    pub fn check(&self) -> Report {
+        let mut r = Report::default();
+        let projects: Vec<(Vec<u8>, Project)> = decode_all(self.tree(tx::PROJECTS), "项目", &mut r);
+        let trees: Vec<(Vec<u8>, IndicatorTree)> = decode_all(self.tree(tx::TREES), "指标体系", &mut r);
+        let findings: Vec<(Vec<u8>, Finding)> = decode_all(self.tree(tx::FINDINGS), "问题", &mut r);
+        let items: Vec<(Vec<u8>, RectItem)> = decode_all(self.tree(tx::ITEMS), "整改事项", &mut r);
+        let responses: Vec<(Vec<u8>, Response)> = decode_all(self.tree(tx::RESPONSES), "整改记录", &mut r);
+        let notices: Vec<(Vec<u8>, Notice)> = decode_all(self.tree(tx::NOTICES), "通知书", &mut r);
+        let milestones: Vec<(Vec<u8>, Milestone)> = decode_all(self.tree(tx::MILESTONES), "里程碑", &mut r);
+        let deadlines: Vec<(Vec<u8>, DeadlineEntry)> = decode_all(self.tree(tx::DEADLINES), "期限索引", &mut r);
+        let audit: Vec<(Vec<u8>, AuditRecord)> = decode_all(self.audit_tree(), "审计记录", &mut r);
+
+        let key_matches = |k: &[u8], id: u64| keys::read_id(k) == Some(id);
+        let pids: HashSet<u64> = projects.iter().map(|(_, p)| p.id).collect();
+        for (k, p) in &projects {
+            if !key_matches(k, p.id) {
+                r.problems.push(format!("项目 #{}: 键与 id 不符", p.id));
+            }
+            if let Err(e) = p.validate() {
+                r.problems.push(format!("项目 #{}: {e}", p.id));
+            }
+            match self.tree(tx::CODES).get(p.code.as_bytes()) {
+                Ok(Some(v)) if keys::read_id(&v) == Some(p.id) => {}
+                _ => r.problems.push(format!("项目 #{}: 编号索引缺少「{}」", p.id, p.code)),
+            }
+        }
+        for kv in self.tree(tx::CODES).iter().flatten() {
+            let id = keys::read_id(&kv.1).unwrap_or(0);
+            if !pids.contains(&id) {
+                r.problems.push(format!("编号索引「{}」指向不存在的项目 #{id}", String::from_utf8_lossy(&kv.0)));
+            }
+        }
+        let tree_pids: HashSet<u64> = trees.iter().map(|(_, t)| t.project).collect();
+        for (_, t) in &trees {
+            for problem in t.problems() {
+                r.problems.push(format!("项目 #{} 的指标体系: {problem}", t.project));
+            }
+            if !pids.contains(&t.project) {
+                r.problems.push(format!("指标体系属于不存在的项目 #{}", t.project));
+            }
+        }
+        for p in pids.difference(&tree_pids) {
+            r.problems.push(format!("项目 #{p} 没有指标体系"));
+        }
+
+        // The children index must list exactly the records that name a project.
+        let mut expected_children: BTreeSet<Vec<u8>> = BTreeSet::new();
+        for (_, f) in &findings {
+            expected_children.insert(keys::child(keys::CHILD_FINDING, f.project, f.id).to_vec());
+            if !pids.contains(&f.project) {
+                r.problems.push(format!("问题 #{}: 项目 #{} 不存在", f.id, f.project));
+            }
+            if let Err(e) = f.body.validate(&f.label()) {
+                r.problems.push(e.to_string());
+            }
+        }
+        let fids: HashSet<u64> = findings.iter().map(|(_, f)| f.id).collect();
+        let mut expected_deadlines: BTreeSet<Vec<u8>> = BTreeSet::new();
+        for (_, it) in &items {
+            expected_children.insert(keys::child(keys::CHILD_ITEM, it.project, it.id).to_vec());
+            if let Some((k, _)) = tx::item_deadline(it) {
+                expected_deadlines.insert(k.to_vec());
+            }
+            if !fids.contains(&it.finding) {
+                r.problems.push(format!("整改事项 #{}: 问题 #{} 不存在", it.id, it.finding));
+            }
+            if let Err(e) = it.validate() {
+                r.problems.push(e.to_string());
+            }
+        }
+        for (_, n) in &notices {
+            expected_children.insert(keys::child(keys::CHILD_NOTICE, n.project, n.id).to_vec());
+            match self.tree(tx::NOTICE_NUMBERS).get(n.number.as_bytes()) {
+                Ok(Some(v)) if keys::read_id(&v) == Some(n.id) => {}
+                _ => r.problems.push(format!("通知书 #{}: 编号索引缺少「{}」", n.id, n.number)),
+            }
+        }
+        for (_, m) in &milestones {
+            expected_children.insert(keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id).to_vec());
+            if m.done_on.is_none() {
+                expected_deadlines.insert(keys::deadline(m.due, keys::DEADLINE_MILESTONE, m.id).to_vec());
+            }
+        }
+        let actual_children: BTreeSet<Vec<u8>> = self.tree(tx::CHILDREN).iter().flatten().map(|(k, _)| k.to_vec()).collect();
+        for k in expected_children.difference(&actual_children) {
+            r.problems.push(format!("下级索引缺少 {}", hex(k)));
+        }
+        for k in actual_children.difference(&expected_children) {
+            r.problems.push(format!("下级索引多出 {}", hex(k)));
+        }
+        let actual_deadlines: BTreeSet<Vec<u8>> = deadlines.iter().map(|(k, _)| k.clone()).collect();
+        for k in expected_deadlines.difference(&actual_deadlines) {
+            r.problems.push(format!("期限索引缺少 {}", hex(k)));
+        }
+        for k in actual_deadlines.difference(&expected_deadlines) {
+            r.problems.push(format!("期限索引多出 {}", hex(k)));
+        }
+
+        // Responses: each item's history numbered 1, 2, 3 … without gaps.
+        let iids: HashSet<u64> = items.iter().map(|(_, i)| i.id).collect();
+        let mut per_item: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (_, resp) in &responses {
+            if !iids.contains(&resp.item) {
+                r.problems.push(format!("整改记录属于不存在的事项 #{}", resp.item));
+            }
+            per_item.entry(resp.item).or_default().push(resp.seq);
+        }
+        for (item, seqs) in per_item {
+            if seqs.iter().enumerate().any(|(i, s)| *s as usize != i + 1) {
+                r.problems.push(format!("整改事项 #{item} 的记录序号不连续：{seqs:?}"));
+            }
+        }
+
+        // The audit log: ids match their keys and increase.
+        let mut last = 0;
+        for (k, a) in &audit {
+            if !key_matches(k, a.id) || a.id <= last {
+                r.problems.push(format!("审计记录 #{}: 键或序号错乱", a.id));
+            }
+            last = a.id;
+        }
+
+        r.counts = vec![
+            ("项目", projects.len()),
+            ("指标体系", trees.len()),
+            ("问题", findings.len()),
+            ("整改事项", items.len()),
+            ("整改记录", responses.len()),
+            ("通知书", notices.len()),
+            ("里程碑", milestones.len()),
+            ("审计记录", audit.len()),
+        ];
+        r
+    }
+}

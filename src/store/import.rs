@@ -1,0 +1,264 @@
+//! Importing a bundle: every record is checked first, then all are written in the same
+//! transaction, so a bad record leaves the store unchanged.
+//!
+//! Rules: a project code already in the store is refused (naming the codes) unless
+//! `merge`; with `merge` such projects and everything under them are skipped and the
+//! store's copy is kept. Ids are kept when free (so export → import into an empty store
+//! round-trips exactly); when any id of a kind is taken, that kind gets fresh ids and every
+//! reference is rewritten. A notice number already in the store is refused. Bureau-wide
+//! milestones with the same title and date as an existing one are skipped.
+
+use super::apply::Applied;
+use super::audit::{RecordKind, Touch};
+use super::codec::SCHEMA;
+use super::keys;
+use super::tx::{self, Tx};
+use super::Ctx;
+use crate::command::Outcome;
+use crate::domain::{Error, Result};
+use crate::export::bundle::{Bundle, FORMAT};
+use std::collections::{HashMap, HashSet};
+
+pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result<Applied> {
+    validate(bundle)?;
+    let mut b = bundle.clone();
+
+    // Codes that exist: refuse, or with merge skip those projects and all under them.
+    let mut taken = Vec::new();
+    for p in &b.projects {
+        if tx.code_taken(&p.code)? {
+            taken.push(p.code.clone());
+        }
+    }
+    if !taken.is_empty() && !merge {
+        return Err(Error::AlreadyExists { what: "项目编号".into(), key: taken.join("、") });
+    }
+    let skipped: HashSet<u64> = b.projects.iter().filter(|p| taken.contains(&p.code)).map(|p| p.id).collect();
+    b.projects.retain(|p| !skipped.contains(&p.id));
+    b.trees.retain(|t| !skipped.contains(&t.project));
+    b.findings.retain(|f| !skipped.contains(&f.project));
+    let kept_items: HashSet<u64> = b.items.iter().filter(|i| !skipped.contains(&i.project)).map(|i| i.id).collect();
+    b.items.retain(|i| kept_items.contains(&i.id));
+    b.responses.retain(|r| kept_items.contains(&r.item));
+    b.notices.retain(|n| !skipped.contains(&n.project));
+    b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
+
+    // Fresh ids for any kind whose ids collide with the store's.
+    let projects = remap(tx, tx::PROJECTS, b"seq/project", b.projects.iter().map(|p| p.id))?;
+    let findings = remap(tx, tx::FINDINGS, b"seq/finding", b.findings.iter().map(|f| f.id))?;
+    let items = remap(tx, tx::ITEMS, b"seq/item", b.items.iter().map(|i| i.id))?;
+    let notices = remap(tx, tx::NOTICES, b"seq/notice", b.notices.iter().map(|n| n.id))?;
+    let milestones = remap(tx, tx::MILESTONES, b"seq/milestone", b.milestones.iter().map(|m| m.id))?;
+    let audits = remap(tx, tx::AUDIT, b"seq/audit", b.audit.iter().map(|a| a.id))?;
+    let pm = |id: u64| projects.get(&id).copied().unwrap_or(id);
+    let fm = |id: u64| findings.get(&id).copied().unwrap_or(id);
+    let im = |id: u64| items.get(&id).copied().unwrap_or(id);
+    let nm = |id: u64| notices.get(&id).copied().unwrap_or(id);
+
+    let mut touched = Vec::new();
+    for p in &mut b.projects {
+        p.id = pm(p.id);
+        tx.put_project(None, p)?;
+        touched.push(Touch { kind: RecordKind::Project, id: p.id, node: None, before: 0, after: p.meta.version });
+    }
+    for t in &mut b.trees {
+        t.project = pm(t.project);
+        for n in &mut t.nodes {
+            if let Some(s) = &mut n.score {
+                if let crate::domain::ScoreInput::Deduction { deductions } = &mut s.input {
+                    for d in deductions {
+                        d.finding = d.finding.map(fm);
+                    }
+                }
+            }
+        }
+        tx.put_tree(t)?;
+    }
+    for f in &mut b.findings {
+        f.id = fm(f.id);
+        f.project = pm(f.project);
+        tx.bump_seq(&tx::finding_counter(f.project), f.seq as u64)?;
+        tx.put_finding(f)?;
+    }
+    for it in &mut b.items {
+        it.id = im(it.id);
+        it.project = pm(it.project);
+        it.finding = fm(it.finding);
+        it.notice = it.notice.map(nm);
+        tx.put_item(None, it)?;
+    }
+    for r in &mut b.responses {
+        r.item = im(r.item);
+        tx.append_response(r)?;
+    }
+    for n in &mut b.notices {
+        if tx.raw_get(tx::NOTICE_NUMBERS, n.number.as_bytes())?.is_some() {
+            return Err(Error::AlreadyExists { what: "通知书编号".into(), key: n.number.clone() });
+        }
+        n.id = nm(n.id);
+        n.project = pm(n.project);
+        n.items = n.items.iter().map(|i| im(*i)).collect();
+        tx.put_notice(n)?;
+    }
+    let existing_bureau = bureau_milestones(tx, &b)?;
+    for m in &mut b.milestones {
+        if m.project.is_none() && existing_bureau.contains(&(m.title.clone(), m.due)) {
+            continue;
+        }
+        m.id = milestones.get(&m.id).copied().unwrap_or(m.id);
+        m.project = m.project.map(pm);
+        let unit = match m.project {
+            Some(pid) => b.projects.iter().find(|p| p.id == pid).map(|p| p.unit.clone()).unwrap_or_default(),
+            None => String::new(),
+        };
+        tx.put_milestone(None, m, &unit)?;
+    }
+    for c in &b.notice_counters {
+        tx.bump_seq(&tx::notice_counter(&c.prefix, c.year), c.last as u64)?;
+    }
+    for n in &b.notices {
+        tx.bump_seq(&tx::notice_counter(number_prefix(&n.number), n.year), n.seq as u64)?;
+    }
+    for a in &mut b.audit {
+        a.id = audits.get(&a.id).copied().unwrap_or(a.id);
+        tx.raw_put(tx::AUDIT, &keys::id(a.id), &super::codec::encode(a))?;
+    }
+    Ok(Applied {
+        outcome: Outcome { id: 0, version: 0, key: Some(format!("{} 个项目，跳过 {} 个", b.projects.len(), skipped.len())), score: None, audit: 0 },
+        touched,
+    })
+}
+
+/// The prefix part of 财绩整〔2021〕3号.
+fn number_prefix(number: &str) -> &str {
+    number.split('〔').next().unwrap_or(number)
+}
+
+fn bureau_milestones(tx: &Tx, b: &Bundle) -> Result<HashSet<(String, chrono::NaiveDate)>> {
+    let mut out = HashSet::new();
+    for m in b.milestones.iter().filter(|m| m.project.is_none()) {
+        if let Ok(existing) = tx.milestone(m.id) {
+            if existing.project.is_none() {
+                out.insert((existing.title.clone(), existing.due));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps ids when none is taken; otherwise maps each to a fresh one. Always raises the
+/// counter past what is imported.
+fn remap(tx: &Tx, tree: usize, counter: &[u8], ids: impl Iterator<Item = u64>) -> Result<HashMap<u64, u64>> {
+    let ids: Vec<u64> = ids.collect();
+    let mut any_taken = false;
+    for id in &ids {
+        if tx.raw_get(tree, &keys::id(*id))?.is_some() {
+            any_taken = true;
+            break;
+        }
+    }
+    let mut map = HashMap::new();
+    if any_taken {
+        for id in ids {
+            map.insert(id, tx.next_seq(counter)?);
+        }
+    } else if let Some(max) = ids.iter().max() {
+        tx.bump_seq(counter, *max)?;
+    }
+    Ok(map)
+}
+
+/// Every record is checked before anything is written; the error names the record and field.
+pub fn validate(b: &Bundle) -> Result<()> {
+    if b.format != FORMAT {
+        return Err(Error::invalid("导入文件", "format", format!("「{}」不是 jixiao 导出文件（应为 {FORMAT}）", b.format)));
+    }
+    if b.schema > SCHEMA {
+        return Err(Error::SchemaTooNew { found: b.schema, supported: SCHEMA });
+    }
+    let mut codes = HashSet::new();
+    let mut pids = HashSet::new();
+    for p in &b.projects {
+        p.validate()?;
+        if !codes.insert(p.code.as_str()) {
+            return Err(Error::invalid(p.label(), "code", "导入文件中编号重复"));
+        }
+        if !pids.insert(p.id) {
+            return Err(Error::invalid(p.label(), "id", format!("导入文件中项目 id {} 重复", p.id)));
+        }
+    }
+    let mut with_tree = HashSet::new();
+    for t in &b.trees {
+        let rec = format!("项目 #{} 的指标体系", t.project);
+        if !pids.contains(&t.project) {
+            return Err(Error::invalid(rec, "project", "所属项目不在导入文件中"));
+        }
+        if !with_tree.insert(t.project) {
+            return Err(Error::invalid(rec, "project", "同一项目有两个指标体系"));
+        }
+        if let Some(problem) = t.structural_problems().into_iter().next() {
+            return Err(Error::invalid(rec, "nodes", problem));
+        }
+    }
+    if let Some(p) = b.projects.iter().find(|p| !with_tree.contains(&p.id)) {
+        return Err(Error::invalid(p.label(), "tree", "缺少指标体系"));
+    }
+    let mut fids = HashSet::new();
+    for f in &b.findings {
+        if !pids.contains(&f.project) {
+            return Err(Error::invalid(f.label(), "project", format!("项目 #{} 不在导入文件中", f.project)));
+        }
+        if !fids.insert(f.id) {
+            return Err(Error::invalid(f.label(), "id", "导入文件中 id 重复"));
+        }
+        f.body.validate(&f.label())?;
+    }
+    let mut iids = HashSet::new();
+    for it in &b.items {
+        if !pids.contains(&it.project) {
+            return Err(Error::invalid(it.label(), "project", format!("项目 #{} 不在导入文件中", it.project)));
+        }
+        if !fids.contains(&it.finding) {
+            return Err(Error::invalid(it.label(), "finding", format!("问题 #{} 不在导入文件中", it.finding)));
+        }
+        if !iids.insert(it.id) {
+            return Err(Error::invalid(it.label(), "id", "导入文件中 id 重复"));
+        }
+        it.validate()?;
+    }
+    let mut seqs = HashSet::new();
+    for r in &b.responses {
+        let rec = format!("整改事项 #{} 的第 {} 条记录", r.item, r.seq);
+        if !iids.contains(&r.item) {
+            return Err(Error::invalid(rec, "item", "所属事项不在导入文件中"));
+        }
+        if !seqs.insert((r.item, r.seq)) {
+            return Err(Error::invalid(rec, "seq", "序号重复"));
+        }
+        for e in &r.evidence {
+            e.validate(&rec)?;
+        }
+    }
+    let mut numbers = HashSet::new();
+    for n in &b.notices {
+        n.validate()?;
+        if !pids.contains(&n.project) {
+            return Err(Error::invalid(n.label(), "project", "所属项目不在导入文件中"));
+        }
+        if !numbers.insert(n.number.as_str()) {
+            return Err(Error::invalid(n.label(), "number", "导入文件中编号重复"));
+        }
+        if let Some(i) = n.items.iter().find(|i| !iids.contains(i)) {
+            return Err(Error::invalid(n.label(), "items", format!("整改事项 #{i} 不在导入文件中")));
+        }
+    }
+    for m in &b.milestones {
+        m.validate()?;
+        if let Some(p) = m.project {
+            if !pids.contains(&p) {
+                return Err(Error::invalid(format!("里程碑 #{}", m.id), "project", format!("项目 #{p} 不在导入文件中")));
+            }
+        }
+    }
+    Ok(())
+}

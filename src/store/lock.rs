@@ -1,0 +1,44 @@
+//! One process per store: sled allows no more. We take our own advisory lock first so the
+//! second process gets a message naming the data dir and the holder, not sled's raw error.
+
+use crate::domain::{Error, Result};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+
+pub struct DirLock {
+    _file: File,
+}
+
+impl DirLock {
+    pub fn acquire(dir: &Path) -> Result<DirLock> {
+        let path = dir.join("store.lock");
+        let shown = path.display().to_string();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&shown, e))?;
+        // SAFETY: flock on a file descriptor we own; no memory is passed.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc != 0 {
+            let err = std::io::Error::last_os_error();
+            if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = if holder.trim().is_empty() { "pid unknown".to_string() } else { holder.trim().to_string() };
+                return Err(Error::Locked { dir: dir.display().to_string(), holder });
+            }
+            return Err(Error::io(&shown, err));
+        }
+        let me = format!("pid {} user {}", std::process::id(), crate::identity::current_user());
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = file.write_all(me.as_bytes());
+        let _ = file.flush();
+        Ok(DirLock { _file: file })
+    }
+}

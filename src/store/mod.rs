@@ -1,0 +1,168 @@
+//! The store: sled trees, one per record kind, the indexes and the audit log. Every write
+//! goes through `Store::execute`: one transaction with its audit record, then `flush()`.
+
+pub mod apply;
+pub mod audit;
+pub mod check;
+pub mod codec;
+pub mod import;
+pub mod keys;
+pub mod lock;
+pub mod migrate;
+pub mod read;
+pub mod tx;
+
+use crate::command::{Command, Outcome};
+use crate::domain::{Error, Result};
+use crate::templates::Templates;
+use chrono::{DateTime, NaiveDate, Utc};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+use std::path::{Path, PathBuf};
+
+/// sled's default cache is 1 GiB; a field laptop needs far less.
+pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Tree names, in the order `Tx` indexes them.
+pub const TREE_NAMES: [&str; 12] = [
+    "meta", "projects", "codes", "trees", "findings", "items", "responses", "notices", "notice_numbers", "milestones",
+    "children", "deadlines",
+];
+pub const AUDIT_TREE: &str = "audit";
+
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    audit: sled::Tree,
+    dir: PathBuf,
+    templates: Templates,
+    _lock: lock::DirLock,
+}
+
+/// Who acts and when: the clock is read by the caller, never by the store.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: String,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in a data directory created 0700.
+    pub fn open(dir: &Path, templates: Templates) -> Result<Store> {
+        create_private_dir(dir)?;
+        let lock = lock::DirLock::acquire(dir)?;
+        let path = dir.join("store");
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| Error::io(path.display().to_string(), e))?;
+        let mut trees = Vec::with_capacity(TREE_NAMES.len());
+        for name in TREE_NAMES {
+            trees.push(db.open_tree(name).map_err(|e| Error::io(path.display().to_string(), e))?);
+        }
+        let audit = db.open_tree(AUDIT_TREE).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let store = Store { db, trees, audit, dir: dir.to_path_buf(), templates, _lock: lock };
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        let meta = &self.trees[tx::META];
+        let io = |e: sled::Error| Error::io(self.dir.display().to_string(), e);
+        match meta.get(b"schema").map_err(io)? {
+            None => {
+                meta.insert(b"schema", &[codec::SCHEMA]).map_err(io)?;
+                self.db.flush().map_err(io)?;
+                Ok(())
+            }
+            Some(v) => {
+                let found = v.first().copied().unwrap_or(0);
+                if found > codec::SCHEMA {
+                    return Err(Error::SchemaTooNew { found, supported: codec::SCHEMA });
+                }
+                if found < codec::SCHEMA {
+                    migrate::migrate_store(found, &self.db)?;
+                    meta.insert(b"schema", &[codec::SCHEMA]).map_err(io)?;
+                    self.db.flush().map_err(io)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    pub(crate) fn tree(&self, idx: usize) -> &sled::Tree {
+        &self.trees[idx]
+    }
+
+    pub(crate) fn audit_tree(&self) -> &sled::Tree {
+        &self.audit
+    }
+
+    /// Validates and applies one command with its audit record in one transaction,
+    /// and flushes before returning success.
+    pub fn execute(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
+        let outcome = self.apply_unflushed(cmd, ctx)?;
+        self.flush()?;
+        Ok(outcome)
+    }
+
+    /// Applies without flushing; the caller must `flush()` before reporting success.
+    /// Used to seed a demo store quickly.
+    pub fn apply_unflushed(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
+        let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
+        all.push(&self.audit);
+        let result = all.as_slice().transaction(|t| {
+            let tx = tx::Tx::new(t);
+            let mut applied = apply::apply(&tx, cmd, ctx, &self.templates).map_err(ConflictableTransactionError::Abort)?;
+            let audit_id = tx.next_seq(b"seq/audit").map_err(ConflictableTransactionError::Abort)?;
+            let record = audit::AuditRecord {
+                id: audit_id,
+                actor: ctx.actor.clone(),
+                at: ctx.now,
+                command: cmd.audit_text(),
+                touched: std::mem::take(&mut applied.touched),
+            };
+            t[tx::AUDIT].insert(&keys::id(audit_id), codec::encode(&record))?;
+            applied.outcome.audit = audit_id;
+            Ok(applied.outcome)
+        });
+        match result {
+            Ok(outcome) => Ok(outcome),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(Error::io(self.dir.display().to_string(), e)),
+        }
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(|e| Error::io(self.dir.display().to_string(), e))
+    }
+
+    /// Bytes on disk as sled reports them.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+}
+
+/// Creates the data directory (and parents) with mode 0700; an existing one is kept as is
+/// (a team may have made it 2770 for a group).
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(dir.display().to_string(), e))
+}

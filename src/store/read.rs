@@ -1,0 +1,209 @@
+//! Reads: the records screens, reports and exports need, straight from the trees
+//! (no transaction; sled reads are consistent per key).
+
+use super::audit::AuditRecord;
+use super::codec::decode;
+use super::keys;
+use super::tx::{self, DeadlineEntry};
+use super::Store;
+use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
+use crate::export::bundle::{Bundle, NoticeCounter};
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+
+fn io(e: sled::Error) -> Error {
+    Error::io("store", e)
+}
+
+impl Store {
+    fn scan<T: DeserializeOwned>(&self, tree: &sled::Tree, what: &str) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        for kv in tree.iter() {
+            let (k, v) = kv.map_err(io)?;
+            let id = keys::read_id(&k).unwrap_or(0);
+            out.push(decode(&v, &format!("{what} #{id}"))?);
+        }
+        Ok(out)
+    }
+
+    fn get<T: DeserializeOwned>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
+        match self.tree(tree).get(key).map_err(io)? {
+            Some(v) => decode(&v, what).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Child ids of a project in the children index.
+    fn child_ids(&self, kind: u8, project: u64) -> Result<Vec<u64>> {
+        let mut out = Vec::new();
+        for kv in self.tree(tx::CHILDREN).scan_prefix(keys::child_prefix(kind, project)) {
+            let (k, _) = kv.map_err(io)?;
+            if let Some(id) = keys::read_id(&k[9..]) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn projects(&self) -> Result<Vec<Project>> {
+        self.scan(self.tree(tx::PROJECTS), "项目")
+    }
+
+    pub fn project_by_code(&self, code: &str) -> Result<Project> {
+        let id = self
+            .tree(tx::CODES)
+            .get(code.trim().as_bytes())
+            .map_err(io)?
+            .and_then(|v| keys::read_id(&v))
+            .ok_or_else(|| Error::not_found("项目", code))?;
+        self.project(id)
+    }
+
+    pub fn project(&self, id: u64) -> Result<Project> {
+        self.get(tx::PROJECTS, &keys::id(id), &format!("项目 #{id}"))?.ok_or_else(|| Error::not_found("项目", format!("#{id}")))
+    }
+
+    pub fn tree_of(&self, project: u64) -> Result<IndicatorTree> {
+        self.get(tx::TREES, &keys::id(project), &format!("指标体系 #{project}"))?
+            .ok_or_else(|| Error::not_found("指标体系", format!("项目 #{project}")))
+    }
+
+    pub fn findings_of(&self, project: u64) -> Result<Vec<Finding>> {
+        self.child_ids(keys::CHILD_FINDING, project)?.into_iter().map(|id| self.finding(id)).collect()
+    }
+
+    pub fn finding(&self, id: u64) -> Result<Finding> {
+        self.get(tx::FINDINGS, &keys::id(id), &format!("问题 #{id}"))?.ok_or_else(|| Error::not_found("问题", format!("#{id}")))
+    }
+
+    pub fn items_of(&self, project: u64) -> Result<Vec<RectItem>> {
+        self.child_ids(keys::CHILD_ITEM, project)?.into_iter().map(|id| self.item(id)).collect()
+    }
+
+    pub fn item(&self, id: u64) -> Result<RectItem> {
+        self.get(tx::ITEMS, &keys::id(id), &format!("整改事项 #{id}"))?.ok_or_else(|| Error::not_found("整改事项", format!("#{id}")))
+    }
+
+    pub fn all_items(&self) -> Result<Vec<RectItem>> {
+        self.scan(self.tree(tx::ITEMS), "整改事项")
+    }
+
+    pub fn responses_of(&self, item: u64) -> Result<Vec<Response>> {
+        let mut out = Vec::new();
+        for kv in self.tree(tx::RESPONSES).scan_prefix(keys::id(item)) {
+            let (_, v) = kv.map_err(io)?;
+            out.push(decode(&v, &format!("整改事项 #{item} 的记录"))?);
+        }
+        Ok(out)
+    }
+
+    pub fn notices_of(&self, project: u64) -> Result<Vec<Notice>> {
+        self.child_ids(keys::CHILD_NOTICE, project)?
+            .into_iter()
+            .map(|id| self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", format!("#{id}"))))
+            .collect()
+    }
+
+    pub fn notice_by_number(&self, number: &str) -> Result<Notice> {
+        let id = self
+            .tree(tx::NOTICE_NUMBERS)
+            .get(number.trim().as_bytes())
+            .map_err(io)?
+            .and_then(|v| keys::read_id(&v))
+            .ok_or_else(|| Error::not_found("通知书", number))?;
+        self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", number))
+    }
+
+    /// Milestones of a project, or the bureau-wide ones for `None`.
+    pub fn milestones_of(&self, project: Option<u64>) -> Result<Vec<Milestone>> {
+        self.child_ids(keys::CHILD_MILESTONE, project.unwrap_or(0))?
+            .into_iter()
+            .map(|id| self.get(tx::MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?.ok_or_else(|| Error::not_found("里程碑", format!("#{id}"))))
+            .collect()
+    }
+
+    /// Open deadlines from the covering index, dates in `[from, to]`: (date, kind byte, id, entry).
+    pub fn deadlines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, u8, u64, DeadlineEntry)>> {
+        let mut out = Vec::new();
+        let start = keys::deadline_date_prefix(from);
+        for kv in self.tree(tx::DEADLINES).range(start..) {
+            let (k, v) = kv.map_err(io)?;
+            let days = u32::from_be_bytes([k[0], k[1], k[2], k[3]]);
+            let Some(date) = NaiveDate::from_num_days_from_ce_opt(days as i32) else { continue };
+            if date > to {
+                break;
+            }
+            let id = keys::read_id(&k[5..]).unwrap_or(0);
+            out.push((date, k[4], id, decode(&v, "期限索引")?));
+        }
+        Ok(out)
+    }
+
+    pub fn audit_log(&self) -> Result<Vec<AuditRecord>> {
+        self.scan(self.audit_tree(), "审计记录")
+    }
+
+    /// The audit records that touched one indicator of a project, oldest first.
+    pub fn indicator_history(&self, project: u64, node: u32) -> Result<Vec<AuditRecord>> {
+        Ok(self
+            .audit_log()?
+            .into_iter()
+            .filter(|a| a.touched.iter().any(|t| t.id == project && t.node == Some(node)))
+            .collect())
+    }
+
+    fn notice_counters(&self) -> Result<Vec<NoticeCounter>> {
+        let mut out = Vec::new();
+        for kv in self.tree(tx::META).scan_prefix(b"seq/notice/") {
+            let (k, v) = kv.map_err(io)?;
+            let text = String::from_utf8_lossy(&k[b"seq/notice/".len()..]).to_string();
+            if let Some((prefix, year)) = text.rsplit_once('/') {
+                if let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v)) {
+                    out.push(NoticeCounter { prefix: prefix.to_string(), year, last: last as u32 });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Everything (or one project's records) as a bundle, in id order.
+    pub fn export(&self, project: Option<&str>) -> Result<Bundle> {
+        let mut b = Bundle::new();
+        let projects = match project {
+            Some(code) => vec![self.project_by_code(code)?],
+            None => self.projects()?,
+        };
+        for p in &projects {
+            b.trees.push(self.tree_of(p.id)?);
+            b.findings.extend(self.findings_of(p.id)?);
+            for it in self.items_of(p.id)? {
+                b.responses.extend(self.responses_of(it.id)?);
+                b.items.push(it);
+            }
+            b.notices.extend(self.notices_of(p.id)?);
+            b.milestones.extend(self.milestones_of(Some(p.id))?);
+        }
+        b.milestones.extend(self.milestones_of(None)?);
+        b.projects = projects;
+        b.milestones.sort_by_key(|m| m.id);
+        b.notice_counters = self.notice_counters()?;
+        let audit = self.audit_log()?;
+        b.audit = match project {
+            None => audit,
+            Some(_) => {
+                use super::audit::RecordKind as K;
+                let ids = |kind: K| -> std::collections::HashSet<u64> {
+                    match kind {
+                        K::Project | K::Tree | K::Indicator => b.projects.iter().map(|p| p.id).collect(),
+                        K::Finding => b.findings.iter().map(|f| f.id).collect(),
+                        K::Item | K::Response => b.items.iter().map(|i| i.id).collect(),
+                        K::Notice => b.notices.iter().map(|n| n.id).collect(),
+                        K::Milestone => b.milestones.iter().map(|m| m.id).collect(),
+                    }
+                };
+                audit.into_iter().filter(|a| a.touched.iter().any(|t| ids(t.kind).contains(&t.id))).collect()
+            }
+        };
+        Ok(b)
+    }
+}

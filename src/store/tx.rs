@@ -1,0 +1,254 @@
+//! Typed access to the trees inside one transaction, and the index upkeep that must
+//! happen with every record write.
+
+use super::codec::{decode, encode};
+use super::keys;
+use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::transaction::TransactionalTree;
+
+pub const META: usize = 0;
+pub const PROJECTS: usize = 1;
+pub const CODES: usize = 2;
+pub const TREES: usize = 3;
+pub const FINDINGS: usize = 4;
+pub const ITEMS: usize = 5;
+pub const RESPONSES: usize = 6;
+pub const NOTICES: usize = 7;
+pub const NOTICE_NUMBERS: usize = 8;
+pub const MILESTONES: usize = 9;
+pub const CHILDREN: usize = 10;
+pub const DEADLINES: usize = 11;
+/// The audit tree comes last in every transaction.
+pub const AUDIT: usize = 12;
+
+pub struct Tx<'a> {
+    t: &'a [TransactionalTree],
+}
+
+/// What the deadline index carries, so a dashboard needs no record lookups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct DeadlineEntry {
+    pub project: Option<u64>,
+    pub title: String,
+    pub unit: String,
+    /// The item state label or 里程碑.
+    pub state: String,
+}
+
+fn storage(e: impl std::fmt::Display) -> Error {
+    Error::io("store", e)
+}
+
+impl<'a> Tx<'a> {
+    pub fn new(t: &'a [TransactionalTree]) -> Self {
+        Tx { t }
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
+        match self.t[tree].get(key).map_err(storage)? {
+            Some(bytes) => decode(&bytes, what).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub fn put<T: Serialize>(&self, tree: usize, key: &[u8], value: &T) -> Result<()> {
+        self.t[tree].insert(key, encode(value)).map_err(storage)?;
+        Ok(())
+    }
+
+    pub fn raw_get(&self, tree: usize, key: &[u8]) -> Result<Option<sled::IVec>> {
+        self.t[tree].get(key).map_err(storage)
+    }
+
+    pub fn raw_put(&self, tree: usize, key: &[u8], value: &[u8]) -> Result<()> {
+        self.t[tree].insert(key, value).map_err(storage)?;
+        Ok(())
+    }
+
+    pub fn del(&self, tree: usize, key: &[u8]) -> Result<()> {
+        self.t[tree].remove(key).map_err(storage)?;
+        Ok(())
+    }
+
+    /// The next value of a counter in the meta tree (starting at 1).
+    pub fn next_seq(&self, counter: &[u8]) -> Result<u64> {
+        let cur = self.raw_get(META, counter)?.and_then(|v| keys::read_id(&v)).unwrap_or(0);
+        self.bump_seq(counter, cur + 1)?;
+        Ok(cur + 1)
+    }
+
+    pub fn peek_seq(&self, counter: &[u8]) -> Result<u64> {
+        Ok(self.raw_get(META, counter)?.and_then(|v| keys::read_id(&v)).unwrap_or(0))
+    }
+
+    /// Raises a counter to at least `value` (used by import so new ids never collide).
+    pub fn bump_seq(&self, counter: &[u8], value: u64) -> Result<()> {
+        let cur = self.raw_get(META, counter)?.and_then(|v| keys::read_id(&v)).unwrap_or(0);
+        if value > cur {
+            self.raw_put(META, counter, &keys::id(value))?;
+        }
+        Ok(())
+    }
+
+    // --- projects -----------------------------------------------------------------
+
+    pub fn project_by_code(&self, code: &str) -> Result<Project> {
+        let id = self
+            .raw_get(CODES, code.as_bytes())?
+            .and_then(|v| keys::read_id(&v))
+            .ok_or_else(|| Error::not_found("项目", code))?;
+        self.project(id)
+    }
+
+    pub fn project(&self, id: u64) -> Result<Project> {
+        self.get(PROJECTS, &keys::id(id), &format!("项目 #{id}"))?.ok_or_else(|| Error::not_found("项目", format!("#{id}")))
+    }
+
+    pub fn code_taken(&self, code: &str) -> Result<bool> {
+        Ok(self.raw_get(CODES, code.as_bytes())?.is_some())
+    }
+
+    pub fn put_project(&self, before: Option<&Project>, p: &Project) -> Result<()> {
+        if let Some(b) = before {
+            if b.code != p.code {
+                self.del(CODES, b.code.as_bytes())?;
+            }
+        }
+        self.raw_put(CODES, p.code.as_bytes(), &keys::id(p.id))?;
+        self.put(PROJECTS, &keys::id(p.id), p)
+    }
+
+    pub fn tree(&self, project: u64) -> Result<IndicatorTree> {
+        self.get(TREES, &keys::id(project), &format!("指标体系 #{project}"))?
+            .ok_or_else(|| Error::not_found("指标体系", format!("项目 #{project}")))
+    }
+
+    pub fn put_tree(&self, t: &IndicatorTree) -> Result<()> {
+        self.put(TREES, &keys::id(t.project), t)
+    }
+
+    // --- findings ---------------------------------------------------------------------
+
+    pub fn finding(&self, id: u64) -> Result<Finding> {
+        self.get(FINDINGS, &keys::id(id), &format!("问题 #{id}"))?.ok_or_else(|| Error::not_found("问题", format!("#{id}")))
+    }
+
+    pub fn put_finding(&self, f: &Finding) -> Result<()> {
+        self.raw_put(CHILDREN, &keys::child(keys::CHILD_FINDING, f.project, f.id), &[])?;
+        self.put(FINDINGS, &keys::id(f.id), f)
+    }
+
+    // --- items -------------------------------------------------------------------------
+
+    pub fn item(&self, id: u64) -> Result<RectItem> {
+        self.get(ITEMS, &keys::id(id), &format!("整改事项 #{id}"))?.ok_or_else(|| Error::not_found("整改事项", format!("#{id}")))
+    }
+
+    /// Writes an item and keeps the deadline index in step: finished items leave it.
+    pub fn put_item(&self, before: Option<&RectItem>, item: &RectItem) -> Result<()> {
+        if let Some(b) = before {
+            self.del(DEADLINES, &keys::deadline(b.due, keys::DEADLINE_ITEM, b.id))?;
+        }
+        if let Some((key, entry)) = item_deadline(item) {
+            self.put(DEADLINES, &key, &entry)?;
+        }
+        self.raw_put(CHILDREN, &keys::child(keys::CHILD_ITEM, item.project, item.id), &[])?;
+        self.put(ITEMS, &keys::id(item.id), item)
+    }
+
+    /// Appends a history entry; an existing entry is never overwritten.
+    pub fn append_response(&self, r: &Response) -> Result<()> {
+        let key = keys::response(r.item, r.seq);
+        if self.raw_get(RESPONSES, &key)?.is_some() {
+            return Err(Error::corrupt(format!("整改事项 #{} 的第 {} 条记录", r.item, r.seq), "已存在，记录只能追加 (history is append-only)"));
+        }
+        self.bump_seq(&response_counter(r.item), r.seq as u64)?;
+        self.put(RESPONSES, &key, r)
+    }
+
+    pub fn next_response_seq(&self, item: u64) -> Result<u32> {
+        Ok(self.peek_seq(&response_counter(item))? as u32 + 1)
+    }
+
+    // --- notices and milestones -----------------------------------------------------------
+
+    pub fn notice(&self, id: u64) -> Result<Notice> {
+        self.get(NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", format!("#{id}")))
+    }
+
+    pub fn notice_by_number(&self, number: &str) -> Result<Notice> {
+        match self.raw_get(NOTICE_NUMBERS, number.as_bytes())?.and_then(|v| keys::read_id(&v)) {
+            Some(id) => self.notice(id),
+            None => match number.trim().parse::<u64>() {
+                Ok(id) => self.notice(id),
+                Err(_) => Err(Error::not_found("通知书", number)),
+            },
+        }
+    }
+
+    pub fn put_notice(&self, n: &Notice) -> Result<()> {
+        self.raw_put(NOTICE_NUMBERS, n.number.as_bytes(), &keys::id(n.id))?;
+        self.raw_put(CHILDREN, &keys::child(keys::CHILD_NOTICE, n.project, n.id), &[])?;
+        self.put(NOTICES, &keys::id(n.id), n)
+    }
+
+    pub fn milestone(&self, id: u64) -> Result<Milestone> {
+        self.get(MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?
+            .ok_or_else(|| Error::not_found("里程碑", format!("#{id}")))
+    }
+
+    pub fn put_milestone(&self, before: Option<&Milestone>, m: &Milestone, project_unit: &str) -> Result<()> {
+        if let Some(b) = before {
+            self.del(DEADLINES, &keys::deadline(b.due, keys::DEADLINE_MILESTONE, b.id))?;
+        }
+        if m.done_on.is_none() {
+            let (key, entry) = milestone_deadline(m, project_unit);
+            self.put(DEADLINES, &key, &entry)?;
+        }
+        self.raw_put(CHILDREN, &keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id), &[])?;
+        self.put(MILESTONES, &keys::id(m.id), m)
+    }
+
+    pub fn remove_milestone(&self, m: &Milestone) -> Result<()> {
+        self.del(DEADLINES, &keys::deadline(m.due, keys::DEADLINE_MILESTONE, m.id))?;
+        self.del(CHILDREN, &keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id))?;
+        self.del(MILESTONES, &keys::id(m.id))
+    }
+}
+
+pub fn response_counter(item: u64) -> Vec<u8> {
+    let mut k = b"seq/response/".to_vec();
+    k.extend_from_slice(&keys::id(item));
+    k
+}
+
+pub fn finding_counter(project: u64) -> Vec<u8> {
+    let mut k = b"seq/finding-no/".to_vec();
+    k.extend_from_slice(&keys::id(project));
+    k
+}
+
+pub fn notice_counter(prefix: &str, year: i32) -> Vec<u8> {
+    format!("seq/notice/{prefix}/{year}").into_bytes()
+}
+
+/// The deadline index entry an item should have (none once closed or cancelled).
+pub fn item_deadline(item: &RectItem) -> Option<([u8; 13], DeadlineEntry)> {
+    if item.state.is_finished() {
+        return None;
+    }
+    let entry = DeadlineEntry {
+        project: Some(item.project),
+        title: item.requirement.chars().take(60).collect(),
+        unit: item.unit.clone(),
+        state: item.state.label().to_string(),
+    };
+    Some((keys::deadline(item.due, keys::DEADLINE_ITEM, item.id), entry))
+}
+
+pub fn milestone_deadline(m: &Milestone, unit: &str) -> ([u8; 13], DeadlineEntry) {
+    let entry = DeadlineEntry { project: m.project, title: m.title.clone(), unit: unit.to_string(), state: "里程碑".into() };
+    (keys::deadline(m.due, keys::DEADLINE_MILESTONE, m.id), entry)
+}
