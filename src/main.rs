@@ -1,1 +1,22 @@
-fn main() {}
+use clap::Parser;
+use jixiao::cli::{self, args::Cli};
+use jixiao::i18n;
+
+fn main() {
+    let args = Cli::parse();
+    let lang = match i18n::resolve(args.lang.as_deref(), std::env::var("LANG").ok().as_deref()) {
+        Ok(l) => l,
+        Err(msg) => {
+            eprintln!("jixiao: {msg}");
+            std::process::exit(2);
+        }
+    };
+    i18n::set(lang);
+    match cli::run(args) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("jixiao: {}", e.render(lang));
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,1 +1,63 @@
-//! Non-interactive commands, one file each.
+//! Non-interactive commands, one file each, and the dispatch from parsed arguments.
+
+pub mod args;
+pub mod check;
+pub mod datadir;
+pub mod demo;
+pub mod exec;
+pub mod export;
+pub mod import;
+pub mod template;
+
+use crate::backend::Local;
+use crate::domain::{Error, Result};
+use crate::store::Store;
+use crate::templates::Templates;
+use args::{Cli, Cmd};
+use std::path::Path;
+
+/// Templates: the built-in ones plus `DATA/templates/*.toml`.
+pub fn templates_for(data: &Path) -> Result<Templates> {
+    let mut t = Templates::builtin()?;
+    t.load_dir(&data.join("templates"))?;
+    Ok(t)
+}
+
+pub fn open_local(data: &Path) -> Result<Local> {
+    Ok(Local::new(Store::open(data, templates_for(data)?)?))
+}
+
+/// Runs one invocation; the exit code is 0 on success.
+pub fn run(cli: Cli) -> Result<i32> {
+    let data = datadir::resolve(cli.data.clone());
+    match cli.command {
+        None => {
+            let lang = crate::i18n::current();
+            Err(Error::invalid(
+                "jixiao",
+                "tui",
+                if lang == crate::i18n::Lang::Zh {
+                    "终端界面尚在开发（下一个版本提供）；现在可用：jixiao demo、template、export、import、exec、check（jixiao --help）"
+                } else {
+                    "the terminal UI comes with the next release; available now: jixiao demo, template, export, import, exec, check (jixiao --help)"
+                },
+            ))
+        }
+        Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale),
+        Some(Cmd::Template { action }) => template::run(&data, action),
+        Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
+        Some(Cmd::Import { merge, file }) => import::run(&data, &file, merge),
+        Some(Cmd::Exec) => exec::run(&data),
+        Some(Cmd::Check) => check::run(&data),
+    }
+}
+
+/// Writes a file through a temporary sibling and a rename, so a reader never sees half of it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let shown = path.display().to_string();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(&shown, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(&shown, e))?;
+    tmp.persist(path).map_err(|e| Error::io(&shown, e.error))?;
+    Ok(())
+}

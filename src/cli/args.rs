@@ -1,0 +1,72 @@
+//! The command line (clap derive).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about = "绩效: a terminal workbench for budget performance evaluation teams")]
+pub struct Cli {
+    /// Data directory (else $JIXIAO_DATA, else $XDG_DATA_HOME/jixiao, else ~/.local/share/jixiao)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Language of messages: zh (default) or en (also picked by a LANG starting with en)
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Create a demo store (in --data, else a fresh temporary directory) and open it
+    Demo {
+        /// Only create the store and print its data directory
+        #[arg(long)]
+        seed_only: bool,
+        /// Also generate N projects with trees, scores, findings and items (for benchmarks)
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        scale: u64,
+    },
+    /// Indicator templates
+    Template {
+        #[command(subcommand)]
+        action: TemplateCmd,
+    },
+    /// Export everything (or one project) as a lossless JSON bundle
+    Export {
+        #[arg(long, value_name = "CODE")]
+        project: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write to FILE instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import a JSON bundle, all or nothing
+    Import {
+        /// Skip projects whose codes already exist instead of refusing the file
+        #[arg(long)]
+        merge: bool,
+        file: PathBuf,
+    },
+    /// Read commands as JSON lines on standard input and apply each (docs/commands.md)
+    Exec,
+    /// Decode every record and check indexes, tree sums and the audit log
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCmd {
+    /// List the templates (built in, and DATA/templates/*.toml)
+    List,
+    /// Print a template's indicator tree with points
+    Show {
+        /// A template name, or a path to a template file
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
