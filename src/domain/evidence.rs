@@ -1,10 +1,11 @@
 //! Evidence references (佐证资料): a file copied into the data dir, or a named document.
+//! Enums that are stored are externally tagged: bincode cannot decode internally tagged ones.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// A file: its original name, size and sha256 (the copy in `attachments/` is named by it).
     File { name: String, size: u64, sha256: String, added_at: DateTime<Utc> },

@@ -24,7 +24,7 @@ pub enum Direction {
 
 /// How a leaf is scored; the editor opens on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Method {
     Direct,
     Deduction,
@@ -84,7 +84,7 @@ pub struct Deduction {
 
 /// What the scorer entered; the score value is computed from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ScoreInput {
     Direct { value: Decimal },
     Deduction { deductions: Vec<Deduction> },
