@@ -2,10 +2,10 @@
 //! in one transaction, flushed before success. `jixiao exec` reads these as JSON lines
 //! (docs/commands.md); the TUI and the team server send the same values.
 
+use crate::domain::Severity;
 use crate::domain::evidence::Evidence;
 use crate::domain::project::{MilestoneKind, Phase, ProjectKind, Recommendation};
 use crate::domain::tree::{IndicatorRef, Method, ScoreInput};
-use crate::domain::Severity;
 use crate::export::bundle::Bundle;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -32,7 +32,8 @@ impl Templates {
     /// Adds every `*.toml` in `dir` (a missing dir is fine).
     pub fn load_dir(&mut self, dir: &Path) -> Result<()> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let mut paths: Vec<_> =
+            entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
         paths.sort();
         for p in paths {
             self.load_file(&p)?;
@@ -51,9 +52,10 @@ impl Templates {
     }
 
     pub fn get(&self, name: &str) -> Result<&Template> {
-        self.by_name.get(name).map(|(t, _)| t).ok_or_else(|| {
-            Error::invalid("项目", "template", format!("没有名为「{name}」的模板，可选：{}", self.names().join("、")))
-        })
+        self.by_name
+            .get(name)
+            .map(|(t, _)| t)
+            .ok_or_else(|| Error::invalid("项目", "template", format!("没有名为「{name}」的模板，可选：{}", self.names().join("、"))))
     }
 
     pub fn names(&self) -> Vec<String> {

@@ -10,10 +10,10 @@ use jixiao::domain::project::{MilestoneKind, Recommendation, ResultUse};
 use jixiao::domain::tree::{Deduction, Direction, QualBand};
 use jixiao::domain::*;
 use jixiao::store::audit::{AuditRecord, RecordKind, Touch};
-use jixiao::store::codec::{decode, encode, SCHEMA};
+use jixiao::store::codec::{SCHEMA, decode, encode};
 use rust_decimal::Decimal;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::fmt::Debug;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -42,7 +42,12 @@ fn project() -> Project {
         third_party: Some("湖南某会计师事务所".into()),
         phase: Phase::Rectification,
         template: "project-2020".into(),
-        result_use: Some(ResultUse { recommendation: Recommendation::Decrease, amount: Some(d("300")), reason: "资金闲置".into(), published_on: Some(day(12, 31)) }),
+        result_use: Some(ResultUse {
+            recommendation: Recommendation::Decrease,
+            amount: Some(d("300")),
+            reason: "资金闲置".into(),
+            published_on: Some(day(12, 31)),
+        }),
         reopen_log: vec!["2021-06-01 zhangsan：补充整改".into()],
         meta: Meta::new("zhangsan", at()),
     }
@@ -54,13 +59,17 @@ fn tree() -> IndicatorTree {
     let by = |t: &IndicatorTree, n: &str| t.find(&IndicatorRef::Name(n.into())).unwrap().id;
     let inputs = [
         ("立项依据充分性", ScoreInput::Direct { value: d("2.5") }),
-        ("资金使用合规性", ScoreInput::Deduction { deductions: vec![Deduction { points: d("1"), reason: "凭证不全".into(), finding: Some(3) }] }),
+        (
+            "资金使用合规性",
+            ScoreInput::Deduction { deductions: vec![Deduction { points: d("1"), reason: "凭证不全".into(), finding: Some(3) }] },
+        ),
         ("预算执行率", ScoreInput::Formula { target: d("100"), actual: d("85"), direction: Direction::Positive }),
         ("实施效益", ScoreInput::Qualitative { band: QualBand::Partly, value: d("12") }),
     ];
     for (name, input) in inputs {
         let id = by(&t, name);
-        let ev = vec![Evidence::doc("工作底稿"), Evidence::File { name: "回单.pdf".into(), size: 1024, sha256: "a".repeat(64), added_at: at() }];
+        let ev =
+            vec![Evidence::doc("工作底稿"), Evidence::File { name: "回单.pdf".into(), size: 1024, sha256: "a".repeat(64), added_at: at() }];
         t.set_score(id, input, "评分依据：核对了拨款凭证".into(), ev, "zhangsan", at(), None).unwrap();
     }
     let id = by(&t, "立项依据充分性");
@@ -69,8 +78,24 @@ fn tree() -> IndicatorTree {
 }
 
 fn finding() -> Finding {
-    let body = FindingBody { text: "资金滞留未及时拨付".into(), category: "资金滞留未及时拨付".into(), severity: Severity::Major, amount: Some(d("120.50")), indicators: vec![8], evidence: vec![Evidence::doc("拨款单")] };
-    let mut f = Finding { id: 3, project: 12, seq: 1, body: body.clone(), state: FindingState::Draft, history: vec![], withdraw_reason: None, meta: Meta::new("zhangsan", at()) };
+    let body = FindingBody {
+        text: "资金滞留未及时拨付".into(),
+        category: "资金滞留未及时拨付".into(),
+        severity: Severity::Major,
+        amount: Some(d("120.50")),
+        indicators: vec![8],
+        evidence: vec![Evidence::doc("拨款单")],
+    };
+    let mut f = Finding {
+        id: 3,
+        project: 12,
+        seq: 1,
+        body: body.clone(),
+        state: FindingState::Draft,
+        history: vec![],
+        withdraw_reason: None,
+        meta: Meta::new("zhangsan", at()),
+    };
     f.publish().unwrap();
     f.revise(FindingBody { text: "资金滞留三个月未拨付".into(), ..body }, "更正").unwrap();
     f
@@ -90,8 +115,19 @@ fn item() -> RectItem {
         state: ItemState::Closed,
         notice: Some(2),
         pending_extension: None,
-        extensions: vec![jixiao::domain::rect::Extension { from: day(7, 1), to: day(8, 1), reason: "资金未到位".into(), approved_by: "zhangsan".into(), at: at() }],
-        evidence: vec![Evidence::Document { name: "整改报告".into(), number: Some("畜水〔2021〕5号".into()), date: Some(day(7, 20)), pages: Some("1-12".into()) }],
+        extensions: vec![jixiao::domain::rect::Extension {
+            from: day(7, 1),
+            to: day(8, 1),
+            reason: "资金未到位".into(),
+            approved_by: "zhangsan".into(),
+            at: at(),
+        }],
+        evidence: vec![Evidence::Document {
+            name: "整改报告".into(),
+            number: Some("畜水〔2021〕5号".into()),
+            date: Some(day(7, 20)),
+            pages: Some("1-12".into()),
+        }],
         opinion: Some("同意销号".into()),
         closed_on: Some(day(7, 25)),
         cancel_reason: None,
@@ -100,19 +136,55 @@ fn item() -> RectItem {
 }
 
 fn response() -> Response {
-    Response { item: 5, seq: 2, kind: EntryKind::Response, date: day(7, 20), text: "已拨付".into(), evidence: vec![Evidence::doc("银行回单")], by: "lisi".into(), at: at() }
+    Response {
+        item: 5,
+        seq: 2,
+        kind: EntryKind::Response,
+        date: day(7, 20),
+        text: "已拨付".into(),
+        evidence: vec![Evidence::doc("银行回单")],
+        by: "lisi".into(),
+        at: at(),
+    }
 }
 
 fn notice() -> Notice {
-    Notice { id: 2, project: 12, number: "财绩整〔2021〕3号".into(), year: 2021, seq: 3, unit: "畜牧水产事务中心".into(), items: vec![5], issue_date: day(6, 1), contact: "绩效股".into(), state: NoticeState::Issued, cancel_reason: None, meta: Meta::new("zhangsan", at()) }
+    Notice {
+        id: 2,
+        project: 12,
+        number: "财绩整〔2021〕3号".into(),
+        year: 2021,
+        seq: 3,
+        unit: "畜牧水产事务中心".into(),
+        items: vec![5],
+        issue_date: day(6, 1),
+        contact: "绩效股".into(),
+        state: NoticeState::Issued,
+        cancel_reason: None,
+        meta: Meta::new("zhangsan", at()),
+    }
 }
 
 fn milestone() -> Milestone {
-    Milestone { id: 9, project: None, title: "第一轮绩效运行监控".into(), kind: MilestoneKind::Monitoring, due: day(9, 20), done_on: Some(day(9, 18)), meta: Meta::new("zhangsan", at()) }
+    Milestone {
+        id: 9,
+        project: None,
+        title: "第一轮绩效运行监控".into(),
+        kind: MilestoneKind::Monitoring,
+        due: day(9, 20),
+        done_on: Some(day(9, 18)),
+        meta: Meta::new("zhangsan", at()),
+    }
 }
 
 fn audit() -> AuditRecord {
-    AuditRecord { id: 44, actor: "zhangsan".into(), at: at(), command: r#"{"cmd":"close_item","item":5}"#.into(), touched: vec![Touch { kind: RecordKind::Item, id: 5, node: None, before: 6, after: 7 }] }
+    AuditRecord {
+        id: 44,
+        actor: "zhangsan".into(),
+        at: at(),
+        command: r#"{"cmd":"close_item","item":5}"#.into(),
+        touched: vec![Touch { kind: RecordKind::Item, id: 5, node: None, before: 6, after: 7 }],
+    }
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -1,7 +1,7 @@
 //! Domain rules: scoring methods and their bounds, tree sums, the item state machine.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use jixiao::domain::rect::{allowed, ItemAction};
+use jixiao::domain::rect::{ItemAction, allowed};
 use jixiao::domain::tree::{Deduction, Direction, QualBand};
 use jixiao::domain::*;
 use rust_decimal::Decimal;
@@ -45,9 +45,19 @@ fn direct_score_within_zero_and_points() {
 fn deduction_is_points_minus_sum_floored_at_zero_and_needs_reasons() {
     let mut t = tree();
     let ded = |p: &str, r: &str| Deduction { points: d(p), reason: r.into(), finding: None };
-    let v = score(&mut t, "资金使用合规性", ScoreInput::Deduction { deductions: vec![ded("1", "个别支出凭证附件不全"), ded("0.5", "会议费超标准列支")] }).unwrap();
+    let v = score(
+        &mut t,
+        "资金使用合规性",
+        ScoreInput::Deduction { deductions: vec![ded("1", "个别支出凭证附件不全"), ded("0.5", "会议费超标准列支")] },
+    )
+    .unwrap();
     assert_eq!(v, d("2.5"));
-    let v = score(&mut t, "管理制度健全性", ScoreInput::Deduction { deductions: vec![ded("3", "无专项资金管理办法"), ded("3", "未建立内控制度")] }).unwrap();
+    let v = score(
+        &mut t,
+        "管理制度健全性",
+        ScoreInput::Deduction { deductions: vec![ded("3", "无专项资金管理办法"), ded("3", "未建立内控制度")] },
+    )
+    .unwrap();
     assert_eq!(v, Decimal::ZERO);
     let e = score(&mut t, "制度执行有效性", ScoreInput::Deduction { deductions: vec![ded("1", "  ")] }).unwrap_err();
     assert!(e.to_string().contains("扣分理由"), "{e}");
@@ -220,7 +230,7 @@ fn every_transition_legal_and_illegal() {
             let result = match action {
                 ItemAction::Issue => it.issue(Some(1), day),
                 ItemAction::Start => it.start(),
-                ItemAction::Submit => it.submit("已整改完毕", &[ev.clone()]),
+                ItemAction::Submit => it.submit("已整改完毕", std::slice::from_ref(&ev)),
                 ItemAction::Return => it.return_to_unit("佐证资料不足"),
                 ItemAction::Close => it.close("同意销号", day),
                 ItemAction::MarkLongTerm => it.mark_long_term("需跨年度推进"),

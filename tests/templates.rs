@@ -75,10 +75,7 @@ fn project_2020_is_the_common_framework() {
     assert_eq!(got.len(), 17, "末级指标个数");
     assert_eq!(got, expected);
     let top: Vec<(String, Decimal)> = tree.children(None).map(|n| (n.name.clone(), n.points)).collect();
-    assert_eq!(
-        top,
-        vec![("决策".into(), d("20")), ("过程".into(), d("20")), ("产出".into(), d("30")), ("效益".into(), d("30"))]
-    );
+    assert_eq!(top, vec![("决策".into(), d("20")), ("过程".into(), d("20")), ("产出".into(), d("30")), ("效益".into(), d("30"))]);
     assert_eq!(tree.bands.classify(d("89.99")), Some("良"));
     assert_eq!(tree.bands.classify(d("90")), Some("优"));
     assert_eq!(tree.bands.classify(d("59.99")), Some("差"));
@@ -89,10 +86,7 @@ fn self_eval_has_the_fixed_level_one_weights() {
     let (t, tree) = load(SELF_EVAL, "self-eval");
     assert_eq!(t.kind.as_deref(), Some("自评抽查"));
     let top: Vec<(String, Decimal)> = tree.children(None).map(|n| (n.name.clone(), n.points)).collect();
-    assert_eq!(
-        top,
-        vec![("预算执行率".into(), d("10")), ("产出".into(), d("50")), ("效益".into(), d("30")), ("满意度".into(), d("10"))]
-    );
+    assert_eq!(top, vec![("预算执行率".into(), d("10")), ("产出".into(), d("50")), ("效益".into(), d("30")), ("满意度".into(), d("10"))]);
     let names: Vec<String> = leaves(&tree).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         names,
@@ -106,10 +100,7 @@ fn dept_overall_follows_the_local_table() {
     let (t, tree) = load(DEPT_OVERALL, "dept-overall");
     assert_eq!(t.kind.as_deref(), Some("部门整体支出"));
     let top: Vec<(String, Decimal)> = tree.children(None).map(|n| (n.name.clone(), n.points)).collect();
-    assert_eq!(
-        top,
-        vec![("部门决策".into(), d("25")), ("综合管理".into(), d("30")), ("部门绩效".into(), d("45"))]
-    );
+    assert_eq!(top, vec![("部门决策".into(), d("25")), ("综合管理".into(), d("30")), ("部门绩效".into(), d("45"))]);
     let expected: Vec<(String, Decimal)> = [
         ("目标相关性", 5),
         ("目标明确性", 5),
@@ -146,10 +137,7 @@ fn ex_ante_gives_a_conclusion() {
     assert_eq!(t.kind.as_deref(), Some("事前绩效评估"));
     assert_eq!(tree.bands.kind, ResultKind::Conclusion);
     let expected: Vec<(String, Decimal)> =
-        ["立项必要性", "投入经济性", "绩效目标合理性", "实施方案可行性", "筹资合规性"]
-            .iter()
-            .map(|n| (n.to_string(), d("20")))
-            .collect();
+        ["立项必要性", "投入经济性", "绩效目标合理性", "实施方案可行性", "筹资合规性"].iter().map(|n| (n.to_string(), d("20"))).collect();
     assert_eq!(leaves(&tree), expected);
     assert_eq!(tree.bands.classify(d("90")), Some("予以支持"));
     assert_eq!(tree.bands.classify(d("89.99")), Some("调整完善后予以支持"));

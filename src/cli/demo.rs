@@ -32,7 +32,11 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64) -> Result<i32> {
         })?;
         let _ = writeln!(err);
     }
-    eprintln!("演示库已就绪：{} 个案例（{commands} 条命令）{}", seed.cases.len(), if scale > 0 { format!("，另生成 {scale} 个项目") } else { String::new() });
+    eprintln!(
+        "演示库已就绪：{} 个案例（{commands} 条命令）{}",
+        seed.cases.len(),
+        if scale > 0 { format!("，另生成 {scale} 个项目") } else { String::new() }
+    );
     println!("{}", dir.display());
     if !seed_only {
         eprintln!("终端界面尚在开发（下一个版本提供）。现在可以试：");

@@ -14,7 +14,11 @@ pub fn run(data: &Path, project: Option<&str>, output: Option<&Path>) -> Result<
             super::write_atomic(path, &json)?;
             eprintln!("已导出 {} 个项目到 {}", bundle.projects.len(), path.display());
         }
-        None => std::io::stdout().write_all(&json).map_err(|e| Error::io("stdout", e))?,
+        None => match std::io::stdout().write_all(&json) {
+            // A reader that stops early (`| head`) is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.map_err(|e| Error::io("stdout", e))?,
+        },
     }
     Ok(0)
 }

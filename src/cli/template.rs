@@ -11,7 +11,13 @@ pub fn run(data: &Path, action: TemplateCmd) -> Result<i32> {
         TemplateCmd::List => {
             for (t, source) in templates.list() {
                 let leaves = t.instantiate(0, crate::domain::Meta::new("-", chrono::DateTime::UNIX_EPOCH)).leaves().count();
-                println!("{:<14} {}  （{}，总分 {}，末级指标 {leaves} 个，{source}）", t.name, t.title, t.kind.as_deref().unwrap_or("通用"), t.total);
+                println!(
+                    "{:<14} {}  （{}，总分 {}，末级指标 {leaves} 个，{source}）",
+                    t.name,
+                    t.title,
+                    t.kind.as_deref().unwrap_or("通用"),
+                    t.total
+                );
             }
         }
         TemplateCmd::Show { name } => {

@@ -4,7 +4,7 @@
 use super::seed::{Case, SeedFile, SeedItem, SeedScore};
 use crate::command::Command;
 use crate::domain::money::parse_amount;
-use crate::domain::project::{recurring_milestones, MilestoneKind, Phase, ProjectKind, Recommendation};
+use crate::domain::project::{MilestoneKind, Phase, ProjectKind, Recommendation, recurring_milestones};
 use crate::domain::tree::{Deduction, Direction, IndicatorRef, QualBand, ScoreInput};
 use crate::domain::{Error, Evidence, ItemState, Result, Severity};
 use crate::store::{Ctx, Store};
@@ -69,14 +69,27 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
         let due = run.day(m.due_in_days);
         let id = run.cmd(Command::AddMilestone { project: Some(code.clone()), title: m.title.clone(), kind, due })?.id;
         if m.done {
-            run.cmd(Command::SetMilestone { milestone: id, expected_version: None, title: m.title.clone(), due, done_on: Some(due.min(run.ctx.today)) })?;
+            run.cmd(Command::SetMilestone {
+                milestone: id,
+                expected_version: None,
+                title: m.title.clone(),
+                due,
+                done_on: Some(due.min(run.ctx.today)),
+            })?;
         }
     }
     for s in &case.scores {
         let input = score_input(case, s)?;
         let indicator = IndicatorRef::Name(s.indicator.clone());
         let evidence = s.evidence.iter().map(|n| Evidence::doc(n)).collect();
-        run.cmd(Command::Score { project: code.clone(), indicator: indicator.clone(), input, basis: s.basis.clone(), evidence, expected_rev: None })?;
+        run.cmd(Command::Score {
+            project: code.clone(),
+            indicator: indicator.clone(),
+            input,
+            basis: s.basis.clone(),
+            evidence,
+            expected_rev: None,
+        })?;
         if s.reviewed {
             run.cmd(Command::ReviewScore { project: code.clone(), indicator, expected_rev: None })?;
         }
@@ -129,9 +142,17 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
         }
     }
     if let Some(r) = &case.result_use {
-        let recommendation: Recommendation = serde_json::from_value(serde_json::json!(r.recommendation)).map_err(|e| field(case, "result_use", e))?;
+        let recommendation: Recommendation =
+            serde_json::from_value(serde_json::json!(r.recommendation)).map_err(|e| field(case, "result_use", e))?;
         let amount = r.amount.as_deref().map(parse_amount).transpose().map_err(|e| field(case, "result_use.amount", e))?;
-        run.cmd(Command::SetResultUse { project: code.clone(), expected_version: None, recommendation, amount, reason: r.reason.clone(), published_on: None })?;
+        run.cmd(Command::SetResultUse {
+            project: code.clone(),
+            expected_version: None,
+            recommendation,
+            amount,
+            reason: r.reason.clone(),
+            published_on: None,
+        })?;
     }
     let phase = Phase::parse(&case.phase)?;
     if phase == Phase::Archived {
@@ -153,7 +174,13 @@ fn score_input(case: &Case, s: &SeedScore) -> Result<ScoreInput> {
             deductions: s
                 .deductions
                 .iter()
-                .map(|d| Ok(Deduction { points: parse_amount(&d.points).map_err(|e| field(case, "deductions", e))?, reason: d.reason.clone(), finding: None }))
+                .map(|d| {
+                    Ok(Deduction {
+                        points: parse_amount(&d.points).map_err(|e| field(case, "deductions", e))?,
+                        reason: d.reason.clone(),
+                        finding: None,
+                    })
+                })
                 .collect::<Result<_>>()?,
         },
         "formula" => ScoreInput::Formula {
@@ -181,13 +208,25 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
     let issued = it.issued_days_ago.unwrap_or(0);
     let start_day = run.day(-(issued - 2).max(0));
     if let Some(ext) = &it.extension {
-        run.cmd(Command::RequestExtension { item: id, reason: ext.reason.clone(), due: run.day(ext.new_due_in_days), date: Some(start_day), expected_version: None })?;
+        run.cmd(Command::RequestExtension {
+            item: id,
+            reason: ext.reason.clone(),
+            due: run.day(ext.new_due_in_days),
+            date: Some(start_day),
+            expected_version: None,
+        })?;
         if ext.approved {
             run.cmd(Command::ApproveExtension { item: id, due: None, date: Some(start_day), expected_version: None })?;
         }
     }
     let respond = |run: &mut Runner, r: &super::seed::SeedResponse| -> Result<()> {
-        run.cmd(Command::SubmitResponse { item: id, date: Some(run.day(-r.days_ago)), text: r.text.clone(), evidence: docs(&r.evidence), expected_version: None })?;
+        run.cmd(Command::SubmitResponse {
+            item: id,
+            date: Some(run.day(-r.days_ago)),
+            text: r.text.clone(),
+            evidence: docs(&r.evidence),
+            expected_version: None,
+        })?;
         Ok(())
     };
     match target {
@@ -219,7 +258,13 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
             let reason = it.long_term_reason.clone().unwrap_or_else(|| "涉及体制机制调整，需跨年度持续推进".into());
             run.cmd(Command::MarkLongTerm { item: id, reason, date: Some(start_day), expected_version: None })?;
             for p in &it.progress {
-                run.cmd(Command::AddProgress { item: id, text: p.text.clone(), date: Some(run.day(-p.days_ago)), evidence: docs(&p.evidence), expected_version: None })?;
+                run.cmd(Command::AddProgress {
+                    item: id,
+                    text: p.text.clone(),
+                    date: Some(run.day(-p.days_ago)),
+                    evidence: docs(&p.evidence),
+                    expected_version: None,
+                })?;
             }
         }
         ItemState::Cancelled => {

@@ -15,13 +15,43 @@ use chrono::Duration;
 use rust_decimal::Decimal;
 
 const UNITS: &[&str] = &[
-    "教育局", "卫生健康局", "农业农村局", "水利局", "交通运输局", "住建局", "民政局", "人社局", "文旅广体局", "自然资源局", "生态环境局",
-    "应急管理局", "市场监督管理局", "统计局", "林业局", "科技局", "商务局", "退役军人事务局", "医疗保障局", "城管局",
+    "教育局",
+    "卫生健康局",
+    "农业农村局",
+    "水利局",
+    "交通运输局",
+    "住建局",
+    "民政局",
+    "人社局",
+    "文旅广体局",
+    "自然资源局",
+    "生态环境局",
+    "应急管理局",
+    "市场监督管理局",
+    "统计局",
+    "林业局",
+    "科技局",
+    "商务局",
+    "退役军人事务局",
+    "医疗保障局",
+    "城管局",
 ];
 const PURPOSES: &[&str] = &[
-    "农村公路养护补助资金", "义务教育薄弱环节改善经费", "基层医疗卫生机构能力建设资金", "高标准农田建设补助", "城乡居民养老保险补助",
-    "小型水库除险加固资金", "公共文化服务体系建设经费", "森林防火专项经费", "老旧小区改造配套资金", "困难群众救助补助资金",
-    "就业创业补助资金", "食品安全抽检经费", "科技创新引导资金", "乡村振兴衔接资金", "生活垃圾分类处理经费",
+    "农村公路养护补助资金",
+    "义务教育薄弱环节改善经费",
+    "基层医疗卫生机构能力建设资金",
+    "高标准农田建设补助",
+    "城乡居民养老保险补助",
+    "小型水库除险加固资金",
+    "公共文化服务体系建设经费",
+    "森林防火专项经费",
+    "老旧小区改造配套资金",
+    "困难群众救助补助资金",
+    "就业创业补助资金",
+    "食品安全抽检经费",
+    "科技创新引导资金",
+    "乡村振兴衔接资金",
+    "生活垃圾分类处理经费",
 ];
 
 /// A small deterministic generator (xorshift), so runs are comparable.
@@ -66,10 +96,12 @@ fn add_project(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, templates: &Templates, 
     // Ids are local to the bundle; import gives fresh ones when they collide.
     let pid = seq;
     let meta = Meta::new(&ctx.actor, ctx.now);
-    let kind = [ProjectKind::Project, ProjectKind::Project, ProjectKind::Project, ProjectKind::Department, ProjectKind::SelfEvalCheck][rng.below(5) as usize];
+    let kind = [ProjectKind::Project, ProjectKind::Project, ProjectKind::Project, ProjectKind::Department, ProjectKind::SelfEvalCheck]
+        [rng.below(5) as usize];
     let unit = rng.pick(UNITS);
     let year = 2019 + rng.below(6) as i32;
-    let name = if kind == ProjectKind::Department { format!("{year}年部门整体支出") } else { format!("{year}年{}", rng.pick(PURPOSES)) };
+    let name =
+        if kind == ProjectKind::Department { format!("{year}年部门整体支出") } else { format!("{year}年{}", rng.pick(PURPOSES)) };
     let phase = Phase::ALL[rng.below(6) as usize];
     let template = kind.default_template();
     let mut tree = templates.get(template)?.instantiate(pid, meta.clone());
@@ -96,8 +128,18 @@ fn add_project(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, templates: &Templates, 
         for (id, points) in leaves {
             let input = match rng.below(3) {
                 0 => ScoreInput::Direct { value: points * Decimal::new(70 + rng.below(31) as i64, 2) },
-                1 => ScoreInput::Deduction { deductions: vec![Deduction { points: Decimal::new(5 * (1 + rng.below(4) as i64), 1).min(points), reason: "抽查凭证发现资料不完整".into(), finding: None }] },
-                _ => ScoreInput::Formula { target: Decimal::from(100), actual: Decimal::from(60 + rng.below(41)), direction: Direction::Positive },
+                1 => ScoreInput::Deduction {
+                    deductions: vec![Deduction {
+                        points: Decimal::new(5 * (1 + rng.below(4) as i64), 1).min(points),
+                        reason: "抽查凭证发现资料不完整".into(),
+                        finding: None,
+                    }],
+                },
+                _ => ScoreInput::Formula {
+                    target: Decimal::from(100),
+                    actual: Decimal::from(60 + rng.below(41)),
+                    direction: Direction::Positive,
+                },
             };
             let input = match input {
                 ScoreInput::Direct { value } => ScoreInput::Direct { value: value.round_dp(2) },
@@ -144,8 +186,15 @@ fn add_item(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, pid: u64, fid: u64, unit: 
     let id = b.items.len() as u64 + 1;
     let issued = ctx.today - Duration::days(rng.below(120) as i64);
     let due = issued + Duration::days(30);
-    let state = [ItemState::Issued, ItemState::InProgress, ItemState::Submitted, ItemState::Returned, ItemState::Closed, ItemState::Closed, ItemState::LongTerm]
-        [rng.below(7) as usize];
+    let state = [
+        ItemState::Issued,
+        ItemState::InProgress,
+        ItemState::Submitted,
+        ItemState::Returned,
+        ItemState::Closed,
+        ItemState::Closed,
+        ItemState::LongTerm,
+    ][rng.below(7) as usize];
     let mut item = RectItem {
         id,
         project: pid,

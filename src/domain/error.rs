@@ -7,21 +7,57 @@ use crate::i18n::Lang;
 pub enum Error {
     /// A field of an input is invalid: `record` names the record (e.g. "项目 ZD21-01"),
     /// `field` the field, `message` what is wrong and what is allowed.
-    Invalid { record: String, field: String, message: String },
-    NotFound { what: String, key: String },
-    AlreadyExists { what: String, key: String },
+    Invalid {
+        record: String,
+        field: String,
+        message: String,
+    },
+    NotFound {
+        what: String,
+        key: String,
+    },
+    AlreadyExists {
+        what: String,
+        key: String,
+    },
     /// The record changed since the edit began.
-    Conflict { what: String, expected: u64, actual: u64, by: String, at: String },
+    Conflict {
+        what: String,
+        expected: u64,
+        actual: u64,
+        by: String,
+        at: String,
+    },
     /// A move the item state machine does not allow from this state.
-    IllegalTransition { what: String, state: String, action: String },
+    IllegalTransition {
+        what: String,
+        state: String,
+        action: String,
+    },
     /// The actor lacks the role the command needs.
-    Forbidden { action: String, role: String, actor: String },
+    Forbidden {
+        action: String,
+        role: String,
+        actor: String,
+    },
     /// Another process holds the store.
-    Locked { dir: String, holder: String },
+    Locked {
+        dir: String,
+        holder: String,
+    },
     /// The store was written by a newer schema than this binary knows.
-    SchemaTooNew { found: u8, supported: u8 },
-    Corrupt { what: String, message: String },
-    Io { path: String, message: String },
+    SchemaTooNew {
+        found: u8,
+        supported: u8,
+    },
+    Corrupt {
+        what: String,
+        message: String,
+    },
+    Io {
+        path: String,
+        message: String,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -84,7 +120,9 @@ impl Error {
                 if zh {
                     format!("{what} 已被 {by} 于 {at} 修改（当前版本 {actual}，你的修改基于版本 {expected}）：请重新载入后再改")
                 } else {
-                    format!("{what} was changed by {by} at {at} (now version {actual}, your edit started from {expected}): reload and edit again")
+                    format!(
+                        "{what} was changed by {by} at {at} (now version {actual}, your edit started from {expected}): reload and edit again"
+                    )
                 }
             }
             Error::IllegalTransition { what, state, action } => {
@@ -105,14 +143,18 @@ impl Error {
                 if zh {
                     format!("数据目录 {dir} 正被另一个 jixiao 进程使用（{holder}）：请关闭它，或等它退出后重试")
                 } else {
-                    format!("the data directory {dir} is held by another jixiao process ({holder}): close it or wait for it to exit, then retry")
+                    format!(
+                        "the data directory {dir} is held by another jixiao process ({holder}): close it or wait for it to exit, then retry"
+                    )
                 }
             }
             Error::SchemaTooNew { found, supported } => {
                 if zh {
                     format!("数据由更新版本的 jixiao 写入（数据格式版本 {found}，本程序支持到 {supported}）：请升级 jixiao")
                 } else {
-                    format!("the store was written by a newer jixiao (schema version {found}; this binary supports up to {supported}): upgrade jixiao")
+                    format!(
+                        "the store was written by a newer jixiao (schema version {found}; this binary supports up to {supported}): upgrade jixiao"
+                    )
                 }
             }
             Error::Corrupt { what, message } => {

@@ -161,7 +161,12 @@ impl Finding {
                 }
                 // The old body is kept with who wrote it; the note says why it was replaced.
                 let old = std::mem::replace(&mut self.body, body);
-                self.history.push(Revision { body: old, by: self.meta.updated_by.clone(), at: self.meta.updated_at, note: note.to_string() });
+                self.history.push(Revision {
+                    body: old,
+                    by: self.meta.updated_by.clone(),
+                    at: self.meta.updated_at,
+                    note: note.to_string(),
+                });
                 Ok(())
             }
             s => Err(Error::IllegalTransition { what: self.label(), state: s.label().into(), action: "更正".into() }),

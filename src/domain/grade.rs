@@ -37,8 +37,7 @@ impl Bands {
     pub fn ex_ante() -> Self {
         let b = |label: &str, min: i64| Band { label: label.into(), min: Decimal::from(min) };
         Bands {
-            kind: ResultKind::Conclusion,
-            bands: vec![b("予以支持", 90), b("调整完善后予以支持", 70), b("不予支持", 0)],
+            kind: ResultKind::Conclusion, bands: vec![b("予以支持", 90), b("调整完善后予以支持", 70), b("不予支持", 0)]
         }
     }
 
@@ -54,7 +53,10 @@ impl Bands {
         }
         for pair in self.bands.windows(2) {
             if pair[0].min <= pair[1].min {
-                return Err(format!("等级「{}」的下限 {} 应高于「{}」的 {}（从高到低排列）", pair[0].label, pair[0].min, pair[1].label, pair[1].min));
+                return Err(format!(
+                    "等级「{}」的下限 {} 应高于「{}」的 {}（从高到低排列）",
+                    pair[0].label, pair[0].min, pair[1].label, pair[1].min
+                ));
             }
         }
         match self.bands.last() {

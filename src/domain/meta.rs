@@ -15,13 +15,7 @@ pub struct Meta {
 
 impl Meta {
     pub fn new(actor: &str, now: DateTime<Utc>) -> Self {
-        Meta {
-            version: 1,
-            created_by: actor.to_string(),
-            created_at: now,
-            updated_by: actor.to_string(),
-            updated_at: now,
-        }
+        Meta { version: 1, created_by: actor.to_string(), created_at: now, updated_by: actor.to_string(), updated_at: now }
     }
 
     pub fn touch(&mut self, actor: &str, now: DateTime<Utc>) {

@@ -6,17 +6,11 @@ use std::str::FromStr;
 /// Parses a non-negative decimal with at most two places, as typed by a user
 /// ("100", "146.24", "2,683.68" with thousands separators, "１００" full-width digits).
 pub fn parse_amount(text: &str) -> Result<Decimal, String> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
-        .map(fullwidth_to_ascii)
-        .collect();
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '，' && !c.is_whitespace()).map(fullwidth_to_ascii).collect();
     if cleaned.is_empty() {
         return Err("不能为空 (empty): 输入一个数，最多两位小数，如 146.24".into());
     }
-    let value = Decimal::from_str(&cleaned)
-        .map_err(|_| format!("「{text}」不是数 (not a number): 输入如 146.24 的数，最多两位小数"))?;
+    let value = Decimal::from_str(&cleaned).map_err(|_| format!("「{text}」不是数 (not a number): 输入如 146.24 的数，最多两位小数"))?;
     check_places(value, text)?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(format!("「{text}」是负数 (negative): 金额和分值不能为负"));

@@ -23,13 +23,8 @@ pub enum ProjectKind {
 }
 
 impl ProjectKind {
-    pub const ALL: [ProjectKind; 5] = [
-        ProjectKind::Project,
-        ProjectKind::Department,
-        ProjectKind::ExAnte,
-        ProjectKind::SelfEvalCheck,
-        ProjectKind::Monitoring,
-    ];
+    pub const ALL: [ProjectKind; 5] =
+        [ProjectKind::Project, ProjectKind::Department, ProjectKind::ExAnte, ProjectKind::SelfEvalCheck, ProjectKind::Monitoring];
     pub fn label(self) -> &'static str {
         match self {
             ProjectKind::Project => "项目支出",
@@ -40,10 +35,13 @@ impl ProjectKind {
         }
     }
     pub fn parse(text: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.label() == text.trim())
-            .ok_or_else(|| Error::invalid("项目", "kind", format!("「{text}」不是评价类型，可选：项目支出、部门整体支出、事前绩效评估、自评抽查、绩效监控")))
+        Self::ALL.into_iter().find(|k| k.label() == text.trim()).ok_or_else(|| {
+            Error::invalid(
+                "项目",
+                "kind",
+                format!("「{text}」不是评价类型，可选：项目支出、部门整体支出、事前绩效评估、自评抽查、绩效监控"),
+            )
+        })
     }
     /// The template a new project of this kind starts from.
     pub fn default_template(self) -> &'static str {
@@ -76,15 +74,8 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 7] = [
-        Phase::Prepare,
-        Phase::Fieldwork,
-        Phase::Scoring,
-        Phase::Report,
-        Phase::Final,
-        Phase::Rectification,
-        Phase::Archived,
-    ];
+    pub const ALL: [Phase; 7] =
+        [Phase::Prepare, Phase::Fieldwork, Phase::Scoring, Phase::Report, Phase::Final, Phase::Rectification, Phase::Archived];
     pub fn label(self) -> &'static str {
         match self {
             Phase::Prepare => "准备",
@@ -97,10 +88,9 @@ impl Phase {
         }
     }
     pub fn parse(text: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.label() == text.trim())
-            .ok_or_else(|| Error::invalid("项目", "phase", format!("「{text}」不是阶段，可选：准备、现场、评分、报告、定稿、整改跟踪、归档")))
+        Self::ALL.into_iter().find(|p| p.label() == text.trim()).ok_or_else(|| {
+            Error::invalid("项目", "phase", format!("「{text}」不是阶段，可选：准备、现场、评分、报告、定稿、整改跟踪、归档"))
+        })
     }
 }
 
@@ -203,7 +193,11 @@ impl Project {
         if self.team.lead == actor {
             Ok(())
         } else {
-            Err(Error::Forbidden { action: action.into(), role: format!("{} 的项目负责人（{}）", self.code, self.team.lead), actor: actor.into() })
+            Err(Error::Forbidden {
+                action: action.into(),
+                role: format!("{} 的项目负责人（{}）", self.code, self.team.lead),
+                actor: actor.into(),
+            })
         }
     }
 
@@ -300,7 +294,5 @@ pub fn recurring_milestones(year: i32) -> Vec<(NaiveDate, MilestoneKind, String)
         (d(12, 20), MilestoneKind::ProgressReport, "全年预算绩效管理工作进展报送"),
         (d(12, 31), MilestoneKind::Publication, "第三方评价报告、绩效目标及自评报告公开"),
     ];
-    rows.into_iter()
-        .filter_map(|(date, kind, title)| date.map(|date| (date, kind, format!("{year}年{title}"))))
-        .collect()
+    rows.into_iter().filter_map(|(date, kind, title)| date.map(|date| (date, kind, format!("{year}年{title}")))).collect()
 }

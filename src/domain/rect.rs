@@ -59,7 +59,11 @@ impl ItemState {
     }
     pub fn parse(text: &str) -> Result<Self> {
         Self::ALL.into_iter().find(|s| s.label() == text.trim()).ok_or_else(|| {
-            Error::invalid("整改事项", "status", format!("「{text}」不是整改状态，可选：草稿、已下达、整改中、已提交、已退回、已销号、持续整改、已撤销"))
+            Error::invalid(
+                "整改事项",
+                "status",
+                format!("「{text}」不是整改状态，可选：草稿、已下达、整改中、已提交、已退回、已销号、持续整改、已撤销"),
+            )
         })
     }
     /// Closed and cancelled items are finished; nothing is due from them.
@@ -232,11 +236,10 @@ impl RectItem {
         if self.unit.trim().is_empty() {
             return Err(Error::invalid(rec, "unit", "责任单位不能为空"));
         }
-        if let Some(issued) = self.issue_date {
-            if self.original_due < issued {
+        if let Some(issued) = self.issue_date
+            && self.original_due < issued {
                 return Err(Error::invalid(rec, "due", format!("整改期限 {} 早于下达日期 {issued}", self.original_due)));
             }
-        }
         if self.state == ItemState::Closed && (self.evidence.is_empty() || self.opinion.as_deref().unwrap_or("").trim().is_empty()) {
             return Err(Error::invalid(rec, "state", "已销号的事项必须有佐证资料和审核意见"));
         }

@@ -4,7 +4,7 @@
 use super::grade::{Band, Bands, ResultKind};
 use super::meta::Meta;
 use super::project::ProjectId;
-use super::tree::{Direction, IndicatorTree, Method, Node, NodeId, MAX_DEPTH};
+use super::tree::{Direction, IndicatorTree, MAX_DEPTH, Method, Node, NodeId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::str::FromStr;
@@ -108,10 +108,7 @@ impl Template {
                 ResultKind::Conclusion => Bands::ex_ante(),
             };
         }
-        Bands {
-            kind: self.result,
-            bands: self.bands.iter().map(|b| Band { label: b.label.clone(), min: b.min }).collect(),
-        }
+        Bands { kind: self.result, bands: self.bands.iter().map(|b| Band { label: b.label.clone(), min: b.min }).collect() }
     }
 
     /// A fresh, unscored tree for a project.
@@ -135,14 +132,7 @@ impl Template {
             });
             stack.push(id);
         }
-        IndicatorTree {
-            project,
-            total: self.total,
-            bands: self.band_set(),
-            next_id: nodes.len() as NodeId + 1,
-            nodes,
-            meta,
-        }
+        IndicatorTree { project, total: self.total, bands: self.band_set(), next_id: nodes.len() as NodeId + 1, nodes, meta }
     }
 }
 

@@ -105,9 +105,7 @@ impl ScoreInput {
     /// The score this input gives on a leaf of `points`, or an error that states the allowed range.
     pub fn compute(&self, leaf: &str, points: Decimal) -> Result<Decimal> {
         let rec = format!("指标「{leaf}」");
-        let out_of_range = |field: &str, v: Decimal| {
-            Error::invalid(&rec, field, format!("{v} 超出范围：应在 0 到 {points} 分之间"))
-        };
+        let out_of_range = |field: &str, v: Decimal| Error::invalid(&rec, field, format!("{v} 超出范围：应在 0 到 {points} 分之间"));
         match self {
             ScoreInput::Direct { value } => {
                 if *value < Decimal::ZERO || *value > points {
@@ -279,14 +277,26 @@ impl IndicatorTree {
         match r {
             IndicatorRef::Id(id) => self.node(*id).ok_or_else(|| Error::not_found("指标", r)),
             IndicatorRef::Name(name) if name.contains('/') => {
-                self.nodes.iter().find(|n| self.path(n.id) == *name).ok_or_else(|| Error::not_found("指标", name))
+                // A full path, or its tail (二级/三级) when that is unique.
+                let tail = format!("/{}", name.trim_matches('/'));
+                let mut hits = self.nodes.iter().filter(|n| {
+                    let path = self.path(n.id);
+                    path == *name || path.ends_with(&tail)
+                });
+                match (hits.next(), hits.next()) {
+                    (Some(n), None) => Ok(n),
+                    (None, _) => Err(Error::not_found("指标", name)),
+                    (Some(_), Some(_)) => Err(Error::invalid("指标体系", "indicator", format!("路径「{name}」对应多个指标：写出完整路径"))),
+                }
             }
             IndicatorRef::Name(name) => {
                 let mut hits = self.nodes.iter().filter(|n| n.name == *name);
                 match (hits.next(), hits.next()) {
                     (Some(n), None) => Ok(n),
                     (None, _) => Err(Error::not_found("指标", name)),
-                    (Some(_), Some(_)) => Err(Error::invalid("指标体系", "indicator", format!("有多个指标叫「{name}」：用路径（如 一级/二级/{name}）或编号"))),
+                    (Some(_), Some(_)) => {
+                        Err(Error::invalid("指标体系", "indicator", format!("有多个指标叫「{name}」：用路径（如 一级/二级/{name}）或编号")))
+                    }
                 }
             }
         }
@@ -372,11 +382,10 @@ impl IndicatorTree {
             if n.id >= self.next_id {
                 out.push(format!("指标编号 #{} 不小于 next_id {}", n.id, self.next_id));
             }
-            if let Some(p) = n.parent {
-                if self.node(p).is_none() {
+            if let Some(p) = n.parent
+                && self.node(p).is_none() {
                     out.push(format!("指标「{}」的上级 #{p} 不存在", n.name));
                 }
-            }
             let depth = self.depth(n.id);
             if depth > MAX_DEPTH {
                 out.push(format!("指标「{}」在第 {depth} 级，最多 {MAX_DEPTH} 级", self.path(n.id)));
@@ -388,11 +397,10 @@ impl IndicatorTree {
                 out.push(format!("指标「{}」分值为负：{}", n.name, n.points));
             }
             if self.is_leaf(n.id) {
-                if let Some(s) = &n.score {
-                    if s.value < Decimal::ZERO || s.value > n.points {
+                if let Some(s) = &n.score
+                    && (s.value < Decimal::ZERO || s.value > n.points) {
                         out.push(format!("指标「{}」得分 {} 超出 0–{}", self.path(n.id), s.value, n.points));
                     }
-                }
             } else if n.score.is_some() {
                 out.push(format!("指标「{}」有下级，不能直接打分", self.path(n.id)));
             }
@@ -406,8 +414,8 @@ impl IndicatorTree {
             return Err(Error::invalid(format!("指标「{path}」"), "indicator", "只能给末级指标打分，上级得分由下级合计"));
         }
         let node = self.node_mut(id)?;
-        if let Some(rev) = expected_rev {
-            if rev != node.rev {
+        if let Some(rev) = expected_rev
+            && rev != node.rev {
                 return Err(Error::Conflict {
                     what: format!("指标「{}」", node.name),
                     expected: rev,
@@ -416,7 +424,6 @@ impl IndicatorTree {
                     at: node.score.as_ref().map(|s| s.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default(),
                 });
             }
-        }
         Ok(node)
     }
 
@@ -435,7 +442,9 @@ impl IndicatorTree {
         let node = self.leaf_for_scoring(id, expected_rev)?;
         let rec = format!("指标「{}」", node.name);
         if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) {
-            return Err(Error::IllegalTransition { what: rec, state: "已复核".into(), action: "修改得分 (先取消复核并说明理由)".into() });
+            return Err(Error::IllegalTransition {
+                what: rec, state: "已复核".into(), action: "修改得分 (先取消复核并说明理由)".into()
+            });
         }
         for e in &evidence {
             e.validate(&rec)?;
@@ -450,7 +459,11 @@ impl IndicatorTree {
     pub fn clear_score(&mut self, id: NodeId, expected_rev: Option<u64>) -> Result<()> {
         let node = self.leaf_for_scoring(id, expected_rev)?;
         if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) {
-            return Err(Error::IllegalTransition { what: format!("指标「{}」", node.name), state: "已复核".into(), action: "清除得分".into() });
+            return Err(Error::IllegalTransition {
+                what: format!("指标「{}」", node.name),
+                state: "已复核".into(),
+                action: "清除得分".into(),
+            });
         }
         node.score = None;
         node.rev += 1;
@@ -554,10 +567,11 @@ impl IndicatorTree {
     /// Removes an indicator and everything under it; reviewed scores inside block it.
     pub fn remove_node(&mut self, id: NodeId) -> Result<()> {
         let name = self.node(id).ok_or_else(|| Error::not_found("指标", format!("#{id}")))?.name.clone();
-        let doomed: Vec<NodeId> =
-            self.nodes.iter().filter(|n| n.id == id || self.is_descendant(n.id, id)).map(|n| n.id).collect();
+        let doomed: Vec<NodeId> = self.nodes.iter().filter(|n| n.id == id || self.is_descendant(n.id, id)).map(|n| n.id).collect();
         if self.nodes.iter().any(|n| doomed.contains(&n.id) && n.score.as_ref().is_some_and(|s| s.reviewed.is_some())) {
-            return Err(Error::IllegalTransition { what: format!("指标「{name}」"), state: "含已复核得分".into(), action: "删除".into() });
+            return Err(Error::IllegalTransition {
+                what: format!("指标「{name}」"), state: "含已复核得分".into(), action: "删除".into()
+            });
         }
         self.nodes.retain(|n| !doomed.contains(&n.id));
         Ok(())
@@ -585,11 +599,10 @@ impl IndicatorTree {
         if points < Decimal::ZERO {
             return Err(Error::invalid(rec, "points", format!("分值 {points} 不能为负")));
         }
-        if let Some(s) = &node.score {
-            if s.value > points {
+        if let Some(s) = &node.score
+            && s.value > points {
                 return Err(Error::invalid(rec, "points", format!("现有得分 {} 高于新分值 {points}：先修改得分", s.value)));
             }
-        }
         node.points = points;
         node.rev += 1;
         Ok(())

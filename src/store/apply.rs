@@ -89,10 +89,12 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
                 Ok(())
             })
         }
-        Command::SetTeam { project, expected_version, lead, members, observers } => edit_project(tx, ctx, project, *expected_version, |p| {
-            p.team = Team { lead: lead.trim().to_string(), members: clean_list(members), observers: clean_list(observers) };
-            Ok(())
-        }),
+        Command::SetTeam { project, expected_version, lead, members, observers } => {
+            edit_project(tx, ctx, project, *expected_version, |p| {
+                p.team = Team { lead: lead.trim().to_string(), members: clean_list(members), observers: clean_list(observers) };
+                Ok(())
+            })
+        }
         Command::SetPhase { project, expected_version, phase } => {
             if *phase == Phase::Archived {
                 return Err(Error::invalid(format!("项目 {project}"), "phase", "归档请用 archive_project（归档后只读）"));
@@ -124,17 +126,20 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         }
         Command::SetResultUse { project, expected_version, recommendation, amount, reason, published_on } => {
             edit_project(tx, ctx, project, *expected_version, |p| {
-                p.result_use = Some(ResultUse { recommendation: *recommendation, amount: *amount, reason: reason.trim().to_string(), published_on: *published_on });
+                p.result_use = Some(ResultUse {
+                    recommendation: *recommendation,
+                    amount: *amount,
+                    reason: reason.trim().to_string(),
+                    published_on: *published_on,
+                });
                 Ok(())
             })
         }
-        Command::Score { project, indicator, input, basis, evidence, expected_rev } => {
-            edit_tree(tx, ctx, project, None, |t, actor| {
-                let id = t.find(indicator)?.id;
-                let value = t.set_score(id, input.clone(), basis.clone(), evidence.clone(), actor, ctx.now, *expected_rev)?;
-                Ok((id, Some(value)))
-            })
-        }
+        Command::Score { project, indicator, input, basis, evidence, expected_rev } => edit_tree(tx, ctx, project, None, |t, actor| {
+            let id = t.find(indicator)?.id;
+            let value = t.set_score(id, input.clone(), basis.clone(), evidence.clone(), actor, ctx.now, *expected_rev)?;
+            Ok((id, Some(value)))
+        }),
         Command::ClearScore { project, indicator, expected_rev } => edit_tree(tx, ctx, project, None, |t, _| {
             let id = t.find(indicator)?.id;
             t.clear_score(id, *expected_rev)?;
@@ -193,7 +198,15 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
                 None => (None, String::new()),
             };
             let id = tx.next_seq(b"seq/milestone")?;
-            let m = Milestone { id, project: pid, title: title.trim().to_string(), kind: *kind, due: *due, done_on: None, meta: Meta::new(&ctx.actor, ctx.now) };
+            let m = Milestone {
+                id,
+                project: pid,
+                title: title.trim().to_string(),
+                kind: *kind,
+                due: *due,
+                done_on: None,
+                meta: Meta::new(&ctx.actor, ctx.now),
+            };
             m.validate()?;
             tx.put_milestone(None, &m, &unit)?;
             Ok(done(id, 1, vec![touch(RecordKind::Milestone, id, 0, 1)]))
@@ -262,13 +275,17 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
                 f.revise(body, note)
             })
         }
-        Command::WithdrawFinding { finding, reason, expected_version } => edit_finding(tx, ctx, *finding, *expected_version, |f, _| f.withdraw(reason)),
+        Command::WithdrawFinding { finding, reason, expected_version } => {
+            edit_finding(tx, ctx, *finding, *expected_version, |f, _| f.withdraw(reason))
+        }
         Command::CreateItem { finding, requirement, unit, contact, due } => {
             let f = tx.finding(*finding)?;
             let p = tx.project(f.project)?;
             p.ensure_writable()?;
             if f.state == FindingState::Withdrawn {
-                return Err(Error::IllegalTransition { what: f.label(), state: f.state.label().into(), action: "新建整改事项".into() });
+                return Err(Error::IllegalTransition {
+                    what: f.label(), state: f.state.label().into(), action: "新建整改事项".into()
+                });
             }
             let due = due.unwrap_or(ctx.today + Duration::days(DEFAULT_DUE_DAYS));
             let id = tx.next_seq(b"seq/item")?;
@@ -309,7 +326,11 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
                 }
                 if let Some(d) = due {
                     if it.state != ItemState::Draft {
-                        return Err(Error::IllegalTransition { what: it.label(), state: it.state.label().into(), action: "修改期限（已下达的事项请申请延期）".into() });
+                        return Err(Error::IllegalTransition {
+                            what: it.label(),
+                            state: it.state.label().into(),
+                            action: "修改期限（已下达的事项请申请延期）".into(),
+                        });
                     }
                     it.due = *d;
                     it.original_due = *d;
@@ -375,7 +396,9 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             it.cancel(reason)?;
             Ok(Some((EntryKind::Cancelled, reason.clone(), vec![])))
         }),
-        Command::IssueNotice { project, items, issue_date, contact, prefix } => issue_notice(tx, ctx, project, items, *issue_date, contact, prefix.as_deref()),
+        Command::IssueNotice { project, items, issue_date, contact, prefix } => {
+            issue_notice(tx, ctx, project, items, *issue_date, contact, prefix.as_deref())
+        }
         Command::CancelNotice { notice, reason } => {
             let mut n = tx.notice_by_number(notice)?;
             tx.project(n.project)?.ensure_writable()?;
@@ -452,7 +475,13 @@ fn edit_tree(
     Ok(a)
 }
 
-fn edit_finding(tx: &Tx, ctx: &Ctx, id: u64, expected: Option<u64>, change: impl FnOnce(&mut Finding, &IndicatorTree) -> Result<()>) -> Result<Applied> {
+fn edit_finding(
+    tx: &Tx,
+    ctx: &Ctx,
+    id: u64,
+    expected: Option<u64>,
+    change: impl FnOnce(&mut Finding, &IndicatorTree) -> Result<()>,
+) -> Result<Applied> {
     let mut f = tx.finding(id)?;
     f.meta.check(&f.label(), expected)?;
     tx.project(f.project)?.ensure_writable()?;
@@ -493,7 +522,15 @@ fn edit_item(
     Ok(done(it.id, it.meta.version, touched))
 }
 
-fn issue_notice(tx: &Tx, ctx: &Ctx, code: &str, items: &[u64], date: Option<NaiveDate>, contact: &str, prefix: Option<&str>) -> Result<Applied> {
+fn issue_notice(
+    tx: &Tx,
+    ctx: &Ctx,
+    code: &str,
+    items: &[u64],
+    date: Option<NaiveDate>,
+    contact: &str,
+    prefix: Option<&str>,
+) -> Result<Applied> {
     let p = tx.project_by_code(code)?;
     p.ensure_writable()?;
     if items.is_empty() {
@@ -515,7 +552,11 @@ fn issue_notice(tx: &Tx, ctx: &Ctx, code: &str, items: &[u64], date: Option<Naiv
         match &unit {
             None => unit = Some(it.unit.clone()),
             Some(u) if *u != it.unit => {
-                return Err(Error::invalid(format!("通知书 {number}"), "items", format!("一份通知书只发一个单位：#{item_id} 属于「{}」，前面的事项属于「{u}」", it.unit)));
+                return Err(Error::invalid(
+                    format!("通知书 {number}"),
+                    "items",
+                    format!("一份通知书只发一个单位：#{item_id} 属于「{}」，前面的事项属于「{u}」", it.unit),
+                ));
             }
             Some(_) => {}
         }
@@ -524,7 +565,16 @@ fn issue_notice(tx: &Tx, ctx: &Ctx, code: &str, items: &[u64], date: Option<Naiv
         it.meta.touch(&ctx.actor, ctx.now);
         tx.put_item(Some(&before), &it)?;
         let seq = tx.next_response_seq(it.id)?;
-        tx.append_response(&Response { item: it.id, seq, kind: EntryKind::Issued, date: on, text: number.clone(), evidence: vec![], by: ctx.actor.clone(), at: ctx.now })?;
+        tx.append_response(&Response {
+            item: it.id,
+            seq,
+            kind: EntryKind::Issued,
+            date: on,
+            text: number.clone(),
+            evidence: vec![],
+            by: ctx.actor.clone(),
+            at: ctx.now,
+        })?;
         touched.push(touch(RecordKind::Item, it.id, before.meta.version, it.meta.version));
     }
     let n = Notice {

@@ -1,10 +1,10 @@
 //! `jixiao check`: decode every record, verify indexes, tree sums and the audit log.
 
+use super::Store;
 use super::audit::AuditRecord;
 use super::codec::decode;
 use super::keys;
 use super::tx::{self, DeadlineEntry};
-use super::Store;
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeSet, HashMap, HashSet};

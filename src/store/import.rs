@@ -8,12 +8,12 @@
 //! reference is rewritten. A notice number already in the store is refused. Bureau-wide
 //! milestones with the same title and date as an existing one are skipped.
 
+use super::Ctx;
 use super::apply::Applied;
 use super::audit::{RecordKind, Touch};
 use super::codec::SCHEMA;
 use super::keys;
 use super::tx::{self, Tx};
-use super::Ctx;
 use crate::command::Outcome;
 use crate::domain::{Error, Result};
 use crate::export::bundle::{Bundle, FORMAT};
@@ -64,13 +64,12 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
     for t in &mut b.trees {
         t.project = pm(t.project);
         for n in &mut t.nodes {
-            if let Some(s) = &mut n.score {
-                if let crate::domain::ScoreInput::Deduction { deductions } = &mut s.input {
+            if let Some(s) = &mut n.score
+                && let crate::domain::ScoreInput::Deduction { deductions } = &mut s.input {
                     for d in deductions {
                         d.finding = d.finding.map(fm);
                     }
                 }
-            }
         }
         tx.put_tree(t)?;
     }
@@ -124,7 +123,13 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         tx.raw_put(tx::AUDIT, &keys::id(a.id), &super::codec::encode(a))?;
     }
     Ok(Applied {
-        outcome: Outcome { id: 0, version: 0, key: Some(format!("{} 个项目，跳过 {} 个", b.projects.len(), skipped.len())), score: None, audit: 0 },
+        outcome: Outcome {
+            id: 0,
+            version: 0,
+            key: Some(format!("{} 个项目，跳过 {} 个", b.projects.len(), skipped.len())),
+            score: None,
+            audit: 0,
+        },
         touched,
     })
 }
@@ -137,11 +142,10 @@ fn number_prefix(number: &str) -> &str {
 fn bureau_milestones(tx: &Tx, b: &Bundle) -> Result<HashSet<(String, chrono::NaiveDate)>> {
     let mut out = HashSet::new();
     for m in b.milestones.iter().filter(|m| m.project.is_none()) {
-        if let Ok(existing) = tx.milestone(m.id) {
-            if existing.project.is_none() {
+        if let Ok(existing) = tx.milestone(m.id)
+            && existing.project.is_none() {
                 out.insert((existing.title.clone(), existing.due));
             }
-        }
     }
     Ok(out)
 }
@@ -254,11 +258,10 @@ pub fn validate(b: &Bundle) -> Result<()> {
     }
     for m in &b.milestones {
         m.validate()?;
-        if let Some(p) = m.project {
-            if !pids.contains(&p) {
+        if let Some(p) = m.project
+            && !pids.contains(&p) {
                 return Err(Error::invalid(format!("里程碑 #{}", m.id), "project", format!("项目 #{p} 不在导入文件中")));
             }
-        }
     }
     Ok(())
 }

@@ -16,8 +16,8 @@ use crate::command::{Command, Outcome};
 use crate::domain::{Error, Result};
 use crate::templates::Templates;
 use chrono::{DateTime, NaiveDate, Utc};
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::path::{Path, PathBuf};
 
 /// sled's default cache is 1 GiB; a field laptop needs far less.
@@ -25,8 +25,18 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them.
 pub const TREE_NAMES: [&str; 12] = [
-    "meta", "projects", "codes", "trees", "findings", "items", "responses", "notices", "notice_numbers", "milestones",
-    "children", "deadlines",
+    "meta",
+    "projects",
+    "codes",
+    "trees",
+    "findings",
+    "items",
+    "responses",
+    "notices",
+    "notice_numbers",
+    "milestones",
+    "children",
+    "deadlines",
 ];
 pub const AUDIT_TREE: &str = "audit";
 
@@ -53,11 +63,8 @@ impl Store {
         create_private_dir(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let path = dir.join("store");
-        let db = sled::Config::new()
-            .path(&path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| Error::io(path.display().to_string(), e))?;
+        let db =
+            sled::Config::new().path(&path).cache_capacity(CACHE_BYTES).open().map_err(|e| Error::io(path.display().to_string(), e))?;
         let mut trees = Vec::with_capacity(TREE_NAMES.len());
         for name in TREE_NAMES {
             trees.push(db.open_tree(name).map_err(|e| Error::io(path.display().to_string(), e))?);
@@ -160,9 +167,5 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io(dir.display().to_string(), e))
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| Error::io(dir.display().to_string(), e))
 }

@@ -1,11 +1,11 @@
 //! Reads: the records screens, reports and exports need, straight from the trees
 //! (no transaction; sled reads are consistent per key).
 
+use super::Store;
 use super::audit::AuditRecord;
 use super::codec::decode;
 use super::keys;
 use super::tx::{self, DeadlineEntry};
-use super::Store;
 use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::export::bundle::{Bundle, NoticeCounter};
 use chrono::NaiveDate;
@@ -100,7 +100,9 @@ impl Store {
     pub fn notices_of(&self, project: u64) -> Result<Vec<Notice>> {
         self.child_ids(keys::CHILD_NOTICE, project)?
             .into_iter()
-            .map(|id| self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", format!("#{id}"))))
+            .map(|id| {
+                self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", format!("#{id}")))
+            })
             .collect()
     }
 
@@ -118,7 +120,10 @@ impl Store {
     pub fn milestones_of(&self, project: Option<u64>) -> Result<Vec<Milestone>> {
         self.child_ids(keys::CHILD_MILESTONE, project.unwrap_or(0))?
             .into_iter()
-            .map(|id| self.get(tx::MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?.ok_or_else(|| Error::not_found("里程碑", format!("#{id}"))))
+            .map(|id| {
+                self.get(tx::MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?
+                    .ok_or_else(|| Error::not_found("里程碑", format!("#{id}")))
+            })
             .collect()
     }
 
@@ -145,11 +150,7 @@ impl Store {
 
     /// The audit records that touched one indicator of a project, oldest first.
     pub fn indicator_history(&self, project: u64, node: u32) -> Result<Vec<AuditRecord>> {
-        Ok(self
-            .audit_log()?
-            .into_iter()
-            .filter(|a| a.touched.iter().any(|t| t.id == project && t.node == Some(node)))
-            .collect())
+        Ok(self.audit_log()?.into_iter().filter(|a| a.touched.iter().any(|t| t.id == project && t.node == Some(node))).collect())
     }
 
     fn notice_counters(&self) -> Result<Vec<NoticeCounter>> {
@@ -157,11 +158,10 @@ impl Store {
         for kv in self.tree(tx::META).scan_prefix(b"seq/notice/") {
             let (k, v) = kv.map_err(io)?;
             let text = String::from_utf8_lossy(&k[b"seq/notice/".len()..]).to_string();
-            if let Some((prefix, year)) = text.rsplit_once('/') {
-                if let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v)) {
+            if let Some((prefix, year)) = text.rsplit_once('/')
+                && let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v)) {
                     out.push(NoticeCounter { prefix: prefix.to_string(), year, last: last as u32 });
                 }
-            }
         }
         Ok(out)
     }

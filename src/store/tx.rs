@@ -95,10 +95,7 @@ impl<'a> Tx<'a> {
     // --- projects -----------------------------------------------------------------
 
     pub fn project_by_code(&self, code: &str) -> Result<Project> {
-        let id = self
-            .raw_get(CODES, code.as_bytes())?
-            .and_then(|v| keys::read_id(&v))
-            .ok_or_else(|| Error::not_found("项目", code))?;
+        let id = self.raw_get(CODES, code.as_bytes())?.and_then(|v| keys::read_id(&v)).ok_or_else(|| Error::not_found("项目", code))?;
         self.project(id)
     }
 
@@ -111,11 +108,10 @@ impl<'a> Tx<'a> {
     }
 
     pub fn put_project(&self, before: Option<&Project>, p: &Project) -> Result<()> {
-        if let Some(b) = before {
-            if b.code != p.code {
+        if let Some(b) = before
+            && b.code != p.code {
                 self.del(CODES, b.code.as_bytes())?;
             }
-        }
         self.raw_put(CODES, p.code.as_bytes(), &keys::id(p.id))?;
         self.put(PROJECTS, &keys::id(p.id), p)
     }
@@ -162,7 +158,10 @@ impl<'a> Tx<'a> {
     pub fn append_response(&self, r: &Response) -> Result<()> {
         let key = keys::response(r.item, r.seq);
         if self.raw_get(RESPONSES, &key)?.is_some() {
-            return Err(Error::corrupt(format!("整改事项 #{} 的第 {} 条记录", r.item, r.seq), "已存在，记录只能追加 (history is append-only)"));
+            return Err(Error::corrupt(
+                format!("整改事项 #{} 的第 {} 条记录", r.item, r.seq),
+                "已存在，记录只能追加 (history is append-only)",
+            ));
         }
         self.bump_seq(&response_counter(r.item), r.seq as u64)?;
         self.put(RESPONSES, &key, r)
@@ -195,8 +194,7 @@ impl<'a> Tx<'a> {
     }
 
     pub fn milestone(&self, id: u64) -> Result<Milestone> {
-        self.get(MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?
-            .ok_or_else(|| Error::not_found("里程碑", format!("#{id}")))
+        self.get(MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?.ok_or_else(|| Error::not_found("里程碑", format!("#{id}")))
     }
 
     pub fn put_milestone(&self, before: Option<&Milestone>, m: &Milestone, project_unit: &str) -> Result<()> {
