@@ -250,7 +250,9 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
             }
             if target == ItemState::Closed {
                 let opinion = it.opinion.clone().unwrap_or_else(|| "佐证资料齐全，整改到位，同意销号".into());
-                run.cmd(Command::CloseItem { item: id, opinion, date: None, expected_version: None })?;
+                // Reviewed the day after the last response (or today, if that is in the future).
+                let last = it.responses.last().map(|r| r.days_ago).unwrap_or(0);
+                run.cmd(Command::CloseItem { item: id, opinion, date: Some(run.day(-(last - 1).max(0))), expected_version: None })?;
             }
         }
         ItemState::LongTerm => {

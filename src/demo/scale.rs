@@ -1,5 +1,5 @@
 //! Generated projects for benchmarks (`jixiao demo --scale N`): realistic trees, scores,
-//! findings and on average 12 rectification items per project. Built as bundles and
+//! findings and on average about 12 rectification items per project. Built as bundles and
 //! imported in chunks through the same validated path as `jixiao import`.
 
 use crate::command::Command;
@@ -150,10 +150,11 @@ fn add_project(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, templates: &Templates, 
     }
     b.projects.push(project);
     b.trees.push(tree);
-    if phase < Phase::Report {
+    // Findings come from fieldwork and scoring onwards.
+    if phase < Phase::Scoring {
         return Ok(());
     }
-    let findings = 3 + rng.below(3);
+    let findings = 4 + rng.below(3);
     for _ in 0..findings {
         let fid = b.findings.len() as u64 + 1;
         let (_, cats) = SEED_CATEGORIES[rng.below(SEED_CATEGORIES.len() as u64) as usize];
@@ -175,7 +176,7 @@ fn add_project(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, templates: &Templates, 
             withdraw_reason: None,
             meta: meta.clone(),
         });
-        for _ in 0..(2 + rng.below(3)) {
+        for _ in 0..(2 + rng.below(4)) {
             add_item(b, rng, ctx, pid, fid, unit);
         }
     }
