@@ -31,3 +31,19 @@ pub fn resolve(flag: Option<&str>, env_lang: Option<&str>) -> Result<Lang, Strin
         }),
     }
 }
+
+/// English for the record nouns that errors name (the catalog proper comes with the TUI).
+pub fn noun_en(zh: &str) -> &str {
+    match zh {
+        "项目" => "project",
+        "项目编号" => "project code",
+        "指标" => "indicator",
+        "指标体系" => "indicator tree",
+        "问题" => "finding",
+        "整改事项" => "rectification item",
+        "通知书" => "notice",
+        "通知书编号" => "notice number",
+        "里程碑" => "milestone",
+        other => other,
+    }
+}

@@ -326,3 +326,54 @@ fn published_finding_is_revised_not_edited_and_withdrawal_needs_reason() {
     f.withdraw("与审计问题重复").unwrap();
     assert!(f.publish().is_err());
 }
+
+#[test]
+fn grade_band_edges_are_half_open() {
+    let g = Bands::grades();
+    for (total, grade) in [
+        ("100", "优"),
+        ("90", "优"),
+        ("89.99", "良"),
+        ("89.5", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ] {
+        assert_eq!(g.classify(d(total)), Some(grade), "{total}");
+    }
+}
+
+#[test]
+fn ex_ante_conclusion_edges() {
+    let c = Bands::ex_ante();
+    for (total, label) in [("90", "予以支持"), ("89.99", "调整完善后予以支持"), ("70", "调整完善后予以支持"), ("69.99", "不予支持")]
+    {
+        assert_eq!(c.classify(d(total)), Some(label), "{total}");
+    }
+}
+
+#[test]
+fn bands_out_of_order_or_not_ending_at_zero_are_refused() {
+    let mut g = Bands::grades();
+    g.bands.swap(0, 1);
+    assert!(g.validate().unwrap_err().contains("从高到低"));
+    let mut g = Bands::grades();
+    g.bands.pop();
+    assert!(g.validate().unwrap_err().contains("应为 0"));
+}
+
+#[test]
+fn amounts_users_type_are_parsed_to_two_places() {
+    use jixiao::domain::money::{fmt2, parse_amount};
+    assert_eq!(parse_amount("146.24").unwrap(), d("146.24"));
+    assert_eq!(parse_amount(" 2,683.68 ").unwrap(), d("2683.68"));
+    assert_eq!(parse_amount("１００").unwrap(), d("100"));
+    assert_eq!(fmt2(parse_amount("70").unwrap()), "70.00");
+    let e = parse_amount("12.345").unwrap_err();
+    assert!(e.contains("12.345") && e.contains("两位小数"), "{e}");
+    assert!(parse_amount("一百").unwrap_err().contains("一百"));
+    assert!(parse_amount("-1").is_err());
+    assert!(parse_amount("").is_err());
+}

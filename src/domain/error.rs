@@ -106,14 +106,14 @@ impl Error {
                 if zh {
                     format!("找不到{what}「{key}」：请检查编号或名称")
                 } else {
-                    format!("no {what} `{key}`: check the code or name")
+                    format!("no {} `{key}`: check the code or name", crate::i18n::noun_en(what))
                 }
             }
             Error::AlreadyExists { what, key } => {
                 if zh {
                     format!("{what}「{key}」已存在：换一个编号，或用 --merge 合并")
                 } else {
-                    format!("{what} `{key}` already exists: use another code, or --merge")
+                    format!("{} `{key}` already exists: use another code, or --merge", crate::i18n::noun_en(what))
                 }
             }
             Error::Conflict { what, expected, actual, by, at } => {

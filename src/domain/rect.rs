@@ -237,9 +237,10 @@ impl RectItem {
             return Err(Error::invalid(rec, "unit", "责任单位不能为空"));
         }
         if let Some(issued) = self.issue_date
-            && self.original_due < issued {
-                return Err(Error::invalid(rec, "due", format!("整改期限 {} 早于下达日期 {issued}", self.original_due)));
-            }
+            && self.original_due < issued
+        {
+            return Err(Error::invalid(rec, "due", format!("整改期限 {} 早于下达日期 {issued}", self.original_due)));
+        }
         if self.state == ItemState::Closed && (self.evidence.is_empty() || self.opinion.as_deref().unwrap_or("").trim().is_empty()) {
             return Err(Error::invalid(rec, "state", "已销号的事项必须有佐证资料和审核意见"));
         }

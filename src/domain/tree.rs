@@ -383,9 +383,10 @@ impl IndicatorTree {
                 out.push(format!("指标编号 #{} 不小于 next_id {}", n.id, self.next_id));
             }
             if let Some(p) = n.parent
-                && self.node(p).is_none() {
-                    out.push(format!("指标「{}」的上级 #{p} 不存在", n.name));
-                }
+                && self.node(p).is_none()
+            {
+                out.push(format!("指标「{}」的上级 #{p} 不存在", n.name));
+            }
             let depth = self.depth(n.id);
             if depth > MAX_DEPTH {
                 out.push(format!("指标「{}」在第 {depth} 级，最多 {MAX_DEPTH} 级", self.path(n.id)));
@@ -398,9 +399,10 @@ impl IndicatorTree {
             }
             if self.is_leaf(n.id) {
                 if let Some(s) = &n.score
-                    && (s.value < Decimal::ZERO || s.value > n.points) {
-                        out.push(format!("指标「{}」得分 {} 超出 0–{}", self.path(n.id), s.value, n.points));
-                    }
+                    && (s.value < Decimal::ZERO || s.value > n.points)
+                {
+                    out.push(format!("指标「{}」得分 {} 超出 0–{}", self.path(n.id), s.value, n.points));
+                }
             } else if n.score.is_some() {
                 out.push(format!("指标「{}」有下级，不能直接打分", self.path(n.id)));
             }
@@ -415,15 +417,16 @@ impl IndicatorTree {
         }
         let node = self.node_mut(id)?;
         if let Some(rev) = expected_rev
-            && rev != node.rev {
-                return Err(Error::Conflict {
-                    what: format!("指标「{}」", node.name),
-                    expected: rev,
-                    actual: node.rev,
-                    by: node.score.as_ref().map(|s| s.scorer.clone()).unwrap_or_default(),
-                    at: node.score.as_ref().map(|s| s.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default(),
-                });
-            }
+            && rev != node.rev
+        {
+            return Err(Error::Conflict {
+                what: format!("指标「{}」", node.name),
+                expected: rev,
+                actual: node.rev,
+                by: node.score.as_ref().map(|s| s.scorer.clone()).unwrap_or_default(),
+                at: node.score.as_ref().map(|s| s.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default(),
+            });
+        }
         Ok(node)
     }
 
@@ -600,9 +603,10 @@ impl IndicatorTree {
             return Err(Error::invalid(rec, "points", format!("分值 {points} 不能为负")));
         }
         if let Some(s) = &node.score
-            && s.value > points {
-                return Err(Error::invalid(rec, "points", format!("现有得分 {} 高于新分值 {points}：先修改得分", s.value)));
-            }
+            && s.value > points
+        {
+            return Err(Error::invalid(rec, "points", format!("现有得分 {} 高于新分值 {points}：先修改得分", s.value)));
+        }
         node.points = points;
         node.rev += 1;
         Ok(())

@@ -65,11 +65,12 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         t.project = pm(t.project);
         for n in &mut t.nodes {
             if let Some(s) = &mut n.score
-                && let crate::domain::ScoreInput::Deduction { deductions } = &mut s.input {
-                    for d in deductions {
-                        d.finding = d.finding.map(fm);
-                    }
+                && let crate::domain::ScoreInput::Deduction { deductions } = &mut s.input
+            {
+                for d in deductions {
+                    d.finding = d.finding.map(fm);
                 }
+            }
         }
         tx.put_tree(t)?;
     }
@@ -143,9 +144,10 @@ fn bureau_milestones(tx: &Tx, b: &Bundle) -> Result<HashSet<(String, chrono::Nai
     let mut out = HashSet::new();
     for m in b.milestones.iter().filter(|m| m.project.is_none()) {
         if let Ok(existing) = tx.milestone(m.id)
-            && existing.project.is_none() {
-                out.insert((existing.title.clone(), existing.due));
-            }
+            && existing.project.is_none()
+        {
+            out.insert((existing.title.clone(), existing.due));
+        }
     }
     Ok(out)
 }
@@ -259,9 +261,10 @@ pub fn validate(b: &Bundle) -> Result<()> {
     for m in &b.milestones {
         m.validate()?;
         if let Some(p) = m.project
-            && !pids.contains(&p) {
-                return Err(Error::invalid(format!("里程碑 #{}", m.id), "project", format!("项目 #{p} 不在导入文件中")));
-            }
+            && !pids.contains(&p)
+        {
+            return Err(Error::invalid(format!("里程碑 #{}", m.id), "project", format!("项目 #{p} 不在导入文件中")));
+        }
     }
     Ok(())
 }

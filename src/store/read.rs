@@ -159,9 +159,10 @@ impl Store {
             let (k, v) = kv.map_err(io)?;
             let text = String::from_utf8_lossy(&k[b"seq/notice/".len()..]).to_string();
             if let Some((prefix, year)) = text.rsplit_once('/')
-                && let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v)) {
-                    out.push(NoticeCounter { prefix: prefix.to_string(), year, last: last as u32 });
-                }
+                && let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v))
+            {
+                out.push(NoticeCounter { prefix: prefix.to_string(), year, last: last as u32 });
+            }
         }
         Ok(out)
     }

@@ -109,9 +109,10 @@ impl<'a> Tx<'a> {
 
     pub fn put_project(&self, before: Option<&Project>, p: &Project) -> Result<()> {
         if let Some(b) = before
-            && b.code != p.code {
-                self.del(CODES, b.code.as_bytes())?;
-            }
+            && b.code != p.code
+        {
+            self.del(CODES, b.code.as_bytes())?;
+        }
         self.raw_put(CODES, p.code.as_bytes(), &keys::id(p.id))?;
         self.put(PROJECTS, &keys::id(p.id), p)
     }
