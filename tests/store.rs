@@ -5,9 +5,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use jixiao::backend::{Backend, Clock, Local};
 use jixiao::command::{Command, Outcome};
 use jixiao::domain::tree::{Deduction, Direction, QualBand};
-use jixiao::domain::{
-    EntryKind, Error, Evidence, FindingState, IndicatorRef, ItemState, NoticeState, ProjectKind, Result, ScoreInput, Severity,
-};
+use jixiao::domain::{EntryKind, Error, Evidence, FindingState, IndicatorRef, ItemState, NoticeState, ProjectKind, Result, ScoreInput};
 use jixiao::export::bundle::Bundle;
 use jixiao::i18n::Lang;
 use jixiao::store::Store;
@@ -118,7 +116,9 @@ fn finding(project: &str, text: &str) -> Command {
 }
 
 fn item(finding: u64, requirement: &str) -> Command {
-    cmd(json!({"cmd": "create_item", "finding": finding, "requirement": requirement, "contact": "统计局办公室 李会计", "due": "2021-07-15"}))
+    cmd(
+        json!({"cmd": "create_item", "finding": finding, "requirement": requirement, "contact": "统计局办公室 李会计", "due": "2021-07-15"}),
+    )
 }
 
 fn notice(project: &str, items: &[u64]) -> Command {
@@ -223,10 +223,7 @@ fn scoring_by_all_four_methods_computes_leaves_parents_total_and_grade() {
     // 过程 20
     assert_eq!(run("资金到位率", formula("100", "120", Direction::Positive)), dec("4"), "capped at the points");
     assert_eq!(run("预算执行率", formula("146.24", "135.272", Direction::Positive)), dec("3.70"));
-    assert_eq!(
-        run("资金使用合规性", deduct(&[("1", "设备验收单缺使用单位签字"), ("0.5", "个别报销附件不全")])),
-        dec("2.5")
-    );
+    assert_eq!(run("资金使用合规性", deduct(&[("1", "设备验收单缺使用单位签字"), ("0.5", "个别报销附件不全")])), dec("2.5"));
     assert_eq!(run("管理制度健全性", direct("4")), dec("4"));
     assert_eq!(run("制度执行有效性", direct("4")), dec("4"));
     // 产出 30
@@ -365,7 +362,9 @@ fn a_command_refused_after_partial_writes_rolls_everything_back_including_counte
     let f = local.execute(&finding("ZD21-06", "普查员劳务费发放表部分缺少领取人签字")).unwrap().id;
     let a = local.execute(&item(f, "补齐劳务费发放表签字")).unwrap().id;
     let b = local
-        .execute(&cmd(json!({"cmd": "create_item", "finding": f, "requirement": "追回多发劳务费", "unit": "某乡镇人民政府", "due": "2021-07-15"})))
+        .execute(&cmd(
+            json!({"cmd": "create_item", "finding": f, "requirement": "追回多发劳务费", "unit": "某乡镇人民政府", "due": "2021-07-15"}),
+        ))
         .unwrap()
         .id;
     let before = snapshot(&local);
@@ -521,7 +520,9 @@ fn item_state_machine_notice_numbers_and_append_only_history() {
     assert_eq!(snapshot(&local), before);
 
     // Return with reasons, respond again with a document, close.
-    local.execute(&cmd(json!({"cmd": "return_item", "item": a, "reasons": "未附补签后的发放表，请补充佐证资料", "date": "2021-06-11"}))).unwrap();
+    local
+        .execute(&cmd(json!({"cmd": "return_item", "item": a, "reasons": "未附补签后的发放表，请补充佐证资料", "date": "2021-06-11"})))
+        .unwrap();
     assert_eq!(s.item(a).unwrap().state, ItemState::Returned);
     let doc = Evidence::Document {
         name: "劳务费发放表（补签）".into(),
@@ -841,4 +842,35 @@ fn the_demo_seed_is_clean() {
     let projects = local.store().projects().unwrap();
     assert_eq!(projects.len(), 20);
     assert_eq!(projects.iter().map(|p| p.amount).sum::<Decimal>(), dec("23773.25"));
+}
+
+#[test]
+fn cancelling_a_notice_returns_untouched_items_to_draft_and_refuses_once_work_began() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = open(dir.path(), "zhangsan");
+    let ok = |c: Command| local.execute(&c).unwrap_or_else(|e| panic!("{c:?}: {e}"));
+    ok(create("ZD21-17", "禁捕退捕资金", "畜牧水产事务中心", "2683.68"));
+    let f = ok(finding("ZD21-17", "禁捕退捕补偿资金滞留乡镇财政所未及时发放")).id;
+    let a = ok(item(f, "限期将滞留资金发放到退捕渔民")).id;
+    let b = ok(item(f, "建立补偿资金发放台账")).id;
+    let n1 = ok(notice("ZD21-17", &[a, b])).key.unwrap();
+    assert_eq!(n1, "财绩整〔2021〕1号");
+    ok(cmd(json!({"cmd": "cancel_notice", "notice": n1, "reason": "文号登记错误，重新发文"})));
+    for id in [a, b] {
+        let it = local.store().item(id).unwrap();
+        assert_eq!((it.state, it.notice, it.issue_date), (ItemState::Draft, None, None));
+        let history = local.store().responses_of(id).unwrap();
+        assert_eq!(history.last().unwrap().kind, EntryKind::Note);
+        assert!(history.last().unwrap().text.contains("文号登记错误"));
+    }
+    // The corrected notice takes the next number; 1号 is never used again.
+    let n2 = ok(notice("ZD21-17", &[a, b])).key.unwrap();
+    assert_eq!(n2, "财绩整〔2021〕2号");
+    ok(cmd(json!({"cmd": "start_item", "item": a, "date": "2021-06-02"})));
+    let e = local.execute(&cmd(json!({"cmd": "cancel_notice", "notice": n2, "reason": "重发"}))).unwrap_err();
+    assert!(matches!(&e, Error::IllegalTransition { state, .. } if state == "整改中"), "{e:?}");
+    // Refused as a whole: the other item and the notice are unchanged.
+    assert_eq!(local.store().item(b).unwrap().state, ItemState::Issued);
+    assert_eq!(local.store().notice_by_number(&n2).unwrap().state, NoticeState::Issued);
+    assert!(local.store().check().is_clean());
 }

@@ -261,6 +261,21 @@ impl RectItem {
         Ok(())
     }
 
+    /// Undoes `issue` when its notice is cancelled; only an item nobody has acted on yet.
+    pub fn revert_to_draft(&mut self, notice: u64, number: &str) -> Result<()> {
+        if self.state != ItemState::Issued || self.notice != Some(notice) {
+            return Err(Error::IllegalTransition {
+                what: self.label(),
+                state: self.state.label().into(),
+                action: format!("随通知书 {number} 作废退回草稿（只有尚未办理的「已下达」事项可以）"),
+            });
+        }
+        self.state = ItemState::Draft;
+        self.issue_date = None;
+        self.notice = None;
+        Ok(())
+    }
+
     pub fn start(&mut self) -> Result<()> {
         self.guard(ItemAction::Start)?;
         self.state = ItemState::InProgress;

@@ -45,7 +45,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
                 kind: *kind,
                 fiscal_year: *fiscal_year,
                 unit: unit.trim().to_string(),
-                amount: amount.round_dp(2),
+                amount: *amount,
                 fund_notes: clean_list(fund_notes),
                 team: Team { lead: lead.clone().unwrap_or_else(|| ctx.actor.clone()), members: clean_list(members), observers: vec![] },
                 third_party: third_party.clone().filter(|s| !s.trim().is_empty()),
@@ -405,8 +405,30 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             let before = n.meta.version;
             n.cancel(reason)?;
             n.meta.touch(&ctx.actor, ctx.now);
+            let mut touched = vec![touch(RecordKind::Notice, n.id, before, n.meta.version)];
+            // Its items go back to draft so a corrected notice can carry them.
+            for item_id in &n.items {
+                let mut it = tx.item(*item_id)?;
+                let prior = it.clone();
+                it.revert_to_draft(n.id, &n.number)?;
+                it.meta.touch(&ctx.actor, ctx.now);
+                tx.put_item(Some(&prior), &it)?;
+                let seq = tx.next_response_seq(it.id)?;
+                let text = format!("通知书 {} 作废（{}），事项退回草稿", n.number, reason.trim());
+                tx.append_response(&Response {
+                    item: it.id,
+                    seq,
+                    kind: EntryKind::Note,
+                    date: ctx.today,
+                    text,
+                    evidence: vec![],
+                    by: ctx.actor.clone(),
+                    at: ctx.now,
+                })?;
+                touched.push(touch(RecordKind::Item, it.id, prior.meta.version, it.meta.version));
+            }
             tx.put_notice(&n)?;
-            let mut a = done(n.id, n.meta.version, vec![touch(RecordKind::Notice, n.id, before, n.meta.version)]);
+            let mut a = done(n.id, n.meta.version, touched);
             a.outcome.key = Some(n.number);
             Ok(a)
         }

@@ -42,6 +42,14 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
     b.responses.retain(|r| kept_items.contains(&r.item));
     b.notices.retain(|n| !skipped.contains(&n.project));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
+    let existing_bureau = bureau_milestones(tx, &b)?;
+    let before_dedupe = b.milestones.len();
+    b.milestones.retain(|m| m.project.is_some() || !existing_bureau.contains(&(m.title.clone(), m.due)));
+    if !skipped.is_empty() || b.milestones.len() != before_dedupe {
+        // Only the history of what is imported comes along.
+        let kept = Kept::of(&b);
+        b.audit.retain(|a| a.touched.iter().any(|t| kept.has(t)));
+    }
 
     // Fresh ids for any kind whose ids collide with the store's.
     let projects = remap(tx, tx::PROJECTS, b"seq/project", b.projects.iter().map(|p| p.id))?;
@@ -100,11 +108,7 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         n.items = n.items.iter().map(|i| im(*i)).collect();
         tx.put_notice(n)?;
     }
-    let existing_bureau = bureau_milestones(tx, &b)?;
     for m in &mut b.milestones {
-        if m.project.is_none() && existing_bureau.contains(&(m.title.clone(), m.due)) {
-            continue;
-        }
         m.id = milestones.get(&m.id).copied().unwrap_or(m.id);
         m.project = m.project.map(pm);
         let unit = match m.project {
@@ -133,6 +137,37 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         },
         touched,
     })
+}
+
+/// The ids (as in the bundle) of the records being imported.
+struct Kept {
+    projects: HashSet<u64>,
+    findings: HashSet<u64>,
+    items: HashSet<u64>,
+    notices: HashSet<u64>,
+    milestones: HashSet<u64>,
+}
+
+impl Kept {
+    fn of(b: &Bundle) -> Kept {
+        Kept {
+            projects: b.projects.iter().map(|p| p.id).collect(),
+            findings: b.findings.iter().map(|f| f.id).collect(),
+            items: b.items.iter().map(|i| i.id).collect(),
+            notices: b.notices.iter().map(|n| n.id).collect(),
+            milestones: b.milestones.iter().map(|m| m.id).collect(),
+        }
+    }
+
+    fn has(&self, t: &Touch) -> bool {
+        match t.kind {
+            RecordKind::Project | RecordKind::Tree | RecordKind::Indicator => self.projects.contains(&t.id),
+            RecordKind::Finding => self.findings.contains(&t.id),
+            RecordKind::Item | RecordKind::Response => self.items.contains(&t.id),
+            RecordKind::Notice => self.notices.contains(&t.id),
+            RecordKind::Milestone => self.milestones.contains(&t.id),
+        }
+    }
 }
 
 /// The prefix part of 财绩整〔2021〕3号.
