@@ -355,3 +355,30 @@ fn demo_seed_only_builds_the_twenty_cases() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains(&data.display().to_string()), "{}", text(&out.stderr));
 }
+
+#[test]
+fn check_names_a_damaged_record_and_a_broken_index_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("新建/评价库");
+    let mut exec = Exec::spawn(&data);
+    assert_eq!(exec.send(&create_line("ZD21-09", "政务服务平台人脸识别项目建设", "行政审批服务局", "146.24"))["ok"], true);
+    assert_eq!(exec.send(&create_line("ZD21-10", "8类退役军人群体2020年所需解困资金", "退役军人事务局", "330"))["ok"], true);
+    drop(exec.stdin);
+    exec.child.wait().unwrap();
+    // The data dir was created private to its owner.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
+    assert!(run(&["check"], Some(&data)).status.success());
+    {
+        let db = sled::open(data.join("store")).unwrap();
+        db.open_tree("projects").unwrap().insert(2u64.to_be_bytes(), vec![1u8, 0xff, 0x03]).unwrap();
+        db.open_tree("codes").unwrap().remove("ZD21-09".as_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let out = run(&["check"], Some(&data));
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(report.contains("0000000000000002"), "names the damaged key: {report}");
+    assert!(report.contains("项目 #1") && report.contains("ZD21-09"), "names the missing index entry: {report}");
+    assert_no_panic(&out);
+}
