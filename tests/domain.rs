@@ -175,26 +175,19 @@ fn stale_indicator_rev_is_a_conflict() {
 
 fn item(state: ItemState) -> RectItem {
     let due = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
-    RectItem {
+    let draft = jixiao::domain::rect::Draft {
         id: 7,
         project: 1,
         finding: 1,
         requirement: "收回闲置资金并报送整改报告".into(),
         unit: "畜牧水产事务中心".into(),
         contact: "王会计".into(),
-        issue_date: Some(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
-        original_due: due,
         due,
-        state,
-        notice: None,
-        pending_extension: None,
-        extensions: vec![],
-        evidence: vec![],
-        opinion: None,
-        closed_on: None,
-        cancel_reason: None,
-        meta: Meta::new("张三", at()),
-    }
+    };
+    let mut it = RectItem::draft(draft, Meta::new("张三", at()));
+    it.issue_date = Some(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+    it.state = state;
+    it
 }
 
 /// Every (state, action) pair: the legal ones succeed and land where DOMAIN.md §5 says,

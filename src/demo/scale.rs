@@ -5,7 +5,7 @@
 use crate::command::Command;
 use crate::domain::finding::{FindingBody, SEED_CATEGORIES};
 use crate::domain::project::{Phase, ProjectKind, Team};
-use crate::domain::rect::{EntryKind, ItemState};
+use crate::domain::rect::{Draft, EntryKind, ItemState};
 use crate::domain::tree::{Deduction, Direction, ScoreInput};
 use crate::domain::{Evidence, Finding, FindingState, Meta, Project, RectItem, Response, Result, Severity};
 use crate::export::bundle::Bundle;
@@ -196,26 +196,18 @@ fn add_item(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, pid: u64, fid: u64, unit: 
         ItemState::Closed,
         ItemState::LongTerm,
     ][rng.below(7) as usize];
-    let mut item = RectItem {
+    let draft = Draft {
         id,
         project: pid,
         finding: fid,
         requirement: "按要求完善资料并报送整改报告及佐证资料".into(),
-        unit: unit.to_string(),
+        unit: unit.into(),
         contact: "财务股".into(),
-        issue_date: Some(issued),
-        original_due: due,
         due,
-        state,
-        notice: None,
-        pending_extension: None,
-        extensions: vec![],
-        evidence: vec![],
-        opinion: None,
-        closed_on: None,
-        cancel_reason: None,
-        meta: Meta::new(&ctx.actor, ctx.now),
     };
+    let mut item = RectItem::draft(draft, Meta::new(&ctx.actor, ctx.now));
+    item.issue_date = Some(issued);
+    item.state = state;
     let mut entry = |kind: EntryKind, text: &str, evidence: Vec<Evidence>| {
         let seq = b.responses.iter().rev().take_while(|r| r.item == id).count() as u32 + 1;
         b.responses.push(Response { item: id, seq, kind, date: issued, text: text.into(), evidence, by: ctx.actor.clone(), at: ctx.now });

@@ -184,7 +184,42 @@ pub struct RectItem {
     pub meta: Meta,
 }
 
+/// Who owes what for a new item: the fields a draft starts from.
+pub struct Draft {
+    pub id: ItemId,
+    pub project: ProjectId,
+    pub finding: FindingId,
+    pub requirement: String,
+    pub unit: String,
+    pub contact: String,
+    pub due: NaiveDate,
+}
+
 impl RectItem {
+    /// A new draft item: not yet issued, nothing attached.
+    pub fn draft(d: Draft, meta: Meta) -> Self {
+        RectItem {
+            id: d.id,
+            project: d.project,
+            finding: d.finding,
+            requirement: d.requirement.trim().to_string(),
+            unit: d.unit.trim().to_string(),
+            contact: d.contact.trim().to_string(),
+            issue_date: None,
+            original_due: d.due,
+            due: d.due,
+            state: ItemState::Draft,
+            notice: None,
+            pending_extension: None,
+            extensions: vec![],
+            evidence: vec![],
+            opinion: None,
+            closed_on: None,
+            cancel_reason: None,
+            meta,
+        }
+    }
+
     pub fn label(&self) -> String {
         format!("整改事项 #{}", self.id)
     }

@@ -8,7 +8,7 @@ use crate::command::{Command, Outcome};
 use crate::domain::finding::FindingBody;
 use crate::domain::notice::{DEFAULT_PREFIX, NoticeState, format_number};
 use crate::domain::project::{Phase, ResultUse, Team};
-use crate::domain::rect::{DEFAULT_DUE_DAYS, EntryKind};
+use crate::domain::rect::{DEFAULT_DUE_DAYS, Draft, EntryKind};
 use crate::domain::tree::{IndicatorRef, IndicatorTree, Method, NodeId};
 use crate::domain::{Error, Evidence, Finding, FindingState, ItemState, Meta, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::templates::Templates;
@@ -289,26 +289,9 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             }
             let due = due.unwrap_or(ctx.today + Duration::days(DEFAULT_DUE_DAYS));
             let id = tx.next_seq(b"seq/item")?;
-            let item = RectItem {
-                id,
-                project: p.id,
-                finding: f.id,
-                requirement: requirement.trim().to_string(),
-                unit: unit.clone().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| p.unit.clone()),
-                contact: contact.trim().to_string(),
-                issue_date: None,
-                original_due: due,
-                due,
-                state: ItemState::Draft,
-                notice: None,
-                pending_extension: None,
-                extensions: vec![],
-                evidence: vec![],
-                opinion: None,
-                closed_on: None,
-                cancel_reason: None,
-                meta: Meta::new(&ctx.actor, ctx.now),
-            };
+            let unit = unit.clone().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| p.unit.clone());
+            let draft = Draft { id, project: p.id, finding: f.id, requirement: requirement.clone(), unit, contact: contact.clone(), due };
+            let item = RectItem::draft(draft, Meta::new(&ctx.actor, ctx.now));
             item.validate()?;
             tx.put_item(None, &item)?;
             Ok(done(id, 1, vec![touch(RecordKind::Item, id, 0, 1)]))
