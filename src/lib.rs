@@ -10,3 +10,4 @@ pub mod i18n;
 pub mod identity;
 pub mod store;
 pub mod templates;
+pub mod tui;

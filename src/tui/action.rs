@@ -1,0 +1,93 @@
+//! The one way input changes state. Every bindable action has a stable snake_case name and a
+//! one-line description in both languages; help, the status bar and keymaps/README.md are
+//! generated from this table, so they never lie.
+
+use crate::i18n::Lang;
+
+macro_rules! actions {
+    ($( $variant:ident => $name:literal, $zh:literal, $en:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $( $variant, )*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[ $( Action::$variant, )* ];
+
+            /// The name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $( Action::$variant => $name, )* }
+            }
+
+            pub fn description(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Action::$variant, Lang::Zh) => $zh, (Action::$variant, Lang::En) => $en, )*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $( $name => Some(Action::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "退出 jixiao（编辑中的内容存为草稿）", "quit jixiao (edits in progress are kept as drafts)";
+    Back => "back", "返回上一屏；在首屏时退出", "back to the previous screen; quit on the top screen";
+    Help => "help", "当前屏幕的按键帮助", "keys of the current screen";
+    MoveUp => "move_up", "上移", "move up";
+    MoveDown => "move_down", "下移", "move down";
+    PageUp => "page_up", "上翻一页", "page up";
+    PageDown => "page_down", "下翻一页", "page down";
+    Top => "top", "到第一行", "go to the first row";
+    Bottom => "bottom", "到最后一行", "go to the last row";
+    Open => "open", "打开 / 确认", "open / confirm";
+    Filter => "filter", "筛选当前列表（边输边筛）", "filter the current list as you type";
+    SortNext => "sort_next", "按下一列排序", "sort by the next column";
+    SortReverse => "sort_reverse", "倒序 / 正序", "reverse the sort order";
+    New => "new", "新建", "new";
+    Edit => "edit", "编辑所选项", "edit the selection";
+    EditTeam => "edit_team", "编辑项目组（负责人、成员）", "edit the team (lead, members)";
+    SetPhase => "set_phase", "设置项目阶段", "set the project's phase";
+    Archive => "archive", "归档项目（只读）", "archive the project (read-only)";
+    Reopen => "reopen", "重新打开已归档项目（需说明理由）", "reopen an archived project (with a reason)";
+    NextTab => "next_tab", "下一个标签页", "next tab";
+    PrevTab => "prev_tab", "上一个标签页", "previous tab";
+    TabOverview => "tab_overview", "概况", "overview tab";
+    TabScoring => "tab_scoring", "评分", "scoring tab";
+    TabFindings => "tab_findings", "问题", "findings tab";
+    TabRectification => "tab_rectification", "整改", "rectification tab";
+    EditScore => "edit_score", "按评分方法编辑所选末级指标的得分", "score the selected leaf by its method";
+    EditBasis => "edit_basis", "编辑评分依据", "edit the scoring basis";
+    AddEvidence => "add_evidence", "添加佐证资料（文件路径或文件名称）", "add evidence (a file path or a document name)";
+    ClearScore => "clear_score", "清除所选指标的得分", "clear the selected leaf's score";
+    Review => "review", "复核所选得分（项目负责人）", "mark the selected score reviewed (lead)";
+    Unreview => "unreview", "取消复核（需说明理由）", "un-review (with a reason)";
+    History => "history", "所选指标的修改历史", "history of the selected indicator";
+    AddIndicator => "add_indicator", "在所选指标下添加指标", "add an indicator under the selection";
+    RemoveIndicator => "remove_indicator", "删除所选指标", "remove the selected indicator";
+    RenameIndicator => "rename_indicator", "重命名所选指标", "rename the selected indicator";
+    SetPoints => "set_points", "修改所选指标的分值", "change the selected indicator's points";
+    NextField => "next_field", "下一个字段", "next field";
+    PrevField => "prev_field", "上一个字段", "previous field";
+    Save => "save", "保存", "save";
+    Cancel => "cancel", "取消", "cancel";
+    Confirm => "confirm", "确认", "confirm";
+    AddRow => "add_row", "添加一行（扣分项）", "add a row (a deduction)";
+    RemoveRow => "remove_row", "删除所选行", "remove the selected row";
+    Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";
+}
+
+/// Keymap contexts: one TOML table each. The top of the screen stack picks the context;
+/// `global` applies beneath every other one.
+pub const CONTEXTS: &[(&str, &str, &str)] = &[
+    ("global", "所有屏幕", "every screen"),
+    ("project_list", "项目列表", "project list"),
+    ("project_view", "项目（概况、问题、整改标签页）", "project view (overview, findings, rectification tabs)"),
+    ("scoring", "评分工作区", "scoring workspace"),
+    ("form", "表单", "forms"),
+    ("editor", "文本编辑", "text editor"),
+    ("confirm", "确认框", "confirmation popups"),
+    ("popup", "列表弹窗（帮助、历史、选择）", "list popups (help, history, pickers)"),
+];

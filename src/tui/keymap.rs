@@ -1,0 +1,1 @@
+//! Placeholder: being written (keymap files, merge, sequences).
