@@ -162,6 +162,21 @@ impl Store {
             last = a.id;
         }
 
+        // The project summaries must match what the records say.
+        match (self.summaries(), self.expected_summaries()) {
+            (Ok(actual), Ok(expected)) => {
+                for (id, want) in &expected {
+                    if actual.get(id) != Some(want) {
+                        r.problems.push(format!("项目 #{id} 的汇总与记录不符（运行中的汇总索引需要重建）"));
+                    }
+                }
+                for id in actual.keys().filter(|id| !expected.contains_key(id)) {
+                    r.problems.push(format!("汇总索引多出项目 #{id}"));
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => r.problems.push(format!("汇总索引：{e}")),
+        }
+
         r.counts = vec![
             ("项目", projects.len()),
             ("指标体系", trees.len()),

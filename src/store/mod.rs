@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lock;
 pub mod migrate;
 pub mod read;
+pub mod summary;
 pub mod tx;
 
 use crate::command::{Command, Outcome};
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them.
-pub const TREE_NAMES: [&str; 12] = [
+pub const TREE_NAMES: [&str; 13] = [
     "meta",
     "projects",
     "codes",
@@ -37,6 +38,7 @@ pub const TREE_NAMES: [&str; 12] = [
     "milestones",
     "children",
     "deadlines",
+    "summaries",
 ];
 pub const AUDIT_TREE: &str = "audit";
 
@@ -72,6 +74,7 @@ impl Store {
         let audit = db.open_tree(AUDIT_TREE).map_err(|e| Error::io(path.display().to_string(), e))?;
         let store = Store { db, trees, audit, dir: dir.to_path_buf(), templates, _lock: lock };
         store.check_schema()?;
+        store.ensure_summaries()?;
         Ok(store)
     }
 

@@ -3,6 +3,7 @@
 
 use super::codec::{decode, encode};
 use super::keys;
+use super::summary::Summary;
 use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -20,8 +21,9 @@ pub const NOTICE_NUMBERS: usize = 8;
 pub const MILESTONES: usize = 9;
 pub const CHILDREN: usize = 10;
 pub const DEADLINES: usize = 11;
+pub const SUMMARIES: usize = 12;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 12;
+pub const AUDIT: usize = 13;
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
@@ -123,7 +125,15 @@ impl<'a> Tx<'a> {
     }
 
     pub fn put_tree(&self, t: &IndicatorTree) -> Result<()> {
+        self.update_summary(t.project, |s| s.set_tree(t))?;
         self.put(TREES, &keys::id(t.project), t)
+    }
+
+    fn update_summary(&self, project: u64, change: impl FnOnce(&mut Summary)) -> Result<()> {
+        let key = keys::id(project);
+        let mut s: Summary = self.get(SUMMARIES, &key, &format!("项目 #{project} 的汇总"))?.unwrap_or_default();
+        change(&mut s);
+        self.put(SUMMARIES, &key, &s)
     }
 
     // --- findings ---------------------------------------------------------------------
@@ -152,6 +162,7 @@ impl<'a> Tx<'a> {
             self.put(DEADLINES, &key, &entry)?;
         }
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_ITEM, item.project, item.id), &[])?;
+        self.update_summary(item.project, |s| s.set_item(item))?;
         self.put(ITEMS, &keys::id(item.id), item)
     }
 
@@ -207,12 +218,18 @@ impl<'a> Tx<'a> {
             self.put(DEADLINES, &key, &entry)?;
         }
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id), &[])?;
+        if let Some(p) = m.project {
+            self.update_summary(p, |s| s.set_milestone(m))?;
+        }
         self.put(MILESTONES, &keys::id(m.id), m)
     }
 
     pub fn remove_milestone(&self, m: &Milestone) -> Result<()> {
         self.del(DEADLINES, &keys::deadline(m.due, keys::DEADLINE_MILESTONE, m.id))?;
         self.del(CHILDREN, &keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id))?;
+        if let Some(p) = m.project {
+            self.update_summary(p, |s| s.remove_milestone(m.id))?;
+        }
         self.del(MILESTONES, &keys::id(m.id))
     }
 }

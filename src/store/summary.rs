@@ -1,0 +1,126 @@
+//! A covering read model per project, kept in step inside every transaction that writes a
+//! tree, an item or a milestone, so the project list needs no tree or item lookups.
+
+use crate::domain::{IndicatorTree, Milestone, RectItem};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// The live total of scored leaves.
+    pub total: Decimal,
+    /// Grade or ex-ante conclusion of the total.
+    pub result: Option<String>,
+    pub scored: u32,
+    pub leaves: u32,
+    /// Leaf points add up to the tree's total.
+    pub weights_ok: bool,
+    /// Items issued and not yet closed or cancelled: id → current due date.
+    pub open_items: BTreeMap<u64, NaiveDate>,
+    /// Milestones not yet done: id → due date.
+    pub milestones: BTreeMap<u64, NaiveDate>,
+}
+
+impl Summary {
+    pub fn set_tree(&mut self, t: &IndicatorTree) {
+        let (scored, leaves) = t.progress();
+        self.total = t.total_score();
+        self.result = t.result_label().map(str::to_string);
+        self.scored = scored as u32;
+        self.leaves = leaves as u32;
+        self.weights_ok = t.leaf_points_sum() == t.total;
+    }
+
+    /// Open means the unit owes something: issued and not finished (drafts are not sent yet).
+    pub fn set_item(&mut self, it: &RectItem) {
+        if it.state.is_finished() || it.state == crate::domain::ItemState::Draft {
+            self.open_items.remove(&it.id);
+        } else {
+            self.open_items.insert(it.id, it.due);
+        }
+    }
+
+    pub fn set_milestone(&mut self, m: &Milestone) {
+        if m.done_on.is_some() {
+            self.milestones.remove(&m.id);
+        } else {
+            self.milestones.insert(m.id, m.due);
+        }
+    }
+
+    pub fn remove_milestone(&mut self, id: u64) {
+        self.milestones.remove(&id);
+    }
+
+    pub fn is_fully_scored(&self) -> bool {
+        self.leaves > 0 && self.scored == self.leaves
+    }
+
+    /// The earliest open date: an item's due date or a milestone.
+    pub fn next_deadline(&self) -> Option<NaiveDate> {
+        self.open_items.values().chain(self.milestones.values()).min().copied()
+    }
+
+    pub fn overdue_items(&self, today: NaiveDate) -> usize {
+        self.open_items.values().filter(|d| **d < today).count()
+    }
+}
+
+use super::codec::{decode, encode};
+use super::{Store, keys, tx};
+use crate::domain::{Error, Result};
+use std::collections::HashMap;
+
+fn io(e: sled::Error) -> Error {
+    Error::io("store", e)
+}
+
+impl Store {
+    /// Every project's summary, by project id.
+    pub fn summaries(&self) -> Result<HashMap<u64, Summary>> {
+        let mut out = HashMap::new();
+        for kv in self.tree(tx::SUMMARIES).iter() {
+            let (k, v) = kv.map_err(io)?;
+            let id = keys::read_id(&k).unwrap_or(0);
+            out.insert(id, decode(&v, &format!("项目 #{id} 的汇总"))?);
+        }
+        Ok(out)
+    }
+
+    pub fn summary(&self, project: u64) -> Result<Summary> {
+        match self.tree(tx::SUMMARIES).get(keys::id(project)).map_err(io)? {
+            Some(v) => decode(&v, &format!("项目 #{project} 的汇总")),
+            None => Ok(Summary::default()),
+        }
+    }
+
+    /// What the summaries should be, recomputed from the records (for `check` and rebuilds).
+    pub fn expected_summaries(&self) -> Result<HashMap<u64, Summary>> {
+        let mut out: HashMap<u64, Summary> = HashMap::new();
+        for p in self.projects()? {
+            let s = out.entry(p.id).or_default();
+            s.set_tree(&self.tree_of(p.id)?);
+            for it in self.items_of(p.id)? {
+                s.set_item(&it);
+            }
+            for m in self.milestones_of(Some(p.id))? {
+                s.set_milestone(&m);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Builds the summaries of a store that has none yet (one written before they existed).
+    pub(crate) fn ensure_summaries(&self) -> Result<()> {
+        let summaries = self.tree(tx::SUMMARIES);
+        if !summaries.is_empty() || self.tree(tx::PROJECTS).is_empty() {
+            return Ok(());
+        }
+        for (id, s) in self.expected_summaries()? {
+            summaries.insert(keys::id(id), encode(&s)).map_err(io)?;
+        }
+        self.flush()
+    }
+}
