@@ -5,6 +5,7 @@ use crate::command::{Command, Outcome};
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::export::bundle::Bundle;
 use crate::store::audit::AuditRecord;
+use crate::store::summary::Summary;
 use crate::store::tx::DeadlineEntry;
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -14,25 +15,52 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "query", rename_all = "snake_case")]
 pub enum Query {
     Projects,
-    Project { code: String },
-    Tree { project: String },
-    Findings { project: String },
-    Items { project: String },
+    /// Every project with its summary (score, progress, open items, next deadline).
+    ProjectList,
+    Project {
+        code: String,
+    },
+    Tree {
+        project: String,
+    },
+    Findings {
+        project: String,
+    },
+    Items {
+        project: String,
+    },
     AllItems,
-    Responses { item: u64 },
-    Notices { project: String },
-    Notice { number: String },
-    Milestones { project: Option<String> },
-    Deadlines { from: NaiveDate, to: NaiveDate },
+    Responses {
+        item: u64,
+    },
+    Notices {
+        project: String,
+    },
+    Notice {
+        number: String,
+    },
+    Milestones {
+        project: Option<String>,
+    },
+    Deadlines {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     Audit,
-    IndicatorHistory { project: String, node: u32 },
-    Export { project: Option<String> },
+    IndicatorHistory {
+        project: String,
+        node: u32,
+    },
+    Export {
+        project: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reply", content = "data", rename_all = "snake_case")]
 pub enum Reply {
     Projects(Vec<Project>),
+    ProjectList(Vec<(Project, Summary)>),
     Project(Box<Project>),
     Tree(Box<IndicatorTree>),
     Findings(Vec<Finding>),
@@ -130,6 +158,18 @@ impl Backend for Local {
         let s = &self.store;
         Ok(match q {
             Query::Projects => Reply::Projects(s.projects()?),
+            Query::ProjectList => {
+                let mut summaries = s.summaries()?;
+                Reply::ProjectList(
+                    s.projects()?
+                        .into_iter()
+                        .map(|p| {
+                            let sum = summaries.remove(&p.id).unwrap_or_default();
+                            (p, sum)
+                        })
+                        .collect(),
+                )
+            }
             Query::Project { code } => Reply::Project(Box::new(s.project_by_code(code)?)),
             Query::Tree { project } => Reply::Tree(Box::new(s.tree_of(s.project_by_code(project)?.id)?)),
             Query::Findings { project } => Reply::Findings(s.findings_of(s.project_by_code(project)?.id)?),

@@ -12,13 +12,16 @@ pub struct Cli {
     /// Language of messages: zh (default) or en (also picked by a LANG starting with en)
     #[arg(long, global = true, value_name = "zh|en")]
     pub lang: Option<String>,
+    /// A keymap file merged over the default keys (else $XDG_CONFIG_HOME/jixiao/keymap.toml)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Create a demo store (in --data, else a fresh temporary directory) and open it
+    /// Create a demo store (in --data, else a fresh temporary directory) and open it in the TUI
     Demo {
         /// Only create the store and print its data directory
         #[arg(long)]

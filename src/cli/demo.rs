@@ -4,7 +4,7 @@ use crate::domain::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
-pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64) -> Result<i32> {
+pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&std::path::Path>) -> Result<i32> {
     let dir = match data {
         Some(d) => d,
         None => tempfile::Builder::new()
@@ -38,10 +38,8 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64) -> Result<i32> {
         if scale > 0 { format!("，另生成 {scale} 个项目") } else { String::new() }
     );
     println!("{}", dir.display());
-    if !seed_only {
-        eprintln!("终端界面尚在开发（下一个版本提供）。现在可以试：");
-        eprintln!("  jixiao --data {} check", dir.display());
-        eprintln!("  jixiao --data {} export --project ZD21-06", dir.display());
+    if seed_only {
+        return Ok(0);
     }
-    Ok(0)
+    crate::tui::run(&local, &dir, keymap, crate::i18n::current())
 }

@@ -32,19 +32,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     let data = datadir::resolve(cli.data.clone());
     match cli.command {
         None => {
-            // The TUI is the next issue's; until then say so plainly.
-            let msg = match crate::i18n::current() {
-                crate::i18n::Lang::Zh => {
-                    "jixiao: 终端界面尚在开发，下一个版本提供。现在可用：jixiao demo、template、export、import、exec、check（详见 jixiao --help）"
-                }
-                crate::i18n::Lang::En => {
-                    "jixiao: the terminal UI comes with the next release. Available now: jixiao demo, template, export, import, exec, check (see jixiao --help)"
-                }
-            };
-            eprintln!("{msg}");
-            Ok(1)
+            let local = open_local(&data)?;
+            crate::tui::run(&local, &data, cli.keymap.as_deref(), crate::i18n::current())
         }
-        Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale),
+        Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, cli.keymap.as_deref()),
         Some(Cmd::Template { action }) => template::run(&data, action),
         Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
         Some(Cmd::Import { merge, file }) => import::run(&data, &file, merge),

@@ -1,5 +1,95 @@
 //! The terminal workbench. It talks only to a `Backend`; it never touches sled.
 
 pub mod action;
+pub mod app;
+pub mod draft;
 pub mod keymap;
+pub mod screens;
+pub mod strings;
 pub mod terminal;
+pub mod text;
+pub mod widgets;
+
+use crate::backend::Backend;
+use crate::domain::{Error, Result};
+use crate::i18n::Lang;
+use app::{App, Cx};
+use keymap::Keymap;
+use ratatui::crossterm::event::{self, Event};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long typing may go unsaved: a dropped connection loses at most this much.
+const DRAFT_EVERY: Duration = Duration::from_millis(1000);
+/// At most this many waiting events are handled before the next frame.
+const BURST: usize = 512;
+/// A pause in input this long saves drafts too.
+const IDLE: Duration = Duration::from_millis(400);
+
+/// Startup messages: keymap file errors (file:line and the problem), shown once.
+fn keymap_notice(errors: &[keymap::KeymapError], lang: Lang) -> Option<String> {
+    if errors.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    Some(format!("{}\n{}", strings::Msg::KeymapErrors.get(lang), lines.join("\n")))
+}
+
+/// Runs the TUI on a backend until the user quits. Returns the process exit code.
+pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang: Lang) -> Result<i32> {
+    let io = |e: std::io::Error| Error::io("terminal", e);
+    terminal::install_signal_handlers().map_err(io)?;
+    let (keymap, errors) = Keymap::from_config(keymap_flag);
+    let drafts = draft::Drafts::new(data, backend.actor());
+    let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts };
+    let mut app = App::new(Box::new(screens::project_list::ProjectList::new(&cx)));
+    if let Some(msg) = keymap_notice(&errors, lang) {
+        app.stack.push(Box::new(screens::popups::ErrorPopup::new(msg)));
+    }
+    let (mut guard, mut term) = terminal::TerminalGuard::enter().map_err(io)?;
+    term.draw(|f| app.draw(f, &cx)).map_err(io)?;
+    terminal::test_hooks();
+    terminal::spawn_hangup_watchdog();
+    let mut last_draft = Instant::now();
+    while !app.quit {
+        if let Some(sig) = terminal::take_signal() {
+            app.save_drafts(&cx);
+            terminal::exit_for_signal(sig);
+        }
+        if !event::poll(IDLE).map_err(io)? {
+            app.save_drafts(&cx);
+            last_draft = Instant::now();
+            if terminal::hung_up() {
+                terminal::exit_for_signal(libc::SIGHUP);
+            }
+            continue;
+        }
+        // Take every event that is already waiting (a paste, a burst of keys, resizes)
+        // before drawing once.
+        for _ in 0..BURST {
+            match event::read().map_err(io)? {
+                Event::Key(k) => app.on_key(k, &cx),
+                Event::Paste(text) => app.on_paste(&text),
+                _ => {}
+            }
+            // A hang-up can arrive mid-burst (the terminal is gone): save and leave at once.
+            if let Some(sig) = terminal::take_signal() {
+                app.save_drafts(&cx);
+                terminal::exit_for_signal(sig);
+            }
+            if app.quit || !event::poll(Duration::ZERO).map_err(io)? {
+                break;
+            }
+        }
+        if last_draft.elapsed() >= DRAFT_EVERY {
+            app.save_drafts(&cx);
+            last_draft = Instant::now();
+        }
+        if !app.quit {
+            term.draw(|f| app.draw(f, &cx)).map_err(io)?;
+        }
+    }
+    app.save_drafts(&cx);
+    guard.restore();
+    Ok(0)
+}

@@ -1,0 +1,286 @@
+//! The application: a stack of layers (screens and popups), the keymap that turns keys
+//! into actions, and the effects that actions have (commands through the Backend, pushes,
+//! pops, toasts). Drawing never mutates; input never draws.
+
+use super::action::Action;
+use super::keymap::{KeyChord, Keymap, Resolve};
+use super::strings::{Msg, fill};
+use super::text;
+use crate::backend::Backend;
+use crate::command::Command;
+use crate::i18n::Lang;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// What layers see: the backend, the language, today, the keymap.
+pub struct Cx<'a> {
+    pub backend: &'a dyn Backend,
+    pub lang: Lang,
+    pub today: NaiveDate,
+    pub keymap: &'a Keymap,
+    pub drafts: &'a super::draft::Drafts,
+}
+
+impl Cx<'_> {
+    pub fn t(&self, m: Msg) -> &'static str {
+        m.get(self.lang)
+    }
+}
+
+/// What an action asks the app to do.
+pub enum Effect {
+    None,
+    Push(Box<dyn Layer>),
+    Pop,
+    /// Pops several layers (a popup and the editor under it).
+    PopMany(usize),
+    /// Replaces the top layer.
+    Replace(Box<dyn Layer>),
+    /// Apply a command; on success pop `pop` layers, refresh, and toast; on failure show
+    /// the error in a blocking popup and keep every layer (nothing typed is lost).
+    Execute {
+        cmd: Box<Command>,
+        pop: usize,
+        toast: Option<String>,
+    },
+    Toast(String),
+    Error(String),
+    Quit,
+}
+
+pub trait Layer {
+    /// The keymap context this layer reads.
+    fn context(&self) -> &'static str;
+    /// Popups draw over the layer beneath; screens fill the area.
+    fn is_popup(&self) -> bool {
+        false
+    }
+    /// Layers with a text box get printable keys first.
+    fn wants_text(&self) -> bool {
+        false
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect;
+    /// A key the keymap did not bind (typing, cursor keys in a text box).
+    fn input(&mut self, _key: KeyEvent, _cx: &Cx) -> Effect {
+        Effect::None
+    }
+    fn paste(&mut self, _text: &str) {}
+    /// Re-reads what it shows after a command succeeded.
+    fn refresh(&mut self, _cx: &Cx) {}
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx);
+    /// Called when the app is about to exit or lose the terminal: keep edits as drafts.
+    fn save_draft(&self, _cx: &Cx) {}
+}
+
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub stack: Vec<Box<dyn Layer>>,
+    pub pending: Vec<KeyChord>,
+    pub toast: Option<Toast>,
+    pub quit: bool,
+    /// Startup notices, e.g. keymap file errors.
+    pub notices: Vec<String>,
+}
+
+impl App {
+    pub fn new(root: Box<dyn Layer>) -> Self {
+        App { stack: vec![root], pending: vec![], toast: None, quit: false, notices: vec![] }
+    }
+
+    fn top(&mut self) -> Option<&mut Box<dyn Layer>> {
+        self.stack.last_mut()
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, cx: &Cx) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        self.toast = None;
+        let Some(top) = self.stack.last() else { return };
+        let context = top.context();
+        let chord = KeyChord::from_event(&key);
+        let printable = matches!(key.code, KeyCode::Char(_)) && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if top.wants_text() && self.pending.is_empty() {
+            // A text box gets typing before any single-letter binding; only its own context's
+            // keys (Ctrl-s, Esc, Tab …) and Ctrl-c act.
+            if printable {
+                let effect = self.top().map(|t| t.input(key, cx)).unwrap_or(Effect::None);
+                return self.apply(effect, cx);
+            }
+            match cx.keymap.resolve_local(context, &[chord]) {
+                Some(action) => return self.dispatch(action, cx),
+                None if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    return self.dispatch(Action::Quit, cx);
+                }
+                None => {
+                    let effect = self.top().map(|t| t.input(key, cx)).unwrap_or(Effect::None);
+                    return self.apply(effect, cx);
+                }
+            }
+        }
+        self.pending.push(chord);
+        match cx.keymap.resolve(context, &self.pending) {
+            Resolve::Action(action) => {
+                self.pending.clear();
+                self.dispatch(action, cx);
+            }
+            Resolve::Pending => {}
+            Resolve::Unbound => {
+                self.pending.clear();
+                let effect = self.top().map(|t| t.input(key, cx)).unwrap_or(Effect::None);
+                self.apply(effect, cx);
+            }
+        }
+    }
+
+    pub fn on_paste(&mut self, text: &str) {
+        if let Some(top) = self.top() {
+            top.paste(text);
+        }
+    }
+
+    pub fn dispatch(&mut self, action: Action, cx: &Cx) {
+        match action {
+            Action::Quit => {
+                self.save_drafts(cx);
+                self.quit = true;
+            }
+            Action::Help => {
+                let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
+                if context != "popup" {
+                    self.stack.push(Box::new(super::screens::popups::Help::new(context, cx)));
+                }
+            }
+            Action::Noop => {}
+            other => {
+                let effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
+                self.apply(effect, cx);
+            }
+        }
+    }
+
+    pub fn apply(&mut self, effect: Effect, cx: &Cx) {
+        match effect {
+            Effect::None => {}
+            Effect::Push(layer) => self.stack.push(layer),
+            Effect::Pop => self.apply(Effect::PopMany(1), cx),
+            Effect::PopMany(n) => {
+                for _ in 0..n {
+                    self.stack.pop();
+                }
+                if self.stack.is_empty() {
+                    self.quit = true;
+                }
+            }
+            Effect::Replace(layer) => {
+                self.stack.pop();
+                self.stack.push(layer);
+            }
+            Effect::Execute { cmd, pop, toast } => match cx.backend.execute(cmd.as_ref()) {
+                Ok(_) => {
+                    for _ in 0..pop {
+                        self.stack.pop();
+                    }
+                    for layer in &mut self.stack {
+                        layer.refresh(cx);
+                    }
+                    self.toast = toast.map(|text| Toast { text, error: false });
+                }
+                Err(e) => self.stack.push(Box::new(super::screens::popups::ErrorPopup::new(e.render(cx.lang)))),
+            },
+            Effect::Toast(text) => self.toast = Some(Toast { text, error: false }),
+            Effect::Error(text) => self.toast = Some(Toast { text, error: true }),
+            Effect::Quit => {
+                self.save_drafts(cx);
+                self.quit = true;
+            }
+        }
+    }
+
+    pub fn save_drafts(&self, cx: &Cx) {
+        for layer in &self.stack {
+            layer.save_draft(cx);
+        }
+    }
+
+    pub fn draw(&self, f: &mut Frame, cx: &Cx) {
+        let area = f.area();
+        if super::terminal::too_small(area) {
+            let msg = fill(cx.t(Msg::TooSmall), &[&area.width.to_string(), &area.height.to_string()]);
+            f.render_widget(Paragraph::new(msg).style(Style::default().fg(Color::Yellow)), area);
+            return;
+        }
+        let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        // Draw from the topmost full screen upwards: popups sit over the screen beneath.
+        let base = self.stack.iter().rposition(|l| !l.is_popup()).unwrap_or(0);
+        for layer in &self.stack[base..] {
+            layer.render(f, main, cx);
+        }
+        self.draw_status(f, status, cx);
+        if let Some(t) = &self.toast {
+            draw_toast(f, main, t);
+        } else if let Some(n) = self.notices.first() {
+            draw_toast(f, main, &Toast { text: n.clone(), error: true });
+        }
+    }
+
+    fn draw_status(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
+        let mut spans = Vec::new();
+        if !self.pending.is_empty() {
+            let keys: Vec<String> = self.pending.iter().map(super::keymap::display_key).collect();
+            spans.push(Span::styled(format!(" {} … ", keys.join(" ")), Style::default().fg(Color::Black).bg(Color::Yellow)));
+        }
+        let mut used = spans.iter().map(|s| text::width(&s.content)).sum::<usize>();
+        for (keys, action) in cx.keymap.effective_bindings(context) {
+            if matches!(action, Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown | Action::Noop) {
+                continue;
+            }
+            let desc = short(action.description(cx.lang));
+            let item = format!(" {keys} {desc} ");
+            let w = text::width(&item);
+            if used + w > area.width as usize {
+                break;
+            }
+            used += w;
+            spans.push(Span::styled(keys, Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
+            spans.push(Span::raw(format!(" {desc}  ")));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)).style(Style::default().bg(Color::DarkGray)), area);
+    }
+}
+
+/// The first clause of a description, for the status bar.
+fn short(desc: &str) -> &str {
+    desc.split(['（', '(', '；', ';', '/', '，', ',']).next().unwrap_or(desc).trim()
+}
+
+fn draw_toast(f: &mut Frame, area: Rect, t: &Toast) {
+    let w = (text::width(&t.text) as u16 + 4).min(area.width);
+    let rect = Rect { x: area.x + area.width.saturating_sub(w), y: area.y, width: w, height: 1 };
+    let style = if t.error { Style::default().fg(Color::White).bg(Color::Red) } else { Style::default().fg(Color::Black).bg(Color::Green) };
+    f.render_widget(Clear, widen(rect, area));
+    f.render_widget(Paragraph::new(format!(" {} ", text::truncate(&t.text, w.saturating_sub(2) as usize))).style(style), rect);
+}
+
+/// One cell wider on the left, so a wide glyph cut by the popup's edge is cleared whole.
+pub fn widen(rect: Rect, within: Rect) -> Rect {
+    let x = rect.x.saturating_sub(1).max(within.x);
+    Rect { x, y: rect.y, width: (rect.x + rect.width - x).min(within.x + within.width - x), height: rect.height }
+}
+
+/// A centred popup area of at most `w`×`h` cells.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2)).max(10.min(area.width));
+    let h = h.min(area.height.saturating_sub(2)).max(3.min(area.height));
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}

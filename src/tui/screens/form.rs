@@ -1,0 +1,193 @@
+//! A form popup: labelled fields (text or choice), checked field by field; Ctrl-s builds a
+//! command from the values. A refused save keeps every value typed.
+
+use crate::command::Command;
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect, Layer, centered, widen};
+use crate::tui::strings::Msg;
+use crate::tui::text;
+use crate::tui::widgets::input::LineInput;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+pub enum Value {
+    Text(LineInput),
+    Choice { options: Vec<String>, index: usize },
+}
+
+/// Checks a field's text; the message says what is wrong and what is allowed.
+pub type Check = fn(&str, &Cx) -> Result<(), String>;
+/// Builds the command from all values, or names the field (index) that is wrong.
+pub type Submit = Box<dyn Fn(&[String], &Cx) -> Result<Command, (usize, String)>>;
+
+pub struct Field {
+    pub label: String,
+    pub value: Value,
+    pub check: Option<Check>,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn text(label: &str, value: &str) -> Field {
+        Field { label: label.to_string(), value: Value::Text(LineInput::new(value)), check: None, error: None }
+    }
+    pub fn choice(label: &str, options: Vec<String>, selected: &str) -> Field {
+        let index = options.iter().position(|o| o == selected).unwrap_or(0);
+        Field { label: label.to_string(), value: Value::Choice { options, index }, check: None, error: None }
+    }
+    pub fn checked(mut self, check: Check) -> Field {
+        self.check = Some(check);
+        self
+    }
+    pub fn get(&self) -> String {
+        match &self.value {
+            Value::Text(i) => i.value(),
+            Value::Choice { options, index } => options.get(*index).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+pub struct Form {
+    title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    submit: Submit,
+    toast: Option<String>,
+    /// A line under the fields (e.g. a computed preview or a hint).
+    pub note: Option<String>,
+}
+
+impl Form {
+    pub fn new(title: String, fields: Vec<Field>, submit: Submit, toast: Option<String>) -> Form {
+        Form { title, fields, focus: 0, submit, toast, note: None }
+    }
+
+    pub fn with_note(mut self, note: String) -> Form {
+        self.note = Some(note);
+        self
+    }
+
+    pub fn values(&self) -> Vec<String> {
+        self.fields.iter().map(Field::get).collect()
+    }
+
+    fn save(&mut self, cx: &Cx) -> Effect {
+        let mut first_bad = None;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            f.error = f.check.and_then(|c| c(&f.get(), cx).err());
+            if f.error.is_some() && first_bad.is_none() {
+                first_bad = Some(i);
+            }
+        }
+        if let Some(i) = first_bad {
+            self.focus = i;
+            return Effect::None;
+        }
+        match (self.submit)(&self.values(), cx) {
+            Ok(cmd) => Effect::Execute { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone() },
+            Err((i, msg)) => {
+                if let Some(f) = self.fields.get_mut(i) {
+                    f.error = Some(msg);
+                    self.focus = i;
+                }
+                Effect::None
+            }
+        }
+    }
+}
+
+impl Layer for Form {
+    fn context(&self) -> &'static str {
+        "form"
+    }
+    fn is_popup(&self) -> bool {
+        true
+    }
+    fn wants_text(&self) -> bool {
+        true
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
+        let n = self.fields.len();
+        match action {
+            Action::NextField => self.focus = (self.focus + 1) % n.max(1),
+            Action::PrevField => self.focus = (self.focus + n.max(1) - 1) % n.max(1),
+            Action::Save => return self.save(cx),
+            Action::Cancel | Action::Back => return Effect::Pop,
+            _ => {}
+        }
+        Effect::None
+    }
+    fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            match &mut f.value {
+                Value::Text(i) => {
+                    if i.key(key) {
+                        f.error = None;
+                    }
+                }
+                Value::Choice { options, index } => match key.code {
+                    KeyCode::Left => *index = (*index + options.len() - 1) % options.len().max(1),
+                    KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % options.len().max(1),
+                    _ => {}
+                },
+            }
+        }
+        Effect::None
+    }
+    fn paste(&mut self, pasted: &str) {
+        if let Some(Field { value: Value::Text(i), .. }) = self.fields.get_mut(self.focus) {
+            i.insert_str(&pasted.replace(['\n', '\r'], " "));
+        }
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let label_w = self.fields.iter().map(|fl| text::width(&fl.label)).max().unwrap_or(4) + 2;
+        let errors = self.fields.iter().filter(|fl| fl.error.is_some()).count() as u16;
+        let height = self.fields.len() as u16 + errors + 4 + self.note.is_some() as u16;
+        let rect = centered(area, 76, height);
+        f.render_widget(Clear, widen(rect, area));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(Style::default().fg(Color::Cyan))
+            .title(format!(" {} ", self.title));
+        let inner = block.inner(rect);
+        f.render_widget(block, rect);
+        let value_w = (inner.width as usize).saturating_sub(label_w + 1);
+        let mut lines = Vec::new();
+        let mut cursor = None;
+        for (i, fl) in self.fields.iter().enumerate() {
+            let focused = i == self.focus;
+            let label_style = if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
+            let shown = match &fl.value {
+                Value::Text(input) => {
+                    let (view, at) = input.view(value_w);
+                    if focused {
+                        cursor = Some(Position { x: inner.x + label_w as u16 + at, y: inner.y + lines.len() as u16 });
+                    }
+                    view
+                }
+                Value::Choice { options, index } => {
+                    let v = options.get(*index).cloned().unwrap_or_default();
+                    if focused { format!("◀ {v} ▶") } else { v }
+                }
+            };
+            lines.push(Line::from(vec![Span::styled(text::pad_right(&fl.label, label_w), label_style), Span::raw(shown)]));
+            if let Some(e) = &fl.error {
+                lines.push(Line::from(Span::styled(format!("{}✗ {e}", " ".repeat(label_w)), Style::default().fg(Color::Red))));
+            }
+        }
+        if let Some(n) = &self.note {
+            lines.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Yellow))));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(cx.t(Msg::FormFooter).to_string(), Style::default().fg(Color::DarkGray))));
+        f.render_widget(Paragraph::new(lines), inner);
+        if let Some(p) = cursor {
+            f.set_cursor_position(p);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Screens and popups.
+
+pub mod editor;
+pub mod evidence;
+pub mod form;
+pub mod popups;
+pub mod project_list;
+pub mod project_view;
+pub mod score_editor;
+pub mod scoring;

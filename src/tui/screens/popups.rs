@@ -1,0 +1,190 @@
+//! Popups: help (generated from the live keymap), a blocking error, a confirmation that
+//! carries the pending command, and a read-only list (history).
+
+use crate::command::Command;
+use crate::tui::action::{Action, CONTEXTS};
+use crate::tui::app::{Cx, Effect, Layer, centered, widen};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+fn frame_block(title: &str, color: Color) -> Block<'_> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(color))
+        .title(format!(" {title} "))
+}
+
+/// Clears the popup area (one cell wider for cut wide glyphs) and returns the inner area.
+fn open_popup(f: &mut Frame, area: Rect, rect: Rect, title: &str, color: Color) -> Rect {
+    f.render_widget(Clear, widen(rect, area));
+    let block = frame_block(title, color);
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    inner
+}
+
+/// A scrollable list of lines in a popup (help, history).
+pub struct ListPopup {
+    title: String,
+    lines: Vec<Line<'static>>,
+    offset: usize,
+    footer: String,
+}
+
+impl ListPopup {
+    pub fn new(title: String, lines: Vec<Line<'static>>, footer: String) -> Self {
+        ListPopup { title, lines, offset: 0, footer }
+    }
+}
+
+impl Layer for ListPopup {
+    fn context(&self) -> &'static str {
+        "popup"
+    }
+    fn is_popup(&self) -> bool {
+        true
+    }
+    fn handle(&mut self, action: Action, _cx: &Cx) -> Effect {
+        let last = self.lines.len().saturating_sub(1);
+        match action {
+            Action::Back | Action::Cancel | Action::Open | Action::Confirm => return Effect::Pop,
+            Action::MoveDown => self.offset = (self.offset + 1).min(last),
+            Action::MoveUp => self.offset = self.offset.saturating_sub(1),
+            Action::PageDown => self.offset = (self.offset + 10).min(last),
+            Action::PageUp => self.offset = self.offset.saturating_sub(10),
+            Action::Top => self.offset = 0,
+            Action::Bottom => self.offset = last,
+            _ => {}
+        }
+        Effect::None
+    }
+    fn render(&self, f: &mut Frame, area: Rect, _cx: &Cx) {
+        let widest = self.lines.iter().map(|l| l.width()).max().unwrap_or(20).max(text::width(&self.footer));
+        let rect = centered(area, widest as u16 + 4, self.lines.len() as u16 + 4);
+        let inner = open_popup(f, area, rect, &self.title, Color::Cyan);
+        let body_h = inner.height.saturating_sub(1) as usize;
+        let shown: Vec<Line> = self.lines.iter().skip(self.offset).take(body_h).cloned().collect();
+        f.render_widget(Paragraph::new(shown), Rect { height: inner.height.saturating_sub(1), ..inner });
+        let foot = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
+        f.render_widget(Paragraph::new(Span::styled(self.footer.clone(), Style::default().fg(Color::DarkGray))), foot);
+    }
+}
+
+/// Help for one context: its own keys, then the global ones, from the live keymap.
+pub struct Help;
+
+impl Help {
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(context: &str, cx: &Cx) -> ListPopup {
+        let name = |ctx: &str| {
+            CONTEXTS.iter().find(|c| c.0 == ctx).map(|c| if cx.lang == crate::i18n::Lang::Zh { c.1 } else { c.2 }).unwrap_or("")
+        };
+        let mut lines = Vec::new();
+        let section = |ctx: &str, lines: &mut Vec<Line<'static>>| {
+            let bindings = cx.keymap.bindings(ctx);
+            if bindings.is_empty() {
+                return;
+            }
+            lines.push(Line::from(Span::styled(name(ctx).to_string(), Style::default().add_modifier(Modifier::BOLD))));
+            for (keys, action) in bindings {
+                if action == Action::Noop {
+                    continue;
+                }
+                lines.push(Line::from(vec![
+                    Span::styled(text::pad_right(&keys, 14), Style::default().fg(Color::Cyan)),
+                    Span::raw(action.description(cx.lang).to_string()),
+                ]));
+            }
+            lines.push(Line::from(""));
+        };
+        section(context, &mut lines);
+        if context != "global" && !crate::tui::keymap::TEXT_CONTEXTS.contains(&context) {
+            section("global", &mut lines);
+        }
+        ListPopup::new(fill(cx.t(Msg::HelpTitle), &[name(context)]), lines, cx.t(Msg::HelpFooter).to_string())
+    }
+}
+
+/// A failed write: blocks until dismissed; whatever was typed stays in the layer beneath.
+pub struct ErrorPopup {
+    message: String,
+}
+
+impl ErrorPopup {
+    pub fn new(message: String) -> Self {
+        ErrorPopup { message }
+    }
+}
+
+impl Layer for ErrorPopup {
+    fn context(&self) -> &'static str {
+        "confirm"
+    }
+    fn is_popup(&self) -> bool {
+        true
+    }
+    fn handle(&mut self, action: Action, _cx: &Cx) -> Effect {
+        match action {
+            Action::Back | Action::Cancel | Action::Confirm | Action::Open | Action::Save => Effect::Pop,
+            _ => Effect::None,
+        }
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        paragraph_popup(f, area, cx.t(Msg::ErrorTitle), &self.message, cx.t(Msg::ErrorFooter), Color::Red);
+    }
+}
+
+fn paragraph_popup(f: &mut Frame, area: Rect, title: &str, body: &str, footer: &str, color: Color) {
+    let width = (text::width(body).max(text::width(footer)) as u16 + 4).clamp(30, 70);
+    let body_lines = (text::width(body) as u16 / width.saturating_sub(4).max(1)) + 2;
+    let rect = centered(area, width, body_lines + 4);
+    let inner = open_popup(f, area, rect, title, color);
+    let lines = vec![
+        Line::from(body.to_string()),
+        Line::from(""),
+        Line::from(Span::styled(footer.to_string(), Style::default().fg(Color::DarkGray))),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Asks before a destructive or irreversible step, carrying the command it will run.
+pub struct Confirm {
+    question: String,
+    cmd: Command,
+    /// Layers to pop beneath this one on success.
+    pop_below: usize,
+    toast: Option<String>,
+}
+
+impl Confirm {
+    pub fn new(question: String, cmd: Command, toast: Option<String>) -> Self {
+        Confirm { question, cmd, pop_below: 0, toast }
+    }
+}
+
+impl Layer for Confirm {
+    fn context(&self) -> &'static str {
+        "confirm"
+    }
+    fn is_popup(&self) -> bool {
+        true
+    }
+    fn handle(&mut self, action: Action, _cx: &Cx) -> Effect {
+        match action {
+            Action::Confirm | Action::Open => {
+                Effect::Execute { cmd: Box::new(self.cmd.clone()), pop: 1 + self.pop_below, toast: self.toast.clone() }
+            }
+            Action::Cancel | Action::Back => Effect::Pop,
+            _ => Effect::None,
+        }
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        paragraph_popup(f, area, cx.t(Msg::ConfirmTitle), &self.question, cx.t(Msg::ConfirmFooter), Color::Yellow);
+    }
+}

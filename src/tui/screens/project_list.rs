@@ -1,0 +1,525 @@
+//! The project list: every evaluation project with its score, open items and next
+//! deadline; filter as you type, sort by any column, a totals line.
+
+use super::form::{Field, Form};
+use super::popups::Confirm;
+use crate::backend::{Query, Reply};
+use crate::command::Command;
+use crate::domain::money::{fmt2, parse_amount};
+use crate::domain::{Phase, Project, ProjectKind};
+use crate::store::summary::Summary;
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect, Layer};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text::{pad_left, pad_right, truncate, width};
+use crate::tui::widgets::input::LineInput;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use rust_decimal::Decimal;
+
+pub struct Row {
+    pub project: Project,
+    pub summary: Summary,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Code,
+    Name,
+    Unit,
+    Kind,
+    Year,
+    Amount,
+    Phase,
+    Score,
+    Open,
+    Next,
+}
+
+const COLS: [Col; 10] = [Col::Code, Col::Name, Col::Unit, Col::Kind, Col::Year, Col::Amount, Col::Phase, Col::Score, Col::Open, Col::Next];
+
+impl Col {
+    fn title(self) -> Msg {
+        match self {
+            Col::Code => Msg::ColCode,
+            Col::Name => Msg::ColName,
+            Col::Unit => Msg::ColUnit,
+            Col::Kind => Msg::ColKind,
+            Col::Year => Msg::ColYear,
+            Col::Amount => Msg::ColAmount,
+            Col::Phase => Msg::ColPhase,
+            Col::Score => Msg::ColScore,
+            Col::Open => Msg::ColOpen,
+            Col::Next => Msg::ColNext,
+        }
+    }
+}
+
+pub struct ProjectList {
+    rows: Vec<Row>,
+    /// Indexes into `rows` that pass the filter, in sort order.
+    view: Vec<usize>,
+    selected: usize,
+    offset: std::cell::Cell<usize>,
+    filter: LineInput,
+    filtering: bool,
+    sort: Col,
+    reverse: bool,
+    load_error: Option<String>,
+}
+
+impl ProjectList {
+    pub fn new(cx: &Cx) -> Self {
+        let mut list = ProjectList {
+            rows: vec![],
+            view: vec![],
+            selected: 0,
+            offset: std::cell::Cell::new(0),
+            filter: LineInput::default(),
+            filtering: false,
+            sort: Col::Code,
+            reverse: false,
+            load_error: None,
+        };
+        list.refresh(cx);
+        list
+    }
+
+    pub fn selected_project(&self) -> Option<&Project> {
+        self.view.get(self.selected).and_then(|i| self.rows.get(*i)).map(|r| &r.project)
+    }
+
+    /// Re-applies filter and sort, keeping the selected project selected.
+    fn rebuild(&mut self) {
+        let keep = self.selected_project().map(|p| p.id);
+        let needle = self.filter.value().to_lowercase();
+        let mut view: Vec<usize> = (0..self.rows.len())
+            .filter(|i| {
+                let p = &self.rows[*i].project;
+                needle.is_empty() || [&p.name, &p.unit, &p.code].iter().any(|s| s.to_lowercase().contains(&needle))
+            })
+            .collect();
+        let rows = &self.rows;
+        let key = |i: &usize| -> (String, Decimal) {
+            let r = &rows[*i];
+            match self.sort {
+                Col::Code => (r.project.code.clone(), Decimal::ZERO),
+                Col::Name => (r.project.name.clone(), Decimal::ZERO),
+                Col::Unit => (r.project.unit.clone(), Decimal::ZERO),
+                Col::Kind => (r.project.kind.label().into(), Decimal::ZERO),
+                Col::Year => (String::new(), Decimal::from(r.project.fiscal_year)),
+                Col::Amount => (String::new(), r.project.amount),
+                Col::Phase => (format!("{:?}", r.project.phase as u8), Decimal::ZERO),
+                Col::Score => (String::new(), if r.summary.scored > 0 { r.summary.total } else { Decimal::from(-1) }),
+                Col::Open => (String::new(), Decimal::from(r.summary.open_items.len() as u64)),
+                Col::Next => (r.summary.next_deadline().map(|d| d.to_string()).unwrap_or_else(|| "9999".into()), Decimal::ZERO),
+            }
+        };
+        view.sort_by_cached_key(key);
+        if self.reverse {
+            view.reverse();
+        }
+        self.view = view;
+        self.selected = keep.and_then(|id| self.view.iter().position(|i| self.rows[*i].project.id == id)).unwrap_or(0);
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let last = self.view.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    fn new_project_form(cx: &Cx) -> Form {
+        let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
+        let mut templates = vec![String::from("—")];
+        templates.extend(["project-2020", "self-eval", "dept-overall", "ex-ante"].map(String::from));
+        let fields = vec![
+            Field::text(cx.t(Msg::FieldCode), "").checked(required),
+            Field::text(cx.t(Msg::FieldName), "").checked(required),
+            Field::text(cx.t(Msg::FieldUnit), "").checked(required),
+            Field::choice(cx.t(Msg::FieldKind), kinds, "项目支出"),
+            Field::text(cx.t(Msg::FieldYear), &(cx.today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) - 1).to_string())
+                .checked(year),
+            Field::text(cx.t(Msg::FieldAmount), "").checked(amount),
+            Field::choice(cx.t(Msg::FieldTemplate), templates, "—"),
+            Field::text(cx.t(Msg::FieldNotes), ""),
+            Field::text(cx.t(Msg::FieldThirdParty), ""),
+        ];
+        let submit = Box::new(|v: &[String], _cx: &Cx| {
+            let kind = ProjectKind::parse(&v[3]).map_err(|e| (3, e.to_string()))?;
+            Ok(Command::CreateProject {
+                code: v[0].trim().to_string(),
+                name: v[1].trim().to_string(),
+                kind,
+                fiscal_year: v[4].trim().parse().map_err(|_| (4, v[4].clone()))?,
+                unit: v[2].trim().to_string(),
+                amount: parse_amount(&v[5]).map_err(|e| (5, e))?,
+                fund_notes: split_list(&v[7]),
+                lead: None,
+                members: vec![],
+                third_party: Some(v[8].trim().to_string()).filter(|s| !s.is_empty()),
+                template: Some(v[6].clone()).filter(|t| t != "—"),
+            })
+        });
+        Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Saved).to_string()))
+    }
+
+    fn edit_form(p: &Project, cx: &Cx) -> Form {
+        let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
+        let fields = vec![
+            Field::text(cx.t(Msg::FieldName), &p.name).checked(required),
+            Field::text(cx.t(Msg::FieldUnit), &p.unit).checked(required),
+            Field::choice(cx.t(Msg::FieldKind), kinds, p.kind.label()),
+            Field::text(cx.t(Msg::FieldYear), &p.fiscal_year.to_string()).checked(year),
+            Field::text(cx.t(Msg::FieldAmount), &fmt2(p.amount)).checked(amount),
+            Field::text(cx.t(Msg::FieldNotes), &p.fund_notes.join("、")),
+            Field::text(cx.t(Msg::FieldThirdParty), p.third_party.as_deref().unwrap_or("")),
+        ];
+        let (code, version) = (p.code.clone(), p.meta.version);
+        let submit = Box::new(move |v: &[String], _cx: &Cx| {
+            Ok(Command::UpdateProject {
+                project: code.clone(),
+                expected_version: Some(version),
+                name: Some(v[0].trim().to_string()),
+                unit: Some(v[1].trim().to_string()),
+                kind: Some(ProjectKind::parse(&v[2]).map_err(|e| (2, e.to_string()))?),
+                fiscal_year: Some(v[3].trim().parse().map_err(|_| (3, v[3].clone()))?),
+                amount: Some(parse_amount(&v[4]).map_err(|e| (4, e))?),
+                fund_notes: Some(split_list(&v[5])),
+                third_party: Some(v[6].trim().to_string()),
+            })
+        });
+        Form::new(fill(cx.t(Msg::EditProject), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))
+    }
+}
+
+/// Team members and fund notes are typed as one line, separated by 、 , or spaces.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ' ']).map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+pub fn required(v: &str, cx: &Cx) -> Result<(), String> {
+    if v.trim().is_empty() { Err(cx.t(Msg::Required).to_string()) } else { Ok(()) }
+}
+
+fn year(v: &str, cx: &Cx) -> Result<(), String> {
+    match v.trim().parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => Ok(()),
+        _ => Err(fill(cx.t(Msg::NotAYear), &[v])),
+    }
+}
+
+fn amount(v: &str, _cx: &Cx) -> Result<(), String> {
+    parse_amount(v).map(|_| ())
+}
+
+/// Team and phase forms, shared with the project view.
+pub fn team_form(p: &Project, cx: &Cx) -> Form {
+    let fields = vec![
+        Field::text(cx.t(Msg::FieldLead), &p.team.lead).checked(required),
+        Field::text(cx.t(Msg::FieldMembers), &p.team.members.join("、")),
+    ];
+    let (code, version, observers) = (p.code.clone(), p.meta.version, p.team.observers.clone());
+    let submit = Box::new(move |v: &[String], _cx: &Cx| {
+        Ok(Command::SetTeam {
+            project: code.clone(),
+            expected_version: Some(version),
+            lead: v[0].trim().to_string(),
+            members: split_list(&v[1]),
+            observers: observers.clone(),
+        })
+    });
+    Form::new(fill(cx.t(Msg::TeamTitle), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))
+}
+
+pub fn phase_form(p: &Project, cx: &Cx) -> Form {
+    let phases: Vec<String> = Phase::ALL.iter().filter(|ph| **ph != Phase::Archived).map(|ph| ph.label().to_string()).collect();
+    let fields = vec![Field::choice(cx.t(Msg::FieldPhase), phases, p.phase.label())];
+    let (code, version) = (p.code.clone(), p.meta.version);
+    let submit = Box::new(move |v: &[String], _cx: &Cx| {
+        Ok(Command::SetPhase {
+            project: code.clone(),
+            expected_version: Some(version),
+            phase: Phase::parse(&v[0]).map_err(|e| (0, e.to_string()))?,
+        })
+    });
+    Form::new(fill(cx.t(Msg::PhaseTitle), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))
+}
+
+pub fn archive_confirm(p: &Project, cx: &Cx) -> Confirm {
+    let cmd = Command::ArchiveProject { project: p.code.clone(), expected_version: Some(p.meta.version) };
+    Confirm::new(fill(cx.t(Msg::ArchiveConfirm), &[&p.code, &p.name]), cmd, Some(cx.t(Msg::Saved).to_string()))
+}
+
+pub fn reopen_form(p: &Project, cx: &Cx) -> Form {
+    let fields = vec![Field::text(cx.t(Msg::FieldReason), "").checked(required)];
+    let (code, version) = (p.code.clone(), p.meta.version);
+    let submit = Box::new(move |v: &[String], _cx: &Cx| {
+        Ok(Command::ReopenProject { project: code.clone(), reason: v[0].trim().to_string(), expected_version: Some(version) })
+    });
+    Form::new(fill(cx.t(Msg::ReopenTitle), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))
+}
+
+/// How a deadline reads relative to today.
+pub fn deadline_text(date: NaiveDate, today: NaiveDate, cx: &Cx) -> String {
+    let days = (date - today).num_days();
+    match days {
+        0 => cx.t(Msg::DueToday).to_string(),
+        d if d < 0 => fill(cx.t(Msg::DaysOverdue), &[&(-d).to_string()]),
+        d => fill(cx.t(Msg::DaysLeft), &[&d.to_string()]),
+    }
+}
+
+impl Layer for ProjectList {
+    fn context(&self) -> &'static str {
+        "project_list"
+    }
+    fn wants_text(&self) -> bool {
+        self.filtering
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
+        if self.filtering {
+            match action {
+                Action::Back | Action::Cancel => {
+                    self.filter.set("");
+                    self.filtering = false;
+                    self.rebuild();
+                }
+                Action::Open | Action::Save => self.filtering = false,
+                Action::MoveUp => self.move_by(-1),
+                Action::MoveDown => self.move_by(1),
+                _ => {}
+            }
+            return Effect::None;
+        }
+        let page = 10;
+        match action {
+            Action::MoveUp => self.move_by(-1),
+            Action::MoveDown => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = self.view.len().saturating_sub(1),
+            Action::Filter => self.filtering = true,
+            Action::SortNext => {
+                let i = COLS.iter().position(|c| *c == self.sort).unwrap_or(0);
+                self.sort = COLS[(i + 1) % COLS.len()];
+                self.rebuild();
+            }
+            Action::SortReverse => {
+                self.reverse = !self.reverse;
+                self.rebuild();
+            }
+            Action::Back => {
+                if !self.filter.value().is_empty() {
+                    self.filter.set("");
+                    self.rebuild();
+                } else {
+                    return Effect::Quit;
+                }
+            }
+            Action::New => return Effect::Push(Box::new(Self::new_project_form(cx))),
+            Action::Open => {
+                if let Some(p) = self.selected_project() {
+                    return Effect::Push(Box::new(super::project_view::ProjectView::new(&p.code, cx)));
+                }
+            }
+            Action::Edit | Action::EditTeam | Action::SetPhase | Action::Archive => {
+                let Some(p) = self.selected_project() else { return Effect::None };
+                if p.is_archived() {
+                    return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+                }
+                let layer: Box<dyn Layer> = match action {
+                    Action::Edit => Box::new(Self::edit_form(p, cx)),
+                    Action::EditTeam => Box::new(team_form(p, cx)),
+                    Action::SetPhase => Box::new(phase_form(p, cx)),
+                    _ => Box::new(archive_confirm(p, cx)),
+                };
+                return Effect::Push(layer);
+            }
+            Action::Reopen => {
+                let Some(p) = self.selected_project() else { return Effect::None };
+                if !p.is_archived() {
+                    return Effect::Error(fill(cx.t(Msg::NotArchived), &[&p.code]));
+                }
+                return Effect::Push(Box::new(reopen_form(p, cx)));
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+    fn input(&mut self, key: KeyEvent, cx: &Cx) -> Effect {
+        if !self.filtering {
+            return Effect::None;
+        }
+        // The filter box keeps typing; Enter keeps the filter, Esc clears it, arrows move.
+        let action = match key.code {
+            KeyCode::Enter => Some(Action::Open),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Up => Some(Action::MoveUp),
+            KeyCode::Down => Some(Action::MoveDown),
+            _ => None,
+        };
+        if let Some(a) = action {
+            return self.handle(a, cx);
+        }
+        if self.filter.key(key) {
+            self.rebuild();
+        }
+        Effect::None
+    }
+    fn paste(&mut self, text: &str) {
+        if self.filtering {
+            self.filter.insert_str(text);
+            self.rebuild();
+        }
+    }
+    fn refresh(&mut self, cx: &Cx) {
+        match cx.backend.query(&Query::ProjectList) {
+            Ok(Reply::ProjectList(list)) => {
+                self.rows = list.into_iter().map(|(project, summary)| Row { project, summary }).collect();
+                self.load_error = None;
+            }
+            Ok(_) => {}
+            Err(e) => self.load_error = Some(e.render(cx.lang)),
+        }
+        self.rebuild();
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let [title, filter, table, totals] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        let sort_name = cx.t(self.sort.title());
+        let head = format!(" {} · {}", cx.t(Msg::AppName), fill(cx.t(Msg::SortedBy), &[sort_name, if self.reverse { " ↓" } else { " ↑" }]));
+        f.render_widget(Paragraph::new(Span::styled(head, Style::default().add_modifier(Modifier::BOLD))), title);
+        self.render_filter(f, filter, cx);
+        self.render_table(f, table, cx);
+        let sum: Decimal = self.view.iter().map(|i| self.rows[*i].project.amount).sum();
+        let line = fill(cx.t(Msg::Totals), &[&self.view.len().to_string(), &fmt2(sum)]);
+        f.render_widget(Paragraph::new(Span::styled(format!(" {line}"), Style::default().fg(Color::Yellow))), totals);
+    }
+}
+
+impl ProjectList {
+    fn render_filter(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let label = format!(" {}: ", cx.t(Msg::FilterPrompt));
+        let lw = width(&label) as u16;
+        if self.filtering || !self.filter.value().is_empty() {
+            let (view, at) = self.filter.view(area.width.saturating_sub(lw + 1) as usize);
+            let hint = if self.filtering { cx.t(Msg::FilterHint) } else { "" };
+            let line = Line::from(vec![
+                Span::styled(label, Style::default().fg(Color::Cyan)),
+                Span::raw(view.clone()),
+                Span::styled(format!("  {hint}"), Style::default().fg(Color::DarkGray)),
+            ]);
+            f.render_widget(Paragraph::new(line), area);
+            if self.filtering {
+                f.set_cursor_position(Position { x: area.x + lw + at, y: area.y });
+            }
+        }
+    }
+
+    /// Column widths for the area: the name and unit take what the fixed columns leave.
+    fn widths(total: u16) -> Vec<usize> {
+        let fixed = [9usize, 0, 0, 12, 4, 12, 8, 10, 8, 14];
+        let spacing = COLS.len() - 1;
+        let rest = (total as usize).saturating_sub(fixed.iter().sum::<usize>() + spacing);
+        let name = (rest * 3 / 5).max(8);
+        let unit = rest.saturating_sub(name).max(6);
+        let mut w = fixed.to_vec();
+        w[1] = name;
+        w[2] = unit;
+        if total < 100 {
+            // Narrow terminals: drop kind and year widths to the minimum.
+            w[3] = 8;
+        }
+        w
+    }
+
+    fn cell(&self, row: &Row, col: Col, cx: &Cx) -> String {
+        let p = &row.project;
+        let s = &row.summary;
+        match col {
+            Col::Code => p.code.clone(),
+            Col::Name => p.name.clone(),
+            Col::Unit => p.unit.clone(),
+            Col::Kind => p.kind.label().to_string(),
+            Col::Year => p.fiscal_year.to_string(),
+            Col::Amount => fmt2(p.amount),
+            Col::Phase => p.phase.label().to_string(),
+            Col::Score if s.is_fully_scored() => format!("{} {}", fmt2(s.total), s.result.clone().unwrap_or_default()),
+            Col::Score if s.scored > 0 => format!("{}/{}", s.scored, s.leaves),
+            Col::Score => String::new(),
+            Col::Open => match s.overdue_items(cx.today) {
+                0 if s.open_items.is_empty() => String::new(),
+                0 => s.open_items.len().to_string(),
+                n => format!("{}({n}!)", s.open_items.len()),
+            },
+            Col::Next => s.next_deadline().map(|d| d.format("%m-%d").to_string() + " " + &short_days(d, cx.today)).unwrap_or_default(),
+        }
+    }
+
+    fn render_table(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let block = Block::default().borders(Borders::TOP | Borders::BOTTOM).border_style(Style::default().fg(Color::DarkGray));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if let Some(e) = &self.load_error {
+            f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), inner);
+            return;
+        }
+        let widths = Self::widths(inner.width);
+        let render_row = |cells: Vec<String>| -> String {
+            let mut out = String::new();
+            for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                let right = matches!(COLS[i], Col::Amount | Col::Year | Col::Open);
+                out.push_str(&if right { pad_left(c, *w) } else { pad_right(c, *w) });
+            }
+            out
+        };
+        let header = render_row(COLS.iter().map(|c| cx.t(c.title()).to_string()).collect());
+        f.render_widget(Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD))), Rect { height: 1, ..inner });
+        let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+        if self.view.is_empty() {
+            let msg =
+                if self.rows.is_empty() { cx.t(Msg::NoProjects).to_string() } else { fill(cx.t(Msg::NoMatch), &[&self.filter.value()]) };
+            f.render_widget(Paragraph::new(msg).style(Style::default().fg(Color::DarkGray)), body);
+            return;
+        }
+        let height = body.height as usize;
+        // Keep the selection on screen; the offset is view state, not data.
+        let mut offset = self.offset.get();
+        if self.selected < offset {
+            offset = self.selected;
+        } else if self.selected >= offset + height {
+            offset = self.selected + 1 - height;
+        }
+        self.offset.set(offset);
+        let mut lines = Vec::with_capacity(height);
+        for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
+            let row = &self.rows[*idx];
+            let cells: Vec<String> = COLS.iter().map(|c| self.cell(row, *c, cx)).collect();
+            let mut style = Style::default();
+            if row.project.is_archived() {
+                style = style.fg(Color::DarkGray);
+            } else if row.summary.overdue_items(cx.today) > 0 {
+                style = style.fg(Color::Red);
+            }
+            if n == self.selected {
+                style = style.bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD);
+            }
+            lines.push(Line::from(Span::styled(truncate(&render_row(cells), body.width as usize), style)));
+        }
+        f.render_widget(Paragraph::new(lines), body);
+    }
+}
+
+fn short_days(date: NaiveDate, today: NaiveDate) -> String {
+    let d = (date - today).num_days();
+    if d < 0 { format!("{d}d") } else { format!("+{d}d") }
+}

@@ -1,0 +1,201 @@
+//! One project: tabs 概况 (overview), 评分 (scoring), 问题 and 整改 (next issue).
+
+use super::project_list::{archive_confirm, deadline_text, phase_form, reopen_form, team_form};
+use super::scoring::Scoring;
+use crate::backend::{Query, Reply};
+use crate::domain::money::fmt2;
+use crate::domain::{Milestone, Project, ResultKind};
+use crate::store::summary::Summary;
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect, Layer};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    Scoring,
+    Findings,
+    Rectification,
+}
+
+const TABS: [Tab; 4] = [Tab::Overview, Tab::Scoring, Tab::Findings, Tab::Rectification];
+
+pub struct ProjectView {
+    code: String,
+    project: Option<Project>,
+    summary: Summary,
+    milestones: Vec<Milestone>,
+    pub tab: Tab,
+    pub scoring: Scoring,
+    error: Option<String>,
+}
+
+impl ProjectView {
+    pub fn new(code: &str, cx: &Cx) -> Self {
+        let mut v = ProjectView {
+            code: code.to_string(),
+            project: None,
+            summary: Summary::default(),
+            milestones: vec![],
+            tab: Tab::Overview,
+            scoring: Scoring::new(code),
+            error: None,
+        };
+        v.refresh(cx);
+        v
+    }
+
+    fn load(&mut self, cx: &Cx) -> crate::domain::Result<()> {
+        if let Reply::Project(p) = cx.backend.query(&Query::Project { code: self.code.clone() })? {
+            if let Reply::Milestones(m) = cx.backend.query(&Query::Milestones { project: Some(self.code.clone()) })? {
+                self.milestones = m;
+            }
+            self.summary = match cx.backend.query(&Query::ProjectList)? {
+                Reply::ProjectList(list) => list.into_iter().find(|(q, _)| q.id == p.id).map(|(_, s)| s).unwrap_or_default(),
+                _ => Summary::default(),
+            };
+            self.project = Some(*p);
+        }
+        Ok(())
+    }
+
+    fn switch(&mut self, delta: isize) {
+        let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        self.tab = TABS[(i + delta).rem_euclid(TABS.len() as isize) as usize];
+    }
+
+    fn render_overview(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let Some(p) = &self.project else { return };
+        let label_w = 16;
+        let row = |label: Msg, value: String| -> Line<'static> {
+            Line::from(vec![Span::styled(text::pad_right(cx.t(label), label_w), Style::default().fg(Color::Cyan)), Span::raw(value)])
+        };
+        let none = || cx.t(Msg::OvNone).to_string();
+        let mut lines = vec![
+            Line::from(Span::styled(format!("{} {}", p.code, p.name), Style::default().add_modifier(Modifier::BOLD))),
+            Line::from(""),
+            row(Msg::OvKind, format!("{}（模板 {}）", p.kind.label(), p.template)),
+            row(Msg::OvYear, p.fiscal_year.to_string()),
+            row(Msg::OvUnit, p.unit.clone()),
+            row(Msg::OvAmount, format!("{} 万元", fmt2(p.amount))),
+            row(Msg::OvNotes, if p.fund_notes.is_empty() { none() } else { p.fund_notes.join("、") }),
+            row(Msg::OvFirm, p.third_party.clone().unwrap_or_else(none)),
+            row(
+                Msg::OvTeam,
+                format!(
+                    "{}（{}）{}",
+                    p.team.lead,
+                    cx.t(Msg::OvLead),
+                    if p.team.members.is_empty() { String::new() } else { format!("、{}", p.team.members.join("、")) }
+                ),
+            ),
+            row(Msg::OvPhase, p.phase.label().to_string()),
+        ];
+        let s = &self.summary;
+        let result_label = if self.scoring.result_kind() == Some(ResultKind::Conclusion) { Msg::OvConclusion } else { Msg::OvResult };
+        lines.push(row(Msg::OvScore, if s.scored > 0 { fmt2(s.total) } else { none() }));
+        lines.push(row(result_label, if s.is_fully_scored() { s.result.clone().unwrap_or_default() } else { none() }));
+        lines.push(row(Msg::OvProgress, format!("{}/{}", s.scored, s.leaves)));
+        let overdue = s.overdue_items(cx.today);
+        let open = format!(
+            "{}{}",
+            s.open_items.len(),
+            if overdue > 0 { format!("（{} {overdue}）", cx.t(Msg::OvOverdue)) } else { String::new() }
+        );
+        lines.push(row(Msg::OvOpenItems, open));
+        if let Some(r) = &p.result_use {
+            let amount = r.amount.map(|a| format!(" {} 万元", fmt2(a))).unwrap_or_default();
+            let rec = serde_json::to_value(r.recommendation).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            lines.push(row(Msg::OvResultUse, format!("{rec}{amount}：{}", r.reason)));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(cx.t(Msg::OvMilestones).to_string(), Style::default().add_modifier(Modifier::BOLD))));
+        if self.milestones.is_empty() {
+            lines.push(Line::from(none()));
+        }
+        let mut ms: Vec<&Milestone> = self.milestones.iter().collect();
+        ms.sort_by_key(|m| m.due);
+        for m in ms {
+            let (state, style) = match m.done_on {
+                Some(_) => (cx.t(Msg::Done).to_string(), Style::default().fg(Color::DarkGray)),
+                None if m.due < cx.today => (deadline_text(m.due, cx.today, cx), Style::default().fg(Color::Red)),
+                None => (deadline_text(m.due, cx.today, cx), Style::default()),
+            };
+            lines.push(Line::from(Span::styled(format!("  {}  {}  {state}", m.due, m.title), style)));
+        }
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}
+
+impl Layer for ProjectView {
+    fn context(&self) -> &'static str {
+        if self.tab == Tab::Scoring { "scoring" } else { "project_view" }
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
+        match action {
+            Action::NextTab => self.switch(1),
+            Action::PrevTab => self.switch(-1),
+            Action::TabOverview => self.tab = Tab::Overview,
+            Action::TabScoring => self.tab = Tab::Scoring,
+            Action::TabFindings => self.tab = Tab::Findings,
+            Action::TabRectification => self.tab = Tab::Rectification,
+            Action::Back => return Effect::Pop,
+            _ if self.tab == Tab::Scoring => return self.scoring.handle(action, self.project.as_ref(), cx),
+            Action::Edit | Action::EditTeam | Action::SetPhase | Action::Archive | Action::Reopen => {
+                let Some(p) = &self.project else { return Effect::None };
+                if p.is_archived() != (action == Action::Reopen) {
+                    return Effect::Error(if p.is_archived() {
+                        cx.t(Msg::ReadOnly).to_string()
+                    } else {
+                        fill(cx.t(Msg::NotArchived), &[&p.code])
+                    });
+                }
+                let layer: Box<dyn Layer> = match action {
+                    Action::SetPhase => Box::new(phase_form(p, cx)),
+                    Action::Archive => Box::new(archive_confirm(p, cx)),
+                    Action::Reopen => Box::new(reopen_form(p, cx)),
+                    _ => Box::new(team_form(p, cx)),
+                };
+                return Effect::Push(layer);
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+    fn input(&mut self, _key: KeyEvent, _cx: &Cx) -> Effect {
+        Effect::None
+    }
+    fn refresh(&mut self, cx: &Cx) {
+        self.error = self.load(cx).err().map(|e| e.render(cx.lang));
+        self.scoring.refresh(cx);
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let [tabs_area, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        let titles = [Msg::TabOverview, Msg::TabScoring, Msg::TabFindings, Msg::TabRect].map(|m| cx.t(m));
+        let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
+        let name = self.project.as_ref().map(|p| format!(" {} {} ", p.code, text::truncate(&p.name, 40))).unwrap_or_default();
+        let tabs = Tabs::new(titles.to_vec())
+            .select(selected)
+            .block(Block::default().borders(Borders::BOTTOM).title(Span::styled(name, Style::default().add_modifier(Modifier::BOLD))))
+            .highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan));
+        f.render_widget(tabs, tabs_area);
+        if let Some(e) = &self.error {
+            f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), body);
+            return;
+        }
+        match self.tab {
+            Tab::Overview => self.render_overview(f, body, cx),
+            Tab::Scoring => self.scoring.render(f, body, self.project.as_ref(), cx),
+            Tab::Findings | Tab::Rectification => {
+                f.render_widget(Paragraph::new(cx.t(Msg::NextIssue)).style(Style::default().fg(Color::DarkGray)), body);
+            }
+        }
+    }
+}

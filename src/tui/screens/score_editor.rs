@@ -1,0 +1,357 @@
+//! Editing a leaf's score by its method: a number, a deduction list, a formula (with the
+//! computed score shown before saving) or a qualitative band. Bad input is refused on
+//! screen with the allowed range; nothing is saved until it computes.
+
+use crate::command::Command;
+use crate::domain::money::{fmt2, parse_amount};
+use crate::domain::tree::{Deduction, Direction, IndicatorRef, Method, Node, QualBand, ScoreInput};
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect, Layer, centered, widen};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text;
+use crate::tui::widgets::input::LineInput;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use rust_decimal::Decimal;
+
+const METHODS: [&str; 4] = ["direct", "deduction", "formula", "qualitative"];
+const BANDS: [QualBand; 3] = [QualBand::Met, QualBand::Partly, QualBand::NotMet];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Slot {
+    Method,
+    Value,
+    Band,
+    Target,
+    Actual,
+    Direction,
+    DedPoints(usize),
+    DedReason(usize),
+}
+
+pub struct ScoreEditor {
+    code: String,
+    node_id: u32,
+    name: String,
+    points: Decimal,
+    rev: u64,
+    basis: String,
+    evidence: Vec<crate::domain::Evidence>,
+    method: usize,
+    value: LineInput,
+    band: usize,
+    target: LineInput,
+    actual: LineInput,
+    negative: bool,
+    deductions: Vec<(LineInput, LineInput)>,
+    focus: usize,
+    error: Option<String>,
+}
+
+impl ScoreEditor {
+    pub fn new(code: &str, node: &Node, _cx: &Cx) -> Self {
+        let mut e = ScoreEditor {
+            code: code.to_string(),
+            node_id: node.id,
+            name: node.name.clone(),
+            points: node.points,
+            rev: node.rev,
+            basis: String::new(),
+            evidence: vec![],
+            method: match node.method {
+                Method::Direct => 0,
+                Method::Deduction => 1,
+                Method::Formula { .. } => 2,
+                Method::Qualitative => 3,
+            },
+            value: LineInput::default(),
+            band: 0,
+            target: LineInput::default(),
+            actual: LineInput::default(),
+            negative: matches!(node.method, Method::Formula { direction: Direction::Negative }),
+            deductions: vec![],
+            focus: 1,
+            error: None,
+        };
+        if let Some(s) = &node.score {
+            e.basis = s.basis.clone();
+            e.evidence = s.evidence.clone();
+            match &s.input {
+                ScoreInput::Direct { value } => e.value.set(&value.to_string()),
+                ScoreInput::Deduction { deductions } => {
+                    e.deductions = deductions.iter().map(|d| (LineInput::new(&d.points.to_string()), LineInput::new(&d.reason))).collect();
+                }
+                ScoreInput::Formula { target, actual, direction } => {
+                    e.target.set(&target.to_string());
+                    e.actual.set(&actual.to_string());
+                    e.negative = *direction == Direction::Negative;
+                }
+                ScoreInput::Qualitative { band, value } => {
+                    e.band = BANDS.iter().position(|b| b == band).unwrap_or(0);
+                    e.value.set(&value.to_string());
+                }
+            }
+        }
+        if e.method == 1 && e.deductions.is_empty() {
+            e.deductions.push((LineInput::default(), LineInput::default()));
+        }
+        e
+    }
+
+    fn slots(&self) -> Vec<Slot> {
+        let mut s = vec![Slot::Method];
+        match self.method {
+            0 => s.push(Slot::Value),
+            1 => {
+                for i in 0..self.deductions.len() {
+                    s.push(Slot::DedPoints(i));
+                    s.push(Slot::DedReason(i));
+                }
+            }
+            2 => s.extend([Slot::Target, Slot::Actual, Slot::Direction]),
+            _ => s.extend([Slot::Band, Slot::Value]),
+        }
+        s
+    }
+
+    fn focused(&self) -> Slot {
+        let slots = self.slots();
+        slots[self.focus.min(slots.len() - 1)]
+    }
+
+    fn input_mut(&mut self, slot: Slot) -> Option<&mut LineInput> {
+        match slot {
+            Slot::Value => Some(&mut self.value),
+            Slot::Target => Some(&mut self.target),
+            Slot::Actual => Some(&mut self.actual),
+            Slot::DedPoints(i) => self.deductions.get_mut(i).map(|d| &mut d.0),
+            Slot::DedReason(i) => self.deductions.get_mut(i).map(|d| &mut d.1),
+            _ => None,
+        }
+    }
+
+    /// The input as typed, or a message naming the field that is not a number.
+    fn build(&self, cx: &Cx) -> Result<ScoreInput, String> {
+        let num = |label: Msg, i: &LineInput| parse_amount(&i.value()).map_err(|e| format!("{}：{e}", cx.t(label)));
+        Ok(match self.method {
+            0 => ScoreInput::Direct { value: num(Msg::ScValue, &self.value)? },
+            1 => ScoreInput::Deduction {
+                deductions: self
+                    .deductions
+                    .iter()
+                    .filter(|(p, r)| !(p.value().trim().is_empty() && r.value().trim().is_empty()))
+                    .map(|(p, r)| {
+                        Ok(Deduction { points: num(Msg::ScDeductionPoints, p)?, reason: r.value().trim().to_string(), finding: None })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
+            2 => ScoreInput::Formula {
+                target: num(Msg::ScTarget, &self.target)?,
+                actual: num(Msg::ScActual, &self.actual)?,
+                direction: if self.negative { Direction::Negative } else { Direction::Positive },
+            },
+            _ => ScoreInput::Qualitative { band: BANDS[self.band], value: num(Msg::ScValue, &self.value)? },
+        })
+    }
+
+    /// The score the current input gives, or why it cannot be saved (with the allowed range).
+    fn preview(&self, cx: &Cx) -> Result<Decimal, String> {
+        let input = self.build(cx)?;
+        input.compute(&self.name, self.points).map_err(|e| {
+            let range = match &input {
+                ScoreInput::Qualitative { band, .. } => {
+                    let (lo, hi, inclusive) = band.range(self.points);
+                    format!("[{}, {}{}", fmt2(lo), fmt2(hi), if inclusive { "]" } else { ")" })
+                }
+                _ => format!("0 – {}", fmt2(self.points)),
+            };
+            format!("{}（{}）", e.render(cx.lang), fill(cx.t(Msg::ScRange), &[&range]))
+        })
+    }
+
+    fn save(&mut self, cx: &Cx) -> Effect {
+        if let Err(e) = self.preview(cx) {
+            self.error = Some(e);
+            return Effect::None;
+        }
+        match self.build(cx) {
+            Ok(input) => Effect::Execute {
+                cmd: Box::new(Command::Score {
+                    project: self.code.clone(),
+                    indicator: IndicatorRef::Id(self.node_id),
+                    input,
+                    basis: self.basis.clone(),
+                    evidence: self.evidence.clone(),
+                    expected_rev: Some(self.rev),
+                }),
+                pop: 1,
+                toast: Some(cx.t(Msg::Saved).to_string()),
+            },
+            Err(e) => {
+                self.error = Some(e);
+                Effect::None
+            }
+        }
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        match self.focused() {
+            Slot::Method => {
+                self.method = (self.method + if forward { 1 } else { 3 }) % 4;
+                if self.method == 1 && self.deductions.is_empty() {
+                    self.deductions.push((LineInput::default(), LineInput::default()));
+                }
+            }
+            Slot::Band => self.band = (self.band + if forward { 1 } else { 2 }) % 3,
+            Slot::Direction => self.negative = !self.negative,
+            _ => {}
+        }
+    }
+}
+
+impl Layer for ScoreEditor {
+    fn context(&self) -> &'static str {
+        "form"
+    }
+    fn is_popup(&self) -> bool {
+        true
+    }
+    fn wants_text(&self) -> bool {
+        true
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
+        let n = self.slots().len();
+        match action {
+            Action::NextField => self.focus = (self.focus + 1) % n,
+            Action::PrevField => self.focus = (self.focus + n - 1) % n,
+            Action::Save => return self.save(cx),
+            Action::Cancel | Action::Back => return Effect::Pop,
+            Action::AddRow if self.method == 1 => {
+                self.deductions.push((LineInput::default(), LineInput::default()));
+                self.focus = self.slots().len() - 2;
+            }
+            Action::RemoveRow if self.method == 1 => {
+                if let Slot::DedPoints(i) | Slot::DedReason(i) = self.focused() {
+                    self.deductions.remove(i);
+                    self.focus = self.focus.min(self.slots().len() - 1);
+                }
+            }
+            _ => {}
+        }
+        self.error = None;
+        Effect::None
+    }
+    fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
+        let slot = self.focused();
+        match (slot, key.code) {
+            (Slot::Method | Slot::Band | Slot::Direction, KeyCode::Left) => self.cycle(false),
+            (Slot::Method | Slot::Band | Slot::Direction, KeyCode::Right | KeyCode::Char(' ')) => self.cycle(true),
+            _ => {
+                if let Some(i) = self.input_mut(slot) {
+                    i.key(key);
+                }
+            }
+        }
+        self.error = None;
+        Effect::None
+    }
+    fn paste(&mut self, pasted: &str) {
+        let slot = self.focused();
+        if let Some(i) = self.input_mut(slot) {
+            i.insert_str(pasted.trim());
+        }
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let slots = self.slots();
+        let rect = centered(area, 72, slots.len() as u16 + 7);
+        f.render_widget(Clear, widen(rect, area));
+        let method_label = crate::tui::screens::score_editor::method_label(self.method, cx);
+        let title = fill(cx.t(Msg::ScEditTitle), &[&self.name, &fmt2(self.points), &method_label]);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(Style::default().fg(Color::Cyan))
+            .title(format!(" {title} "));
+        let inner = block.inner(rect);
+        f.render_widget(block, rect);
+        let label_w = 12usize;
+        let value_w = (inner.width as usize).saturating_sub(label_w + 1);
+        let mut lines = Vec::new();
+        let mut cursor = None;
+        for (i, slot) in slots.iter().enumerate() {
+            let focused = i == self.focus.min(slots.len() - 1);
+            let (label, shown) = match slot {
+                Slot::Method => (cx.t(Msg::ScMethodField).to_string(), method_label.clone()),
+                Slot::Band => (cx.t(Msg::ScBand).to_string(), band_label(BANDS[self.band], self.points)),
+                Slot::Direction => {
+                    (cx.t(Msg::ScDirection).to_string(), cx.t(if self.negative { Msg::ScNegative } else { Msg::ScPositive }).to_string())
+                }
+                Slot::Value => (cx.t(Msg::ScValue).to_string(), String::new()),
+                Slot::Target => (cx.t(Msg::ScTarget).to_string(), String::new()),
+                Slot::Actual => (cx.t(Msg::ScActual).to_string(), String::new()),
+                Slot::DedPoints(n) => (format!("{} {}", cx.t(Msg::ScDeductionPoints), n + 1), String::new()),
+                Slot::DedReason(n) => (format!("{} {}", cx.t(Msg::ScDeductionReason), n + 1), String::new()),
+            };
+            let shown = match self.clone_input(*slot) {
+                Some(input) => {
+                    let (view, at) = input.view(value_w);
+                    if focused {
+                        cursor = Some(Position { x: inner.x + label_w as u16 + at, y: inner.y + lines.len() as u16 + 1 });
+                    }
+                    view
+                }
+                None if focused => format!("◀ {shown} ▶"),
+                None => shown,
+            };
+            let style = if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
+            if *slot == Slot::DedPoints(0) {
+                lines.push(Line::from(Span::styled(cx.t(Msg::ScDeductions).to_string(), Style::default().fg(Color::DarkGray))));
+            }
+            lines.push(Line::from(vec![Span::styled(text::pad_right(&label, label_w), style), Span::raw(shown)]));
+        }
+        if self.method != 1 {
+            lines.insert(0, Line::from(""));
+        }
+        lines.push(Line::from(""));
+        let (msg, color) = match (&self.error, self.preview(cx)) {
+            (Some(e), _) => (format!("✗ {e}"), Color::Red),
+            (None, Ok(v)) => (fill(cx.t(Msg::ScComputed), &[&fmt2(v)]), Color::Green),
+            (None, Err(e)) => (e, Color::DarkGray),
+        };
+        lines.push(Line::from(Span::styled(msg, Style::default().fg(color))));
+        lines.push(Line::from(Span::styled(cx.t(Msg::FormFooter).to_string(), Style::default().fg(Color::DarkGray))));
+        f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), inner);
+        if let Some(p) = cursor {
+            f.set_cursor_position(p);
+        }
+    }
+}
+
+impl ScoreEditor {
+    fn clone_input(&self, slot: Slot) -> Option<&LineInput> {
+        match slot {
+            Slot::Value => Some(&self.value),
+            Slot::Target => Some(&self.target),
+            Slot::Actual => Some(&self.actual),
+            Slot::DedPoints(i) => self.deductions.get(i).map(|d| &d.0),
+            Slot::DedReason(i) => self.deductions.get(i).map(|d| &d.1),
+            _ => None,
+        }
+    }
+}
+
+pub fn method_label(index: usize, cx: &Cx) -> String {
+    let zh = ["直接打分", "扣分法", "公式法", "定性分档"];
+    let en = ["direct", "deduction", "formula", "qualitative band"];
+    let i = index.min(METHODS.len() - 1);
+    if cx.lang == crate::i18n::Lang::Zh { zh[i] } else { en[i] }.to_string()
+}
+
+fn band_label(band: QualBand, points: Decimal) -> String {
+    let (lo, hi, inclusive) = band.range(points);
+    format!("{} [{}, {}{}", band.label(), fmt2(lo), fmt2(hi), if inclusive { "]" } else { ")" })
+}

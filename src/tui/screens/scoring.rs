@@ -1,0 +1,429 @@
+//! The scoring workspace: the indicator tree with points, scores, methods and status;
+//! a header with the live total, grade and progress; the selected leaf's basis and evidence.
+
+use super::form::{Field, Form};
+use super::popups::{Confirm, ListPopup};
+use crate::backend::{Query, Reply};
+use crate::command::Command;
+use crate::domain::money::{fmt2, parse_amount};
+use crate::domain::tree::{IndicatorRef, IndicatorTree, Method, Node};
+use crate::domain::{Evidence, Project, ResultKind};
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text::{pad_left, pad_right, truncate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use std::cell::Cell;
+
+pub struct Scoring {
+    code: String,
+    pub tree: Option<IndicatorTree>,
+    pub selected: usize,
+    offset: Cell<usize>,
+    error: Option<String>,
+}
+
+impl Scoring {
+    pub fn new(code: &str) -> Self {
+        Scoring { code: code.to_string(), tree: None, selected: 0, offset: Cell::new(0), error: None }
+    }
+
+    pub fn refresh(&mut self, cx: &Cx) {
+        match cx.backend.query(&Query::Tree { project: self.code.clone() }) {
+            Ok(Reply::Tree(t)) => {
+                self.selected = self.selected.min(t.nodes.len().saturating_sub(1));
+                self.tree = Some(*t);
+                self.error = None;
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(e.render(cx.lang)),
+        }
+    }
+
+    pub fn result_kind(&self) -> Option<ResultKind> {
+        self.tree.as_ref().map(|t| t.bands.kind)
+    }
+
+    pub fn selected_node(&self) -> Option<&Node> {
+        self.tree.as_ref().and_then(|t| t.nodes.get(self.selected))
+    }
+
+    fn is_leaf(&self, n: &Node) -> bool {
+        self.tree.as_ref().is_some_and(|t| t.is_leaf(n.id))
+    }
+
+    pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
+        let len = self.tree.as_ref().map(|t| t.nodes.len()).unwrap_or(0);
+        let last = len.saturating_sub(1);
+        match action {
+            Action::MoveDown => self.selected = (self.selected + 1).min(last),
+            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = last,
+            _ => return self.act(action, project, cx),
+        }
+        Effect::None
+    }
+
+    /// Actions that change something: each opens the editor, form or confirmation it needs.
+    fn act(&self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
+        let (Some(tree), Some(node), Some(project)) = (&self.tree, self.selected_node(), project) else { return Effect::None };
+        if project.is_archived() && action != Action::History {
+            return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+        }
+        let code = self.code.clone();
+        let leaf_only = matches!(
+            action,
+            Action::EditScore | Action::EditBasis | Action::AddEvidence | Action::ClearScore | Action::Review | Action::Unreview
+        );
+        if leaf_only && !self.is_leaf(node) {
+            return Effect::Error(cx.t(Msg::ScLeafOnly).to_string());
+        }
+        let id = IndicatorRef::Id(node.id);
+        match action {
+            Action::EditScore => Effect::Push(Box::new(super::score_editor::ScoreEditor::new(&code, node, cx))),
+            Action::EditBasis => match &node.score {
+                None => Effect::Error(cx.t(Msg::ScNoBasis).to_string()),
+                Some(_) => Effect::Push(super::editor::BasisEditor::open(&code, node, cx)),
+            },
+            Action::AddEvidence => match &node.score {
+                None => Effect::Error(cx.t(Msg::ScNoBasis).to_string()),
+                Some(_) => Effect::Push(Box::new(evidence_form(&code, node, cx))),
+            },
+            Action::ClearScore => {
+                let cmd = Command::ClearScore { project: code, indicator: id, expected_rev: Some(node.rev) };
+                Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::ClearConfirm), &[&node.name]), cmd, None)))
+            }
+            Action::Review => Effect::Execute {
+                cmd: Box::new(Command::ReviewScore { project: code, indicator: id, expected_rev: Some(node.rev) }),
+                pop: 0,
+                toast: Some(fill(cx.t(Msg::ReviewedToast), &[&node.name])),
+            },
+            Action::Unreview => {
+                let rev = node.rev;
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    Ok(Command::UnreviewScore {
+                        project: code.clone(),
+                        indicator: id.clone(),
+                        reason: v[0].trim().to_string(),
+                        expected_rev: Some(rev),
+                    })
+                });
+                let fields = vec![Field::text(cx.t(Msg::FieldReason), "").checked(super::project_list::required)];
+                Effect::Push(Box::new(Form::new(
+                    fill(cx.t(Msg::UnreviewTitle), &[&node.name]),
+                    fields,
+                    submit,
+                    Some(cx.t(Msg::Saved).into()),
+                )))
+            }
+            Action::History => Effect::Push(Box::new(history(&code, tree, node, cx))),
+            Action::AddIndicator => Effect::Push(Box::new(add_form(&code, tree, node, cx))),
+            Action::RemoveIndicator => {
+                let cmd = Command::RemoveIndicator { project: code, indicator: id, expected_version: Some(tree.meta.version) };
+                Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::RemoveConfirm), &[&node.name]), cmd, Some(cx.t(Msg::Saved).into()))))
+            }
+            Action::RenameIndicator => {
+                let version = tree.meta.version;
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    Ok(Command::RenameIndicator {
+                        project: code.clone(),
+                        indicator: id.clone(),
+                        name: v[0].trim().to_string(),
+                        expected_version: Some(version),
+                    })
+                });
+                let fields = vec![Field::text(cx.t(Msg::FieldName), &node.name).checked(super::project_list::required)];
+                Effect::Push(Box::new(Form::new(
+                    fill(cx.t(Msg::RenameTitle), &[&node.name]),
+                    fields,
+                    submit,
+                    Some(cx.t(Msg::Saved).into()),
+                )))
+            }
+            Action::SetPoints => {
+                let version = tree.meta.version;
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    let points = parse_amount(&v[0]).map_err(|e| (0, e))?;
+                    Ok(Command::SetPoints { project: code.clone(), indicator: id.clone(), points, expected_version: Some(version) })
+                });
+                let fields = vec![Field::text(cx.t(Msg::FieldPoints), &fmt2(node.points)).checked(|v, _| parse_amount(v).map(|_| ()))];
+                Effect::Push(Box::new(Form::new(
+                    fill(cx.t(Msg::PointsTitle), &[&node.name]),
+                    fields,
+                    submit,
+                    Some(cx.t(Msg::Saved).into()),
+                )))
+            }
+            _ => Effect::None,
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, project: Option<&Project>, cx: &Cx) {
+        if let Some(e) = &self.error {
+            f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), area);
+            return;
+        }
+        let Some(tree) = &self.tree else { return };
+        let [header, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+        self.render_header(f, header, tree, cx);
+        let (table, detail) = if body.width >= 100 {
+            let [a, b] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
+            (a, b)
+        } else {
+            let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(body);
+            (a, b)
+        };
+        self.render_tree(f, table, tree, cx);
+        self.render_detail(f, detail, tree, project, cx);
+    }
+
+    fn render_header(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, cx: &Cx) {
+        let (scored, leaves) = tree.progress();
+        let result = tree.result_label().unwrap_or("").to_string();
+        let total =
+            fill(cx.t(Msg::ScHeader), &[&fmt2(tree.total_score()), &fmt2(tree.total), &result, &scored.to_string(), &leaves.to_string()]);
+        let mut spans = vec![Span::styled(format!(" {total}"), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))];
+        let sum = tree.leaf_points_sum();
+        if sum != tree.total {
+            spans.push(Span::styled(
+                format!("  ⚠ {}", fill(cx.t(Msg::ScWeightsBad), &[&fmt2(sum), &fmt2(tree.total)])),
+                Style::default().fg(Color::White).bg(Color::Red),
+            ));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn render_tree(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, cx: &Cx) {
+        let (pw, sw, mw, stw) = (7usize, 7usize, 5usize, 7usize);
+        let name_w = (area.width as usize).saturating_sub(pw + sw + mw + stw + 4).max(10);
+        let header = format!(
+            "{} {} {} {} {}",
+            pad_right(cx.t(Msg::ScColIndicator), name_w),
+            pad_left(cx.t(Msg::ScColPoints), pw),
+            pad_left(cx.t(Msg::ScColScore), sw),
+            pad_right(cx.t(Msg::ScColMethod), mw),
+            pad_right(cx.t(Msg::ScColStatus), stw)
+        );
+        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
+        let height = area.height.saturating_sub(1) as usize;
+        let mut offset = self.offset.get();
+        if self.selected < offset {
+            offset = self.selected;
+        } else if self.selected >= offset + height {
+            offset = self.selected + 1 - height;
+        }
+        self.offset.set(offset);
+        for (i, n) in tree.nodes.iter().enumerate().skip(offset).take(height) {
+            let leaf = tree.is_leaf(n.id);
+            let indent = "  ".repeat(tree.depth(n.id).saturating_sub(1));
+            let score = tree.score_of(n.id).map(fmt2).unwrap_or_else(|| "—".into());
+            let (status, status_color) = match &n.score {
+                _ if !leaf => (String::new(), Color::Reset),
+                None => (cx.t(Msg::ScUnscored).to_string(), Color::DarkGray),
+                Some(s) if s.reviewed.is_some() => (cx.t(Msg::ScReviewed).to_string(), Color::Green),
+                Some(_) => (cx.t(Msg::ScScored).to_string(), Color::Yellow),
+            };
+            let method = if leaf { n.method.label() } else { "" };
+            let row = format!(
+                "{} {} {} {} ",
+                pad_right(&format!("{indent}{}", n.name), name_w),
+                pad_left(&fmt2(n.points), pw),
+                pad_left(&score, sw),
+                pad_right(method, mw)
+            );
+            let mut style = if leaf { Style::default() } else { Style::default().add_modifier(Modifier::BOLD) };
+            let mut status_style = Style::default().fg(status_color);
+            if i == self.selected {
+                style = style.bg(Color::Blue).fg(Color::White);
+                status_style = status_style.bg(Color::Blue);
+            }
+            lines.push(Line::from(vec![Span::styled(row, style), Span::styled(pad_right(&status, stw), status_style)]));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn render_detail(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, project: Option<&Project>, cx: &Cx) {
+        let block = Block::default().borders(Borders::LEFT | Borders::TOP).border_style(Style::default().fg(Color::DarkGray));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(n) = self.selected_node() else { return };
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let mut lines = vec![Line::from(Span::styled(tree.path(n.id), bold))];
+        if project.is_some_and(|p| p.is_archived()) {
+            lines.push(Line::from(Span::styled(cx.t(Msg::ReadOnly).to_string(), Style::default().fg(Color::DarkGray))));
+        }
+        if !n.guide.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}：", cx.t(Msg::ScGuide)), Style::default().fg(Color::Cyan)),
+                Span::raw(n.guide.clone()),
+            ]));
+        }
+        match &n.score {
+            None if tree.is_leaf(n.id) => {
+                lines.push(Line::from(Span::styled(cx.t(Msg::ScUnscored).to_string(), Style::default().fg(Color::DarkGray))))
+            }
+            None => {}
+            Some(s) => {
+                lines.push(Line::from(format!(
+                    "{}：{} / {}（{}）",
+                    cx.t(Msg::ScColScore),
+                    fmt2(s.value),
+                    fmt2(n.points),
+                    n.method.label()
+                )));
+                lines.push(Line::from(format!("{}：{} {}", cx.t(Msg::ScScorer), s.scorer, s.at.format("%Y-%m-%d %H:%M"))));
+                if let Some(r) = &s.reviewed {
+                    lines.push(Line::from(Span::styled(
+                        format!("{}：{} {}", cx.t(Msg::ScReviewed), r.by, r.at.format("%Y-%m-%d")),
+                        Style::default().fg(Color::Green),
+                    )));
+                }
+                if let crate::domain::ScoreInput::Deduction { deductions } = &s.input {
+                    for d in deductions {
+                        lines.push(Line::from(format!("  −{} {}", fmt2(d.points), d.reason)));
+                    }
+                }
+                lines.push(Line::from(Span::styled(format!("{}：", cx.t(Msg::ScBasis)), Style::default().fg(Color::Cyan))));
+                if s.basis.trim().is_empty() {
+                    lines.push(Line::from(Span::styled(cx.t(Msg::ScNoBasis).to_string(), Style::default().fg(Color::DarkGray))));
+                }
+                for l in s.basis.lines() {
+                    lines.push(Line::from(l.to_string()));
+                }
+                if !s.evidence.is_empty() {
+                    lines.push(Line::from(Span::styled(format!("{}：", cx.t(Msg::ScEvidence)), Style::default().fg(Color::Cyan))));
+                    for e in &s.evidence {
+                        lines.push(Line::from(format!("  · {}", evidence_line(e))));
+                    }
+                }
+            }
+        }
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+}
+
+pub fn evidence_line(e: &Evidence) -> String {
+    match e {
+        Evidence::File { name, size, sha256, .. } => format!("{name}（{size} 字节，sha256 {}…）", truncate(sha256, 12)),
+        Evidence::Document { name, number, date, pages } => {
+            let mut s = name.clone();
+            for part in [number.clone(), date.map(|d| d.to_string()), pages.clone().map(|p| format!("第 {p} 页"))].into_iter().flatten() {
+                s.push_str(&format!("，{part}"));
+            }
+            s
+        }
+    }
+}
+
+fn add_form(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> Form {
+    let methods: Vec<String> =
+        [Method::Direct, Method::Deduction, Method::Formula { direction: crate::domain::tree::Direction::Positive }, Method::Qualitative]
+            .iter()
+            .map(|m| m.label().to_string())
+            .collect();
+    let fields = vec![
+        Field::text(cx.t(Msg::FieldName), "").checked(super::project_list::required),
+        Field::text(cx.t(Msg::FieldPoints), "").checked(|v, _| parse_amount(v).map(|_| ())),
+        Field::choice(cx.t(Msg::ScMethodField), methods, Method::Direct.label()),
+    ];
+    let (code, version, parent) = (code.to_string(), tree.meta.version, node.id);
+    let submit = Box::new(move |v: &[String], _cx: &Cx| {
+        let method = match v[2].as_str() {
+            "扣分" => Method::Deduction,
+            "公式" => Method::Formula { direction: crate::domain::tree::Direction::Positive },
+            "定性" => Method::Qualitative,
+            _ => Method::Direct,
+        };
+        Ok(Command::AddIndicator {
+            project: code.clone(),
+            parent: Some(IndicatorRef::Id(parent)),
+            name: v[0].trim().to_string(),
+            points: parse_amount(&v[1]).map_err(|e| (1, e))?,
+            method: Some(method),
+            expected_version: Some(version),
+        })
+    });
+    Form::new(fill(cx.t(Msg::AddIndicatorTitle), &[&node.name]), fields, submit, Some(cx.t(Msg::Saved).into()))
+}
+
+/// Evidence: an existing file path is recorded with its size and sha256; other text is a
+/// document name. A path that does not exist is refused and named.
+fn evidence_form(code: &str, node: &Node, cx: &Cx) -> Form {
+    let fields = vec![Field::text(cx.t(Msg::EvidenceField), "").checked(super::project_list::required)];
+    let (code, id, rev) = (code.to_string(), node.id, node.rev);
+    let score = node.score.clone();
+    let submit = Box::new(move |v: &[String], _cx: &Cx| {
+        let Some(s) = &score else { return Err((0, String::new())) };
+        let evidence = super::evidence::from_input(v[0].trim(), chrono::Utc::now()).map_err(|e| (0, e))?;
+        let mut list = s.evidence.clone();
+        list.push(evidence);
+        Ok(Command::Score {
+            project: code.clone(),
+            indicator: IndicatorRef::Id(id),
+            input: s.input.clone(),
+            basis: s.basis.clone(),
+            evidence: list,
+            expected_rev: Some(rev),
+        })
+    });
+    Form::new(fill(cx.t(Msg::EvidenceTitle), &[&node.name]), fields, submit, Some(cx.t(Msg::Saved).into()))
+        .with_note(cx.t(Msg::EvidenceHint).into())
+}
+
+fn history(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> ListPopup {
+    let records = match cx.backend.query(&Query::IndicatorHistory { project: code.to_string(), node: node.id }) {
+        Ok(Reply::Audit(a)) => a,
+        _ => vec![],
+    };
+    let mut lines: Vec<Line<'static>> = records
+        .iter()
+        .map(|a| {
+            let v: serde_json::Value = serde_json::from_str(&a.command).unwrap_or_default();
+            let cmd = v.get("cmd").and_then(|c| c.as_str()).unwrap_or("").to_string();
+            let detail = history_detail(&v);
+            Line::from(vec![
+                Span::styled(a.at.format("%Y-%m-%d %H:%M ").to_string(), Style::default().fg(Color::DarkGray)),
+                Span::styled(format!("{} ", a.actor), Style::default().fg(Color::Cyan)),
+                Span::raw(format!("{cmd} {detail}")),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(cx.t(Msg::HistoryEmpty).to_string()));
+    }
+    ListPopup::new(fill(cx.t(Msg::HistoryTitle), &[&tree.path(node.id)]), lines, String::new())
+}
+
+/// A short reading of a scoring command from the audit log.
+fn history_detail(v: &serde_json::Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(input) = v.get("input").and_then(|i| i.as_object()) {
+        for (method, body) in input {
+            let fields: Vec<String> = body.as_object().into_iter().flatten().map(|(k, x)| format!("{k}={}", compact(x))).collect();
+            parts.push(format!("{method}({})", fields.join(", ")));
+        }
+    }
+    for key in ["reason", "name", "points"] {
+        if let Some(x) = v.get(key) {
+            parts.push(format!("{key}={}", compact(x)));
+        }
+    }
+    if let Some(b) = v.get("basis").and_then(|b| b.as_str()).filter(|b| !b.is_empty()) {
+        parts.push(format!("依据「{}」", truncate(b, 30)));
+    }
+    parts.join(" ")
+}
+
+fn compact(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => truncate(&other.to_string(), 60),
+    }
+}

@@ -1,0 +1,59 @@
+//! Text measured in terminal cells, never in chars: Chinese characters are two cells wide.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` cells, ending with `…` when something was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Truncates and pads on the right to exactly `cells` cells.
+pub fn pad_right(s: &str, cells: usize) -> String {
+    let t = truncate(s, cells);
+    let w = width(&t);
+    format!("{t}{}", " ".repeat(cells.saturating_sub(w)))
+}
+
+/// Truncates and pads on the left (right-aligned) to exactly `cells` cells.
+pub fn pad_left(s: &str, cells: usize) -> String {
+    let t = truncate(s, cells);
+    let w = width(&t);
+    format!("{}{t}", " ".repeat(cells.saturating_sub(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_measured_and_cut_by_cells() {
+        assert_eq!(width("人口普查"), 8);
+        assert_eq!(truncate("2020年度人口普查工作经费", 10), "2020年度…");
+        assert_eq!(width(&truncate("2020年度人口普查工作经费", 9)), 9);
+        // A wide char that does not fit is left out, not split.
+        assert_eq!(truncate("人口普查", 4), "人…");
+        assert_eq!(pad_left("70.00", 8), "   70.00");
+        assert_eq!(width(&pad_right("统计局", 10)), 10);
+    }
+}

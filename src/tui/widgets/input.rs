@@ -1,0 +1,77 @@
+//! A one-line text input that measures by cells, for form fields and the filter.
+
+use crate::tui::text;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Default)]
+pub struct LineInput {
+    chars: Vec<char>,
+    /// Cursor position in chars.
+    cursor: usize,
+}
+
+impl LineInput {
+    pub fn new(s: &str) -> Self {
+        let chars: Vec<char> = s.chars().collect();
+        let cursor = chars.len();
+        LineInput { chars, cursor }
+    }
+
+    pub fn value(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    pub fn set(&mut self, s: &str) {
+        *self = LineInput::new(s);
+    }
+
+    pub fn insert_str(&mut self, s: &str) {
+        for c in s.chars().filter(|c| !c.is_control()) {
+            self.chars.insert(self.cursor, c);
+            self.cursor += 1;
+        }
+    }
+
+    /// Handles editing keys; returns whether the key was used.
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('u') if ctrl => {
+                self.chars.drain(..self.cursor);
+                self.cursor = 0;
+            }
+            KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = self.chars.len(),
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+                self.chars.insert(self.cursor, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                self.chars.remove(self.cursor);
+            }
+            KeyCode::Delete if self.cursor < self.chars.len() => {
+                self.chars.remove(self.cursor);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.chars.len()),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.chars.len(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The visible part for a box `cells` wide, and the cursor's cell offset in it.
+    pub fn view(&self, cells: usize) -> (String, u16) {
+        let before: String = self.chars[..self.cursor].iter().collect();
+        let mut start = 0;
+        // Scroll so the cursor stays inside the box.
+        while text::width(&before.chars().skip(start).collect::<String>()) >= cells.max(1) {
+            start += 1;
+        }
+        let shown: String = self.chars[start..].iter().collect();
+        let cursor = text::width(&self.chars[start..self.cursor].iter().collect::<String>());
+        (text::truncate(&shown, cells), cursor as u16)
+    }
+}
