@@ -241,8 +241,12 @@ impl App {
             spans.push(Span::styled(format!(" {} … ", keys.join(" ")), Style::default().fg(Color::Black).bg(Color::Yellow)));
         }
         let mut used = spans.iter().map(|s| text::width(&s.content)).sum::<usize>();
-        for (keys, action) in cx.keymap.effective_bindings(context) {
-            if matches!(action, Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown | Action::Noop) {
+        let mut bindings = cx.keymap.effective_bindings(context);
+        // Help first; movement and tab switching are known by heart and left to `?`.
+        bindings.sort_by_key(|(_, a)| *a != Action::Help);
+        let mut seen = std::collections::HashSet::new();
+        for (keys, action) in bindings {
+            if is_navigation(action) || !seen.insert(action) {
                 continue;
             }
             let desc = short(action.description(cx.lang));
@@ -257,6 +261,29 @@ impl App {
         }
         f.render_widget(Paragraph::new(Line::from(spans)).style(Style::default().bg(Color::DarkGray)), area);
     }
+}
+
+fn is_navigation(a: Action) -> bool {
+    use Action::*;
+    matches!(
+        a,
+        MoveUp
+            | MoveDown
+            | PageUp
+            | PageDown
+            | Top
+            | Bottom
+            | Noop
+            | NextTab
+            | PrevTab
+            | TabOverview
+            | TabScoring
+            | TabFindings
+            | TabRectification
+            | NextField
+            | PrevField
+            | Quit
+    )
 }
 
 /// The first clause of a description, for the status bar.

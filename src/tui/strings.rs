@@ -106,6 +106,7 @@ msgs! {
     DueToday => "今天到期", "due today";
     Done => "已完成", "done";
     ScHeader => "总分 {0} / {1}　{2}　进度 {3}/{4}", "Total {0} / {1}  {2}  progress {3}/{4}";
+    ScProvisional => "{0}（未评完）", "{0} (provisional)";
     ScWeightsBad => "分值不平：末级合计 {0}，应为 {1}", "weights off: leaves sum to {0}, should be {1}";
     ScColIndicator => "指标", "Indicator";
     ScColPoints => "分值", "Points";

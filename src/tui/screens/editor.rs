@@ -210,13 +210,15 @@ impl Layer for DraftOffer {
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let preview: String = self.draft.chars().take(40).collect();
+        let preview: String = self.draft.replace('\n', " ⏎ ").chars().take(40).collect();
         small_question(f, area, &fill(cx.t(Msg::DraftOffer), &[&preview]), cx.t(Msg::ConfirmFooter));
     }
 }
 
 fn small_question(f: &mut Frame, area: Rect, question: &str, footer: &str) {
-    let rect = centered(area, 64, 6);
+    let width = 64u16.min(area.width.saturating_sub(2));
+    let lines = crate::tui::text::width(question) as u16 / width.saturating_sub(4).max(1) + 1;
+    let rect = centered(area, width, lines + 5);
     f.render_widget(Clear, widen(rect, area));
     let block = Block::default().borders(Borders::ALL).border_type(BorderType::Rounded).border_style(Style::default().fg(Color::Yellow));
     let inner = block.inner(rect);

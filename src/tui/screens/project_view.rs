@@ -177,15 +177,18 @@ impl Layer for ProjectView {
         self.scoring.refresh(cx);
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let [tabs_area, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+        let [tabs_area, rule, body] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let titles = [Msg::TabOverview, Msg::TabScoring, Msg::TabFindings, Msg::TabRect].map(|m| cx.t(m));
         let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
-        let name = self.project.as_ref().map(|p| format!(" {} {} ", p.code, text::truncate(&p.name, 40))).unwrap_or_default();
-        let tabs = Tabs::new(titles.to_vec())
-            .select(selected)
-            .block(Block::default().borders(Borders::BOTTOM).title(Span::styled(name, Style::default().add_modifier(Modifier::BOLD))))
-            .highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan));
-        f.render_widget(tabs, tabs_area);
+        let tabs_w = titles.iter().map(|t| text::width(t) as u16 + 3).sum::<u16>() + 1;
+        let [left, right] = Layout::horizontal([Constraint::Length(tabs_w), Constraint::Min(0)]).areas(tabs_area);
+        let tabs = Tabs::new(titles.to_vec()).select(selected).highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan));
+        f.render_widget(tabs, left);
+        if let Some(p) = &self.project {
+            let name = format!(" {} {}", p.code, text::truncate(&p.name, right.width.saturating_sub(12) as usize));
+            f.render_widget(Paragraph::new(Span::styled(name, Style::default().add_modifier(Modifier::BOLD))), right);
+        }
+        f.render_widget(Block::default().borders(Borders::TOP).border_style(Style::default().fg(Color::DarkGray)), rule);
         if let Some(e) = &self.error {
             f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), body);
             return;

@@ -186,7 +186,11 @@ impl Scoring {
 
     fn render_header(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, cx: &Cx) {
         let (scored, leaves) = tree.progress();
-        let result = tree.result_label().unwrap_or("").to_string();
+        let mut result = tree.result_label().unwrap_or("").to_string();
+        if scored < leaves {
+            // The band of a partial total is provisional until every leaf is scored.
+            result = fill(cx.t(Msg::ScProvisional), &[&result]);
+        }
         let total =
             fill(cx.t(Msg::ScHeader), &[&fmt2(tree.total_score()), &fmt2(tree.total), &result, &scored.to_string(), &leaves.to_string()]);
         let mut spans = vec![Span::styled(format!(" {total}"), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))];
