@@ -9,6 +9,7 @@ pub mod strings;
 pub mod terminal;
 pub mod text;
 pub mod widgets;
+pub mod wire;
 
 use crate::backend::Backend;
 use crate::domain::{Error, Result};

@@ -24,7 +24,7 @@ use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
 
 /// The terminal type the app draws on.
-pub type Term = ratatui::Terminal<CrosstermBackend<io::Stdout>>;
+pub type Term = ratatui::Terminal<CrosstermBackend<super::wire::CompactWriter<io::Stdout>>>;
 
 /// The smallest usable terminal: below this the app shows a "too small" notice instead.
 pub const MIN_WIDTH: u16 = 60;
@@ -88,7 +88,7 @@ fn enter_modes() -> io::Result<Term> {
     execute!(out, EnterAlternateScreen, Clear(ClearType::All))?;
     ACTIVE.fetch_or(MODE_BRACKETED_PASTE, Ordering::SeqCst);
     execute!(out, EnableBracketedPaste)?;
-    ratatui::Terminal::new(CrosstermBackend::new(io::stdout()))
+    ratatui::Terminal::new(CrosstermBackend::new(super::wire::CompactWriter::new(io::stdout())))
 }
 
 /// Undoes every mode that is enabled: bracketed paste off, alternate screen left, cursor
