@@ -33,9 +33,9 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit => "quit", "退出 jixiao（编辑中的内容存为草稿）", "quit jixiao (edits in progress are kept as drafts)";
-    Back => "back", "返回上一屏；在首屏时退出", "back to the previous screen; quit on the top screen";
-    Help => "help", "当前屏幕的按键帮助", "keys of the current screen";
+    Quit => "quit", "退出（编辑中的内容存为草稿）", "quit jixiao (edits in progress are kept as drafts)";
+    Back => "back", "返回（在首屏时退出）", "back to the previous screen; quit on the top screen";
+    Help => "help", "帮助（当前屏幕的按键）", "keys of the current screen";
     MoveUp => "move_up", "上移", "move up";
     MoveDown => "move_down", "下移", "move down";
     PageUp => "page_up", "上翻一页", "page up";
@@ -43,39 +43,39 @@ actions! {
     Top => "top", "到第一行", "go to the first row";
     Bottom => "bottom", "到最后一行", "go to the last row";
     Open => "open", "打开 / 确认", "open / confirm";
-    Filter => "filter", "筛选当前列表（边输边筛）", "filter the current list as you type";
-    SortNext => "sort_next", "按下一列排序", "sort by the next column";
-    SortReverse => "sort_reverse", "倒序 / 正序", "reverse the sort order";
+    Filter => "filter", "筛选（边输边筛）", "filter the current list as you type";
+    SortNext => "sort_next", "排序（按下一列）", "sort by the next column";
+    SortReverse => "sort_reverse", "倒序（或正序）", "reverse the sort order";
     New => "new", "新建", "new";
-    Edit => "edit", "编辑所选项", "edit the selection";
-    EditTeam => "edit_team", "编辑项目组（负责人、成员）", "edit the team (lead, members)";
-    SetPhase => "set_phase", "设置项目阶段", "set the project's phase";
-    Archive => "archive", "归档项目（只读）", "archive the project (read-only)";
-    Reopen => "reopen", "重新打开已归档项目（需说明理由）", "reopen an archived project (with a reason)";
+    Edit => "edit", "编辑（所选项）", "edit the selection";
+    EditTeam => "edit_team", "项目组（负责人、成员）", "edit the team (lead, members)";
+    SetPhase => "set_phase", "阶段（设置项目阶段）", "set the project's phase";
+    Archive => "archive", "归档（项目变为只读）", "archive the project (read-only)";
+    Reopen => "reopen", "重开（已归档项目，需说明理由）", "reopen an archived project (with a reason)";
     NextTab => "next_tab", "下一个标签页", "next tab";
     PrevTab => "prev_tab", "上一个标签页", "previous tab";
     TabOverview => "tab_overview", "概况", "overview tab";
     TabScoring => "tab_scoring", "评分", "scoring tab";
     TabFindings => "tab_findings", "问题", "findings tab";
     TabRectification => "tab_rectification", "整改", "rectification tab";
-    EditScore => "edit_score", "按评分方法编辑所选末级指标的得分", "score the selected leaf by its method";
-    EditBasis => "edit_basis", "编辑评分依据", "edit the scoring basis";
-    AddEvidence => "add_evidence", "添加佐证资料（文件路径或文件名称）", "add evidence (a file path or a document name)";
-    ClearScore => "clear_score", "清除所选指标的得分", "clear the selected leaf's score";
-    Review => "review", "复核所选得分（项目负责人）", "mark the selected score reviewed (lead)";
+    EditScore => "edit_score", "评分（按所选末级指标的评分方法）", "score the selected leaf by its method";
+    EditBasis => "edit_basis", "依据（编辑评分依据）", "edit the scoring basis";
+    AddEvidence => "add_evidence", "佐证（添加文件路径或文件名称）", "add evidence (a file path or a document name)";
+    ClearScore => "clear_score", "清除（所选指标的得分）", "clear the selected leaf's score";
+    Review => "review", "复核（项目负责人复核所选得分）", "mark the selected score reviewed (lead)";
     Unreview => "unreview", "取消复核（需说明理由）", "un-review (with a reason)";
-    History => "history", "所选指标的修改历史", "history of the selected indicator";
-    AddIndicator => "add_indicator", "在所选指标下添加指标", "add an indicator under the selection";
-    RemoveIndicator => "remove_indicator", "删除所选指标", "remove the selected indicator";
-    RenameIndicator => "rename_indicator", "重命名所选指标", "rename the selected indicator";
-    SetPoints => "set_points", "修改所选指标的分值", "change the selected indicator's points";
+    History => "history", "历史（所选指标的修改记录）", "history of the selected indicator";
+    AddIndicator => "add_indicator", "添加指标（在所选指标下）", "add an indicator under the selection";
+    RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove the selected indicator";
+    RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename the selected indicator";
+    SetPoints => "set_points", "分值（修改所选指标的分值）", "change the selected indicator's points";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";
     Save => "save", "保存", "save";
     Cancel => "cancel", "取消", "cancel";
     Confirm => "confirm", "确认", "confirm";
-    AddRow => "add_row", "添加一行（扣分项）", "add a row (a deduction)";
-    RemoveRow => "remove_row", "删除所选行", "remove the selected row";
+    AddRow => "add_row", "加一行（扣分项）", "add a row (a deduction)";
+    RemoveRow => "remove_row", "删一行（所选扣分项）", "remove the selected row";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";
 }
 

@@ -168,7 +168,7 @@ impl ProjectList {
         Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Saved).to_string()))
     }
 
-    fn edit_form(p: &Project, cx: &Cx) -> Form {
+    pub fn edit_form(p: &Project, cx: &Cx) -> Form {
         let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
         let fields = vec![
             Field::text(cx.t(Msg::FieldName), &p.name).checked(required),
@@ -422,21 +422,41 @@ impl ProjectList {
         }
     }
 
-    /// Column widths for the area: the name and unit take what the fixed columns leave.
-    fn widths(total: u16) -> Vec<usize> {
-        let fixed = [9usize, 0, 0, 12, 4, 12, 8, 10, 8, 14];
-        let spacing = COLS.len() - 1;
-        let rest = (total as usize).saturating_sub(fixed.iter().sum::<usize>() + spacing);
-        let name = (rest * 3 / 5).max(8);
-        let unit = rest.saturating_sub(name).max(6);
-        let mut w = fixed.to_vec();
-        w[1] = name;
-        w[2] = unit;
-        if total < 100 {
-            // Narrow terminals: drop kind and year widths to the minimum.
-            w[3] = 8;
-        }
-        w
+    /// The columns that fit, with widths: name and unit share what the fixed columns leave.
+    /// Narrow terminals drop kind and year, then phase and unit.
+    fn layout(total: u16) -> Vec<(Col, usize)> {
+        let fixed = |c: Col| match c {
+            Col::Code => 8,
+            Col::Kind => 12,
+            Col::Year => 4,
+            Col::Amount => 11,
+            Col::Phase => 8,
+            Col::Score => 9,
+            Col::Open => 8,
+            Col::Next => 11,
+            Col::Name | Col::Unit => 0,
+        };
+        let total = total as usize;
+        let cols: Vec<Col> = COLS
+            .iter()
+            .copied()
+            .filter(|c| total >= 110 || !matches!(c, Col::Kind | Col::Year))
+            .filter(|c| total >= 76 || !matches!(c, Col::Phase | Col::Unit))
+            .collect();
+        let used: usize = cols.iter().map(|c| fixed(*c)).sum::<usize>() + cols.len() - 1;
+        let rest = total.saturating_sub(used);
+        let (name, unit) =
+            if cols.contains(&Col::Unit) { ((rest * 3 / 5).max(8), (rest - (rest * 3 / 5).min(rest)).max(6)) } else { (rest.max(8), 0) };
+        cols.into_iter()
+            .map(|c| {
+                let w = match c {
+                    Col::Name => name,
+                    Col::Unit => unit,
+                    other => fixed(other),
+                };
+                (c, w)
+            })
+            .collect()
     }
 
     fn cell(&self, row: &Row, col: Col, cx: &Cx) -> String {
@@ -470,19 +490,19 @@ impl ProjectList {
             f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), inner);
             return;
         }
-        let widths = Self::widths(inner.width);
+        let layout = Self::layout(inner.width);
         let render_row = |cells: Vec<String>| -> String {
             let mut out = String::new();
-            for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            for (i, (c, (col, w))) in cells.iter().zip(&layout).enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
-                let right = matches!(COLS[i], Col::Amount | Col::Year | Col::Open);
+                let right = matches!(col, Col::Amount | Col::Year | Col::Open);
                 out.push_str(&if right { pad_left(c, *w) } else { pad_right(c, *w) });
             }
             out
         };
-        let header = render_row(COLS.iter().map(|c| cx.t(c.title()).to_string()).collect());
+        let header = render_row(layout.iter().map(|(c, _)| cx.t(c.title()).to_string()).collect());
         f.render_widget(Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD))), Rect { height: 1, ..inner });
         let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
         if self.view.is_empty() {
@@ -503,7 +523,7 @@ impl ProjectList {
         let mut lines = Vec::with_capacity(height);
         for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
             let row = &self.rows[*idx];
-            let cells: Vec<String> = COLS.iter().map(|c| self.cell(row, *c, cx)).collect();
+            let cells: Vec<String> = layout.iter().map(|(c, _)| self.cell(row, *c, cx)).collect();
             let mut style = Style::default();
             if row.project.is_archived() {
                 style = style.fg(Color::DarkGray);

@@ -161,6 +161,7 @@ impl Layer for ProjectView {
                     Action::SetPhase => Box::new(phase_form(p, cx)),
                     Action::Archive => Box::new(archive_confirm(p, cx)),
                     Action::Reopen => Box::new(reopen_form(p, cx)),
+                    Action::Edit => Box::new(super::project_list::ProjectList::edit_form(p, cx)),
                     _ => Box::new(team_form(p, cx)),
                 };
                 return Effect::Push(layer);
