@@ -84,6 +84,7 @@ msgs! {
     TabRect => "4 整改", "4 Rectification";
     NextIssue => "此标签页随下一个版本提供（问题、整改通知书与整改台账）。", "This tab comes with the next release (findings, notices and the ledger).";
     OvKind => "评价类型", "Kind";
+    OvKindTemplate => "{0}（模板 {1}）", "{0} (template {1})";
     OvYear => "年度", "Fiscal year";
     OvUnit => "被评价单位", "Evaluated unit";
     OvAmount => "金额", "Amount";

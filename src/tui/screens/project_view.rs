@@ -81,7 +81,7 @@ impl ProjectView {
         let mut lines = vec![
             Line::from(Span::styled(format!("{} {}", p.code, p.name), Style::default().add_modifier(Modifier::BOLD))),
             Line::from(""),
-            row(Msg::OvKind, format!("{}（模板 {}）", p.kind.label(), p.template)),
+            row(Msg::OvKind, fill(cx.t(Msg::OvKindTemplate), &[p.kind.label(), &p.template])),
             row(Msg::OvYear, p.fiscal_year.to_string()),
             row(Msg::OvUnit, p.unit.clone()),
             row(Msg::OvAmount, format!("{} 万元", fmt2(p.amount))),
