@@ -80,6 +80,8 @@ pub trait Backend {
     fn actor(&self) -> &str;
     /// Today, as the backend's clock sees it.
     fn today(&self) -> NaiveDate;
+    /// Now, as the backend's clock sees it (for times recorded in commands, e.g. evidence).
+    fn now(&self) -> DateTime<Utc>;
 }
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests and demos.
@@ -198,5 +200,9 @@ impl Backend for Local {
 
     fn today(&self) -> NaiveDate {
         self.clock.now().1
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now().0
     }
 }

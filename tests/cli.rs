@@ -141,7 +141,8 @@ fn exec_prints_one_result_per_line_and_exits_1_on_any_failure() {
     assert_eq!((r["ok"].clone(), r["line"].clone(), r["cmd"].clone()), (json!(false), json!(3), json!("update_project")));
     assert_eq!(r["error"]["kind"], "invalid");
     let msg = r["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("12.345") && msg.contains("amount") && msg.contains("ZD21-06"), "{msg}");
+    assert!(msg.contains("12.345") && msg.contains("金额") && msg.contains("ZD21-06"), "{msg}");
+    assert_eq!((r["error"]["record"].as_str(), r["error"]["field"].as_str()), (Some("项目 ZD21-06"), Some("amount")));
 
     let r = &results[3];
     assert_eq!((r["ok"].clone(), r["line"].clone(), r["cmd"].clone()), (json!(true), json!(6), json!("score")));

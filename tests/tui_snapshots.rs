@@ -206,6 +206,14 @@ fn overview_with_overdue_items() {
 }
 
 #[test]
+fn overview_with_milestones() {
+    // ZD21-06: one milestone done three days ago, one due in twelve days.
+    snap("overview_ZD21-06", |_, app, cx| {
+        open_project(app, cx, "人口普查");
+    });
+}
+
+#[test]
 fn findings_placeholder() {
     snap("findings_tab", |_, app, cx| {
         open_project(app, cx, "人口普查");
@@ -267,6 +275,31 @@ fn help_on_scoring() {
     snap("help_scoring", |_, app, cx| {
         open_scoring(app, cx, "人口普查");
         keys(app, cx, "?");
+    });
+}
+
+#[test]
+fn scoring_english() {
+    snap_at("scoring_en", 120, 40, Lang::En, &|env: &Env, app: &mut App, cx: &Cx| {
+        open_scoring(app, cx, "人口普查");
+        goto_row(app, cx, env.row_of("ZD21-06", "资金到位率"));
+    });
+}
+
+#[test]
+fn score_editor_english() {
+    snap_at("score_editor_qualitative_en", 120, 40, Lang::En, &|env: &Env, app: &mut App, cx: &Cx| {
+        on_leaf(env, app, cx, "实施效益");
+        keys(app, cx, "e");
+    });
+}
+
+#[test]
+fn help_in_a_form() {
+    snap("help_form", |env, app, cx| {
+        on_leaf(env, app, cx, "立项程序规范性");
+        keys(app, cx, "e");
+        press(app, cx, KeyCode::F(1));
     });
 }
 

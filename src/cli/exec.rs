@@ -37,7 +37,14 @@ pub fn run(data: &Path) -> Result<i32> {
                 }
                 Err(e) => {
                     failures += 1;
-                    json!({"ok": false, "line": n + 1, "cmd": cmd.name(), "error": {"kind": e.kind(), "message": e.to_string()}})
+                    let mut v =
+                        json!({"ok": false, "line": n + 1, "cmd": cmd.name(), "error": {"kind": e.kind(), "message": e.to_string()}});
+                    // Scripts get the record and the field's key as well as the message.
+                    if let crate::domain::Error::Invalid { record, field, .. } = &e {
+                        v["error"]["record"] = json!(record);
+                        v["error"]["field"] = json!(field);
+                    }
+                    v
                 }
             },
         };

@@ -97,7 +97,7 @@ impl Error {
         match self {
             Error::Invalid { record, field, message } => {
                 if zh {
-                    format!("{record} 的「{field}」无效：{message}")
+                    format!("{record} 的「{}」无效：{message}", field_zh(field))
                 } else {
                     format!("{record}: field `{field}` is invalid: {message}")
                 }
@@ -172,6 +172,44 @@ impl Error {
                 }
             }
         }
+    }
+}
+
+/// The Chinese name of a command field, for messages (the key stays in `field`).
+fn field_zh(field: &str) -> String {
+    let (base, index) = match field.split_once('[') {
+        Some((b, rest)) => (b, rest.trim_end_matches(']').parse::<usize>().ok()),
+        None => (field, None),
+    };
+    let name = match base {
+        "value" => "得分",
+        "deductions" => "扣分项",
+        "target" => "目标值",
+        "actual" => "实际值",
+        "amount" => "金额",
+        "code" => "编号",
+        "name" => "名称",
+        "unit" => "单位",
+        "fiscal_year" => "年度",
+        "points" => "分值",
+        "parent" => "上级指标",
+        "reason" => "理由",
+        "requirement" => "整改要求",
+        "due" => "期限",
+        "evidence" => "佐证资料",
+        "opinion" => "审核意见",
+        "text" => "内容",
+        "category" => "问题类别",
+        "indicator" => "指标",
+        "team.lead" => "项目负责人",
+        "template" => "指标模板",
+        "kind" => "评价类型",
+        "phase" => "阶段",
+        _ => return field.to_string(),
+    };
+    match index {
+        Some(i) => format!("第 {i} 项{name}"),
+        None => name.to_string(),
     }
 }
 

@@ -8,12 +8,12 @@ use std::str::FromStr;
 pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '，' && !c.is_whitespace()).map(fullwidth_to_ascii).collect();
     if cleaned.is_empty() {
-        return Err("不能为空 (empty): 输入一个数，最多两位小数，如 146.24".into());
+        return Err("不能为空：输入一个数，最多两位小数，如 146.24".into());
     }
-    let value = Decimal::from_str(&cleaned).map_err(|_| format!("「{text}」不是数 (not a number): 输入如 146.24 的数，最多两位小数"))?;
+    let value = Decimal::from_str(&cleaned).map_err(|_| format!("「{text}」不是数：输入如 146.24 的数，最多两位小数"))?;
     check_places(value, text)?;
     if value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("「{text}」是负数 (negative): 金额和分值不能为负"));
+        return Err(format!("「{text}」是负数：金额和分值不能为负"));
     }
     Ok(value.normalize().round_dp(2))
 }
@@ -21,7 +21,7 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
 /// Refuses more than two decimal places.
 pub fn check_places(value: Decimal, shown: &str) -> Result<(), String> {
     if value.normalize().scale() > 2 {
-        return Err(format!("「{shown}」超过两位小数 (more than 2 decimals): 最多两位小数"));
+        return Err(format!("「{shown}」超过两位小数：最多两位小数"));
     }
     Ok(())
 }

@@ -75,6 +75,10 @@ pub trait Layer {
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx);
     /// Called when the app is about to exit or lose the terminal: keep edits as drafts.
     fn save_draft(&self, _cx: &Cx) {}
+    /// Bound actions this layer ignores, left out of the status bar.
+    fn unused_actions(&self) -> &'static [Action] {
+        &[]
+    }
 }
 
 pub struct Toast {
@@ -235,6 +239,7 @@ impl App {
 
     fn draw_status(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
+        let unused = self.stack.last().map(|l| l.unused_actions()).unwrap_or(&[]);
         let mut spans = Vec::new();
         if !self.pending.is_empty() {
             let keys: Vec<String> = self.pending.iter().map(super::keymap::display_key).collect();
@@ -246,7 +251,7 @@ impl App {
         bindings.sort_by_key(|(_, a)| *a != Action::Help);
         let mut seen = std::collections::HashSet::new();
         for (keys, action) in bindings {
-            if is_navigation(action) || !seen.insert(action) {
+            if is_navigation(action) || unused.contains(&action) || !seen.insert(action) {
                 continue;
             }
             let desc = short(action.description(cx.lang));

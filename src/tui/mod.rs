@@ -43,7 +43,8 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
     let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts };
     let mut app = App::new(Box::new(screens::project_list::ProjectList::new(&cx)));
     if let Some(msg) = keymap_notice(&errors, lang) {
-        app.stack.push(Box::new(screens::popups::ErrorPopup::new(msg)));
+        let (title, footer) = (strings::Msg::KeymapTitle.get(lang).to_string(), strings::Msg::NoticeFooter.get(lang).to_string());
+        app.stack.push(Box::new(screens::popups::ErrorPopup::notice(title, msg, footer)));
     }
     let (mut guard, mut term) = terminal::TerminalGuard::enter().map_err(io)?;
     term.draw(|f| app.draw(f, &cx)).map_err(io)?;

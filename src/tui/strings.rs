@@ -50,6 +50,14 @@ msgs! {
     Archived => "已归档", "archived";
     HelpTitle => "按键帮助：{0}", "Keys: {0}";
     HelpFooter => "按键可在 keymap.toml 中修改（见 keymaps/README.md）", "keys can be changed in keymap.toml (see keymaps/README.md)";
+    ListFooter => "↑↓ 滚动 · Esc 关闭", "↑↓ scroll · Esc close";
+    KeymapTitle => "按键文件有误", "Keymap file errors";
+    NoticeFooter => "Enter 或 Esc 关闭", "Enter or Esc to close";
+    DraftFooter => "y 恢复草稿 · n 用已保存的内容", "y restore the draft · n use the saved text";
+    DraftTitle => "发现草稿", "Draft found";
+    ScScoreFirst => "这一项还没有得分：先按 e 评分，再填写评分依据和佐证资料", "this leaf has no score yet: score it with e first, then write the basis and add evidence";
+    ScReviewedFirst => "这一项已复核：先按 R 取消复核（需说明理由）再修改", "this score is reviewed: un-review it with R (with a reason) before changing it";
+    FieldIndicatorName => "指标名称", "Indicator name";
     ErrorTitle => "保存失败", "Not saved";
     ErrorFooter => "Enter 或 Esc 关闭；输入的内容仍在表单中", "Enter or Esc to close; what you typed is still in the form";
     ConfirmTitle => "请确认", "Please confirm";
@@ -74,7 +82,7 @@ msgs! {
     Required => "不能为空：请填写", "required: please fill it in";
     NotAYear => "「{0}」不是年度：输入如 2020 的四位数字", "“{0}” is not a year: type four digits such as 2020";
     Saved => "已保存", "saved";
-    Created => "已创建 {0}", "created {0}";
+    Created => "已创建项目", "project created";
     ArchiveConfirm => "归档项目 {0}「{1}」？归档后只读，重新打开需要说明理由。", "Archive {0} “{1}”? It becomes read-only; reopening needs a reason.";
     ReopenTitle => "重新打开 {0}", "Reopen {0}";
     NotArchived => "{0} 未归档", "{0} is not archived";
@@ -139,7 +147,7 @@ msgs! {
     ScRange => "允许范围：{0}", "allowed: {0}";
     BasisTitle => "评分依据：{0}（Ctrl-s 保存，Esc 放弃）", "Basis: {0} (Ctrl-s save, Esc discard)";
     DiscardConfirm => "放弃未保存的修改？", "Discard unsaved changes?";
-    DraftOffer => "发现未保存的草稿（{0}）：y 恢复草稿，n 用已保存的内容", "An unsaved draft was found ({0}): y restore it, n use the saved text";
+    DraftOffer => "发现未保存的草稿：{0}", "An unsaved draft was found: {0}";
     EvidenceTitle => "添加佐证资料：{0}", "Add evidence: {0}";
     EvidenceField => "文件路径或文件名称", "File path or document name";
     EvidenceHint => "填写存在的文件路径时，记录其大小和 sha256；否则作为文件名称记录", "an existing file path is recorded with its size and sha256; anything else as a document name";

@@ -42,6 +42,29 @@ pub fn pad_left(s: &str, cells: usize) -> String {
     format!("{}{t}", " ".repeat(cells.saturating_sub(w)))
 }
 
+/// Breaks text into lines of at most `max` cells, at line breaks and wherever the width
+/// runs out (Chinese has no spaces to break at; ratatui's word wrap can also overrun a
+/// border by one cell with wide characters, so we wrap ourselves).
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(2);
+    let mut out = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for c in para.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > max {
+                out.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += w;
+        }
+        out.push(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +78,12 @@ mod tests {
         assert_eq!(truncate("人口普查", 4), "人…");
         assert_eq!(pad_left("70.00", 8), "   70.00");
         assert_eq!(width(&pad_right("统计局", 10)), 10);
+    }
+
+    #[test]
+    fn wraps_by_cells_and_at_line_breaks() {
+        assert_eq!(wrap("预算执行率偏低", 6), vec!["预算执", "行率偏", "低"]);
+        assert_eq!(wrap("a人\nb", 2), vec!["a", "人", "b"]);
+        assert!(wrap("资金滞留未及时拨付，影响项目进度", 9).iter().all(|l| width(l) <= 9));
     }
 }

@@ -39,15 +39,18 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env::with_actor(ACTOR)
+        Env::acting_as(ACTOR)
     }
 
-    pub fn with_actor(actor: &str) -> Env {
+    /// The demo seeded by zhangsan (the lead of every demo project), used by `actor`.
+    pub fn acting_as(actor: &str) -> Env {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), Templates::builtin().unwrap()).unwrap();
         let local = Local::new(store).with_clock(clock()).with_actor(actor);
         let seed = jixiao::demo::seed::parse(jixiao::demo::seed::CASES_TOML).unwrap();
-        jixiao::demo::build::seed(local.store(), &local.ctx(), &seed).unwrap();
+        let mut ctx = local.ctx();
+        ctx.actor = ACTOR.to_string();
+        jixiao::demo::build::seed(local.store(), &ctx, &seed).unwrap();
         let drafts = Drafts::new(dir.path(), actor);
         Env { dir, local, keymap: Keymap::builtin(), drafts, lang: Lang::Zh }
     }

@@ -10,8 +10,8 @@ use crate::tui::strings::{Msg, fill};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
 use ratatui_textarea::TextArea;
 use std::cell::Cell;
 
@@ -67,6 +67,9 @@ fn text_area(text: &str) -> TextArea<'static> {
     let mut area = TextArea::new(text.lines().map(String::from).collect());
     area.set_cursor_line_style(Style::default());
     area.set_wrap_mode(ratatui_textarea::WrapMode::Glyph);
+    // Typing continues the text, as when reopening a document.
+    area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
     area
 }
 
@@ -82,18 +85,13 @@ impl Layer for BasisEditor {
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         match action {
-            Action::Save => Effect::Execute {
-                cmd: Box::new(Command::Score {
-                    project: self.code.clone(),
-                    indicator: IndicatorRef::Id(self.node_id),
-                    input: self.score.input.clone(),
-                    basis: self.text().trim_end().to_string(),
-                    evidence: self.score.evidence.clone(),
-                    expected_rev: Some(self.rev),
-                }),
-                pop: 1,
-                toast: Some(cx.t(Msg::Saved).to_string()),
-            },
+            Action::Save => {
+                // The draft goes with the save; if the save fails, the editor stays open and the
+                // next pause writes the draft again.
+                cx.drafts.clear(&self.key());
+                self.drafted.set(false);
+                self.save_effect(cx)
+            }
             Action::Cancel | Action::Back if self.text() == self.saved => {
                 cx.drafts.clear(&self.key());
                 Effect::Pop
@@ -125,6 +123,27 @@ impl Layer for BasisEditor {
     }
     fn refresh(&mut self, _cx: &Cx) {}
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        self.draw(f, area, cx);
+    }
+}
+
+impl BasisEditor {
+    fn save_effect(&self, cx: &Cx) -> Effect {
+        Effect::Execute {
+            cmd: Box::new(Command::Score {
+                project: self.code.clone(),
+                indicator: IndicatorRef::Id(self.node_id),
+                input: self.score.input.clone(),
+                basis: self.text().trim_end().to_string(),
+                evidence: self.score.evidence.clone(),
+                expected_rev: Some(self.rev),
+            }),
+            pop: 1,
+            toast: Some(cx.t(Msg::Saved).to_string()),
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let rect = centered(area, area.width.saturating_sub(8).max(40), area.height.saturating_sub(4).max(8));
         f.render_widget(Clear, widen(rect, area));
         let block = Block::default()
@@ -169,7 +188,7 @@ impl Layer for Discard {
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        small_question(f, area, cx.t(Msg::DiscardConfirm), cx.t(Msg::ConfirmFooter));
+        small_question(f, area, cx.t(Msg::ConfirmTitle), cx.t(Msg::DiscardConfirm), cx.t(Msg::ConfirmFooter));
     }
 }
 
@@ -211,18 +230,10 @@ impl Layer for DraftOffer {
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let preview: String = self.draft.replace('\n', " ⏎ ").chars().take(40).collect();
-        small_question(f, area, &fill(cx.t(Msg::DraftOffer), &[&preview]), cx.t(Msg::ConfirmFooter));
+        small_question(f, area, cx.t(Msg::DraftTitle), &fill(cx.t(Msg::DraftOffer), &[&preview]), cx.t(Msg::DraftFooter));
     }
 }
 
-fn small_question(f: &mut Frame, area: Rect, question: &str, footer: &str) {
-    let width = 64u16.min(area.width.saturating_sub(2));
-    let lines = crate::tui::text::width(question) as u16 / width.saturating_sub(4).max(1) + 1;
-    let rect = centered(area, width, lines + 5);
-    f.render_widget(Clear, widen(rect, area));
-    let block = Block::default().borders(Borders::ALL).border_type(BorderType::Rounded).border_style(Style::default().fg(Color::Yellow));
-    let inner = block.inner(rect);
-    f.render_widget(block, rect);
-    let text = format!("{question}\n\n{footer}");
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).style(Style::default().add_modifier(Modifier::empty())), inner);
+fn small_question(f: &mut Frame, area: Rect, title: &str, question: &str, footer: &str) {
+    crate::tui::screens::popups::paragraph_popup(f, area, title, question, footer, Color::Yellow);
 }

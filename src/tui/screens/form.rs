@@ -110,6 +110,9 @@ impl Layer for Form {
     fn wants_text(&self) -> bool {
         true
     }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::AddRow, Action::RemoveRow, Action::Help]
+    }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         let n = self.fields.len();
         match action {
@@ -145,8 +148,12 @@ impl Layer for Form {
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let label_w = self.fields.iter().map(|fl| text::width(&fl.label)).max().unwrap_or(4) + 2;
-        let errors = self.fields.iter().filter(|fl| fl.error.is_some()).count() as u16;
-        let height = self.fields.len() as u16 + errors + 4 + self.note.is_some() as u16;
+        let rect_w = 76u16.min(area.width.saturating_sub(2));
+        let value_cells = (rect_w as usize).saturating_sub(label_w + 3);
+        let errors: usize =
+            self.fields.iter().filter_map(|fl| fl.error.as_ref()).map(|e| text::wrap(&format!("✗ {e}"), value_cells).len()).sum();
+        let note = self.note.as_ref().map(|n| text::wrap(n, rect_w.saturating_sub(2) as usize).len()).unwrap_or(0);
+        let height = self.fields.len() as u16 + errors as u16 + 4 + note as u16;
         let rect = centered(area, 76, height);
         f.render_widget(Clear, widen(rect, area));
         let block = Block::default()
@@ -177,11 +184,15 @@ impl Layer for Form {
             };
             lines.push(Line::from(vec![Span::styled(text::pad_right(&fl.label, label_w), label_style), Span::raw(shown)]));
             if let Some(e) = &fl.error {
-                lines.push(Line::from(Span::styled(format!("{}✗ {e}", " ".repeat(label_w)), Style::default().fg(Color::Red))));
+                for l in text::wrap(&format!("✗ {e}"), value_w) {
+                    lines.push(Line::from(Span::styled(format!("{}{l}", " ".repeat(label_w)), Style::default().fg(Color::Red))));
+                }
             }
         }
         if let Some(n) = &self.note {
-            lines.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Yellow))));
+            for l in text::wrap(n, inner.width as usize) {
+                lines.push(Line::from(Span::styled(l, Style::default().fg(Color::Yellow))));
+            }
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(cx.t(Msg::FormFooter).to_string(), Style::default().fg(Color::DarkGray))));

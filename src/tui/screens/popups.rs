@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 fn frame_block(title: &str, color: Color) -> Block<'_> {
     Block::default()
@@ -50,6 +50,9 @@ impl Layer for ListPopup {
     fn is_popup(&self) -> bool {
         true
     }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::Help, Action::Open]
+    }
     fn handle(&mut self, action: Action, _cx: &Cx) -> Effect {
         let last = self.lines.len().saturating_sub(1);
         match action {
@@ -69,7 +72,13 @@ impl Layer for ListPopup {
         let rect = centered(area, widest as u16 + 4, self.lines.len() as u16 + 4);
         let inner = open_popup(f, area, rect, &self.title, Color::Cyan);
         let body_h = inner.height.saturating_sub(1) as usize;
-        let shown: Vec<Line> = self.lines.iter().skip(self.offset).take(body_h).cloned().collect();
+        let mut shown: Vec<Line> = self.lines.iter().skip(self.offset).take(body_h).cloned().collect();
+        if self.offset + body_h < self.lines.len() && !shown.is_empty() {
+            // Say there is more below rather than cutting silently.
+            let more = self.lines.len() - self.offset - body_h + 1;
+            shown.pop();
+            shown.push(Line::from(Span::styled(format!("… +{more} ↓"), Style::default().fg(Color::Yellow))));
+        }
         f.render_widget(Paragraph::new(shown), Rect { height: inner.height.saturating_sub(1), ..inner });
         let foot = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
         f.render_widget(Paragraph::new(Span::styled(self.footer.clone(), Style::default().fg(Color::DarkGray))), foot);
@@ -107,18 +116,25 @@ impl Help {
         if context != "global" && !crate::tui::keymap::TEXT_CONTEXTS.contains(&context) {
             section("global", &mut lines);
         }
-        ListPopup::new(fill(cx.t(Msg::HelpTitle), &[name(context)]), lines, cx.t(Msg::HelpFooter).to_string())
+        let footer = format!("{} · {}", cx.t(Msg::ListFooter), cx.t(Msg::HelpFooter));
+        ListPopup::new(fill(cx.t(Msg::HelpTitle), &[name(context)]), lines, footer)
     }
 }
 
 /// A failed write: blocks until dismissed; whatever was typed stays in the layer beneath.
 pub struct ErrorPopup {
     message: String,
+    /// A notice (e.g. keymap file errors) rather than a failed write.
+    notice: Option<(String, String)>,
 }
 
 impl ErrorPopup {
     pub fn new(message: String) -> Self {
-        ErrorPopup { message }
+        ErrorPopup { message, notice: None }
+    }
+
+    pub fn notice(title: String, message: String, footer: String) -> Self {
+        ErrorPopup { message, notice: Some((title, footer)) }
     }
 }
 
@@ -136,21 +152,26 @@ impl Layer for ErrorPopup {
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        paragraph_popup(f, area, cx.t(Msg::ErrorTitle), &self.message, cx.t(Msg::ErrorFooter), Color::Red);
+        match &self.notice {
+            Some((title, footer)) => paragraph_popup(f, area, title, &self.message, footer, Color::Yellow),
+            None => paragraph_popup(f, area, cx.t(Msg::ErrorTitle), &self.message, cx.t(Msg::ErrorFooter), Color::Red),
+        }
     }
 }
 
-fn paragraph_popup(f: &mut Frame, area: Rect, title: &str, body: &str, footer: &str, color: Color) {
-    let width = (text::width(body).max(text::width(footer)) as u16 + 4).clamp(30, 70);
-    let body_lines = (text::width(body) as u16 / width.saturating_sub(4).max(1)) + 2;
-    let rect = centered(area, width, body_lines + 4);
+/// A message popup: the text wrapped by cells inside the border, line breaks kept.
+pub fn paragraph_popup(f: &mut Frame, area: Rect, title: &str, body: &str, footer: &str, color: Color) {
+    let longest = body.lines().map(text::width).max().unwrap_or(0).max(text::width(footer)).max(text::width(title) + 4);
+    let width = (longest as u16 + 4).clamp(30, 76).min(area.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = text::wrap(body, inner_w).into_iter().map(Line::from).collect();
+    lines.push(Line::from(""));
+    for l in text::wrap(footer, inner_w) {
+        lines.push(Line::from(Span::styled(l, Style::default().fg(Color::DarkGray))));
+    }
+    let rect = centered(area, width, lines.len() as u16 + 2);
     let inner = open_popup(f, area, rect, title, color);
-    let lines = vec![
-        Line::from(body.to_string()),
-        Line::from(""),
-        Line::from(Span::styled(footer.to_string(), Style::default().fg(Color::DarkGray))),
-    ];
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Asks before a destructive or irreversible step, carrying the command it will run.

@@ -165,7 +165,7 @@ impl ProjectList {
                 template: Some(v[6].clone()).filter(|t| t != "—"),
             })
         });
-        Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Saved).to_string()))
+        Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Created).to_string()))
     }
 
     pub fn edit_form(p: &Project, cx: &Cx) -> Form {
@@ -424,17 +424,21 @@ impl ProjectList {
 
     /// The columns that fit, with widths: name and unit share what the fixed columns leave.
     /// Narrow terminals drop kind and year, then phase and unit.
-    fn layout(total: u16) -> Vec<(Col, usize)> {
-        let fixed = |c: Col| match c {
-            Col::Code => 8,
-            Col::Kind => 12,
-            Col::Year => 4,
-            Col::Amount => 11,
-            Col::Phase => 8,
-            Col::Score => 9,
-            Col::Open => 8,
-            Col::Next => 11,
-            Col::Name | Col::Unit => 0,
+    fn layout(total: u16, cx: &Cx) -> Vec<(Col, usize)> {
+        // A column is never narrower than its title in the current language.
+        let fixed = |c: Col| {
+            match c {
+                Col::Code => 8,
+                Col::Kind => 12,
+                Col::Year => 4,
+                Col::Amount => 11,
+                Col::Phase => 8,
+                Col::Score => 9,
+                Col::Open => 8,
+                Col::Next => 11,
+                Col::Name | Col::Unit => 0,
+            }
+            .max(if matches!(c, Col::Name | Col::Unit) { 0 } else { width(cx.t(c.title())) })
         };
         let total = total as usize;
         let cols: Vec<Col> = COLS
@@ -490,7 +494,7 @@ impl ProjectList {
             f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), inner);
             return;
         }
-        let layout = Self::layout(inner.width);
+        let layout = Self::layout(inner.width, cx);
         let render_row = |cells: Vec<String>| -> String {
             let mut out = String::new();
             for (i, (c, (col, w))) in cells.iter().zip(&layout).enumerate() {

@@ -138,6 +138,9 @@ impl Layer for ProjectView {
     fn context(&self) -> &'static str {
         if self.tab == Tab::Scoring { "scoring" } else { "project_view" }
     }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::Open]
+    }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         match action {
             Action::NextTab => self.switch(1),

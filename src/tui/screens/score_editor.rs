@@ -158,19 +158,11 @@ impl ScoreEditor {
         })
     }
 
-    /// The score the current input gives, or why it cannot be saved (with the allowed range).
+    /// The score the current input gives, or why it cannot be saved (the domain's message
+    /// states the allowed range).
     fn preview(&self, cx: &Cx) -> Result<Decimal, String> {
         let input = self.build(cx)?;
-        input.compute(&self.name, self.points).map_err(|e| {
-            let range = match &input {
-                ScoreInput::Qualitative { band, .. } => {
-                    let (lo, hi, inclusive) = band.range(self.points);
-                    format!("[{}, {}{}", fmt2(lo), fmt2(hi), if inclusive { "]" } else { ")" })
-                }
-                _ => format!("0 – {}", fmt2(self.points)),
-            };
-            format!("{}（{}）", e.render(cx.lang), fill(cx.t(Msg::ScRange), &[&range]))
-        })
+        input.compute(&self.name, self.points).map_err(|e| e.render(cx.lang))
     }
 
     fn save(&mut self, cx: &Cx) -> Effect {
@@ -223,6 +215,9 @@ impl Layer for ScoreEditor {
     fn wants_text(&self) -> bool {
         true
     }
+    fn unused_actions(&self) -> &'static [Action] {
+        if self.method == 1 { &[Action::Help] } else { &[Action::AddRow, Action::RemoveRow, Action::Help] }
+    }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         let n = self.slots().len();
         match action {
@@ -267,7 +262,16 @@ impl Layer for ScoreEditor {
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let slots = self.slots();
-        let rect = centered(area, 72, slots.len() as u16 + 7);
+        let (msg, color) = match (&self.error, self.preview(cx)) {
+            (Some(e), _) => (format!("✗ {e}"), Color::Red),
+            (None, Ok(v)) => (fill(cx.t(Msg::ScComputed), &[&fmt2(v)]), Color::Green),
+            (None, Err(e)) => (e, Color::DarkGray),
+        };
+        let inner_w = 96u16.min(area.width.saturating_sub(2)).saturating_sub(2) as usize;
+        let msg_lines = text::wrap(&msg, inner_w);
+        // Blank or list header, the fields, a blank, the message, the footer, the border.
+        let height = 1 + slots.len() + 1 + msg_lines.len() + 1 + 2;
+        let rect = centered(area, 96, height as u16);
         f.render_widget(Clear, widen(rect, area));
         let method_label = crate::tui::screens::score_editor::method_label(self.method, cx);
         let title = fill(cx.t(Msg::ScEditTitle), &[&self.name, &fmt2(self.points), &method_label]);
@@ -280,6 +284,8 @@ impl Layer for ScoreEditor {
         f.render_widget(block, rect);
         let label_w = 12usize;
         let value_w = (inner.width as usize).saturating_sub(label_w + 1);
+        // Methods other than deduction start with a blank line (deduction has its list header).
+        let top = if self.method != 1 { 1 } else { 0 };
         let mut lines = Vec::new();
         let mut cursor = None;
         for (i, slot) in slots.iter().enumerate() {
@@ -300,7 +306,7 @@ impl Layer for ScoreEditor {
                 Some(input) => {
                     let (view, at) = input.view(value_w);
                     if focused {
-                        cursor = Some(Position { x: inner.x + label_w as u16 + at, y: inner.y + lines.len() as u16 + 1 });
+                        cursor = Some(Position { x: inner.x + label_w as u16 + at, y: inner.y + top + lines.len() as u16 });
                     }
                     view
                 }
@@ -310,6 +316,10 @@ impl Layer for ScoreEditor {
             let style = if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
             if *slot == Slot::DedPoints(0) {
                 lines.push(Line::from(Span::styled(cx.t(Msg::ScDeductions).to_string(), Style::default().fg(Color::DarkGray))));
+                if let Some(c) = cursor.as_mut().filter(|_| focused) {
+                    let c: &mut Position = c;
+                    c.y += 1;
+                }
             }
             lines.push(Line::from(vec![Span::styled(text::pad_right(&label, label_w), style), Span::raw(shown)]));
         }
@@ -317,14 +327,11 @@ impl Layer for ScoreEditor {
             lines.insert(0, Line::from(""));
         }
         lines.push(Line::from(""));
-        let (msg, color) = match (&self.error, self.preview(cx)) {
-            (Some(e), _) => (format!("✗ {e}"), Color::Red),
-            (None, Ok(v)) => (fill(cx.t(Msg::ScComputed), &[&fmt2(v)]), Color::Green),
-            (None, Err(e)) => (e, Color::DarkGray),
-        };
-        lines.push(Line::from(Span::styled(msg, Style::default().fg(color))));
+        for l in msg_lines {
+            lines.push(Line::from(Span::styled(l, Style::default().fg(color))));
+        }
         lines.push(Line::from(Span::styled(cx.t(Msg::FormFooter).to_string(), Style::default().fg(Color::DarkGray))));
-        f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), inner);
+        f.render_widget(Paragraph::new(lines), inner);
         if let Some(p) = cursor {
             f.set_cursor_position(p);
         }

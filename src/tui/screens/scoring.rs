@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use std::cell::Cell;
 
 pub struct Scoring {
@@ -87,13 +87,16 @@ impl Scoring {
         }
         let id = IndicatorRef::Id(node.id);
         match action {
+            Action::EditScore | Action::EditBasis | Action::AddEvidence if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) => {
+                Effect::Error(cx.t(Msg::ScReviewedFirst).to_string())
+            }
             Action::EditScore => Effect::Push(Box::new(super::score_editor::ScoreEditor::new(&code, node, cx))),
             Action::EditBasis => match &node.score {
-                None => Effect::Error(cx.t(Msg::ScNoBasis).to_string()),
+                None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
                 Some(_) => Effect::Push(super::editor::BasisEditor::open(&code, node, cx)),
             },
             Action::AddEvidence => match &node.score {
-                None => Effect::Error(cx.t(Msg::ScNoBasis).to_string()),
+                None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
                 Some(_) => Effect::Push(Box::new(evidence_form(&code, node, cx))),
             },
             Action::ClearScore => {
@@ -139,7 +142,7 @@ impl Scoring {
                         expected_version: Some(version),
                     })
                 });
-                let fields = vec![Field::text(cx.t(Msg::FieldName), &node.name).checked(super::project_list::required)];
+                let fields = vec![Field::text(cx.t(Msg::FieldIndicatorName), &node.name).checked(super::project_list::required)];
                 Effect::Push(Box::new(Form::new(
                     fill(cx.t(Msg::RenameTitle), &[&node.name]),
                     fields,
@@ -193,15 +196,15 @@ impl Scoring {
         }
         let total =
             fill(cx.t(Msg::ScHeader), &[&fmt2(tree.total_score()), &fmt2(tree.total), &result, &scored.to_string(), &leaves.to_string()]);
-        let mut spans = vec![Span::styled(format!(" {total}"), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))];
+        let mut lines =
+            vec![Line::from(Span::styled(format!(" {total}"), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)))];
         let sum = tree.leaf_points_sum();
         if sum != tree.total {
-            spans.push(Span::styled(
-                format!("  ⚠ {}", fill(cx.t(Msg::ScWeightsBad), &[&fmt2(sum), &fmt2(tree.total)])),
-                Style::default().fg(Color::White).bg(Color::Red),
-            ));
+            // On its own line so it is never cut on a narrow terminal.
+            let warning = fill(cx.t(Msg::ScWeightsBad), &[&fmt2(sum), &fmt2(tree.total)]);
+            lines.push(Line::from(Span::styled(format!(" ⚠ {warning} "), Style::default().fg(Color::White).bg(Color::Red))));
         }
-        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        f.render_widget(Paragraph::new(lines), area);
     }
 
     fn render_tree(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, cx: &Cx) {
@@ -263,38 +266,25 @@ impl Scoring {
         if project.is_some_and(|p| p.is_archived()) {
             lines.push(Line::from(Span::styled(cx.t(Msg::ReadOnly).to_string(), Style::default().fg(Color::DarkGray))));
         }
-        if !n.guide.is_empty() {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{}：", cx.t(Msg::ScGuide)), Style::default().fg(Color::Cyan)),
-                Span::raw(n.guide.clone()),
-            ]));
-        }
+        let label = |m: Msg| Span::styled(format!("{}: ", cx.t(m)), Style::default().fg(Color::Cyan));
+        // What was decided comes first; the guide is reference and goes last (it may be cut
+        // on a small screen).
         match &n.score {
             None if tree.is_leaf(n.id) => {
                 lines.push(Line::from(Span::styled(cx.t(Msg::ScUnscored).to_string(), Style::default().fg(Color::DarkGray))))
             }
             None => {}
             Some(s) => {
-                lines.push(Line::from(format!(
-                    "{}：{} / {}（{}）",
-                    cx.t(Msg::ScColScore),
-                    fmt2(s.value),
-                    fmt2(n.points),
-                    n.method.label()
-                )));
-                lines.push(Line::from(format!("{}：{} {}", cx.t(Msg::ScScorer), s.scorer, s.at.format("%Y-%m-%d %H:%M"))));
-                if let Some(r) = &s.reviewed {
-                    lines.push(Line::from(Span::styled(
-                        format!("{}：{} {}", cx.t(Msg::ScReviewed), r.by, r.at.format("%Y-%m-%d")),
-                        Style::default().fg(Color::Green),
-                    )));
-                }
+                lines.push(Line::from(vec![
+                    label(Msg::ScColScore),
+                    Span::raw(format!("{} / {}（{}）", fmt2(s.value), fmt2(n.points), n.method.label())),
+                ]));
                 if let crate::domain::ScoreInput::Deduction { deductions } = &s.input {
                     for d in deductions {
                         lines.push(Line::from(format!("  −{} {}", fmt2(d.points), d.reason)));
                     }
                 }
-                lines.push(Line::from(Span::styled(format!("{}：", cx.t(Msg::ScBasis)), Style::default().fg(Color::Cyan))));
+                lines.push(Line::from(label(Msg::ScBasis)));
                 if s.basis.trim().is_empty() {
                     lines.push(Line::from(Span::styled(cx.t(Msg::ScNoBasis).to_string(), Style::default().fg(Color::DarkGray))));
                 }
@@ -302,15 +292,45 @@ impl Scoring {
                     lines.push(Line::from(l.to_string()));
                 }
                 if !s.evidence.is_empty() {
-                    lines.push(Line::from(Span::styled(format!("{}：", cx.t(Msg::ScEvidence)), Style::default().fg(Color::Cyan))));
+                    lines.push(Line::from(label(Msg::ScEvidence)));
                     for e in &s.evidence {
                         lines.push(Line::from(format!("  · {}", evidence_line(e))));
                     }
                 }
+                lines.push(Line::from(vec![label(Msg::ScScorer), Span::raw(format!("{} {}", s.scorer, local_time(s.at)))]));
+                if let Some(r) = &s.reviewed {
+                    lines.push(Line::from(Span::styled(
+                        format!("{}: {} {}", cx.t(Msg::ScReviewed), r.by, local_time(r.at)),
+                        Style::default().fg(Color::Green),
+                    )));
+                }
             }
         }
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        if !n.guide.is_empty() {
+            lines.push(Line::from(vec![label(Msg::ScGuide), Span::raw(n.guide.clone())]));
+        }
+        // Wrap by cells ourselves: ratatui's wrap can overrun with wide characters.
+        let width = inner.width as usize;
+        let wrapped: Vec<Line> = lines
+            .into_iter()
+            .flat_map(|l| {
+                let style = l.spans.first().map(|s| s.style).unwrap_or_default();
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                if crate::tui::text::width(&text) <= width {
+                    vec![l]
+                } else {
+                    crate::tui::text::wrap(&text, width).into_iter().map(|t| Line::from(Span::styled(t, style))).collect()
+                }
+            })
+            .collect();
+        lines = wrapped;
+        f.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// Times are stored in UTC and shown in the machine's local time.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn evidence_line(e: &Evidence) -> String {
@@ -333,7 +353,7 @@ fn add_form(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> Form {
             .map(|m| m.label().to_string())
             .collect();
     let fields = vec![
-        Field::text(cx.t(Msg::FieldName), "").checked(super::project_list::required),
+        Field::text(cx.t(Msg::FieldIndicatorName), "").checked(super::project_list::required),
         Field::text(cx.t(Msg::FieldPoints), "").checked(|v, _| parse_amount(v).map(|_| ())),
         Field::choice(cx.t(Msg::ScMethodField), methods, Method::Direct.label()),
     ];
@@ -363,9 +383,9 @@ fn evidence_form(code: &str, node: &Node, cx: &Cx) -> Form {
     let fields = vec![Field::text(cx.t(Msg::EvidenceField), "").checked(super::project_list::required)];
     let (code, id, rev) = (code.to_string(), node.id, node.rev);
     let score = node.score.clone();
-    let submit = Box::new(move |v: &[String], _cx: &Cx| {
+    let submit = Box::new(move |v: &[String], cx: &Cx| {
         let Some(s) = &score else { return Err((0, String::new())) };
-        let evidence = super::evidence::from_input(v[0].trim(), chrono::Utc::now()).map_err(|e| (0, e))?;
+        let evidence = super::evidence::from_input(v[0].trim(), cx.backend.now()).map_err(|e| (0, e))?;
         let mut list = s.evidence.clone();
         list.push(evidence);
         Ok(Command::Score {
@@ -390,33 +410,68 @@ fn history(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> ListPopup 
         .iter()
         .map(|a| {
             let v: serde_json::Value = serde_json::from_str(&a.command).unwrap_or_default();
-            let cmd = v.get("cmd").and_then(|c| c.as_str()).unwrap_or("").to_string();
             let detail = history_detail(&v);
             Line::from(vec![
-                Span::styled(a.at.format("%Y-%m-%d %H:%M ").to_string(), Style::default().fg(Color::DarkGray)),
+                Span::styled(format!("{} ", local_time(a.at)), Style::default().fg(Color::DarkGray)),
                 Span::styled(format!("{} ", a.actor), Style::default().fg(Color::Cyan)),
-                Span::raw(format!("{cmd} {detail}")),
+                Span::raw(detail),
             ])
         })
         .collect();
     if lines.is_empty() {
         lines.push(Line::from(cx.t(Msg::HistoryEmpty).to_string()));
     }
-    ListPopup::new(fill(cx.t(Msg::HistoryTitle), &[&tree.path(node.id)]), lines, String::new())
+    ListPopup::new(fill(cx.t(Msg::HistoryTitle), &[&tree.path(node.id)]), lines, cx.t(Msg::ListFooter).to_string())
 }
 
 /// A short reading of a scoring command from the audit log.
 fn history_detail(v: &serde_json::Value) -> String {
-    let mut parts = Vec::new();
+    let str_of = |x: &serde_json::Value, k: &str| x.get(k).map(compact).unwrap_or_default();
+    let cmd = v.get("cmd").and_then(|c| c.as_str()).unwrap_or("");
+    let label = match cmd {
+        "score" => "评分",
+        "clear_score" => "清除得分",
+        "review_score" => "复核",
+        "unreview_score" => "取消复核",
+        "add_indicator" => "添加指标",
+        "remove_indicator" => "删除指标",
+        "rename_indicator" => "重命名",
+        "set_points" => "修改分值",
+        other => other,
+    };
+    let mut parts = vec![label.to_string()];
     if let Some(input) = v.get("input").and_then(|i| i.as_object()) {
         for (method, body) in input {
-            let fields: Vec<String> = body.as_object().into_iter().flatten().map(|(k, x)| format!("{k}={}", compact(x))).collect();
-            parts.push(format!("{method}({})", fields.join(", ")));
+            parts.push(match method.as_str() {
+                "direct" => format!("得分 {}", str_of(body, "value")),
+                "deduction" => body
+                    .get("deductions")
+                    .and_then(|d| d.as_array())
+                    .map(|list| {
+                        list.iter().map(|d| format!("扣 {}（{}）", str_of(d, "points"), str_of(d, "reason"))).collect::<Vec<_>>().join("；")
+                    })
+                    .unwrap_or_default(),
+                "formula" => format!(
+                    "目标 {} 实际 {} {}",
+                    str_of(body, "target"),
+                    str_of(body, "actual"),
+                    if str_of(body, "direction") == "negative" { "反向" } else { "正向" }
+                ),
+                "qualitative" => {
+                    let band = match str_of(body, "band").as_str() {
+                        "met" => "达成",
+                        "partly" => "部分达成",
+                        _ => "未达成",
+                    };
+                    format!("{band} {}", str_of(body, "value"))
+                }
+                other => other.to_string(),
+            });
         }
     }
-    for key in ["reason", "name", "points"] {
+    for (key, name) in [("reason", "理由"), ("name", "名称"), ("points", "分值")] {
         if let Some(x) = v.get(key) {
-            parts.push(format!("{key}={}", compact(x)));
+            parts.push(format!("{name} {}", compact(x)));
         }
     }
     if let Some(b) = v.get("basis").and_then(|b| b.as_str()).filter(|b| !b.is_empty()) {
