@@ -708,7 +708,7 @@ mod tests {
     #[test]
     fn keys_round_trip() {
         for s in ["j", "G", "?", "/", "1", "-", "enter", "shift-tab", "space", "f12", "ctrl-s", "alt-x"] {
-            let key = parse_key(s).unwrap();
+            let Ok(key) = parse_key(s) else { panic!("{s} does not parse") };
             assert_eq!(display_key(&key), s);
         }
     }

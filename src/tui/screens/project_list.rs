@@ -516,14 +516,7 @@ impl ProjectList {
             return;
         }
         let height = body.height as usize;
-        // Keep the selection on screen; the offset is view state, not data.
-        let mut offset = self.offset.get();
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + height {
-            offset = self.selected + 1 - height;
-        }
-        self.offset.set(offset);
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
         let mut lines = Vec::with_capacity(height);
         for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
             let row = &self.rows[*idx];

@@ -220,13 +220,7 @@ impl Scoring {
         );
         let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
         let height = area.height.saturating_sub(1) as usize;
-        let mut offset = self.offset.get();
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + height {
-            offset = self.selected + 1 - height;
-        }
-        self.offset.set(offset);
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
         for (i, n) in tree.nodes.iter().enumerate().skip(offset).take(height) {
             let leaf = tree.is_leaf(n.id);
             let indent = "  ".repeat(tree.depth(n.id).saturating_sub(1));
