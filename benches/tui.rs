@@ -25,7 +25,7 @@ fn benches(c: &mut Criterion) {
     jixiao::demo::scale::generate(local.store(), &ctx, &templates, scale, |_, _| {}).expect("generate");
     let keymap = Keymap::builtin();
     let drafts = Drafts::disabled();
-    let cx = Cx { backend: &local, lang: Lang::Zh, today: local.today(), keymap: &keymap, drafts: &drafts };
+    let cx = Cx { backend: &local, lang: Lang::Zh, today: local.today(), keymap: &keymap, drafts: &drafts, data: None };
     let mut app = App::new(Box::new(ProjectList::new(&cx)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     term.draw(|f| app.draw(f, &cx)).expect("draw");

@@ -54,6 +54,7 @@ pub enum Query {
     Export {
         project: Option<String>,
     },
+    Categories,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +72,7 @@ pub enum Reply {
     Deadlines(Vec<(NaiveDate, u8, u64, DeadlineEntry)>),
     Audit(Vec<AuditRecord>),
     Bundle(Box<Bundle>),
+    Categories(Vec<String>),
 }
 
 pub trait Backend {
@@ -191,6 +193,7 @@ impl Backend for Local {
             Query::Audit => Reply::Audit(s.audit_log()?),
             Query::IndicatorHistory { project, node } => Reply::Audit(s.indicator_history(s.project_by_code(project)?.id, *node)?),
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
+            Query::Categories => Reply::Categories(s.categories()?),
         })
     }
 

@@ -348,6 +348,10 @@ pub enum Command {
         notice: String,
         reason: String,
     },
+    /// Replaces the editable list of finding categories (seeded with DOMAIN.md §5).
+    SetCategories {
+        categories: Vec<String>,
+    },
     /// Applies a whole bundle at once (jixiao import); all or nothing.
     Import {
         bundle: Box<Bundle>,

@@ -1,6 +1,6 @@
 //! The command line (clap derive).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -45,6 +45,8 @@ pub enum Cmd {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The rectification ledger (整改台账): one row per item, as a table, CSV, JSON or XLSX
+    Ledger(LedgerArgs),
     /// Import a JSON bundle, all or nothing
     Import {
         /// Skip projects whose codes already exist instead of refusing the file
@@ -56,6 +58,45 @@ pub enum Cmd {
     Exec,
     /// Decode every record and check indexes, tree sums and the audit log
     Check,
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// Only items whose responsible unit (责任单位) contains this text
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// Only one project's items
+    #[arg(long, value_name = "CODE")]
+    pub project: Option<String>,
+    /// Only items in this state: 草稿 已下达 整改中 已提交 已退回 已销号 持续整改 已撤销
+    #[arg(long, value_name = "STATE")]
+    pub status: Option<String>,
+    /// Only items overdue on the as-of date
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only open items due within DAYS days of the as-of date
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    /// Only findings of this category (问题类别, exact)
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// The day overdue days are counted on, YYYY-MM-DD (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// table (default, or taken from the -o file's extension), csv, json or xlsx
+    #[arg(long, value_enum)]
+    pub format: Option<LedgerFormat>,
+    /// Write to FILE instead of standard output (required for xlsx)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LedgerFormat {
+    Table,
+    Csv,
+    Json,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]

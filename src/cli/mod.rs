@@ -7,6 +7,7 @@ pub mod demo;
 pub mod exec;
 pub mod export;
 pub mod import;
+pub mod ledger;
 pub mod template;
 
 use crate::backend::Local;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Template { action }) => template::run(&data, action),
         Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
         Some(Cmd::Import { merge, file }) => import::run(&data, &file, merge),
+        Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
     }

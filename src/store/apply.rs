@@ -415,6 +415,18 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             a.outcome.key = Some(n.number);
             Ok(a)
         }
+        Command::SetCategories { categories } => {
+            let list = clean_list(categories);
+            if list.is_empty() {
+                return Err(Error::invalid("问题类别", "categories", "类别列表不能为空"));
+            }
+            if let Some(long) = list.iter().find(|c| c.chars().count() > 40) {
+                return Err(Error::invalid("问题类别", "categories", format!("「{long}」太长：类别名称最多 40 个字")));
+            }
+            let version = tx.next_seq(b"seq/categories-version")?;
+            tx.raw_put(tx::META, super::read::CATEGORIES_KEY, &super::codec::encode(&list))?;
+            Ok(done(0, version, vec![]))
+        }
         Command::Import { bundle, merge } => super::import::import_bundle(tx, ctx, bundle, *merge),
     }
 }

@@ -15,7 +15,18 @@ fn io(e: sled::Error) -> Error {
     Error::io("store", e)
 }
 
+/// Where the edited category list lives in the meta tree.
+pub const CATEGORIES_KEY: &[u8] = b"categories";
+
 impl Store {
+    /// The finding categories: the team's edited list, or the seed list of DOMAIN.md §5.
+    pub fn categories(&self) -> Result<Vec<String>> {
+        match self.tree(tx::META).get(CATEGORIES_KEY).map_err(io)? {
+            Some(v) => decode(&v, "问题类别"),
+            None => Ok(crate::domain::finding::SEED_CATEGORIES.iter().flat_map(|(_, list)| list.iter().map(|c| c.to_string())).collect()),
+        }
+    }
+
     fn scan<T: DeserializeOwned>(&self, tree: &sled::Tree, what: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
         for kv in tree.iter() {

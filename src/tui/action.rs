@@ -69,6 +69,16 @@ actions! {
     RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove (the selected indicator)";
     RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename (the selected indicator)";
     SetPoints => "set_points", "分值（修改所选指标的分值）", "points (of the selected indicator)";
+    Publish => "publish", "发布（所选问题，发布后只能更正）", "publish (the selected finding; then only corrections)";
+    Withdraw => "withdraw", "撤回（所选问题，需说明理由）", "withdraw (the selected finding, with a reason)";
+    NewItem => "new_item", "整改事项（由所选问题新建）", "new item (from the selected finding)";
+    EditCategories => "edit_categories", "问题类别（编辑类别列表）", "categories (edit the list)";
+    ItemActions => "item_actions", "办理（所选事项当前可做的操作）", "act (the moves the selected item allows now)";
+    IssueNotice => "issue_notice", "下发通知书（同一单位的草稿事项）", "notice (issue the unit's draft items)";
+    Ledger => "ledger", "整改台账（所有项目）", "ledger (all projects)";
+    OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
+    CycleStatus => "cycle_status", "状态筛选（切换到下一个状态）", "status filter (next state)";
+    ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";
     Save => "save", "保存", "save";
@@ -86,6 +96,9 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("project_list", "项目列表", "project list"),
     ("project_view", "项目（概况、问题、整改标签页）", "project view (overview, findings, rectification tabs)"),
     ("scoring", "评分工作区", "scoring workspace"),
+    ("findings", "问题标签页", "findings tab"),
+    ("rectification", "整改标签页", "rectification tab"),
+    ("ledger", "整改台账", "rectification ledger"),
     ("form", "表单", "forms"),
     ("editor", "文本编辑", "text editor"),
     ("confirm", "确认框", "confirmation popups"),

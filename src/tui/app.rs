@@ -24,6 +24,8 @@ pub struct Cx<'a> {
     pub today: NaiveDate,
     pub keymap: &'a Keymap,
     pub drafts: &'a super::draft::Drafts,
+    /// The data directory, where evidence files are copied (None: record without copying).
+    pub data: Option<&'a std::path::Path>,
 }
 
 impl Cx<'_> {

@@ -40,7 +40,7 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
     terminal::install_signal_handlers().map_err(io)?;
     let (keymap, errors) = Keymap::from_config(keymap_flag);
     let drafts = draft::Drafts::new(data, backend.actor());
-    let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts };
+    let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts, data: Some(data) };
     let mut app = App::new(Box::new(screens::project_list::ProjectList::new(&cx)));
     if let Some(msg) = keymap_notice(&errors, lang) {
         let (title, footer) = (strings::Msg::KeymapTitle.get(lang).to_string(), strings::Msg::NoticeFooter.get(lang).to_string());

@@ -66,7 +66,14 @@ impl Env {
     }
 
     pub fn cx(&self) -> Cx<'_> {
-        Cx { backend: &self.local, lang: self.lang, today: today(), keymap: &self.keymap, drafts: &self.drafts }
+        Cx {
+            backend: &self.local,
+            lang: self.lang,
+            today: today(),
+            keymap: &self.keymap,
+            drafts: &self.drafts,
+            data: Some(self.dir.path()),
+        }
     }
 
     pub fn pid(&self, code: &str) -> u64 {

@@ -59,11 +59,18 @@ pub struct Form {
     toast: Option<String>,
     /// A line under the fields (e.g. a computed preview or a hint).
     pub note: Option<String>,
+    /// Ask this question before applying (irreversible steps such as closing an item).
+    confirm: Option<String>,
 }
 
 impl Form {
     pub fn new(title: String, fields: Vec<Field>, submit: Submit, toast: Option<String>) -> Form {
-        Form { title, fields, focus: 0, submit, toast, note: None }
+        Form { title, fields, focus: 0, submit, toast, note: None, confirm: None }
+    }
+
+    pub fn confirming(mut self, question: String) -> Form {
+        self.confirm = Some(question);
+        self
     }
 
     pub fn with_note(mut self, note: String) -> Form {
@@ -88,7 +95,10 @@ impl Form {
             return Effect::None;
         }
         match (self.submit)(&self.values(), cx) {
-            Ok(cmd) => Effect::Execute { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone() },
+            Ok(cmd) => match &self.confirm {
+                Some(q) => Effect::Push(Box::new(super::popups::Confirm::new(q.clone(), cmd, self.toast.clone()).popping_below(1))),
+                None => Effect::Execute { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone() },
+            },
             Err((i, msg)) => {
                 if let Some(f) = self.fields.get_mut(i) {
                     f.error = Some(msg);

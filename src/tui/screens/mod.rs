@@ -2,9 +2,12 @@
 
 pub mod editor;
 pub mod evidence;
+pub mod findings;
 pub mod form;
+pub mod ledger;
 pub mod popups;
 pub mod project_list;
 pub mod project_view;
+pub mod rectification;
 pub mod score_editor;
 pub mod scoring;

@@ -187,6 +187,12 @@ impl Confirm {
     pub fn new(question: String, cmd: Command, toast: Option<String>) -> Self {
         Confirm { question, cmd, pop_below: 0, toast }
     }
+
+    /// Also closes `n` layers beneath (the form that built the command) on success.
+    pub fn popping_below(mut self, n: usize) -> Self {
+        self.pop_below = n;
+        self
+    }
 }
 
 impl Layer for Confirm {
@@ -207,5 +213,72 @@ impl Layer for Confirm {
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         paragraph_popup(f, area, cx.t(Msg::ConfirmTitle), &self.question, cx.t(Msg::ConfirmFooter), Color::Yellow);
+    }
+}
+
+/// What a menu entry does when picked.
+pub type MenuAction = Box<dyn Fn(&Cx) -> Effect>;
+
+/// A menu of what can be done now; Enter picks, the pick replaces the menu.
+pub struct Menu {
+    title: String,
+    entries: Vec<(String, MenuAction)>,
+    selected: usize,
+}
+
+impl Menu {
+    pub fn new(title: String, entries: Vec<(String, MenuAction)>) -> Self {
+        Menu { title, entries, selected: 0 }
+    }
+}
+
+impl Layer for Menu {
+    fn context(&self) -> &'static str {
+        "popup"
+    }
+    fn is_popup(&self) -> bool {
+        true
+    }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::Help]
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
+        let last = self.entries.len().saturating_sub(1);
+        match action {
+            Action::MoveDown => self.selected = (self.selected + 1).min(last),
+            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = last,
+            Action::Open | Action::Confirm => {
+                return match self.entries.get(self.selected) {
+                    Some((_, make)) => match make(cx) {
+                        Effect::Push(layer) => Effect::Replace(layer),
+                        Effect::Execute { cmd, pop, toast } => Effect::Execute { cmd, pop: pop + 1, toast },
+                        other => other,
+                    },
+                    None => Effect::Pop,
+                };
+            }
+            Action::Back | Action::Cancel => return Effect::Pop,
+            _ => {}
+        }
+        Effect::None
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let widest = self.entries.iter().map(|(l, _)| text::width(l)).max().unwrap_or(10).max(text::width(&self.title) + 4);
+        let rect = centered(area, widest as u16 + 8, self.entries.len() as u16 + 4);
+        let inner = open_popup(f, area, rect, &self.title, Color::Cyan);
+        let mut lines: Vec<Line> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, (label, _))| {
+                let style = if i == self.selected { Style::default().fg(Color::White).bg(Color::Blue) } else { Style::default() };
+                Line::from(Span::styled(format!(" {label} "), style))
+            })
+            .collect();
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(cx.t(Msg::MenuFooter).to_string(), Style::default().fg(Color::DarkGray))));
+        f.render_widget(Paragraph::new(lines), inner);
     }
 }

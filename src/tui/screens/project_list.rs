@@ -323,6 +323,7 @@ impl Layer for ProjectList {
                 }
             }
             Action::New => return Effect::Push(Box::new(Self::new_project_form(cx))),
+            Action::Ledger => return Effect::Push(Box::new(super::ledger::LedgerScreen::new(cx))),
             Action::Open => {
                 if let Some(p) = self.selected_project() {
                     return Effect::Push(Box::new(super::project_view::ProjectView::new(&p.code, cx)));

@@ -34,6 +34,8 @@ pub struct ProjectView {
     milestones: Vec<Milestone>,
     pub tab: Tab,
     pub scoring: Scoring,
+    pub findings: super::findings::Findings,
+    pub rect: super::rectification::Rectification,
     error: Option<String>,
 }
 
@@ -46,6 +48,8 @@ impl ProjectView {
             milestones: vec![],
             tab: Tab::Overview,
             scoring: Scoring::new(code),
+            findings: super::findings::Findings::new(code),
+            rect: super::rectification::Rectification::new(code),
             error: None,
         };
         v.refresh(cx);
@@ -136,7 +140,12 @@ impl ProjectView {
 
 impl Layer for ProjectView {
     fn context(&self) -> &'static str {
-        if self.tab == Tab::Scoring { "scoring" } else { "project_view" }
+        match self.tab {
+            Tab::Scoring => "scoring",
+            Tab::Findings => "findings",
+            Tab::Rectification => "rectification",
+            Tab::Overview => "project_view",
+        }
     }
     fn unused_actions(&self) -> &'static [Action] {
         &[Action::Open]
@@ -151,6 +160,15 @@ impl Layer for ProjectView {
             Action::TabRectification => self.tab = Tab::Rectification,
             Action::Back => return Effect::Pop,
             _ if self.tab == Tab::Scoring => return self.scoring.handle(action, self.project.as_ref(), cx),
+            _ if self.tab == Tab::Findings => return self.findings.handle(action, self.project.as_ref(), cx),
+            _ if self.tab == Tab::Rectification => return self.rect.handle(action, self.project.as_ref(), cx),
+            Action::ResultUse => {
+                let Some(p) = &self.project else { return Effect::None };
+                if p.is_archived() {
+                    return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+                }
+                return Effect::Push(Box::new(result_use_form(p, cx)));
+            }
             Action::Edit | Action::EditTeam | Action::SetPhase | Action::Archive | Action::Reopen => {
                 let Some(p) = &self.project else { return Effect::None };
                 if p.is_archived() != (action == Action::Reopen) {
@@ -179,6 +197,8 @@ impl Layer for ProjectView {
     fn refresh(&mut self, cx: &Cx) {
         self.error = self.load(cx).err().map(|e| e.render(cx.lang));
         self.scoring.refresh(cx);
+        self.findings.refresh(cx);
+        self.rect.refresh(cx);
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let [tabs_area, rule, body] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
@@ -200,9 +220,46 @@ impl Layer for ProjectView {
         match self.tab {
             Tab::Overview => self.render_overview(f, body, cx),
             Tab::Scoring => self.scoring.render(f, body, self.project.as_ref(), cx),
-            Tab::Findings | Tab::Rectification => {
-                f.render_widget(Paragraph::new(cx.t(Msg::NextIssue)).style(Style::default().fg(Color::DarkGray)), body);
-            }
+            Tab::Findings => self.findings.render(f, body, cx),
+            Tab::Rectification => self.rect.render(f, body, cx),
         }
     }
+}
+
+/// 结果应用: the recommendation for the next budget, the amount and the reason.
+fn result_use_form(p: &Project, cx: &Cx) -> super::form::Form {
+    use super::form::{Field, Form};
+    use crate::domain::project::Recommendation;
+    const RECS: [(Recommendation, &str); 5] = [
+        (Recommendation::Keep, "维持"),
+        (Recommendation::Increase, "调增"),
+        (Recommendation::Decrease, "调减"),
+        (Recommendation::Cancel, "取消"),
+        (Recommendation::Merge, "整合"),
+    ];
+    let current = p.result_use.as_ref();
+    let selected = current.and_then(|r| RECS.iter().find(|(x, _)| *x == r.recommendation)).map(|(_, l)| *l).unwrap_or("维持");
+    let fields = vec![
+        Field::choice(cx.t(Msg::RuRecommendation), RECS.iter().map(|(_, l)| l.to_string()).collect(), selected),
+        Field::text(cx.t(Msg::RuAmount), &current.and_then(|r| r.amount).map(fmt2).unwrap_or_default())
+            .checked(|v, _| if v.trim().is_empty() { Ok(()) } else { crate::domain::money::parse_amount(v).map(|_| ()) }),
+        Field::text(cx.t(Msg::RuReason), current.map(|r| r.reason.as_str()).unwrap_or("")).checked(super::project_list::required),
+        Field::text(cx.t(Msg::RuPublished), &current.and_then(|r| r.published_on).map(|d| d.to_string()).unwrap_or_default())
+            .checked(|v, cx| if v.trim().is_empty() { Ok(()) } else { super::findings::check_date(v, cx) }),
+    ];
+    let (code, version) = (p.code.clone(), p.meta.version);
+    let submit = Box::new(move |v: &[String], cx: &Cx| {
+        let recommendation = RECS.iter().find(|(_, l)| *l == v[0]).map(|(r, _)| *r).unwrap_or(Recommendation::Keep);
+        let amount = if v[1].trim().is_empty() { None } else { Some(crate::domain::money::parse_amount(&v[1]).map_err(|e| (1, e))?) };
+        let published_on = if v[3].trim().is_empty() { None } else { Some(super::findings::parse_date(&v[3], cx).map_err(|e| (3, e))?) };
+        Ok(crate::command::Command::SetResultUse {
+            project: code.clone(),
+            expected_version: Some(version),
+            recommendation,
+            amount,
+            reason: v[2].trim().to_string(),
+            published_on,
+        })
+    });
+    Form::new(fill(cx.t(Msg::ResultUseTitle), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).into()))
 }

@@ -1,0 +1,342 @@
+//! Renderings of the rectification ledger (整改台账): a plain-text table that fits a terminal,
+//! CSV for Excel/WPS, JSON, and XLSX.
+//!
+//! CSV, XLSX and the table share the columns of `HEADERS`: the 19 ledger columns of
+//! DOMAIN.md §5 in order, then 涉及金额（万元） and 事项ID.
+
+use super::ledger::{LedgerRow, totals};
+use crate::domain::money::fmt2;
+use crate::domain::{Error, Result};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub const HEADERS: [&str; 21] = [
+    "序号",
+    "项目",
+    "问题编号",
+    "问题描述",
+    "问题类别",
+    "对应指标",
+    "严重程度",
+    "整改要求",
+    "责任单位",
+    "责任人",
+    "下达日期",
+    "原定期限",
+    "当前期限",
+    "状态",
+    "最近反馈",
+    "佐证资料数",
+    "审核意见",
+    "销号日期",
+    "逾期天数",
+    "涉及金额（万元）",
+    "事项ID",
+];
+
+/// One cell, typed so XLSX can write real dates and numbers.
+enum Cell {
+    Text(String),
+    Int(Option<i64>),
+    Date(Option<NaiveDate>),
+    Amount(Option<Decimal>),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+            Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+            Cell::Amount(a) => a.map(fmt2).unwrap_or_default(),
+        }
+    }
+}
+
+fn int(n: impl TryInto<i64>) -> Cell {
+    Cell::Int(n.try_into().ok())
+}
+
+fn cells(r: &LedgerRow) -> [Cell; 21] {
+    use Cell::{Amount, Date, Int, Text};
+    [
+        int(r.no),
+        Text(r.project.clone()),
+        Text(r.finding_no.clone()),
+        Text(r.description.clone()),
+        Text(r.category.clone()),
+        Text(r.indicators_text()),
+        Text(r.severity.label().to_string()),
+        Text(r.requirement.clone()),
+        Text(r.unit.clone()),
+        Text(r.contact.clone()),
+        Date(r.issue_date),
+        Date(Some(r.original_due)),
+        Date(Some(r.due)),
+        Text(r.status_label()),
+        Text(r.feedback_text()),
+        int(r.evidence_count),
+        Text(r.opinion.clone().unwrap_or_default()),
+        Date(r.closed_on),
+        Int(r.days_overdue),
+        Amount(r.amount),
+        int(r.item_id),
+    ]
+}
+
+// ---------------------------------------------------------------- CSV
+
+/// UTF-8 with a BOM, Chinese headers, RFC 4180 quoting and CRLF line ends (what Excel and WPS
+/// open correctly). A cell starting with =, +, -, @, tab or CR gets a leading `'` so a
+/// spreadsheet keeps it as text (CSV formula injection).
+pub fn to_csv(rows: &[LedgerRow]) -> Vec<u8> {
+    let mut out = String::from("\u{FEFF}");
+    csv_line(&mut out, HEADERS.iter().map(|h| h.to_string()));
+    for r in rows {
+        csv_line(&mut out, cells(r).iter().map(Cell::text));
+    }
+    out.into_bytes()
+}
+
+fn csv_line(out: &mut String, fields: impl Iterator<Item = String>) {
+    let fields: Vec<String> = fields.map(|f| csv_field(&f)).collect();
+    out.push_str(&fields.join(","));
+    out.push_str("\r\n");
+}
+
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    if text.contains([',', '"', '\r', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}
+
+// ---------------------------------------------------------------- JSON
+
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    #[serde(flatten)]
+    row: &'a LedgerRow,
+    /// 状态 as shown, with "（延期申请中）" while an extension is pending.
+    status: String,
+}
+
+/// An array with one object per item: the snake_case fields of `LedgerRow` plus `status`;
+/// dates as "YYYY-MM-DD", the amount as a string with two decimals (or null).
+pub fn to_json(rows: &[LedgerRow]) -> Result<String> {
+    let view: Vec<JsonRow> = rows.iter().map(|row| JsonRow { row, status: row.status_label() }).collect();
+    let mut text = serde_json::to_string_pretty(&view).map_err(|e| Error::corrupt("整改台账 JSON", e))?;
+    text.push('\n');
+    Ok(text)
+}
+
+// ---------------------------------------------------------------- table
+
+/// A table column: index into `HEADERS`, the narrowest and widest it is shown, how wide it
+/// may grow before the other columns get extra room (0: not early), right-aligned?
+struct Col(usize, usize, usize, usize, bool);
+
+/// Table columns in the order they are given room; the rest are left out on narrow terminals.
+/// Extra room goes first to 责任单位 (up to 12 cells) and 问题描述, then in this order.
+const TABLE_PRIORITY: [Col; 21] = [
+    Col(0, 4, 5, 0, true),
+    Col(2, 8, 14, 0, false),
+    Col(13, 8, 22, 0, false),
+    Col(12, 10, 10, 0, false),
+    Col(18, 8, 8, 0, true),
+    Col(8, 8, 20, 12, false),
+    Col(3, 16, 60, 60, false),
+    Col(4, 8, 24, 0, false),
+    Col(9, 6, 10, 0, false),
+    Col(6, 8, 8, 0, false),
+    Col(15, 10, 10, 0, true),
+    Col(11, 10, 10, 0, false),
+    Col(10, 10, 10, 0, false),
+    Col(7, 16, 50, 0, false),
+    Col(14, 16, 50, 0, false),
+    Col(5, 10, 30, 0, false),
+    Col(16, 12, 40, 0, false),
+    Col(17, 10, 10, 0, false),
+    Col(1, 12, 30, 0, false),
+    Col(19, 16, 16, 0, true),
+    Col(20, 6, 8, 0, true),
+];
+
+const GAP: &str = "  ";
+
+/// A plain-text table no wider than `width` display cells: the most useful columns that fit,
+/// long texts cut with …, then a line of totals by status.
+pub fn to_table(rows: &[LedgerRow], width: usize) -> String {
+    let width = width.max(1);
+    let grid: Vec<Vec<String>> = rows.iter().map(|r| cells(r).iter().map(|c| one_line(&c.text())).collect()).collect();
+    let layout = layout(&grid, width);
+    let mut lines = vec![table_line(&layout, |i| HEADERS[i].to_string())];
+    let used = layout.iter().map(|(_, w, _)| w).sum::<usize>() + GAP.len() * layout.len().saturating_sub(1);
+    lines.push("-".repeat(used.min(width)));
+    for cells in &grid {
+        lines.push(table_line(&layout, |i| cells[i].clone()));
+    }
+    lines.push(fit(&summary(rows), width));
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Control characters (line breaks, tabs) become spaces so a cell stays on its line.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// The chosen columns in ledger order, as (header index, width, right-aligned).
+fn layout(grid: &[Vec<String>], width: usize) -> Vec<(usize, usize, bool)> {
+    let natural = |c: &Col| {
+        let widest = grid.iter().map(|r| r[c.0].width()).chain([HEADERS[c.0].width()]).max().unwrap_or(0);
+        widest.min(c.2)
+    };
+    let mut chosen: Vec<(&Col, usize, usize)> = Vec::new(); // (col, width, natural)
+    let mut used = 0;
+    for c in &TABLE_PRIORITY {
+        let nat = natural(c);
+        let min = c.1.min(nat);
+        let need = if chosen.is_empty() { min } else { min + GAP.len() };
+        if used + need > width {
+            break;
+        }
+        used += need;
+        chosen.push((c, min, nat));
+    }
+    if chosen.is_empty() {
+        return vec![(TABLE_PRIORITY[0].0, width, TABLE_PRIORITY[0].4)];
+    }
+    let mut room = width - used;
+    for early in [true, false] {
+        for (c, w, nat) in chosen.iter_mut() {
+            let target = if early { (*nat).min(c.3) } else { *nat };
+            let grow = target.saturating_sub(*w).min(room);
+            *w += grow;
+            room -= grow;
+        }
+    }
+    let mut out: Vec<(usize, usize, bool)> = chosen.iter().map(|(c, w, _)| (c.0, *w, c.4)).collect();
+    out.sort_by_key(|(i, _, _)| *i);
+    out
+}
+
+fn table_line(layout: &[(usize, usize, bool)], cell: impl Fn(usize) -> String) -> String {
+    let parts: Vec<String> = layout.iter().map(|(i, w, right)| pad(&fit(&cell(*i), *w), *w, *right)).collect();
+    parts.join(GAP).trim_end().to_string()
+}
+
+/// "共 N 项：整改中 3，已销号 2；逾期 1".
+fn summary(rows: &[LedgerRow]) -> String {
+    if rows.is_empty() {
+        return "没有符合条件的整改事项".to_string();
+    }
+    let by_state: Vec<String> = totals(rows).iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
+    let overdue = rows.iter().filter(|r| r.days_overdue.is_some()).count();
+    format!("共 {} 项：{}；逾期 {overdue}", rows.len(), by_state.join("，"))
+}
+
+/// Cuts `text` to at most `width` display cells, ending with … when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    if right { format!("{fill}{text}") } else { format!("{text}{fill}") }
+}
+
+// ---------------------------------------------------------------- XLSX
+
+/// Excel's longest cell text.
+const XLSX_MAX_TEXT: usize = 32_767;
+
+fn xlsx_err(e: XlsxError) -> Error {
+    Error::corrupt("整改台账 XLSX", e)
+}
+
+/// One sheet 整改台账: bold headers, a frozen header row, an autofilter over the data, real
+/// dates (yyyy-mm-dd), numbers as numbers (amounts as 0.00), and text always as text.
+pub fn to_xlsx(rows: &[LedgerRow]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    write_sheet(sheet, rows).map_err(xlsx_err)?;
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+struct Formats {
+    date: Format,
+    amount: Format,
+}
+
+fn write_sheet(sheet: &mut Worksheet, rows: &[LedgerRow]) -> std::result::Result<(), XlsxError> {
+    sheet.set_name("整改台账")?;
+    let bold = Format::new().set_bold();
+    let formats = Formats { date: Format::new().set_num_format("yyyy-mm-dd"), amount: Format::new().set_num_format("0.00") };
+    let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.width()).collect();
+    for (col, h) in (0u16..).zip(HEADERS) {
+        sheet.write_string_with_format(0, col, h, &bold)?;
+    }
+    for (row, r) in (1u32..).zip(rows) {
+        for ((col, cell), w) in (0u16..).zip(cells(r)).zip(widths.iter_mut()) {
+            *w = (*w).max(cell.text().width());
+            write_cell(sheet, row, col, &cell, &formats)?;
+        }
+    }
+    for (col, w) in (0u16..).zip(&widths) {
+        sheet.set_column_width(col, (*w).clamp(6, 50) as f64 + 2.0)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    sheet.autofilter(0, 0, last_row, HEADERS.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, f: &Formats) -> std::result::Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s) if s.is_empty() => {}
+        Cell::Text(s) => {
+            sheet.write_string(row, col, s.chars().take(XLSX_MAX_TEXT).collect::<String>())?;
+        }
+        Cell::Int(Some(n)) => {
+            sheet.write_number(row, col, *n as f64)?;
+        }
+        Cell::Date(Some(d)) => match excel_date(*d) {
+            Some(x) => {
+                sheet.write_datetime_with_format(row, col, &x, &f.date)?;
+            }
+            None => {
+                sheet.write_string(row, col, d.to_string())?;
+            }
+        },
+        Cell::Amount(Some(a)) => {
+            sheet.write_number_with_format(row, col, a.to_f64().unwrap_or(0.0), &f.amount)?;
+        }
+        Cell::Int(None) | Cell::Date(None) | Cell::Amount(None) => {}
+    }
+    Ok(())
+}
+
+/// A date Excel can hold (1900–9999); others are written as text.
+fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+}

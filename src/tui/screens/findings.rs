@@ -1,0 +1,365 @@
+//! The findings tab (问题): the project's findings with their items; record, correct,
+//! publish, withdraw, add evidence, and start rectification items from a finding.
+
+use super::form::{Field, Form};
+use super::popups::Confirm;
+use super::project_list::{required, split_list};
+use crate::backend::{Query, Reply};
+use crate::command::Command;
+use crate::domain::money::{fmt2, parse_amount};
+use crate::domain::rect::DEFAULT_DUE_DAYS;
+use crate::domain::tree::{IndicatorRef, IndicatorTree};
+use crate::domain::{Finding, FindingState, Project, RectItem, Severity};
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text::{pad_right, truncate, wrap};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use std::cell::Cell;
+
+const SEVERITIES: [Severity; 3] = [Severity::Minor, Severity::Serious, Severity::Major];
+
+pub struct Findings {
+    code: String,
+    pub list: Vec<Finding>,
+    items: Vec<RectItem>,
+    tree: Option<IndicatorTree>,
+    categories: Vec<String>,
+    pub selected: usize,
+    offset: Cell<usize>,
+    error: Option<String>,
+}
+
+/// Parses a date typed as 2026-12-31 (also 2026/12/31 or 20261231).
+pub fn parse_date(v: &str, cx: &Cx) -> Result<chrono::NaiveDate, String> {
+    let t = v.trim().replace('/', "-");
+    chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(&t, "%Y%m%d"))
+        .map_err(|_| fill(cx.t(Msg::NotADate), &[v]))
+}
+
+pub fn check_date(v: &str, cx: &Cx) -> Result<(), String> {
+    parse_date(v, cx).map(|_| ())
+}
+
+fn check_optional_amount(v: &str, _cx: &Cx) -> Result<(), String> {
+    if v.trim().is_empty() { Ok(()) } else { parse_amount(v).map(|_| ()) }
+}
+
+impl Findings {
+    pub fn new(code: &str) -> Self {
+        Findings {
+            code: code.to_string(),
+            list: vec![],
+            items: vec![],
+            tree: None,
+            categories: vec![],
+            selected: 0,
+            offset: Cell::new(0),
+            error: None,
+        }
+    }
+
+    pub fn refresh(&mut self, cx: &Cx) {
+        let code = self.code.clone();
+        let mut load = || -> crate::domain::Result<()> {
+            if let Reply::Findings(f) = cx.backend.query(&Query::Findings { project: code.clone() })? {
+                self.list = f;
+            }
+            if let Reply::Items(i) = cx.backend.query(&Query::Items { project: code.clone() })? {
+                self.items = i;
+            }
+            if let Reply::Tree(t) = cx.backend.query(&Query::Tree { project: code.clone() })? {
+                self.tree = Some(*t);
+            }
+            if let Reply::Categories(c) = cx.backend.query(&Query::Categories)? {
+                self.categories = c;
+            }
+            Ok(())
+        };
+        self.error = load().err().map(|e| e.render(cx.lang));
+        self.list.sort_by_key(|f| f.seq);
+        self.selected = self.selected.min(self.list.len().saturating_sub(1));
+    }
+
+    fn selected_finding(&self) -> Option<&Finding> {
+        self.list.get(self.selected)
+    }
+
+    fn indicator_names(&self, f: &Finding) -> String {
+        let Some(t) = &self.tree else { return String::new() };
+        f.body.indicators.iter().filter_map(|id| t.node(*id)).map(|n| n.name.clone()).collect::<Vec<_>>().join("、")
+    }
+
+    pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
+        let last = self.list.len().saturating_sub(1);
+        match action {
+            Action::MoveDown => self.selected = (self.selected + 1).min(last),
+            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = last,
+            _ => {
+                let Some(p) = project else { return Effect::None };
+                if p.is_archived() {
+                    return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+                }
+                return self.act(action, p, cx);
+            }
+        }
+        Effect::None
+    }
+
+    fn act(&self, action: Action, p: &Project, cx: &Cx) -> Effect {
+        match action {
+            Action::New => return Effect::Push(Box::new(self.finding_form(None, p, cx))),
+            Action::EditCategories => return Effect::Push(Box::new(self.categories_form(cx))),
+            _ => {}
+        }
+        let Some(f) = self.selected_finding() else { return Effect::None };
+        if f.state == FindingState::Withdrawn
+            && matches!(action, Action::Edit | Action::NewItem | Action::AddEvidence | Action::Publish | Action::Withdraw)
+        {
+            return Effect::Error(cx.t(Msg::FnWithdrawnFirst).to_string());
+        }
+        let label = format!("#{}", f.seq);
+        match action {
+            Action::Edit => Effect::Push(Box::new(self.finding_form(Some(f), p, cx))),
+            Action::Publish => {
+                let cmd = Command::PublishFinding { finding: f.id, expected_version: Some(f.meta.version) };
+                Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::FnPublishConfirm), &[&label]), cmd, Some(cx.t(Msg::Saved).into()))))
+            }
+            Action::Withdraw => {
+                let (id, version) = (f.id, f.meta.version);
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    Ok(Command::WithdrawFinding { finding: id, reason: v[0].trim().to_string(), expected_version: Some(version) })
+                });
+                let fields = vec![Field::text(cx.t(Msg::FieldReason), "").checked(required)];
+                let form = Form::new(fill(cx.t(Msg::FnWithdrawTitle), &[&label]), fields, submit, Some(cx.t(Msg::Saved).into()));
+                Effect::Push(Box::new(form.confirming(cx.t(Msg::FnWithdrawConfirm).to_string())))
+            }
+            Action::NewItem => Effect::Push(Box::new(item_form(f, p, cx))),
+            Action::AddEvidence => Effect::Push(Box::new(self.evidence_form(f, cx))),
+            _ => Effect::None,
+        }
+    }
+
+    /// New finding (None) or its correction: a draft is edited in place, a published one
+    /// gets a new revision and needs the reason.
+    fn finding_form(&self, f: Option<&Finding>, p: &Project, cx: &Cx) -> Form {
+        let mut categories = self.categories.clone();
+        if let Some(c) = f.map(|f| f.body.category.clone()).filter(|c| !categories.contains(c)) {
+            categories.push(c);
+        }
+        let severities: Vec<String> = SEVERITIES.iter().map(|s| s.label().to_string()).collect();
+        let mut fields = vec![
+            Field::text(cx.t(Msg::FnText), f.map(|f| f.body.text.as_str()).unwrap_or("")).checked(required),
+            Field::choice(cx.t(Msg::FnCategory), categories, f.map(|f| f.body.category.as_str()).unwrap_or("")),
+            Field::choice(cx.t(Msg::FnSeverity), severities, f.map(|f| f.body.severity.label()).unwrap_or("一般")),
+            Field::text(cx.t(Msg::FnAmount), &f.and_then(|f| f.body.amount).map(fmt2).unwrap_or_default()).checked(check_optional_amount),
+            Field::text(cx.t(Msg::FnIndicators), &f.map(|f| self.indicator_names(f)).unwrap_or_default()),
+        ];
+        let published = f.is_some_and(|f| f.state == FindingState::Published);
+        if published {
+            fields.push(Field::text(cx.t(Msg::FnNote), "").checked(required));
+        }
+        let code = p.code.clone();
+        let target = f.map(|f| (f.id, f.meta.version, f.body.evidence.clone()));
+        let submit = Box::new(move |v: &[String], _cx: &Cx| {
+            let severity = SEVERITIES.iter().copied().find(|s| s.label() == v[2]).unwrap_or(Severity::Minor);
+            let amount = if v[3].trim().is_empty() { None } else { Some(parse_amount(&v[3]).map_err(|e| (3, e))?) };
+            let indicators: Vec<IndicatorRef> = split_list(&v[4]).into_iter().map(IndicatorRef::Name).collect();
+            Ok(match &target {
+                None => Command::RecordFinding {
+                    project: code.clone(),
+                    text: v[0].trim().to_string(),
+                    category: v[1].clone(),
+                    severity,
+                    amount,
+                    indicators,
+                    evidence: vec![],
+                    publish: false,
+                },
+                Some((id, version, evidence)) => Command::ReviseFinding {
+                    finding: *id,
+                    expected_version: Some(*version),
+                    text: v[0].trim().to_string(),
+                    category: v[1].clone(),
+                    severity,
+                    amount,
+                    indicators,
+                    evidence: evidence.clone(),
+                    note: v.get(5).cloned().unwrap_or_default(),
+                },
+            })
+        });
+        let title = match f {
+            None => fill(cx.t(Msg::FnNew), &[&p.name]),
+            Some(f) => fill(cx.t(Msg::FnEdit), &[&format!("#{}", f.seq)]),
+        };
+        Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into()))
+    }
+
+    fn evidence_form(&self, f: &Finding, cx: &Cx) -> Form {
+        let fields = vec![Field::text(cx.t(Msg::EvidenceField), "").checked(required)];
+        let f = f.clone();
+        let note = cx.t(Msg::FnEvidenceNote).to_string();
+        let submit = Box::new(move |v: &[String], cx: &Cx| {
+            let mut evidence = f.body.evidence.clone();
+            evidence.extend(super::evidence::list_from_input(&v[0], cx.data, cx.backend.now()).map_err(|e| (0, e))?);
+            Ok(Command::ReviseFinding {
+                finding: f.id,
+                expected_version: Some(f.meta.version),
+                text: f.body.text.clone(),
+                category: f.body.category.clone(),
+                severity: f.body.severity,
+                amount: f.body.amount,
+                indicators: f.body.indicators.iter().map(|i| IndicatorRef::Id(*i)).collect(),
+                evidence,
+                note: note.clone(),
+            })
+        });
+        Form::new(
+            fill(cx.t(Msg::EvidenceTitle), &[&format!("#{}", self.selected_finding().map(|f| f.seq).unwrap_or(0))]),
+            fields,
+            submit,
+            Some(cx.t(Msg::Saved).into()),
+        )
+        .with_note(cx.t(Msg::EvidenceHint).into())
+    }
+
+    fn categories_form(&self, cx: &Cx) -> Form {
+        let fields = vec![Field::text(cx.t(Msg::FnCategoriesField), &self.categories.join("、")).checked(required)];
+        let submit = Box::new(|v: &[String], _cx: &Cx| Ok(Command::SetCategories { categories: split_list(&v[0]) }));
+        Form::new(cx.t(Msg::FnCategoriesTitle).to_string(), fields, submit, Some(cx.t(Msg::Saved).into()))
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        if let Some(e) = &self.error {
+            f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), area);
+            return;
+        }
+        if self.list.is_empty() {
+            f.render_widget(Paragraph::new(cx.t(Msg::FnNone)).style(Style::default().fg(Color::DarkGray)), area);
+            return;
+        }
+        let (list, detail) = split(area);
+        self.render_list(f, list, cx);
+        self.render_detail(f, detail, cx);
+    }
+
+    fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let text_w = (area.width as usize).saturating_sub(4 + 7 + 5 + 16 + 9 + 5);
+        let row = |no: &str, state: &str, sev: &str, cat: &str, amount: &str, text: &str| {
+            format!(
+                "{} {} {} {} {} {}",
+                pad_right(no, 4),
+                pad_right(state, 7),
+                pad_right(sev, 5),
+                pad_right(cat, 16),
+                crate::tui::text::pad_left(amount, 9),
+                truncate(text, text_w)
+            )
+        };
+        let header = row(
+            cx.t(Msg::FnColNo),
+            cx.t(Msg::FnColState),
+            cx.t(Msg::FnColSeverity),
+            cx.t(Msg::FnColCategory),
+            cx.t(Msg::FnColAmount),
+            cx.t(Msg::FnColText),
+        );
+        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        for (i, fd) in self.list.iter().enumerate().skip(offset).take(height) {
+            let amount = fd.body.amount.map(fmt2).unwrap_or_default();
+            let text = row(&format!("#{}", fd.seq), fd.state.label(), fd.body.severity.label(), &fd.body.category, &amount, &fd.body.text);
+            let mut style = match fd.state {
+                FindingState::Draft => Style::default().fg(Color::Yellow),
+                FindingState::Published => Style::default(),
+                FindingState::Withdrawn => Style::default().fg(Color::DarkGray),
+            };
+            if i == self.selected {
+                style = style.bg(Color::Blue).fg(Color::White);
+            }
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn render_detail(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let block = Block::default().borders(Borders::TOP).border_style(Style::default().fg(Color::DarkGray));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(fd) = self.selected_finding() else { return };
+        let cyan = Style::default().fg(Color::Cyan);
+        let mut lines: Vec<(String, Style)> =
+            vec![(format!("#{} {} · {} · {}", fd.seq, fd.state.label(), fd.body.category, fd.body.severity.label()), cyan)];
+        lines.push((fd.body.text.clone(), Style::default()));
+        let names = self.indicator_names(fd);
+        if !names.is_empty() {
+            lines.push((format!("{}: {names}", cx.t(Msg::FnIndicators)), Style::default()));
+        }
+        for e in &fd.body.evidence {
+            lines.push((format!("· {}", super::scoring::evidence_line(e)), Style::default()));
+        }
+        if let Some(r) = &fd.withdraw_reason {
+            lines.push((format!("{}: {r}", cx.t(Msg::FnWithdrawn)), Style::default().fg(Color::DarkGray)));
+        }
+        if !fd.history.is_empty() {
+            lines.push((format!("{}: {}", cx.t(Msg::FnRevisions), fd.history.len()), cyan));
+            for r in &fd.history {
+                lines.push((
+                    format!("  {} {}：{}（{}）", super::scoring::local_time(r.at), r.by, truncate(&r.body.text, 40), r.note),
+                    Style::default().fg(Color::DarkGray),
+                ));
+            }
+        }
+        let items: Vec<&RectItem> = self.items.iter().filter(|i| i.finding == fd.id).collect();
+        if !items.is_empty() {
+            lines.push((cx.t(Msg::FnItems).to_string(), cyan));
+            for it in items {
+                lines.push((format!("  #{} {} {} {}", it.id, it.state.label(), it.due, truncate(&it.requirement, 40)), Style::default()));
+            }
+        }
+        let out: Vec<Line> = lines
+            .into_iter()
+            .flat_map(|(t, st)| wrap(&t, inner.width as usize).into_iter().map(move |l| Line::from(Span::styled(l, st))))
+            .collect();
+        f.render_widget(Paragraph::new(out), inner);
+    }
+}
+
+/// List above, detail below; the detail gets at least a third of the height.
+pub fn split(area: Rect) -> (Rect, Rect) {
+    let [a, b] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    (a, b)
+}
+
+/// A new rectification item from a finding: due defaults to today + 30 days.
+fn item_form(f: &Finding, p: &Project, cx: &Cx) -> Form {
+    let due = (cx.today + chrono::Duration::days(DEFAULT_DUE_DAYS)).to_string();
+    let fields = vec![
+        Field::text(cx.t(Msg::ItRequirement), "").checked(required),
+        Field::text(cx.t(Msg::ItUnit), &p.unit).checked(required),
+        Field::text(cx.t(Msg::ItContact), ""),
+        Field::text(cx.t(Msg::ItDue), &due).checked(check_date),
+    ];
+    let id = f.id;
+    let submit = Box::new(move |v: &[String], cx: &Cx| {
+        Ok(Command::CreateItem {
+            finding: id,
+            requirement: v[0].trim().to_string(),
+            unit: Some(v[1].trim().to_string()),
+            contact: v[2].trim().to_string(),
+            due: Some(parse_date(&v[3], cx).map_err(|e| (3, e))?),
+        })
+    });
+    Form::new(fill(cx.t(Msg::ItNew), &[&format!("#{}", f.seq)]), fields, submit, Some(cx.t(Msg::Saved).into()))
+}

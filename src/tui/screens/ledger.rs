@@ -1,0 +1,216 @@
+//! The rectification ledger (整改台账) across all projects: the ledger columns, filters
+//! (text, status, overdue), totals by status; Enter opens the item in its project.
+
+use crate::domain::ItemState;
+use crate::export::ledger::{LedgerFilter, LedgerRow, build, totals};
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect, Layer};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text::{pad_left, pad_right, width};
+use crate::tui::widgets::input::LineInput;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::cell::Cell;
+
+pub struct LedgerScreen {
+    rows: Vec<LedgerRow>,
+    view: Vec<usize>,
+    selected: usize,
+    offset: Cell<usize>,
+    text: LineInput,
+    typing: bool,
+    status: Option<ItemState>,
+    overdue: bool,
+    error: Option<String>,
+}
+
+impl LedgerScreen {
+    pub fn new(cx: &Cx) -> Self {
+        let mut s = LedgerScreen {
+            rows: vec![],
+            view: vec![],
+            selected: 0,
+            offset: Cell::new(0),
+            text: LineInput::default(),
+            typing: false,
+            status: None,
+            overdue: false,
+            error: None,
+        };
+        s.reload(cx);
+        s
+    }
+
+    fn reload(&mut self, cx: &Cx) {
+        let filter = LedgerFilter { status: self.status, overdue: self.overdue, ..Default::default() };
+        match build(cx.backend, &filter, cx.today) {
+            Ok(rows) => {
+                self.rows = rows;
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.render(cx.lang)),
+        }
+        self.apply_text();
+    }
+
+    fn apply_text(&mut self) {
+        let needle = self.text.value().to_lowercase();
+        self.view = (0..self.rows.len())
+            .filter(|i| {
+                let r = &self.rows[*i];
+                needle.is_empty()
+                    || [&r.project_code, &r.project_name, &r.unit, &r.requirement, &r.category, &r.description]
+                        .iter()
+                        .any(|s| s.to_lowercase().contains(&needle))
+            })
+            .collect();
+        self.selected = self.selected.min(self.view.len().saturating_sub(1));
+    }
+
+    fn selected_row(&self) -> Option<&LedgerRow> {
+        self.view.get(self.selected).and_then(|i| self.rows.get(*i))
+    }
+}
+
+impl Layer for LedgerScreen {
+    fn context(&self) -> &'static str {
+        "ledger"
+    }
+    fn wants_text(&self) -> bool {
+        self.typing
+    }
+    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
+        let last = self.view.len().saturating_sub(1);
+        match action {
+            Action::MoveDown => self.selected = (self.selected + 1).min(last),
+            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = last,
+            Action::Filter => self.typing = true,
+            Action::OverdueOnly => {
+                self.overdue = !self.overdue;
+                self.reload(cx);
+            }
+            Action::CycleStatus => {
+                let i = self.status.and_then(|s| ItemState::ALL.iter().position(|x| *x == s));
+                self.status = match i {
+                    None => Some(ItemState::ALL[0]),
+                    Some(i) if i + 1 < ItemState::ALL.len() => Some(ItemState::ALL[i + 1]),
+                    Some(_) => None,
+                };
+                self.reload(cx);
+            }
+            Action::Open => {
+                if let Some(r) = self.selected_row() {
+                    let mut view = super::project_view::ProjectView::new(&r.project_code, cx);
+                    view.tab = super::project_view::Tab::Rectification;
+                    if let Some(i) = view.rect.items.iter().position(|it| it.id == r.item_id) {
+                        view.rect.selected = i;
+                    }
+                    return Effect::Push(Box::new(view));
+                }
+            }
+            Action::Back => return Effect::Pop,
+            _ => {}
+        }
+        Effect::None
+    }
+    fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
+        if !self.typing {
+            return Effect::None;
+        }
+        match key.code {
+            KeyCode::Enter => self.typing = false,
+            KeyCode::Esc => {
+                self.text.set("");
+                self.typing = false;
+            }
+            _ => {
+                self.text.key(key);
+            }
+        }
+        self.apply_text();
+        Effect::None
+    }
+    fn refresh(&mut self, cx: &Cx) {
+        self.reload(cx);
+    }
+    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let [title, filter, table, totals_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        let head = fill(cx.t(Msg::LedgerTitle), &[&self.view.len().to_string(), &cx.today.to_string()]);
+        f.render_widget(Paragraph::new(Span::styled(format!(" {head}"), Style::default().add_modifier(Modifier::BOLD))), title);
+        let mut parts = Vec::new();
+        if let Some(s) = self.status {
+            parts.push(s.label().to_string());
+        }
+        if self.overdue {
+            parts.push(cx.t(Msg::LedgerOverdue).to_string());
+        }
+        let label = format!(" {}: ", cx.t(Msg::FilterPrompt));
+        let (view, at) = self.text.view(30);
+        let line = format!("{label}{view}   {}", fill(cx.t(Msg::LedgerFilters), &[&parts.join("、")]));
+        f.render_widget(Paragraph::new(Span::styled(line, Style::default().fg(Color::Cyan))), filter);
+        if self.typing {
+            f.set_cursor_position(Position { x: filter.x + width(&label) as u16 + at, y: filter.y });
+        }
+        if let Some(e) = &self.error {
+            f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), table);
+            return;
+        }
+        self.render_table(f, table, cx);
+        let sums: Vec<String> = totals(&self.rows).iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
+        f.render_widget(Paragraph::new(Span::styled(format!(" {}", sums.join(" · ")), Style::default().fg(Color::Yellow))), totals_area);
+    }
+}
+
+impl LedgerScreen {
+    fn render_table(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let fixed = 4 + 9 + 12 + 8 + 10 + 8 + 6;
+        let req_w = (area.width as usize).saturating_sub(fixed + 8).max(10);
+        let row = |no: &str, code: &str, unit: &str, state: &str, due: &str, over: &str, req: &str| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                pad_left(no, 4),
+                pad_right(code, 9),
+                pad_right(unit, 12),
+                pad_right(state, 8),
+                pad_right(due, 10),
+                pad_left(over, 8),
+                pad_right(req, req_w)
+            )
+        };
+        let header = row(
+            cx.t(Msg::LedgerNo),
+            cx.t(Msg::ColCode),
+            cx.t(Msg::ItColUnit),
+            cx.t(Msg::ItColState),
+            cx.t(Msg::ItColDue),
+            cx.t(Msg::ItColOverdue),
+            cx.t(Msg::ItColRequirement),
+        );
+        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
+        if self.view.is_empty() {
+            lines.push(Line::from(Span::styled(cx.t(Msg::LedgerEmpty).to_string(), Style::default().fg(Color::DarkGray))));
+        }
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
+            let r = &self.rows[*idx];
+            let over = r.days_overdue.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
+            let text = row(&r.no.to_string(), &r.project_code, &r.unit, &r.status_label(), &r.due.to_string(), &over, &r.requirement);
+            let mut style = if r.days_overdue.is_some() { Style::default().fg(Color::Red) } else { Style::default() };
+            if n == self.selected {
+                style = style.bg(Color::Blue).add_modifier(Modifier::BOLD);
+            }
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+}

@@ -1,0 +1,387 @@
+//! The rectification tab (整改): the project's items with their state, due date and
+//! overdue days; each move of the state machine is offered only when legal (`m`), drafts
+//! of one unit go out in a numbered notice (`N`), and the history is shown in full.
+
+use super::findings::{check_date, parse_date, split};
+use super::form::{Field, Form};
+use super::popups::{Confirm, Menu};
+use super::project_list::required;
+use crate::backend::{Query, Reply};
+use crate::command::Command;
+use crate::domain::rect::ItemAction;
+use crate::domain::{Finding, ItemState, Notice, Project, RectItem, Response};
+use crate::tui::action::Action;
+use crate::tui::app::{Cx, Effect};
+use crate::tui::strings::{Msg, fill};
+use crate::tui::text::{pad_left, pad_right, truncate, wrap};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use std::cell::Cell;
+use std::collections::HashMap;
+
+pub struct Rectification {
+    code: String,
+    pub items: Vec<RectItem>,
+    findings: Vec<Finding>,
+    notices: Vec<Notice>,
+    history: HashMap<u64, Vec<Response>>,
+    pub selected: usize,
+    offset: Cell<usize>,
+    error: Option<String>,
+}
+
+type Make = super::popups::MenuAction;
+
+impl Rectification {
+    pub fn new(code: &str) -> Self {
+        Rectification {
+            code: code.to_string(),
+            items: vec![],
+            findings: vec![],
+            notices: vec![],
+            history: HashMap::new(),
+            selected: 0,
+            offset: Cell::new(0),
+            error: None,
+        }
+    }
+
+    pub fn refresh(&mut self, cx: &Cx) {
+        let code = self.code.clone();
+        let mut load = || -> crate::domain::Result<()> {
+            if let Reply::Items(i) = cx.backend.query(&Query::Items { project: code.clone() })? {
+                self.items = i;
+            }
+            if let Reply::Findings(f) = cx.backend.query(&Query::Findings { project: code.clone() })? {
+                self.findings = f;
+            }
+            if let Reply::Notices(n) = cx.backend.query(&Query::Notices { project: code.clone() })? {
+                self.notices = n;
+            }
+            self.history.clear();
+            for it in &self.items {
+                if let Reply::Responses(r) = cx.backend.query(&Query::Responses { item: it.id })? {
+                    self.history.insert(it.id, r);
+                }
+            }
+            Ok(())
+        };
+        self.error = load().err().map(|e| e.render(cx.lang));
+        self.selected = self.selected.min(self.items.len().saturating_sub(1));
+    }
+
+    fn selected_item(&self) -> Option<&RectItem> {
+        self.items.get(self.selected)
+    }
+
+    fn finding_no(&self, it: &RectItem) -> String {
+        self.findings.iter().find(|f| f.id == it.finding).map(|f| format!("#{}", f.seq)).unwrap_or_default()
+    }
+
+    fn notice_no(&self, it: &RectItem) -> String {
+        it.notice.and_then(|n| self.notices.iter().find(|x| x.id == n)).map(|n| n.number.clone()).unwrap_or_default()
+    }
+
+    pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
+        let last = self.items.len().saturating_sub(1);
+        match action {
+            Action::MoveDown => self.selected = (self.selected + 1).min(last),
+            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + 10).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(10),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = last,
+            Action::ItemActions | Action::Edit | Action::IssueNotice => {
+                let (Some(p), Some(it)) = (project, self.selected_item()) else { return Effect::None };
+                if p.is_archived() {
+                    return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+                }
+                return match action {
+                    Action::ItemActions => self.menu(it, cx),
+                    Action::Edit => Effect::Push(Box::new(edit_form(it, cx))),
+                    _ => self.issue_form(it, p, cx),
+                };
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
+    /// The moves the state machine allows now; issuing goes through a notice (`N`).
+    fn menu(&self, it: &RectItem, cx: &Cx) -> Effect {
+        let entries: Vec<(String, Make)> = it
+            .available_actions()
+            .into_iter()
+            .filter(|a| *a != ItemAction::Issue)
+            .map(|a| (a.label().to_string(), transition(it, a)))
+            .collect();
+        if entries.is_empty() {
+            return Effect::Error(fill(cx.t(Msg::ItNoActions), &[&it.id.to_string(), it.state.label()]));
+        }
+        Effect::Push(Box::new(Menu::new(fill(cx.t(Msg::ItActionsTitle), &[&it.id.to_string(), it.state.label()]), entries)))
+    }
+
+    /// A notice carries all of the selected unit's draft items of this project.
+    fn issue_form(&self, it: &RectItem, p: &Project, cx: &Cx) -> Effect {
+        if it.state != ItemState::Draft {
+            return Effect::Error(cx.t(Msg::ItIssueNeedsDraft).to_string());
+        }
+        let ids: Vec<u64> = self.items.iter().filter(|i| i.state == ItemState::Draft && i.unit == it.unit).map(|i| i.id).collect();
+        let fields = vec![
+            Field::text(cx.t(Msg::ItIssueDate), &cx.today.to_string()).checked(check_date),
+            Field::text(cx.t(Msg::ItIssueContact), ""),
+        ];
+        let (code, items) = (p.code.clone(), ids.clone());
+        let submit = Box::new(move |v: &[String], cx: &Cx| {
+            Ok(Command::IssueNotice {
+                project: code.clone(),
+                items: items.clone(),
+                issue_date: Some(parse_date(&v[0], cx).map_err(|e| (0, e))?),
+                contact: v[1].trim().to_string(),
+                prefix: None,
+            })
+        });
+        let title = fill(cx.t(Msg::ItIssueTitle), &[&it.unit, &ids.len().to_string()]);
+        Effect::Push(Box::new(Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into()))))
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        if let Some(e) = &self.error {
+            f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), area);
+            return;
+        }
+        if self.items.is_empty() {
+            f.render_widget(Paragraph::new(cx.t(Msg::ItNone)).style(Style::default().fg(Color::DarkGray)), area);
+            return;
+        }
+        let (list, detail) = split(area);
+        self.render_list(f, list, cx);
+        self.render_detail(f, detail, cx);
+    }
+
+    fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let req_w = (area.width as usize).saturating_sub(5 + 5 + 14 + 8 + 10 + 8 + 16 + 7).max(8);
+        let row = |id: &str, fno: &str, req: &str, unit: &str, state: &str, due: &str, over: &str, notice: &str| {
+            format!(
+                "{} {} {} {} {} {} {} {}",
+                pad_right(id, 5),
+                pad_right(fno, 5),
+                pad_right(req, req_w),
+                pad_right(unit, 14),
+                pad_right(state, 8),
+                pad_right(due, 10),
+                pad_left(over, 8),
+                truncate(notice, 16)
+            )
+        };
+        let t = |m| cx.t(m);
+        let header = row(
+            t(Msg::ItColId),
+            t(Msg::ItColFinding),
+            t(Msg::ItColRequirement),
+            t(Msg::ItColUnit),
+            t(Msg::ItColState),
+            t(Msg::ItColDue),
+            t(Msg::ItColOverdue),
+            t(Msg::ItColNotice),
+        );
+        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        for (i, it) in self.items.iter().enumerate().skip(offset).take(height) {
+            let over = it.days_overdue(cx.today);
+            let over_text = over.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
+            let mut state = it.state.label().to_string();
+            if it.pending_extension.is_some() {
+                state.push('*');
+            }
+            let text = row(
+                &format!("#{}", it.id),
+                &self.finding_no(it),
+                &it.requirement,
+                &it.unit,
+                &state,
+                &it.due.to_string(),
+                &over_text,
+                &self.notice_no(it),
+            );
+            let mut style = match it.state {
+                _ if over.is_some() => Style::default().fg(Color::Red),
+                ItemState::Closed | ItemState::Cancelled => Style::default().fg(Color::DarkGray),
+                ItemState::Draft => Style::default().fg(Color::Yellow),
+                _ => Style::default(),
+            };
+            if i == self.selected {
+                style = style.bg(Color::Blue).add_modifier(Modifier::BOLD);
+            }
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn render_detail(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        let block = Block::default().borders(Borders::TOP).border_style(Style::default().fg(Color::DarkGray));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(it) = self.selected_item() else { return };
+        let cyan = Style::default().fg(Color::Cyan);
+        let plain = Style::default();
+        let mut lines: Vec<(String, Style)> =
+            vec![(format!("#{} {} · {} · {}", it.id, it.state.label(), it.unit, it.contact), cyan), (it.requirement.clone(), plain)];
+        let mut dates = Vec::new();
+        if let Some(d) = it.issue_date {
+            dates.push(format!("{} {d}", cx.t(Msg::ItIssued)));
+        }
+        if it.original_due != it.due {
+            dates.push(format!("{} {}", cx.t(Msg::ItOriginalDue), it.original_due));
+        }
+        dates.push(format!("{} {}", cx.t(Msg::ItColDue), it.due));
+        if let Some(d) = it.days_overdue(cx.today) {
+            dates.push(fill(cx.t(Msg::DaysOverdue), &[&d.to_string()]));
+        }
+        lines.push((dates.join(" · "), if it.is_overdue(cx.today) { Style::default().fg(Color::Red) } else { plain }));
+        if let Some(req) = &it.pending_extension {
+            lines.push((
+                format!("{}: {} → {}（{}）", cx.t(Msg::ItPending), it.due, req.requested_due, req.reason),
+                Style::default().fg(Color::Yellow),
+            ));
+        }
+        for e in &it.extensions {
+            lines.push((format!("{}: {} → {}（{}，{}）", cx.t(Msg::ItExtensions), e.from, e.to, e.reason, e.approved_by), plain));
+        }
+        if !it.evidence.is_empty() {
+            lines.push((cx.t(Msg::ItEvidenceList).to_string(), cyan));
+            for e in &it.evidence {
+                lines.push((format!("  · {}", super::scoring::evidence_line(e)), plain));
+            }
+        }
+        if let Some(o) = &it.opinion {
+            lines.push((format!("{}: {o}", cx.t(Msg::ItOpinionLabel)), plain));
+        }
+        if let Some(history) = self.history.get(&it.id) {
+            lines.push((cx.t(Msg::ItHistory).to_string(), cyan));
+            for r in history {
+                let ev = if r.evidence.is_empty() { String::new() } else { format!("（{} 份佐证）", r.evidence.len()) };
+                lines.push((format!("  {} {} {}：{}{ev}", r.date, r.kind.label(), r.by, r.text), plain));
+            }
+        }
+        let out: Vec<Line> = lines
+            .into_iter()
+            .flat_map(|(t, st)| wrap(&t, inner.width as usize).into_iter().map(move |l| Line::from(Span::styled(l, st))))
+            .collect();
+        f.render_widget(Paragraph::new(out), inner);
+    }
+}
+
+/// What choosing a move in the menu opens: the form it needs (a confirmation for the
+/// irreversible ones).
+fn transition(it: &RectItem, action: ItemAction) -> Make {
+    let (id, version) = (it.id, Some(it.meta.version));
+    let requested = it.pending_extension.as_ref().map(|r| r.requested_due);
+    Box::new(move |cx: &Cx| {
+        let saved = Some(cx.t(Msg::Saved).to_string());
+        let title = format!("#{id} {}", action.label());
+        let today = cx.today.to_string();
+        let date = move |v: &str, cx: &Cx| parse_date(v, cx).map(Some);
+        let form = |fields: Vec<Field>, submit: super::form::Submit| Form::new(title.clone(), fields, submit, saved.clone());
+        match action {
+            ItemAction::Start => {
+                let cmd = Command::StartItem { item: id, date: None, expected_version: version };
+                Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::ItStartConfirm), &[&id.to_string()]), cmd, saved.clone())))
+            }
+            ItemAction::Submit | ItemAction::Progress => {
+                let fields = vec![
+                    Field::text(cx.t(Msg::ItText), "").checked(required),
+                    Field::text(cx.t(Msg::ItEvidence), ""),
+                    Field::text(cx.t(Msg::ItDate), &today).checked(check_date),
+                ];
+                let submit = Box::new(move |v: &[String], cx: &Cx| {
+                    let evidence = super::evidence::list_from_input(&v[1], cx.data, cx.backend.now()).map_err(|e| (1, e))?;
+                    let d = date(&v[2], cx).map_err(|e| (2, e))?;
+                    let text = v[0].trim().to_string();
+                    Ok(if action == ItemAction::Submit {
+                        Command::SubmitResponse { item: id, date: d, text, evidence, expected_version: version }
+                    } else {
+                        Command::AddProgress { item: id, text, date: d, evidence, expected_version: version }
+                    })
+                });
+                Effect::Push(Box::new(form(fields, submit).with_note(cx.t(Msg::EvidenceHint).into())))
+            }
+            ItemAction::RequestExtension => {
+                let fields =
+                    vec![Field::text(cx.t(Msg::ItReason), "").checked(required), Field::text(cx.t(Msg::ItNewDue), "").checked(check_date)];
+                let submit = Box::new(move |v: &[String], cx: &Cx| {
+                    let due = parse_date(&v[1], cx).map_err(|e| (1, e))?;
+                    Ok(Command::RequestExtension { item: id, reason: v[0].trim().to_string(), due, date: None, expected_version: version })
+                });
+                Effect::Push(Box::new(form(fields, submit)))
+            }
+            ItemAction::ApproveExtension => {
+                let fields =
+                    vec![Field::text(cx.t(Msg::ItNewDue), &requested.map(|d| d.to_string()).unwrap_or_default()).checked(check_date)];
+                let submit = Box::new(move |v: &[String], cx: &Cx| {
+                    let due = parse_date(&v[0], cx).map_err(|e| (0, e))?;
+                    Ok(Command::ApproveExtension { item: id, due: Some(due), date: None, expected_version: version })
+                });
+                Effect::Push(Box::new(form(fields, submit)))
+            }
+            ItemAction::Close => {
+                let fields = vec![Field::text(cx.t(Msg::ItOpinion), "").checked(required)];
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    Ok(Command::CloseItem { item: id, opinion: v[0].trim().to_string(), date: None, expected_version: version })
+                });
+                Effect::Push(Box::new(form(fields, submit).confirming(fill(cx.t(Msg::ItCloseConfirm), &[&id.to_string()]))))
+            }
+            // The remaining moves need one reason each.
+            other => {
+                let fields = vec![Field::text(cx.t(Msg::ItReason), "").checked(required)];
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    let reason = v[0].trim().to_string();
+                    Ok(match other {
+                        ItemAction::Return => Command::ReturnItem { item: id, reasons: reason, date: None, expected_version: version },
+                        ItemAction::MarkLongTerm => Command::MarkLongTerm { item: id, reason, date: None, expected_version: version },
+                        ItemAction::DenyExtension => Command::DenyExtension { item: id, reason, date: None, expected_version: version },
+                        _ => Command::CancelItem { item: id, reason, date: None, expected_version: version },
+                    })
+                });
+                let form = form(fields, submit);
+                let form =
+                    if other == ItemAction::Cancel { form.confirming(fill(cx.t(Msg::ItCancelConfirm), &[&id.to_string()])) } else { form };
+                Effect::Push(Box::new(form))
+            }
+        }
+    })
+}
+
+/// A draft's fields and due date; after issue the due date changes only by an extension.
+fn edit_form(it: &RectItem, cx: &Cx) -> Form {
+    let draft = it.state == ItemState::Draft;
+    let mut fields = vec![
+        Field::text(cx.t(Msg::ItRequirement), &it.requirement).checked(required),
+        Field::text(cx.t(Msg::ItUnit), &it.unit).checked(required),
+        Field::text(cx.t(Msg::ItContact), &it.contact),
+    ];
+    if draft {
+        fields.push(Field::text(cx.t(Msg::ItDue), &it.due.to_string()).checked(check_date));
+    }
+    let (id, version) = (it.id, it.meta.version);
+    let submit = Box::new(move |v: &[String], cx: &Cx| {
+        let due = match v.get(3) {
+            Some(d) => Some(parse_date(d, cx).map_err(|e| (3, e))?),
+            None => None,
+        };
+        Ok(Command::UpdateItem {
+            item: id,
+            expected_version: Some(version),
+            requirement: Some(v[0].trim().to_string()),
+            unit: Some(v[1].trim().to_string()),
+            contact: Some(v[2].trim().to_string()),
+            due,
+        })
+    });
+    let form = Form::new(fill(cx.t(Msg::ItEdit), &[&id.to_string()]), fields, submit, Some(cx.t(Msg::Saved).into()));
+    if draft { form } else { form.with_note(cx.t(Msg::ItDraftOnlyDue).into()) }
+}
