@@ -339,7 +339,7 @@ pub enum Command {
         issue_date: Option<NaiveDate>,
         #[serde(default)]
         contact: String,
-        /// Defaults to the store's prefix (财绩整).
+        /// Defaults to the prefix set for the issue date's year (`set_notice_prefix`), else 财绩整.
         #[serde(default)]
         prefix: Option<String>,
     },
@@ -347,6 +347,12 @@ pub enum Command {
         /// The notice number (财绩整〔2021〕3号) or id.
         notice: String,
         reason: String,
+    },
+    /// Sets the notice number prefix (发文字号 prefix, e.g. 衡财绩) used for one year's notices
+    /// when `issue_notice` names none; a year with none set uses 财绩整.
+    SetNoticePrefix {
+        year: i32,
+        prefix: String,
     },
     /// Replaces the editable list of finding categories (seeded with DOMAIN.md §5).
     SetCategories {

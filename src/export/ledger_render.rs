@@ -133,37 +133,42 @@ pub fn to_json(rows: &[LedgerRow]) -> Result<String> {
 
 // ---------------------------------------------------------------- table
 
-/// A table column: index into `HEADERS`, the narrowest and widest it is shown, how wide it
-/// may grow before the other columns get extra room (0: not early), right-aligned?
+/// A table column: index into `HEADERS`, the narrowest it is shown, the width it asks for,
+/// the widest it grows to, right-aligned?
 struct Col(usize, usize, usize, usize, bool);
 
-/// Table columns in the order they are given room; the rest are left out on narrow terminals.
-/// Extra room goes first to 责任单位 (up to 12 cells) and 问题描述, then in this order.
+/// The columns of the table in the order they get room. The first `CORE` are always shown
+/// (narrowed down to their minimum if need be); the others only while they fit.
 const TABLE_PRIORITY: [Col; 21] = [
-    Col(0, 4, 5, 0, true),
-    Col(2, 8, 14, 0, false),
-    Col(13, 8, 22, 0, false),
-    Col(12, 10, 10, 0, false),
-    Col(18, 8, 8, 0, true),
-    Col(8, 8, 20, 12, false),
-    Col(3, 16, 60, 60, false),
-    Col(4, 8, 24, 0, false),
-    Col(9, 6, 10, 0, false),
-    Col(6, 8, 8, 0, false),
-    Col(15, 10, 10, 0, true),
-    Col(11, 10, 10, 0, false),
-    Col(10, 10, 10, 0, false),
-    Col(7, 16, 50, 0, false),
-    Col(14, 16, 50, 0, false),
-    Col(5, 10, 30, 0, false),
-    Col(16, 12, 40, 0, false),
-    Col(17, 10, 10, 0, false),
-    Col(1, 12, 30, 0, false),
-    Col(19, 16, 16, 0, true),
-    Col(20, 6, 8, 0, true),
+    Col(0, 4, 4, 5, true),
+    Col(2, 8, 12, 14, false),
+    Col(13, 8, 14, 22, false),
+    Col(12, 10, 10, 10, false),
+    Col(18, 8, 8, 8, true),
+    Col(8, 8, 12, 20, false),
+    Col(3, 16, 24, 60, false),
+    Col(4, 8, 16, 24, false),
+    Col(9, 6, 10, 10, false),
+    Col(6, 8, 8, 8, false),
+    Col(15, 10, 10, 10, true),
+    Col(11, 10, 10, 10, false),
+    Col(10, 10, 10, 10, false),
+    Col(7, 16, 24, 50, false),
+    Col(14, 16, 24, 50, false),
+    Col(5, 10, 16, 30, false),
+    Col(16, 12, 16, 40, false),
+    Col(17, 10, 10, 10, false),
+    Col(1, 12, 20, 30, false),
+    Col(19, 16, 16, 16, true),
+    Col(20, 6, 6, 8, true),
 ];
+const CORE: usize = 7;
+/// Narrowed first when the core does not fit: 状态, 问题描述, 责任单位, 问题编号.
+const SHRINK_FIRST: [usize; 4] = [13, 3, 8, 2];
+/// Widened first when there is room to spare: 问题描述.
+const GROW_FIRST: usize = 3;
 
-const GAP: &str = "  ";
+const GAP: &str = " ";
 
 /// A plain-text table no wider than `width` display cells: the most useful columns that fit,
 /// long texts cut with …, then a line of totals by status.
@@ -177,7 +182,7 @@ pub fn to_table(rows: &[LedgerRow], width: usize) -> String {
     for cells in &grid {
         lines.push(table_line(&layout, |i| cells[i].clone()));
     }
-    lines.push(fit(&summary(rows), width));
+    lines.extend(summary(rows, width));
     let mut out = lines.join("\n");
     out.push('\n');
     out
@@ -190,37 +195,51 @@ fn one_line(text: &str) -> String {
 
 /// The chosen columns in ledger order, as (header index, width, right-aligned).
 fn layout(grid: &[Vec<String>], width: usize) -> Vec<(usize, usize, bool)> {
-    let natural = |c: &Col| {
-        let widest = grid.iter().map(|r| r[c.0].width()).chain([HEADERS[c.0].width()]).max().unwrap_or(0);
-        widest.min(c.2)
-    };
-    let mut chosen: Vec<(&Col, usize, usize)> = Vec::new(); // (col, width, natural)
-    let mut used = 0;
-    for c in &TABLE_PRIORITY {
-        let nat = natural(c);
-        let min = c.1.min(nat);
-        let need = if chosen.is_empty() { min } else { min + GAP.len() };
-        if used + need > width {
+    let natural = |c: &Col| grid.iter().map(|r| r[c.0].width()).chain([HEADERS[c.0].width()]).max().unwrap_or(0);
+    // (column, width, the most it needs)
+    let mut chosen: Vec<(&Col, usize, usize)> = Vec::new();
+    for (n, c) in TABLE_PRIORITY.iter().enumerate() {
+        let most = natural(c).min(c.3);
+        let want = most.min(c.2);
+        if n >= CORE && total(&chosen) + GAP.len() + want > width {
             break;
         }
-        used += need;
-        chosen.push((c, min, nat));
+        chosen.push((c, want, most));
     }
-    if chosen.is_empty() {
-        return vec![(TABLE_PRIORITY[0].0, width, TABLE_PRIORITY[0].4)];
-    }
-    let mut room = width - used;
-    for early in [true, false] {
-        for (c, w, nat) in chosen.iter_mut() {
-            let target = if early { (*nat).min(c.3) } else { *nat };
-            let grow = target.saturating_sub(*w).min(room);
-            *w += grow;
-            room -= grow;
-        }
+    shrink(&mut chosen, width);
+    let mut room = width.saturating_sub(total(&chosen));
+    let grow_order = chosen.iter().position(|(c, _, _)| c.0 == GROW_FIRST).into_iter().chain(0..chosen.len());
+    for i in grow_order.collect::<Vec<_>>() {
+        let (_, w, most) = &mut chosen[i];
+        let grow = most.saturating_sub(*w).min(room);
+        *w += grow;
+        room -= grow;
     }
     let mut out: Vec<(usize, usize, bool)> = chosen.iter().map(|(c, w, _)| (c.0, *w, c.4)).collect();
     out.sort_by_key(|(i, _, _)| *i);
     out
+}
+
+fn total(chosen: &[(&Col, usize, usize)]) -> usize {
+    chosen.iter().map(|(_, w, _)| w).sum::<usize>() + GAP.len() * chosen.len().saturating_sub(1)
+}
+
+/// Narrows columns toward their minimum (SHRINK_FIRST, then the lowest priority first), then
+/// drops the lowest-priority columns, until the table fits `width`.
+fn shrink(chosen: &mut Vec<(&Col, usize, usize)>, width: usize) {
+    let listed = SHRINK_FIRST.iter().filter_map(|h| chosen.iter().position(|(c, _, _)| c.0 == *h));
+    let order: Vec<usize> = listed.chain((0..chosen.len()).rev()).collect();
+    for i in order {
+        let over = total(chosen).saturating_sub(width);
+        let (c, w, _) = &mut chosen[i];
+        *w -= over.min(w.saturating_sub(c.1));
+    }
+    while total(chosen) > width && chosen.len() > 1 {
+        chosen.pop();
+    }
+    if let Some((_, w, _)) = chosen.first_mut() {
+        *w = (*w).min(width);
+    }
 }
 
 fn table_line(layout: &[(usize, usize, bool)], cell: impl Fn(usize) -> String) -> String {
@@ -228,14 +247,28 @@ fn table_line(layout: &[(usize, usize, bool)], cell: impl Fn(usize) -> String) -
     parts.join(GAP).trim_end().to_string()
 }
 
-/// "共 N 项：整改中 3，已销号 2；逾期 1".
-fn summary(rows: &[LedgerRow]) -> String {
+/// "共 N 项：整改中 3，已销号 2；逾期 1", wrapped to `width`.
+fn summary(rows: &[LedgerRow], width: usize) -> Vec<String> {
     if rows.is_empty() {
-        return "没有符合条件的整改事项".to_string();
+        return vec![fit("没有符合条件的整改事项", width)];
     }
-    let by_state: Vec<String> = totals(rows).iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
-    let overdue = rows.iter().filter(|r| r.days_overdue.is_some()).count();
-    format!("共 {} 项：{}；逾期 {overdue}", rows.len(), by_state.join("，"))
+    let states = totals(rows);
+    let mut words = vec![format!("共 {} 项：", rows.len())];
+    for (i, (s, n)) in states.iter().enumerate() {
+        let sep = if i + 1 < states.len() { "，" } else { "；" };
+        words.push(format!("{} {n}{sep}", s.label()));
+    }
+    words.push(format!("逾期 {}", rows.iter().filter(|r| r.days_overdue.is_some()).count()));
+    let mut lines = vec![String::new()];
+    for w in words {
+        let last = lines.len() - 1;
+        if !lines[last].is_empty() && lines[last].width() + w.width() > width {
+            lines.push(String::new());
+        }
+        let last = lines.len() - 1;
+        lines[last].push_str(&w);
+    }
+    lines.into_iter().map(|l| fit(&l, width)).collect()
 }
 
 /// Cuts `text` to at most `width` display cells, ending with … when cut.

@@ -172,7 +172,7 @@ impl Layer for LedgerScreen {
 
 impl LedgerScreen {
     fn render_table(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let fixed = 4 + 9 + 12 + 8 + 10 + 8 + 6;
+        let fixed = 4 + 9 + 12 + 10 + 10 + 11 + 6;
         let req_w = (area.width as usize).saturating_sub(fixed + 8).max(10);
         let row = |no: &str, code: &str, unit: &str, state: &str, due: &str, over: &str, req: &str| {
             format!(
