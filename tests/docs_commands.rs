@@ -66,10 +66,13 @@ fn every_documented_example_runs_and_every_command_is_documented() {
         "cancel_item",
         "issue_notice",
         "cancel_notice",
+        "set_notice_prefix",
     ];
     for n in all {
         assert!(names.contains(n), "docs/commands.md has no example of {n}");
     }
     // The notice got the first number of its year.
     assert!(stdout.contains("财绩整〔2026〕1号"), "{stdout}");
+    // A notice dated in 2027 takes the prefix set for 2027.
+    assert!(stdout.contains("衡财绩〔2027〕1号"), "{stdout}");
 }

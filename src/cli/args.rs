@@ -47,6 +47,8 @@ pub enum Cmd {
     },
     /// The rectification ledger (整改台账): one row per item, as a table, CSV, JSON or XLSX
     Ledger(LedgerArgs),
+    /// Print a rectification notice (整改通知书) ready to send, as Markdown or plain text
+    Notice(NoticeArgs),
     /// Import a JSON bundle, all or nothing
     Import {
         /// Skip projects whose codes already exist instead of refusing the file
@@ -97,6 +99,28 @@ pub enum LedgerFormat {
     Csv,
     Json,
     Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct NoticeArgs {
+    /// The notice number, e.g. 财绩整〔2026〕3号 (also accepted: 财绩整[2026]3号, 财绩整(2026)3)
+    #[arg(value_name = "NUMBER")]
+    pub number: String,
+    /// md or txt (default: taken from the -o file's extension, else txt, wrapped for A4)
+    #[arg(long, value_enum)]
+    pub format: Option<NoticeFormat>,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The issuing authority printed above the date (default: the bureau named in the notice's contact, e.g. 市财政局)
+    #[arg(long, value_name = "NAME")]
+    pub issuer: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NoticeFormat {
+    Md,
+    Txt,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod export;
 pub mod import;
 pub mod ledger;
+pub mod notice;
 pub mod template;
 
 use crate::backend::Local;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
         Some(Cmd::Import { merge, file }) => import::run(&data, &file, merge),
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
+        Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
     }

@@ -1,6 +1,7 @@
 //! Exports: the JSON bundle, the rectification ledger (整改台账: table, CSV, JSON, XLSX)
-//! and, with later issues, Markdown.
+//! and the rectification notice (整改通知书: Markdown, or plain text for A4).
 
 pub mod bundle;
 pub mod ledger;
 pub mod ledger_render;
+pub mod notice;

@@ -415,6 +415,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             a.outcome.key = Some(n.number);
             Ok(a)
         }
+        Command::SetNoticePrefix { year, prefix } => set_notice_prefix(tx, *year, prefix),
         Command::SetCategories { categories } => {
             let list = clean_list(categories);
             if list.is_empty() {
@@ -554,8 +555,8 @@ fn issue_notice(
         return Err(Error::invalid(format!("{} 的通知书", p.label()), "items", "至少选择一项草稿状态的整改事项"));
     }
     let on = date.unwrap_or(ctx.today);
-    let prefix = prefix.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(DEFAULT_PREFIX).to_string();
     let year = on.year();
+    let prefix = notice_prefix_for(tx, prefix, year)?;
     let seq = tx.next_seq(&tx::notice_counter(&prefix, year))? as u32;
     let id = tx.next_seq(b"seq/notice")?;
     let number = format_number(&prefix, year, seq);
@@ -613,5 +614,55 @@ fn issue_notice(
     touched.push(touch(RecordKind::Notice, id, 0, 1));
     let mut a = done(id, 1, touched);
     a.outcome.key = Some(number);
+    Ok(a)
+}
+
+/// Longest notice number prefix, in characters.
+pub const MAX_PREFIX_CHARS: usize = 16;
+
+/// Where a year's notice number prefix lives in the meta tree.
+pub fn notice_prefix_key(year: i32) -> Vec<u8> {
+    format!("notice_prefix/{year}").into_bytes()
+}
+
+/// A prefix is 1–16 characters with no whitespace and no 〔〕 (they would break the number).
+pub fn check_notice_prefix(prefix: &str) -> std::result::Result<(), String> {
+    let count = prefix.chars().count();
+    if count == 0 || count > MAX_PREFIX_CHARS {
+        return Err(format!("「{prefix}」有 {count} 个字：发文字号前缀应为 1 到 {MAX_PREFIX_CHARS} 个字，如 财绩整"));
+    }
+    if prefix.chars().any(char::is_whitespace) {
+        return Err(format!("「{prefix}」含空格：发文字号前缀不能有空白字符"));
+    }
+    if prefix.contains(['〔', '〕']) {
+        return Err(format!("「{prefix}」含〔〕：年份的〔〕由程序加上，前缀只写如 财绩整"));
+    }
+    Ok(())
+}
+
+/// The prefix a notice of `year` gets: the command's own, else the year's configured one, else 财绩整.
+fn notice_prefix_for(tx: &Tx, given: Option<&str>, year: i32) -> Result<String> {
+    if let Some(p) = given.map(str::trim).filter(|s| !s.is_empty()) {
+        check_notice_prefix(p).map_err(|m| Error::invalid("通知书", "prefix", m))?;
+        return Ok(p.to_string());
+    }
+    let configured: Option<String> = tx.get(tx::META, &notice_prefix_key(year), &format!("{year} 年的发文字号前缀"))?;
+    Ok(configured.unwrap_or_else(|| DEFAULT_PREFIX.to_string()))
+}
+
+const MIN_PREFIX_YEAR: i32 = 1990;
+const MAX_PREFIX_YEAR: i32 = 2100;
+
+fn set_notice_prefix(tx: &Tx, year: i32, prefix: &str) -> Result<Applied> {
+    let record = format!("{year} 年的发文字号前缀");
+    if !(MIN_PREFIX_YEAR..=MAX_PREFIX_YEAR).contains(&year) {
+        return Err(Error::invalid(record, "year", format!("{year} 不是有效年度：应在 {MIN_PREFIX_YEAR} 到 {MAX_PREFIX_YEAR} 之间")));
+    }
+    let prefix = prefix.trim();
+    check_notice_prefix(prefix).map_err(|m| Error::invalid(record, "prefix", m))?;
+    let version = tx.next_seq(format!("seq/notice-prefix-version/{year}").as_bytes())?;
+    tx.put(tx::META, &notice_prefix_key(year), &prefix.to_string())?;
+    let mut a = done(year as u64, version, vec![]);
+    a.outcome.key = Some(format!("{prefix}〔{year}〕"));
     Ok(a)
 }

@@ -180,9 +180,9 @@ impl LedgerScreen {
                 pad_left(no, 4),
                 pad_right(code, 9),
                 pad_right(unit, 12),
-                pad_right(state, 8),
+                pad_right(state, 10),
                 pad_right(due, 10),
-                pad_left(over, 8),
+                pad_left(over, 11),
                 pad_right(req, req_w)
             )
         };
@@ -204,7 +204,8 @@ impl LedgerScreen {
         for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
             let r = &self.rows[*idx];
             let over = r.days_overdue.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
-            let text = row(&r.no.to_string(), &r.project_code, &r.unit, &r.status_label(), &r.due.to_string(), &over, &r.requirement);
+            let state = if r.extension_pending { format!("{}*", r.state.label()) } else { r.state.label().to_string() };
+            let text = row(&r.no.to_string(), &r.project_code, &r.unit, &state, &r.due.to_string(), &over, &r.requirement);
             let mut style = if r.days_overdue.is_some() { Style::default().fg(Color::Red) } else { Style::default() };
             if n == self.selected {
                 style = style.bg(Color::Blue).add_modifier(Modifier::BOLD);

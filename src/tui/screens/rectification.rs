@@ -163,7 +163,7 @@ impl Rectification {
     }
 
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let req_w = (area.width as usize).saturating_sub(5 + 5 + 14 + 8 + 10 + 8 + 16 + 7).max(8);
+        let req_w = (area.width as usize).saturating_sub(5 + 5 + 14 + 8 + 10 + 11 + 18 + 7).max(8);
         let row = |id: &str, fno: &str, req: &str, unit: &str, state: &str, due: &str, over: &str, notice: &str| {
             format!(
                 "{} {} {} {} {} {} {} {}",
@@ -173,8 +173,8 @@ impl Rectification {
                 pad_right(unit, 14),
                 pad_right(state, 8),
                 pad_right(due, 10),
-                pad_left(over, 8),
-                truncate(notice, 16)
+                pad_left(over, 11),
+                truncate(notice, 18)
             )
         };
         let t = |m| cx.t(m);
@@ -260,6 +260,9 @@ impl Rectification {
         }
         if let Some(o) = &it.opinion {
             lines.push((format!("{}: {o}", cx.t(Msg::ItOpinionLabel)), plain));
+        }
+        if let Some(d) = it.closed_on {
+            lines.push((format!("{}: {d}", cx.t(Msg::ItClosedOn)), plain));
         }
         if let Some(history) = self.history.get(&it.id) {
             lines.push((cx.t(Msg::ItHistory).to_string(), cyan));

@@ -329,7 +329,9 @@ pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
 
 pub fn evidence_line(e: &Evidence) -> String {
     match e {
-        Evidence::File { name, size, sha256, .. } => format!("{name}（{size} 字节，sha256 {}…）", truncate(sha256, 12)),
+        Evidence::File { name, size, sha256, added_at } => {
+            format!("{name}（{size} 字节，{}，sha256 {}…）", local_time(*added_at), truncate(sha256, 12))
+        }
         Evidence::Document { name, number, date, pages } => {
             let mut s = name.clone();
             for part in [number.clone(), date.map(|d| d.to_string()), pages.clone().map(|p| format!("第 {p} 页"))].into_iter().flatten() {
