@@ -383,3 +383,34 @@ fn check_names_a_damaged_record_and_a_broken_index_and_exits_1() {
     assert!(report.contains("项目 #1") && report.contains("ZD21-09"), "names the missing index entry: {report}");
     assert_no_panic(&out);
 }
+
+#[test]
+fn exec_attaches_evidence_given_by_path_and_names_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("库");
+    let file = dir.path().join("补偿资金发放明细.pdf");
+    std::fs::write(&file, "发放明细：退捕渔民 312 户").unwrap();
+    let mut exec = Exec::spawn(&data);
+    assert_eq!(exec.send(&create_line("ZD21-17", "禁捕退捕资金", "畜牧水产事务中心", "2683.68"))["ok"], true);
+    let finding = json!({"cmd": "record_finding", "project": "ZD21-17", "text": "补偿资金滞留", "category": "资金滞留未及时拨付", "severity": "重大", "publish": true});
+    let fid = exec.send(&finding.to_string())["id"].as_u64().unwrap();
+    let item = exec.send(&json!({"cmd": "create_item", "finding": fid, "requirement": "限期发放", "due": "2099-12-31"}).to_string());
+    let iid = item["id"].as_u64().unwrap();
+    exec.send(&json!({"cmd": "issue_notice", "project": "ZD21-17", "items": [iid]}).to_string());
+    let bad = exec
+        .send(&json!({"cmd": "submit_response", "item": iid, "text": "已发放", "evidence": [{"path": "/没有/这个文件.pdf"}]}).to_string());
+    assert_eq!(bad["error"]["kind"], "invalid", "{bad}");
+    assert!(bad["error"]["message"].as_str().unwrap().contains("/没有/这个文件.pdf"), "{bad}");
+    let ok = exec.send(
+        &json!({"cmd": "submit_response", "item": iid, "text": "已发放", "evidence": [{"path": file.to_str().unwrap()}]}).to_string(),
+    );
+    assert_eq!(ok["ok"], true, "{ok}");
+    drop(exec.stdin);
+    exec.child.wait().unwrap();
+    let bundle = export(&data);
+    let ev = &bundle["items"][0]["evidence"][0]["file"];
+    assert_eq!(ev["name"], "补偿资金发放明细.pdf");
+    assert_eq!(ev["size"], std::fs::metadata(&file).unwrap().len());
+    let sha = ev["sha256"].as_str().unwrap();
+    assert_eq!(std::fs::read(data.join("attachments").join(sha)).unwrap(), std::fs::read(&file).unwrap());
+}

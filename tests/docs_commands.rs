@@ -67,6 +67,7 @@ fn every_documented_example_runs_and_every_command_is_documented() {
         "issue_notice",
         "cancel_notice",
         "set_notice_prefix",
+        "set_categories",
     ];
     for n in all {
         assert!(names.contains(n), "docs/commands.md has no example of {n}");

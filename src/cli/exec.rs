@@ -8,6 +8,32 @@ use serde_json::json;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
+/// Evidence given as `{"path": "…"}` is copied into the data dir's attachments (under its
+/// sha256) and replaced by the file record, as the TUI does; a bad path names itself.
+fn attach_paths(v: &mut serde_json::Value, data: &Path, now: chrono::DateTime<chrono::Utc>) -> std::result::Result<(), String> {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "evidence" {
+                    if let serde_json::Value::Array(list) = child {
+                        for e in list.iter_mut() {
+                            if let Some(path) = e.get("path").and_then(|p| p.as_str()).map(str::to_string) {
+                                let ev = crate::attachments::attach(data, Path::new(&path), now).map_err(|err| err.to_string())?;
+                                *e = serde_json::to_value(ev).map_err(|err| err.to_string())?;
+                            }
+                        }
+                    }
+                } else {
+                    attach_paths(child, data, now)?;
+                }
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(list) => list.iter_mut().try_for_each(|x| attach_paths(x, data, now)),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(data: &Path) -> Result<i32> {
     let local = super::open_local(data)?;
     let stdin = std::io::stdin();
@@ -19,10 +45,17 @@ pub fn run(data: &Path) -> Result<i32> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let result = match serde_json::from_str::<Command>(trimmed) {
-            Err(e) => {
+        let parsed = serde_json::from_str::<serde_json::Value>(trimmed)
+            .map_err(|e| ("parse", format!("第 {} 行不是有效命令：{e}（格式见 docs/commands.md）", n + 1)))
+            .and_then(|mut v| attach_paths(&mut v, data, local.now()).map(|_| v).map_err(|e| ("invalid", e)))
+            .and_then(|v| {
+                serde_json::from_value::<Command>(v)
+                    .map_err(|e| ("parse", format!("第 {} 行不是有效命令：{e}（格式见 docs/commands.md）", n + 1)))
+            });
+        let result = match parsed {
+            Err((kind, message)) => {
                 failures += 1;
-                json!({"ok": false, "line": n + 1, "error": {"kind": "parse", "message": format!("第 {} 行不是有效命令：{e}（格式见 docs/commands.md）", n + 1)}})
+                json!({"ok": false, "line": n + 1, "error": {"kind": kind, "message": message}})
             }
             Ok(cmd) => match local.execute(&cmd) {
                 Ok(o) => {
