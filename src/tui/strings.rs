@@ -218,6 +218,9 @@ msgs! {
     ScComputed => "计算得分：{0}", "computed score: {0}";
     ScDeductions => "扣分项（Ctrl-n 添加，Ctrl-d 删除）", "deductions (Ctrl-n add, Ctrl-d remove)";
     ScDeductionPoints => "扣分", "Points";
+    ScDeductionFinding => "问题编号", "Finding no.";
+    ScNoSuchFinding => "没有编号为「{0}」的问题：填写问题标签页中的编号，或留空", "no finding numbered “{0}”: use a number from the findings tab, or leave it empty";
+    ScLinkedFindings => "相关问题", "Findings on this indicator";
     ScDeductionReason => "扣分理由", "Reason";
     ScMethodField => "评分方法", "Method";
     ScRange => "允许范围：{0}", "allowed: {0}";

@@ -31,6 +31,7 @@ enum Slot {
     Direction,
     DedPoints(usize),
     DedReason(usize),
+    DedFinding(usize),
 }
 
 pub struct ScoreEditor {
@@ -47,13 +48,16 @@ pub struct ScoreEditor {
     target: LineInput,
     actual: LineInput,
     negative: bool,
-    deductions: Vec<(LineInput, LineInput)>,
+    /// Points, reason, and the number of the finding it stems from (optional).
+    deductions: Vec<(LineInput, LineInput, LineInput)>,
+    /// The project's findings: (number, id), so a deduction can point at one.
+    findings: Vec<(u32, u64)>,
     focus: usize,
     error: Option<String>,
 }
 
 impl ScoreEditor {
-    pub fn new(code: &str, node: &Node, _cx: &Cx) -> Self {
+    pub fn new(code: &str, node: &Node, findings: &[(u32, u64)], _cx: &Cx) -> Self {
         let mut e = ScoreEditor {
             code: code.to_string(),
             node_id: node.id,
@@ -74,6 +78,7 @@ impl ScoreEditor {
             actual: LineInput::default(),
             negative: matches!(node.method, Method::Formula { direction: Direction::Negative }),
             deductions: vec![],
+            findings: findings.to_vec(),
             focus: 1,
             error: None,
         };
@@ -83,7 +88,17 @@ impl ScoreEditor {
             match &s.input {
                 ScoreInput::Direct { value } => e.value.set(&value.to_string()),
                 ScoreInput::Deduction { deductions } => {
-                    e.deductions = deductions.iter().map(|d| (LineInput::new(&d.points.to_string()), LineInput::new(&d.reason))).collect();
+                    e.deductions = deductions
+                        .iter()
+                        .map(|d| {
+                            let no = d
+                                .finding
+                                .and_then(|id| findings.iter().find(|(_, f)| *f == id))
+                                .map(|(seq, _)| seq.to_string())
+                                .unwrap_or_default();
+                            (LineInput::new(&d.points.to_string()), LineInput::new(&d.reason), LineInput::new(&no))
+                        })
+                        .collect();
                 }
                 ScoreInput::Formula { target, actual, direction } => {
                     e.target.set(&target.to_string());
@@ -97,9 +112,20 @@ impl ScoreEditor {
             }
         }
         if e.method == 1 && e.deductions.is_empty() {
-            e.deductions.push((LineInput::default(), LineInput::default()));
+            e.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
         }
         e
+    }
+
+    /// The finding a deduction names by its number ("3" or "#3"), if any.
+    fn finding_id(&self, input: &LineInput, cx: &Cx) -> Result<Option<u64>, String> {
+        let text = input.value();
+        let t = text.trim().trim_start_matches('#');
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let seq: u32 = t.parse().map_err(|_| fill(cx.t(Msg::ScNoSuchFinding), &[&text]))?;
+        self.findings.iter().find(|(s, _)| *s == seq).map(|(_, id)| Some(*id)).ok_or_else(|| fill(cx.t(Msg::ScNoSuchFinding), &[&text]))
     }
 
     fn slots(&self) -> Vec<Slot> {
@@ -110,6 +136,7 @@ impl ScoreEditor {
                 for i in 0..self.deductions.len() {
                     s.push(Slot::DedPoints(i));
                     s.push(Slot::DedReason(i));
+                    s.push(Slot::DedFinding(i));
                 }
             }
             2 => s.extend([Slot::Target, Slot::Actual, Slot::Direction]),
@@ -130,6 +157,7 @@ impl ScoreEditor {
             Slot::Actual => Some(&mut self.actual),
             Slot::DedPoints(i) => self.deductions.get_mut(i).map(|d| &mut d.0),
             Slot::DedReason(i) => self.deductions.get_mut(i).map(|d| &mut d.1),
+            Slot::DedFinding(i) => self.deductions.get_mut(i).map(|d| &mut d.2),
             _ => None,
         }
     }
@@ -143,9 +171,13 @@ impl ScoreEditor {
                 deductions: self
                     .deductions
                     .iter()
-                    .filter(|(p, r)| !(p.value().trim().is_empty() && r.value().trim().is_empty()))
-                    .map(|(p, r)| {
-                        Ok(Deduction { points: num(Msg::ScDeductionPoints, p)?, reason: r.value().trim().to_string(), finding: None })
+                    .filter(|(p, r, _)| !(p.value().trim().is_empty() && r.value().trim().is_empty()))
+                    .map(|(p, r, f)| {
+                        Ok(Deduction {
+                            points: num(Msg::ScDeductionPoints, p)?,
+                            reason: r.value().trim().to_string(),
+                            finding: self.finding_id(f, cx)?,
+                        })
                     })
                     .collect::<Result<_, String>>()?,
             },
@@ -195,7 +227,7 @@ impl ScoreEditor {
             Slot::Method => {
                 self.method = (self.method + if forward { 1 } else { 3 }) % 4;
                 if self.method == 1 && self.deductions.is_empty() {
-                    self.deductions.push((LineInput::default(), LineInput::default()));
+                    self.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
                 }
             }
             Slot::Band => self.band = (self.band + if forward { 1 } else { 2 }) % 3,
@@ -226,11 +258,11 @@ impl Layer for ScoreEditor {
             Action::Save => return self.save(cx),
             Action::Cancel | Action::Back => return Effect::Pop,
             Action::AddRow if self.method == 1 => {
-                self.deductions.push((LineInput::default(), LineInput::default()));
-                self.focus = self.slots().len() - 2;
+                self.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
+                self.focus = self.slots().len() - 3;
             }
             Action::RemoveRow if self.method == 1 => {
-                if let Slot::DedPoints(i) | Slot::DedReason(i) = self.focused() {
+                if let Slot::DedPoints(i) | Slot::DedReason(i) | Slot::DedFinding(i) = self.focused() {
                     self.deductions.remove(i);
                     self.focus = self.focus.min(self.slots().len() - 1);
                 }
@@ -301,6 +333,7 @@ impl Layer for ScoreEditor {
                 Slot::Actual => (cx.t(Msg::ScActual).to_string(), String::new()),
                 Slot::DedPoints(n) => (format!("{} {}", cx.t(Msg::ScDeductionPoints), n + 1), String::new()),
                 Slot::DedReason(n) => (format!("{} {}", cx.t(Msg::ScDeductionReason), n + 1), String::new()),
+                Slot::DedFinding(n) => (format!("{} {}", cx.t(Msg::ScDeductionFinding), n + 1), String::new()),
             };
             let shown = match self.clone_input(*slot) {
                 Some(input) => {
@@ -346,6 +379,7 @@ impl ScoreEditor {
             Slot::Actual => Some(&self.actual),
             Slot::DedPoints(i) => self.deductions.get(i).map(|d| &d.0),
             Slot::DedReason(i) => self.deductions.get(i).map(|d| &d.1),
+            Slot::DedFinding(i) => self.deductions.get(i).map(|d| &d.2),
             _ => None,
         }
     }

@@ -25,11 +25,13 @@ pub struct Scoring {
     pub selected: usize,
     offset: Cell<usize>,
     error: Option<String>,
+    /// The project's findings, for the link back from an indicator and from deductions.
+    findings: Vec<crate::domain::Finding>,
 }
 
 impl Scoring {
     pub fn new(code: &str) -> Self {
-        Scoring { code: code.to_string(), tree: None, selected: 0, offset: Cell::new(0), error: None }
+        Scoring { code: code.to_string(), tree: None, selected: 0, offset: Cell::new(0), error: None, findings: vec![] }
     }
 
     pub fn refresh(&mut self, cx: &Cx) {
@@ -41,6 +43,9 @@ impl Scoring {
             }
             Ok(_) => {}
             Err(e) => self.error = Some(e.render(cx.lang)),
+        }
+        if let Ok(Reply::Findings(f)) = cx.backend.query(&Query::Findings { project: self.code.clone() }) {
+            self.findings = f;
         }
     }
 
@@ -90,7 +95,10 @@ impl Scoring {
             Action::EditScore | Action::EditBasis | Action::AddEvidence if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) => {
                 Effect::Error(cx.t(Msg::ScReviewedFirst).to_string())
             }
-            Action::EditScore => Effect::Push(Box::new(super::score_editor::ScoreEditor::new(&code, node, cx))),
+            Action::EditScore => {
+                let numbers: Vec<(u32, u64)> = self.findings.iter().map(|f| (f.seq, f.id)).collect();
+                Effect::Push(Box::new(super::score_editor::ScoreEditor::new(&code, node, &numbers, cx)))
+            }
             Action::EditBasis => match &node.score {
                 None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
                 Some(_) => Effect::Push(super::editor::BasisEditor::open(&code, node, cx)),
@@ -275,7 +283,12 @@ impl Scoring {
                 ]));
                 if let crate::domain::ScoreInput::Deduction { deductions } = &s.input {
                     for d in deductions {
-                        lines.push(Line::from(format!("  −{} {}", fmt2(d.points), d.reason)));
+                        let from = d
+                            .finding
+                            .and_then(|id| self.findings.iter().find(|f| f.id == id))
+                            .map(|f| format!("（问题 #{}）", f.seq))
+                            .unwrap_or_default();
+                        lines.push(Line::from(format!("  −{} {}{from}", fmt2(d.points), d.reason)));
                     }
                 }
                 lines.push(Line::from(label(Msg::ScBasis)));
@@ -298,6 +311,13 @@ impl Scoring {
                         Style::default().fg(Color::Green),
                     )));
                 }
+            }
+        }
+        let linked: Vec<&crate::domain::Finding> = self.findings.iter().filter(|f| f.body.indicators.contains(&n.id)).collect();
+        if !linked.is_empty() {
+            lines.push(Line::from(label(Msg::ScLinkedFindings)));
+            for f in linked {
+                lines.push(Line::from(format!("  #{} {} {}", f.seq, f.state.label(), f.body.text)));
             }
         }
         if !n.guide.is_empty() {
