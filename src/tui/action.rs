@@ -77,6 +77,7 @@ actions! {
     IssueNotice => "issue_notice", "下发通知书（同一单位的草稿事项）", "notice (issue the unit's draft items)";
     Ledger => "ledger", "整改台账（所有项目）", "ledger (all projects)";
     OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
+    DueWithin => "due_within", "临期筛选（7 天 / 30 天 / 不限）", "due within (7 days / 30 days / any)";
     CycleStatus => "cycle_status", "状态筛选（切换到下一个状态）", "status filter (next state)";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
     NextField => "next_field", "下一个字段", "next field";

@@ -130,6 +130,8 @@ msgs! {
     LedgerTitle => "整改台账（{0} 项，截至 {1}）", "Rectification ledger ({0} items, as of {1})";
     LedgerFilters => "筛选：{0}", "filters: {0}";
     LedgerOverdue => "只看逾期", "overdue only";
+    LedgerWithin => "{0} 天内到期", "due within {0} days";
+    LedgerByDue => "按期限排序", "sorted by due date";
     LedgerNo => "序号", "No.";
     LedgerEmpty => "没有符合条件的整改事项", "no item matches";
     MenuFooter => "↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ choose · Enter pick · Esc cancel";
@@ -229,7 +231,7 @@ msgs! {
     DraftOffer => "发现未保存的草稿：{0}", "An unsaved draft was found: {0}";
     EvidenceTitle => "添加佐证资料：{0}", "Add evidence: {0}";
     EvidenceField => "文件路径或文件名称", "File path or document name";
-    EvidenceHint => "填写存在的文件路径时，记录其大小和 sha256；否则作为文件名称记录", "an existing file path is recorded with its size and sha256; anything else as a document name";
+    EvidenceHint => "文件路径：复制到数据目录并记录大小和 sha256；文件名称可写作「名称|文号|日期|页码」", "a file path is copied into the data dir with its size and sha256; a document can be written as name|number|date|pages";
     HistoryTitle => "修改历史：{0}", "History: {0}";
     HistoryEmpty => "没有记录", "no records";
     UnreviewTitle => "取消复核：{0}", "Un-review: {0}";

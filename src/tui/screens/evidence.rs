@@ -27,7 +27,24 @@ pub fn from_input(text: &str, data: Option<&Path>, now: DateTime<Utc>) -> Result
     if looks_like_path {
         return Err(format!("文件「{text}」不存在或不是普通文件：检查路径，或直接填写文件名称"));
     }
-    Ok(Evidence::doc(text))
+    document(text)
+}
+
+/// A document reference typed as `名称|文号|日期|页码` (only the name is required).
+fn document(text: &str) -> Result<Evidence, String> {
+    let mut parts = text.split(['|', '｜']).map(str::trim);
+    let name = parts.next().unwrap_or_default().to_string();
+    let opt = |s: Option<&str>| s.filter(|x| !x.is_empty()).map(str::to_string);
+    let number = opt(parts.next());
+    let date = match opt(parts.next()) {
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(&d.replace('/', "-"), "%Y-%m-%d")
+                .map_err(|_| format!("「{d}」不是日期：文件日期按 2021-06-01 的格式填写"))?,
+        ),
+        None => None,
+    };
+    let pages = opt(parts.next());
+    Ok(Evidence::Document { name, number, date, pages })
 }
 
 /// Several references typed in one field, separated by ；or ;.

@@ -25,6 +25,10 @@ pub struct LedgerScreen {
     typing: bool,
     status: Option<ItemState>,
     overdue: bool,
+    /// Only open items due within this many days.
+    within: Option<i64>,
+    /// Sorted by current due date (else by project, finding, item).
+    by_due: bool,
     error: Option<String>,
 }
 
@@ -39,6 +43,8 @@ impl LedgerScreen {
             typing: false,
             status: None,
             overdue: false,
+            within: None,
+            by_due: false,
             error: None,
         };
         s.reload(cx);
@@ -46,9 +52,12 @@ impl LedgerScreen {
     }
 
     fn reload(&mut self, cx: &Cx) {
-        let filter = LedgerFilter { status: self.status, overdue: self.overdue, ..Default::default() };
+        let filter = LedgerFilter { status: self.status, overdue: self.overdue, due_within: self.within, ..Default::default() };
         match build(cx.backend, &filter, cx.today) {
-            Ok(rows) => {
+            Ok(mut rows) => {
+                if self.by_due {
+                    rows.sort_by_key(|r| (r.due, r.item_id));
+                }
                 self.rows = rows;
                 self.error = None;
             }
@@ -93,6 +102,18 @@ impl Layer for LedgerScreen {
             Action::Top => self.selected = 0,
             Action::Bottom => self.selected = last,
             Action::Filter => self.typing = true,
+            Action::DueWithin => {
+                self.within = match self.within {
+                    None => Some(7),
+                    Some(7) => Some(30),
+                    _ => None,
+                };
+                self.reload(cx);
+            }
+            Action::SortNext => {
+                self.by_due = !self.by_due;
+                self.reload(cx);
+            }
             Action::OverdueOnly => {
                 self.overdue = !self.overdue;
                 self.reload(cx);
@@ -152,6 +173,12 @@ impl Layer for LedgerScreen {
         }
         if self.overdue {
             parts.push(cx.t(Msg::LedgerOverdue).to_string());
+        }
+        if let Some(d) = self.within {
+            parts.push(fill(cx.t(Msg::LedgerWithin), &[&d.to_string()]));
+        }
+        if self.by_due {
+            parts.push(cx.t(Msg::LedgerByDue).to_string());
         }
         let label = format!(" {}: ", cx.t(Msg::FilterPrompt));
         let (view, at) = self.text.view(30);
