@@ -533,7 +533,7 @@ fn review_by_a_member_who_is_not_the_lead_is_refused() {
     at_leaf(&env, &mut app, &cx, "资金到位率");
     let before = env.audit_len();
     keys(&mut app, &cx, "r");
-    assert_eq!(top_context(&app), "confirm", "an error popup");
+    assert_eq!(top_context(&app), "popup", "an error popup");
     let shown = screen(&app, &cx, 120, 40);
     assert!(shown.contains("保存失败") && shown.contains("负责人"), "{shown}");
     assert_eq!(env.audit_len(), before);
@@ -722,7 +722,7 @@ fn a_duplicate_code_shows_an_error_popup_and_keeps_the_form() {
     }
     keys(&mut app, &cx, "1");
     ctrl(&mut app, &cx, 's');
-    assert_eq!(top_context(&app), "confirm");
+    assert_eq!(top_context(&app), "popup");
     assert!(screen(&app, &cx, 120, 40).contains("已存在"));
     esc(&mut app, &cx);
     assert_eq!(top_context(&app), "form");
@@ -786,7 +786,7 @@ fn a_stale_edit_is_refused_with_a_popup_and_the_form_kept() {
     keys(&mut app, &cx, "（改）");
     let before = env.audit_len();
     ctrl(&mut app, &cx, 's');
-    assert_eq!(top_context(&app), "confirm");
+    assert_eq!(top_context(&app), "popup");
     assert!(screen(&app, &cx, 120, 40).contains("已被 lisi"));
     assert_eq!(env.audit_len(), before);
     esc(&mut app, &cx);

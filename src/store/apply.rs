@@ -276,6 +276,18 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             })
         }
         Command::WithdrawFinding { finding, reason, expected_version } => {
+            // A withdrawn finding no longer counts, so none of its items may still be open.
+            let f = tx.finding(*finding)?;
+            let summary: crate::store::summary::Summary = tx.get(tx::SUMMARIES, &super::keys::id(f.project), "汇总")?.unwrap_or_default();
+            for id in summary.open_items.keys() {
+                if tx.item(*id)?.finding == f.id {
+                    return Err(Error::IllegalTransition {
+                        what: f.label(),
+                        state: format!("整改事项 #{id} 未结"),
+                        action: "撤回（先撤销或销号其整改事项）".into(),
+                    });
+                }
+            }
             edit_finding(tx, ctx, *finding, *expected_version, |f, _| f.withdraw(reason))
         }
         Command::CreateItem { finding, requirement, unit, contact, due } => {
@@ -298,6 +310,19 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         }
         Command::UpdateItem { item, expected_version, requirement, unit, contact, due } => {
             edit_item(tx, ctx, *item, *expected_version, None, |it| {
+                // Closed and cancelled items are final; once issued, the unit was told the
+                // requirement, so only the contact may still change.
+                if it.state.is_finished() {
+                    return Err(Error::IllegalTransition { what: it.label(), state: it.state.label().into(), action: "修改".into() });
+                }
+                let changes = |new: &Option<String>, old: &str| new.as_ref().is_some_and(|v| v.trim() != old);
+                if it.state != ItemState::Draft && (changes(requirement, &it.requirement) || changes(unit, &it.unit)) {
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "修改整改要求或责任单位（已随通知书下达）".into(),
+                    });
+                }
                 if let Some(v) = requirement {
                     it.requirement = v.trim().to_string();
                 }
@@ -525,6 +550,11 @@ fn edit_item(
     let mut it = tx.item(id)?;
     it.meta.check(&it.label(), expected)?;
     tx.project(it.project)?.ensure_writable()?;
+    if let (Some(d), Some(issued)) = (date, it.issue_date)
+        && d < issued
+    {
+        return Err(Error::invalid(it.label(), "date", format!("日期 {d} 早于下达日期 {issued}")));
+    }
     let before = it.clone();
     let entry = change(&mut it)?;
     it.validate()?;

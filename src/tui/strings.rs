@@ -71,6 +71,8 @@ msgs! {
     FnSeverity => "严重程度", "Severity";
     FnAmount => "涉及金额（万元，可空）", "Amount (万元, optional)";
     FnIndicators => "对应指标（顿号分隔）", "Indicators (separated by 、)";
+    FnIndicatorsLabel => "对应指标", "Indicators";
+    FnAlreadyPublished => "问题 {0} 已发布：要修改请按 e 更正", "finding {0} is already published: press e to correct it";
     FnNote => "更正理由", "Reason for the correction";
     FnPublishConfirm => "发布问题 {0}？发布后不能直接修改，只能以更正的方式留下新版本。", "Publish finding {0}? After that it can only be corrected by a new revision.";
     FnWithdrawTitle => "撤回问题 {0}", "Withdraw finding {0}";
@@ -104,6 +106,7 @@ msgs! {
     ItOpinion => "审核意见", "Reviewer's opinion";
     ItNewDue => "新期限（YYYY-MM-DD）", "New due date (YYYY-MM-DD)";
     ItActionsTitle => "办理整改事项 #{0}（{1}）", "Item #{0} ({1})";
+    ItFinal => "事项 #{0} 已{1}，不能再修改", "item #{0} is {1}: it cannot be changed";
     ItNoActions => "事项 #{0} 处于「{1}」，没有可办理的操作", "item #{0} is {1}: nothing can be done now";
     ItCloseConfirm => "销号整改事项 #{0}？销号后不能再修改。", "Close item #{0}? It cannot be changed afterwards.";
     ItCancelConfirm => "撤销整改事项 #{0}？", "Cancel item #{0}?";
@@ -128,7 +131,8 @@ msgs! {
     RuReason => "理由", "Reason";
     RuPublished => "报告公开日期（可空）", "Report published on (optional)";
     LedgerTitle => "整改台账（{0} 项，截至 {1}）", "Rectification ledger ({0} items, as of {1})";
-    LedgerFilters => "筛选：{0}", "filters: {0}";
+    LedgerFilters => "筛选：{0}", "filter: {0}";
+    LedgerProject => "项目", "Project";
     LedgerOverdue => "只看逾期", "overdue only";
     LedgerWithin => "{0} 天内到期", "due within {0} days";
     LedgerByDue => "按期限排序", "sorted by due date";

@@ -22,6 +22,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use std::cell::Cell;
 
 const SEVERITIES: [Severity; 3] = [Severity::Minor, Severity::Serious, Severity::Major];
+/// The category choice before one is picked.
+const PICK: &str = "（请选择）";
 
 pub struct Findings {
     code: String,
@@ -32,6 +34,11 @@ pub struct Findings {
     pub selected: usize,
     offset: Cell<usize>,
     error: Option<String>,
+}
+
+/// The label colon of the current language.
+pub fn colon(cx: &Cx) -> &'static str {
+    if cx.lang == crate::i18n::Lang::Zh { "：" } else { ": " }
 }
 
 /// Parses a date typed as 2026-12-31 (also 2026/12/31 or 20261231).
@@ -128,6 +135,9 @@ impl Findings {
             return Effect::Error(cx.t(Msg::FnWithdrawnFirst).to_string());
         }
         let label = format!("#{}", f.seq);
+        if action == Action::Publish && f.state != FindingState::Draft {
+            return Effect::Error(fill(cx.t(Msg::FnAlreadyPublished), &[&label]));
+        }
         match action {
             Action::Edit => Effect::Push(Box::new(self.finding_form(Some(f), p, cx))),
             Action::Publish => {
@@ -152,7 +162,9 @@ impl Findings {
     /// New finding (None) or its correction: a draft is edited in place, a published one
     /// gets a new revision and needs the reason.
     fn finding_form(&self, f: Option<&Finding>, p: &Project, cx: &Cx) -> Form {
-        let mut categories = self.categories.clone();
+        // A new finding starts with no category chosen, so none is given by accident.
+        let mut categories = vec![PICK.to_string()];
+        categories.extend(self.categories.iter().cloned());
         if let Some(c) = f.map(|f| f.body.category.clone()).filter(|c| !categories.contains(c)) {
             categories.push(c);
         }
@@ -171,6 +183,9 @@ impl Findings {
         let code = p.code.clone();
         let target = f.map(|f| (f.id, f.meta.version, f.body.evidence.clone()));
         let submit = Box::new(move |v: &[String], _cx: &Cx| {
+            if v[1] == PICK {
+                return Err((1, "请选择问题类别（←→ 切换）".to_string()));
+            }
             let severity = SEVERITIES.iter().copied().find(|s| s.label() == v[2]).unwrap_or(Severity::Minor);
             let amount = if v[3].trim().is_empty() { None } else { Some(parse_amount(&v[3]).map_err(|e| (3, e))?) };
             let indicators: Vec<IndicatorRef> = split_list(&v[4]).into_iter().map(IndicatorRef::Name).collect();
@@ -304,16 +319,16 @@ impl Findings {
         lines.push((fd.body.text.clone(), Style::default()));
         let names = self.indicator_names(fd);
         if !names.is_empty() {
-            lines.push((format!("{}: {names}", cx.t(Msg::FnIndicators)), Style::default()));
+            lines.push((format!("{}{}{names}", cx.t(Msg::FnIndicatorsLabel), colon(cx)), Style::default()));
         }
         for e in &fd.body.evidence {
             lines.push((format!("· {}", super::scoring::evidence_line(e)), Style::default()));
         }
         if let Some(r) = &fd.withdraw_reason {
-            lines.push((format!("{}: {r}", cx.t(Msg::FnWithdrawn)), Style::default().fg(Color::DarkGray)));
+            lines.push((format!("{}{}{r}", cx.t(Msg::FnWithdrawn), colon(cx)), Style::default().fg(Color::DarkGray)));
         }
         if !fd.history.is_empty() {
-            lines.push((format!("{}: {}", cx.t(Msg::FnRevisions), fd.history.len()), cyan));
+            lines.push((format!("{}{}{}", cx.t(Msg::FnRevisions), colon(cx), fd.history.len()), cyan));
             for r in &fd.history {
                 lines.push((
                     format!("  {} {}：{}（{}）", super::scoring::local_time(r.at), r.by, truncate(&r.body.text, 40), r.note),

@@ -96,7 +96,14 @@ impl Form {
         }
         match (self.submit)(&self.values(), cx) {
             Ok(cmd) => match &self.confirm {
-                Some(q) => Effect::Push(Box::new(super::popups::Confirm::new(q.clone(), cmd, self.toast.clone()).popping_below(1))),
+                Some(q) => {
+                    // Show what is being confirmed, not just the question.
+                    let mut text = q.clone();
+                    for f in self.fields.iter().filter(|f| matches!(f.value, Value::Text(_)) && !f.get().trim().is_empty()) {
+                        text.push_str(&format!("\n{}：{}", f.label, f.get().trim()));
+                    }
+                    Effect::Push(Box::new(super::popups::Confirm::new(text, cmd, self.toast.clone()).popping_below(1)))
+                }
                 None => Effect::Execute { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone() },
             },
             Err((i, msg)) => {

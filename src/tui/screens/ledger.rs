@@ -164,7 +164,7 @@ impl Layer for LedgerScreen {
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let [title, filter, table, totals_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(2)]).areas(area);
         let head = fill(cx.t(Msg::LedgerTitle), &[&self.view.len().to_string(), &cx.today.to_string()]);
         f.render_widget(Paragraph::new(Span::styled(format!(" {head}"), Style::default().add_modifier(Modifier::BOLD))), title);
         let mut parts = Vec::new();
@@ -180,9 +180,9 @@ impl Layer for LedgerScreen {
         if self.by_due {
             parts.push(cx.t(Msg::LedgerByDue).to_string());
         }
-        let label = format!(" {}: ", cx.t(Msg::FilterPrompt));
+        let label = format!(" {}", fill(cx.t(Msg::LedgerFilters), &[""]));
         let (view, at) = self.text.view(30);
-        let line = format!("{label}{view}   {}", fill(cx.t(Msg::LedgerFilters), &[&parts.join("、")]));
+        let line = format!("{label}{view}  {}", parts.join("、"));
         f.render_widget(Paragraph::new(Span::styled(line, Style::default().fg(Color::Cyan))), filter);
         if self.typing {
             f.set_cursor_position(Position { x: filter.x + width(&label) as u16 + at, y: filter.y });
@@ -192,15 +192,22 @@ impl Layer for LedgerScreen {
             return;
         }
         self.render_table(f, table, cx);
-        let sums: Vec<String> = totals(&self.rows).iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
-        f.render_widget(Paragraph::new(Span::styled(format!(" {}", sums.join(" · ")), Style::default().fg(Color::Yellow))), totals_area);
+        // Totals of what is shown (the text filter included), wrapped rather than cut.
+        let shown: Vec<LedgerRow> = self.view.iter().filter_map(|i| self.rows.get(*i).cloned()).collect();
+        let sums: Vec<String> = totals(&shown).iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
+        let lines: Vec<Line> = crate::tui::text::wrap(&format!(" {}", sums.join("  ")), totals_area.width as usize)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::Yellow))))
+            .collect();
+        f.render_widget(Paragraph::new(lines), totals_area);
     }
 }
 
 impl LedgerScreen {
     fn render_table(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+        // Seven columns: six fixed widths and six separators; the requirement takes the rest.
         let fixed = 4 + 9 + 12 + 10 + 10 + 11 + 6;
-        let req_w = (area.width as usize).saturating_sub(fixed + 8).max(10);
+        let req_w = (area.width as usize).saturating_sub(fixed).max(10);
         let row = |no: &str, code: &str, unit: &str, state: &str, due: &str, over: &str, req: &str| {
             format!(
                 "{} {} {} {} {} {} {}",

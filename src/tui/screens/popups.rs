@@ -140,7 +140,10 @@ impl ErrorPopup {
 
 impl Layer for ErrorPopup {
     fn context(&self) -> &'static str {
-        "confirm"
+        "popup"
+    }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::Help, Action::Open]
     }
     fn is_popup(&self) -> bool {
         true
@@ -162,7 +165,7 @@ impl Layer for ErrorPopup {
 /// A message popup: the text wrapped by cells inside the border, line breaks kept.
 pub fn paragraph_popup(f: &mut Frame, area: Rect, title: &str, body: &str, footer: &str, color: Color) {
     let longest = body.lines().map(text::width).max().unwrap_or(0).max(text::width(footer)).max(text::width(title) + 4);
-    let width = (longest as u16 + 4).clamp(30, 76).min(area.width.saturating_sub(2));
+    let width = (longest as u16 + 4).clamp(40, 78).min(area.width.saturating_sub(2));
     let inner_w = width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = text::wrap(body, inner_w).into_iter().map(Line::from).collect();
     lines.push(Line::from(""));

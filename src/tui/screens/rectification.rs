@@ -99,6 +99,9 @@ impl Rectification {
                 if p.is_archived() {
                     return Effect::Error(cx.t(Msg::ReadOnly).to_string());
                 }
+                if action == Action::Edit && it.state.is_finished() {
+                    return Effect::Error(fill(cx.t(Msg::ItFinal), &[&it.id.to_string(), it.state.label()]));
+                }
                 return match action {
                     Action::ItemActions => self.menu(it, cx),
                     Action::Edit => Effect::Push(Box::new(edit_form(it, cx))),
@@ -163,17 +166,20 @@ impl Rectification {
     }
 
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let req_w = (area.width as usize).saturating_sub(5 + 5 + 14 + 8 + 10 + 11 + 18 + 7).max(8);
+        // Narrow terminals give the unit and the overdue column less room, never the notice number.
+        let narrow = area.width < 100;
+        let (unit_w, over_w) = if narrow { (8, 9) } else { (14, 11) };
+        let req_w = (area.width as usize).saturating_sub(4 + 4 + unit_w + 9 + 10 + over_w + 18 + 7).max(8);
         let row = |id: &str, fno: &str, req: &str, unit: &str, state: &str, due: &str, over: &str, notice: &str| {
             format!(
                 "{} {} {} {} {} {} {} {}",
-                pad_right(id, 5),
-                pad_right(fno, 5),
+                pad_right(id, 4),
+                pad_right(fno, 4),
                 pad_right(req, req_w),
-                pad_right(unit, 14),
-                pad_right(state, 8),
+                pad_right(unit, unit_w),
+                pad_right(state, 9),
                 pad_right(due, 10),
-                pad_left(over, 11),
+                pad_left(over, over_w),
                 truncate(notice, 18)
             )
         };
@@ -243,14 +249,34 @@ impl Rectification {
             dates.push(fill(cx.t(Msg::DaysOverdue), &[&d.to_string()]));
         }
         lines.push((dates.join(" · "), if it.is_overdue(cx.today) { Style::default().fg(Color::Red) } else { plain }));
+        // The latest entries come first: on a small screen they are what matters.
+        if let Some(history) = self.history.get(&it.id).filter(|h| !h.is_empty()) {
+            lines.push((cx.t(Msg::ItHistory).to_string(), cyan));
+            for r in history.iter().rev() {
+                let ev = if r.evidence.is_empty() { String::new() } else { format!("（{} 份佐证）", r.evidence.len()) };
+                let text = if r.text.is_empty() { String::new() } else { format!("：{}", r.text) };
+                lines.push((format!("  {} {} {}{text}{ev}", r.date, r.kind.label(), r.by), plain));
+            }
+        }
         if let Some(req) = &it.pending_extension {
             lines.push((
-                format!("{}: {} → {}（{}）", cx.t(Msg::ItPending), it.due, req.requested_due, req.reason),
+                format!("{}{}{} → {}（{}）", cx.t(Msg::ItPending), super::findings::colon(cx), it.due, req.requested_due, req.reason),
                 Style::default().fg(Color::Yellow),
             ));
         }
         for e in &it.extensions {
-            lines.push((format!("{}: {} → {}（{}，{}）", cx.t(Msg::ItExtensions), e.from, e.to, e.reason, e.approved_by), plain));
+            lines.push((
+                format!(
+                    "{}{}{} → {}（{}，{}）",
+                    cx.t(Msg::ItExtensions),
+                    super::findings::colon(cx),
+                    e.from,
+                    e.to,
+                    e.reason,
+                    e.approved_by
+                ),
+                plain,
+            ));
         }
         if !it.evidence.is_empty() {
             lines.push((cx.t(Msg::ItEvidenceList).to_string(), cyan));
@@ -259,17 +285,10 @@ impl Rectification {
             }
         }
         if let Some(o) = &it.opinion {
-            lines.push((format!("{}: {o}", cx.t(Msg::ItOpinionLabel)), plain));
+            lines.push((format!("{}{}{o}", cx.t(Msg::ItOpinionLabel), super::findings::colon(cx)), plain));
         }
         if let Some(d) = it.closed_on {
-            lines.push((format!("{}: {d}", cx.t(Msg::ItClosedOn)), plain));
-        }
-        if let Some(history) = self.history.get(&it.id) {
-            lines.push((cx.t(Msg::ItHistory).to_string(), cyan));
-            for r in history {
-                let ev = if r.evidence.is_empty() { String::new() } else { format!("（{} 份佐证）", r.evidence.len()) };
-                lines.push((format!("  {} {} {}：{}{ev}", r.date, r.kind.label(), r.by, r.text), plain));
-            }
+            lines.push((format!("{}{}{d}", cx.t(Msg::ItClosedOn), super::findings::colon(cx)), plain));
         }
         let out: Vec<Line> = lines
             .into_iter()

@@ -62,16 +62,20 @@ impl LineInput {
         true
     }
 
-    /// The visible part for a box `cells` wide, and the cursor's cell offset in it.
+    /// The visible part for a box `cells` wide, and the cursor's cell offset in it. When the
+    /// start is scrolled out of view, a leading `…` says so.
     pub fn view(&self, cells: usize) -> (String, u16) {
-        let before: String = self.chars[..self.cursor].iter().collect();
+        let width_of = |from: usize, to: usize| text::width(&self.chars[from..to].iter().collect::<String>());
+        if width_of(0, self.cursor) < cells.max(1) {
+            let shown: String = self.chars.iter().collect();
+            return (text::truncate(&shown, cells), width_of(0, self.cursor) as u16);
+        }
+        // Scroll so the cursor stays inside the box, one cell kept for the `…`.
         let mut start = 0;
-        // Scroll so the cursor stays inside the box.
-        while text::width(&before.chars().skip(start).collect::<String>()) >= cells.max(1) {
+        while 1 + width_of(start, self.cursor) >= cells.max(2) {
             start += 1;
         }
         let shown: String = self.chars[start..].iter().collect();
-        let cursor = text::width(&self.chars[start..self.cursor].iter().collect::<String>());
-        (text::truncate(&shown, cells), cursor as u16)
+        (format!("…{}", text::truncate(&shown, cells.saturating_sub(1))), (1 + width_of(start, self.cursor)) as u16)
     }
 }
