@@ -168,7 +168,7 @@ impl Rectification {
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         // Narrow terminals give the unit and the overdue column less room, never the notice number.
         let narrow = area.width < 100;
-        let (unit_w, over_w) = if narrow { (8, 9) } else { (14, 11) };
+        let (unit_w, over_w) = if narrow { (8, 10) } else { (14, 11) };
         let req_w = (area.width as usize).saturating_sub(4 + 4 + unit_w + 9 + 10 + over_w + 18 + 7).max(8);
         let row = |id: &str, fno: &str, req: &str, unit: &str, state: &str, due: &str, over: &str, notice: &str| {
             format!(
