@@ -1,6 +1,7 @@
 use clap::Parser;
 use jixiao::cli::{self, args::Cli};
 use jixiao::i18n;
+use std::io::Write;
 
 fn main() {
     let args = Cli::parse();
@@ -15,7 +16,8 @@ fn main() {
     match cli::run(args) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("jixiao: {}", e.render(lang));
+            // stderr may be a terminal that has just hung up: never panic writing to it.
+            let _ = writeln!(std::io::stderr(), "jixiao: {}", e.render(lang));
             std::process::exit(1);
         }
     }

@@ -47,16 +47,37 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
         app.stack.push(Box::new(screens::popups::ErrorPopup::notice(title, msg, footer)));
     }
     let (mut guard, mut term) = terminal::TerminalGuard::enter().map_err(io)?;
-    term.draw(|f| app.draw(f, &cx)).map_err(io)?;
+    let result = event_loop(&mut app, &mut term, &cx);
+    app.save_drafts(&cx);
+    if let Err(e) = result {
+        // The terminal failed under us. A hang-up is an exit like SIGHUP; otherwise restore
+        // and report, without letting ratatui's drop write to a broken terminal.
+        if let Some(sig) = terminal::take_signal() {
+            terminal::exit_for_signal(sig);
+        }
+        if terminal::hung_up() {
+            terminal::exit_for_signal(libc::SIGHUP);
+        }
+        std::mem::forget(term);
+        guard.restore();
+        return Err(e);
+    }
+    guard.restore();
+    Ok(0)
+}
+
+fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
+    let io = |e: std::io::Error| Error::io("terminal", e);
+    term.draw(|f| app.draw(f, cx)).map_err(io)?;
     terminal::test_hooks();
     terminal::spawn_hangup_watchdog();
     while !app.quit {
         if let Some(sig) = terminal::take_signal() {
-            app.save_drafts(&cx);
+            app.save_drafts(cx);
             terminal::exit_for_signal(sig);
         }
         if !event::poll(IDLE).map_err(io)? {
-            app.save_drafts(&cx);
+            app.save_drafts(cx);
             if terminal::hung_up() {
                 terminal::exit_for_signal(libc::SIGHUP);
             }
@@ -66,13 +87,13 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
         // before drawing once.
         for _ in 0..BURST {
             match event::read().map_err(io)? {
-                Event::Key(k) => app.on_key(k, &cx),
+                Event::Key(k) => app.on_key(k, cx),
                 Event::Paste(text) => app.on_paste(&text),
                 _ => {}
             }
             // A hang-up can arrive mid-burst (the terminal is gone): save and leave at once.
             if let Some(sig) = terminal::take_signal() {
-                app.save_drafts(&cx);
+                app.save_drafts(cx);
                 terminal::exit_for_signal(sig);
             }
             if app.quit || !event::poll(Duration::ZERO).map_err(io)? {
@@ -81,12 +102,10 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
         }
         // Every burst of typing reaches the draft file at once: if the connection drops next,
         // nothing typed is lost (the editor writes only when its text changed).
-        app.save_drafts(&cx);
+        app.save_drafts(cx);
         if !app.quit {
-            term.draw(|f| app.draw(f, &cx)).map_err(io)?;
+            term.draw(|f| app.draw(f, cx)).map_err(io)?;
         }
     }
-    app.save_drafts(&cx);
-    guard.restore();
-    Ok(0)
+    Ok(())
 }
