@@ -30,7 +30,6 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 msgs! {
     AppName => "绩效 jixiao", "jixiao";
     TooSmall => "窗口太小：至少需要 60×20，现在是 {0}×{1}", "window too small: needs at least 60×20, now {0}×{1}";
-    Projects => "评价项目", "Evaluation projects";
     ColCode => "编号", "Code";
     ColName => "项目名称", "Name";
     ColUnit => "被评价单位", "Unit";
@@ -47,7 +46,6 @@ msgs! {
     SortedBy => "排序：{0}{1}", "sorted by {0}{1}";
     NoProjects => "没有项目。按 n 新建，或运行 jixiao demo 体验演示库。", "No projects. Press n to create one, or run jixiao demo.";
     NoMatch => "没有符合「{0}」的项目", "no project matches “{0}”";
-    Archived => "已归档", "archived";
     HelpTitle => "按键帮助：{0}", "Keys: {0}";
     HelpFooter => "按键可在 keymap.toml 中修改（见 keymaps/README.md）", "keys can be changed in keymap.toml (see keymaps/README.md)";
     ListFooter => "↑↓ 滚动 · Esc 关闭", "↑↓ scroll · Esc close";
@@ -172,7 +170,6 @@ msgs! {
     TabScoring => "2 评分", "2 Scoring";
     TabFindings => "3 问题", "3 Findings";
     TabRect => "4 整改", "4 Rectification";
-    NextIssue => "此标签页随下一个版本提供（问题、整改通知书与整改台账）。", "This tab comes with the next release (findings, notices and the ledger).";
     OvKind => "评价类型", "Kind";
     OvKindTemplate => "{0}（模板 {1}）", "{0} (template {1})";
     OvYear => "年度", "Fiscal year";
@@ -229,7 +226,6 @@ msgs! {
     ScLinkedFindings => "相关问题", "Findings on this indicator";
     ScDeductionReason => "扣分理由", "Reason";
     ScMethodField => "评分方法", "Method";
-    ScRange => "允许范围：{0}", "allowed: {0}";
     BasisTitle => "评分依据：{0}（Ctrl-s 保存，Esc 放弃）", "Basis: {0} (Ctrl-s save, Esc discard)";
     DiscardConfirm => "放弃未保存的修改？", "Discard unsaved changes?";
     DraftOffer => "发现未保存的草稿：{0}", "An unsaved draft was found: {0}";
@@ -242,7 +238,6 @@ msgs! {
     ClearConfirm => "清除「{0}」的得分？", "Clear the score of “{0}”?";
     RemoveConfirm => "删除指标「{0}」及其下级？", "Remove “{0}” and everything under it?";
     AddIndicatorTitle => "在「{0}」下添加指标", "Add an indicator under “{0}”";
-    AddTopTitle => "添加一级指标", "Add a level-1 indicator";
     RenameTitle => "重命名「{0}」", "Rename “{0}”";
     PointsTitle => "修改「{0}」的分值", "Points of “{0}”";
     FieldPoints => "分值", "Points";

@@ -222,7 +222,7 @@ impl LedgerScreen {
         };
         let header = row(
             cx.t(Msg::LedgerNo),
-            cx.t(Msg::ColCode),
+            cx.t(Msg::LedgerProject),
             cx.t(Msg::ItColUnit),
             cx.t(Msg::ItColState),
             cx.t(Msg::ItColDue),
