@@ -103,23 +103,14 @@ impl Findings {
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
-        let last = self.list.len().saturating_sub(1);
-        match action {
-            Action::MoveDown => self.selected = (self.selected + 1).min(last),
-            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + 10).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
-            _ => {
-                let Some(p) = project else { return Effect::None };
-                if p.is_archived() {
-                    return Effect::Error(cx.t(Msg::ReadOnly).to_string());
-                }
-                return self.act(action, p, cx);
-            }
+        if crate::tui::widgets::navigate(&mut self.selected, self.list.len(), action) {
+            return Effect::None;
         }
-        Effect::None
+        let Some(p) = project else { return Effect::None };
+        if p.is_archived() {
+            return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+        }
+        self.act(action, p, cx)
     }
 
     fn act(&self, action: Action, p: &Project, cx: &Cx) -> Effect {

@@ -93,14 +93,10 @@ impl Layer for LedgerScreen {
         self.typing
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
-        let last = self.view.len().saturating_sub(1);
+        if crate::tui::widgets::navigate(&mut self.selected, self.view.len(), action) {
+            return Effect::None;
+        }
         match action {
-            Action::MoveDown => self.selected = (self.selected + 1).min(last),
-            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + 10).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
             Action::Filter => self.typing = true,
             Action::DueWithin => {
                 self.within = match self.within {

@@ -86,14 +86,10 @@ impl Rectification {
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
-        let last = self.items.len().saturating_sub(1);
+        if crate::tui::widgets::navigate(&mut self.selected, self.items.len(), action) {
+            return Effect::None;
+        }
         match action {
-            Action::MoveDown => self.selected = (self.selected + 1).min(last),
-            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + 10).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
             Action::ItemActions | Action::Edit | Action::IssueNotice => {
                 let (Some(p), Some(it)) = (project, self.selected_item()) else { return Effect::None };
                 if p.is_archived() {

@@ -63,17 +63,10 @@ impl Scoring {
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
         let len = self.tree.as_ref().map(|t| t.nodes.len()).unwrap_or(0);
-        let last = len.saturating_sub(1);
-        match action {
-            Action::MoveDown => self.selected = (self.selected + 1).min(last),
-            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.selected = (self.selected + 10).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(10),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
-            _ => return self.act(action, project, cx),
+        if crate::tui::widgets::navigate(&mut self.selected, len, action) {
+            return Effect::None;
         }
-        Effect::None
+        self.act(action, project, cx)
     }
 
     /// Actions that change something: each opens the editor, form or confirmation it needs.

@@ -15,3 +15,20 @@ pub fn follow(offset: &std::cell::Cell<usize>, selected: usize, height: usize) -
     offset.set(first);
     first
 }
+
+/// Moves a list selection for the navigation actions (one row, a page of 10, top,
+/// bottom); returns false for any other action.
+pub fn navigate(selected: &mut usize, len: usize, action: crate::tui::action::Action) -> bool {
+    use crate::tui::action::Action;
+    let last = len.saturating_sub(1);
+    *selected = match action {
+        Action::MoveDown => (*selected + 1).min(last),
+        Action::MoveUp => selected.saturating_sub(1),
+        Action::PageDown => (*selected + 10).min(last),
+        Action::PageUp => selected.saturating_sub(10),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    true
+}
