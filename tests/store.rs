@@ -727,7 +727,11 @@ fn export_import_export_round_trips() {
     let dir_a = tempfile::tempdir().unwrap();
     let a = open(dir_a.path(), "zhangsan");
     seed_two(&a);
+    // Settings travel too: the edited category list and a year's notice prefix.
+    a.execute(&cmd(json!({"cmd": "set_categories", "categories": ["资金闲置/沉淀", "档案资料不完整", "普查数据质量问题"]}))).unwrap();
+    a.execute(&cmd(json!({"cmd": "set_notice_prefix", "year": 2022, "prefix": "衡财绩"}))).unwrap();
     let first = export_value(&a);
+    assert_eq!(first["notice_prefixes"][0]["prefix"], "衡财绩");
 
     let dir_b = tempfile::tempdir().unwrap();
     let b = open(dir_b.path(), "lisi");
@@ -741,6 +745,7 @@ fn export_import_export_round_trips() {
     assert_eq!(audit.last().unwrap().actor, "lisi");
     assert!(audit.last().unwrap().command.contains("import"));
     assert!(b.store().check().is_clean(), "{:?}", b.store().check().problems);
+    assert_eq!(b.store().categories().unwrap(), vec!["资金闲置/沉淀", "档案资料不完整", "普查数据质量问题"]);
 
     // Counters came along too: the next notice and the next finding continue the sequence.
     let f = b.execute(&finding("ZD21-06", "普查宣传品采购未比价")).unwrap().id;

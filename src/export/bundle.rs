@@ -23,6 +23,18 @@ pub struct Bundle {
     /// The last notice sequence used per prefix and year, so numbers are never reused.
     pub notice_counters: Vec<NoticeCounter>,
     pub audit: Vec<AuditRecord>,
+    /// The team's finding categories, when edited (absent: the seed list).
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    /// Notice number prefixes set per year.
+    #[serde(default)]
+    pub notice_prefixes: Vec<NoticePrefix>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticePrefix {
+    pub year: i32,
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -117,6 +117,19 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         };
         tx.put_milestone(None, m, &unit)?;
     }
+    // Settings come along where the store has none of its own (a merge keeps the store's).
+    if let Some(list) = &b.categories {
+        if tx.raw_get(tx::META, super::read::CATEGORIES_KEY)?.is_none() {
+            tx.raw_put(tx::META, super::read::CATEGORIES_KEY, &super::codec::encode(list))?;
+        }
+    }
+    for p in &b.notice_prefixes {
+        super::apply::check_notice_prefix(&p.prefix).map_err(|m| Error::invalid(format!("{} 年的发文字号前缀", p.year), "prefix", m))?;
+        let key = super::apply::notice_prefix_key(p.year);
+        if tx.raw_get(tx::META, &key)?.is_none() {
+            tx.put(tx::META, &key, &p.prefix)?;
+        }
+    }
     for c in &b.notice_counters {
         tx.bump_seq(&tx::notice_counter(&c.prefix, c.year), c.last as u64)?;
     }

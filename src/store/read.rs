@@ -199,6 +199,16 @@ impl Store {
         b.projects = projects;
         b.milestones.sort_by_key(|m| m.id);
         b.notice_counters = self.notice_counters()?;
+        b.categories = match self.tree(tx::META).get(CATEGORIES_KEY).map_err(io)? {
+            Some(v) => Some(decode(&v, "问题类别")?),
+            None => None,
+        };
+        for kv in self.tree(tx::META).scan_prefix(b"notice_prefix/") {
+            let (k, v) = kv.map_err(io)?;
+            if let Ok(year) = String::from_utf8_lossy(&k[b"notice_prefix/".len()..]).parse::<i32>() {
+                b.notice_prefixes.push(crate::export::bundle::NoticePrefix { year, prefix: decode(&v, "发文字号前缀")? });
+            }
+        }
         let audit = self.audit_log()?;
         b.audit = match project {
             None => audit,
