@@ -118,10 +118,10 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         tx.put_milestone(None, m, &unit)?;
     }
     // Settings come along where the store has none of its own (a merge keeps the store's).
-    if let Some(list) = &b.categories {
-        if tx.raw_get(tx::META, super::read::CATEGORIES_KEY)?.is_none() {
-            tx.raw_put(tx::META, super::read::CATEGORIES_KEY, &super::codec::encode(list))?;
-        }
+    if let Some(list) = &b.categories
+        && tx.raw_get(tx::META, super::read::CATEGORIES_KEY)?.is_none()
+    {
+        tx.raw_put(tx::META, super::read::CATEGORIES_KEY, &super::codec::encode(list))?;
     }
     for p in &b.notice_prefixes {
         super::apply::check_notice_prefix(&p.prefix).map_err(|m| Error::invalid(format!("{} 年的发文字号前缀", p.year), "prefix", m))?;
