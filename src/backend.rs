@@ -55,6 +55,10 @@ pub enum Query {
         project: Option<String>,
     },
     Categories,
+    /// One project's summary (score, progress, open items, next deadline).
+    Summary {
+        project: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +77,7 @@ pub enum Reply {
     Audit(Vec<AuditRecord>),
     Bundle(Box<Bundle>),
     Categories(Vec<String>),
+    Summary(Box<Summary>),
 }
 
 pub trait Backend {
@@ -194,6 +199,7 @@ impl Backend for Local {
             Query::IndicatorHistory { project, node } => Reply::Audit(s.indicator_history(s.project_by_code(project)?.id, *node)?),
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
             Query::Categories => Reply::Categories(s.categories()?),
+            Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
         })
     }
 
@@ -207,5 +213,84 @@ impl Backend for Local {
 
     fn now(&self) -> DateTime<Utc> {
         self.clock.now().0
+    }
+}
+
+/// Typed reads over any backend: each asks one Query and unwraps its Reply, so callers never
+/// match replies by hand (a reply of the wrong kind is an error, not silently ignored).
+pub trait Fetch {
+    fn project(&self, code: &str) -> Result<Project>;
+    fn projects(&self) -> Result<Vec<Project>>;
+    fn project_list(&self) -> Result<Vec<(Project, Summary)>>;
+    fn summary(&self, code: &str) -> Result<Summary>;
+    fn tree(&self, code: &str) -> Result<IndicatorTree>;
+    fn findings(&self, code: &str) -> Result<Vec<Finding>>;
+    fn items(&self, code: &str) -> Result<Vec<RectItem>>;
+    fn all_items(&self) -> Result<Vec<RectItem>>;
+    fn responses(&self, item: u64) -> Result<Vec<Response>>;
+    fn notices(&self, code: &str) -> Result<Vec<Notice>>;
+    fn notice(&self, number: &str) -> Result<Notice>;
+    fn milestones(&self, code: Option<&str>) -> Result<Vec<Milestone>>;
+    fn categories(&self) -> Result<Vec<String>>;
+    fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>>;
+}
+
+fn wrong_reply(q: &Query) -> crate::domain::Error {
+    crate::domain::Error::corrupt("查询", format!("{q:?} 的回复类型不符"))
+}
+
+macro_rules! fetch {
+    ($backend:expr, $query:expr, $variant:ident) => {{
+        let q = $query;
+        match $backend.query(&q)? {
+            Reply::$variant(v) => Ok(v),
+            _ => Err(wrong_reply(&q)),
+        }
+    }};
+}
+
+impl<B: Backend + ?Sized> Fetch for B {
+    fn project(&self, code: &str) -> Result<Project> {
+        fetch!(self, Query::Project { code: code.to_string() }, Project).map(|p| *p)
+    }
+    fn projects(&self) -> Result<Vec<Project>> {
+        fetch!(self, Query::Projects, Projects)
+    }
+    fn project_list(&self) -> Result<Vec<(Project, Summary)>> {
+        fetch!(self, Query::ProjectList, ProjectList)
+    }
+    fn summary(&self, code: &str) -> Result<Summary> {
+        fetch!(self, Query::Summary { project: code.to_string() }, Summary).map(|s| *s)
+    }
+    fn tree(&self, code: &str) -> Result<IndicatorTree> {
+        fetch!(self, Query::Tree { project: code.to_string() }, Tree).map(|t| *t)
+    }
+    fn findings(&self, code: &str) -> Result<Vec<Finding>> {
+        fetch!(self, Query::Findings { project: code.to_string() }, Findings)
+    }
+    fn items(&self, code: &str) -> Result<Vec<RectItem>> {
+        fetch!(self, Query::Items { project: code.to_string() }, Items)
+    }
+    fn all_items(&self) -> Result<Vec<RectItem>> {
+        fetch!(self, Query::AllItems, Items)
+    }
+    fn responses(&self, item: u64) -> Result<Vec<Response>> {
+        fetch!(self, Query::Responses { item }, Responses)
+    }
+    fn notices(&self, code: &str) -> Result<Vec<Notice>> {
+        fetch!(self, Query::Notices { project: code.to_string() }, Notices)
+    }
+    fn notice(&self, number: &str) -> Result<Notice> {
+        let list: Vec<Notice> = fetch!(self, Query::Notice { number: number.to_string() }, Notices)?;
+        list.into_iter().next().ok_or_else(|| crate::domain::Error::not_found("通知书", number))
+    }
+    fn milestones(&self, code: Option<&str>) -> Result<Vec<Milestone>> {
+        fetch!(self, Query::Milestones { project: code.map(str::to_string) }, Milestones)
+    }
+    fn categories(&self) -> Result<Vec<String>> {
+        fetch!(self, Query::Categories, Categories)
+    }
+    fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>> {
+        fetch!(self, Query::IndicatorHistory { project: code.to_string(), node }, Audit)
     }
 }

@@ -2,7 +2,7 @@
 //! or as plain text wrapped for A4, from Backend queries only.
 
 use super::args::{NoticeArgs, NoticeFormat};
-use crate::backend::{Backend, Query, Reply};
+use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Notice, NoticeState, Result};
 use crate::export::notice::{self, NoticeDoc, chinese_date};
 use crate::i18n::Lang;
@@ -119,12 +119,9 @@ fn describe(n: &Notice) -> String {
 
 /// Every notice in the store, latest issue first.
 fn all_notices(backend: &dyn Backend) -> Result<Vec<Notice>> {
-    let Reply::Projects(projects) = backend.query(&Query::Projects)? else { return Ok(vec![]) };
     let mut out = Vec::new();
-    for p in projects {
-        if let Reply::Notices(ns) = backend.query(&Query::Notices { project: p.code })? {
-            out.extend(ns);
-        }
+    for p in backend.projects()? {
+        out.extend(backend.notices(&p.code)?);
     }
     out.sort_by(|a, b| b.issue_date.cmp(&a.issue_date).then(b.id.cmp(&a.id)));
     Ok(out)

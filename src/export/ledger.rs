@@ -14,7 +14,7 @@
 //!
 //! The renderers (table, CSV, JSON, XLSX) are in `ledger_render` and re-exported here.
 
-use crate::backend::{Backend, Query, Reply};
+use crate::backend::{Backend, Fetch};
 use crate::domain::{EntryKind, Error, Finding, IndicatorTree, ItemState, Project, RectItem, Response, Result, Severity};
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
@@ -170,7 +170,7 @@ pub fn build(backend: &dyn Backend, filter: &LedgerFilter, as_of: NaiveDate) -> 
         if !filter.keeps_finding(finding) {
             continue;
         }
-        let feedback = latest_feedback(&responses(backend, item.id)?);
+        let feedback = latest_feedback(&backend.responses(item.id)?);
         rows.push(row(part, finding, &item, feedback, as_of));
     }
     rows.sort_by(|a, b| (&a.project_code, a.finding_seq, a.item_id).cmp(&(&b.project_code, b.finding_seq, b.item_id)));
@@ -185,46 +185,22 @@ pub fn totals(rows: &[LedgerRow]) -> Vec<(ItemState, usize)> {
     ItemState::ALL.into_iter().map(|s| (s, rows.iter().filter(|r| r.state == s).count())).filter(|(_, n)| *n > 0).collect()
 }
 
-fn unexpected(q: &str) -> Error {
-    Error::corrupt("整改台账", format!("查询 {q} 的回复类型不符"))
-}
-
 fn fetch_items(backend: &dyn Backend, filter: &LedgerFilter) -> Result<Vec<RectItem>> {
-    let q = match &filter.project {
-        Some(code) => Query::Items { project: code.trim().to_string() },
-        None => Query::AllItems,
-    };
-    match backend.query(&q)? {
-        Reply::Items(items) => Ok(items),
-        _ => Err(unexpected("items")),
+    match &filter.project {
+        Some(code) => backend.items(code.trim()),
+        None => backend.all_items(),
     }
 }
 
 fn fetch_projects(backend: &dyn Backend) -> Result<HashMap<u64, Project>> {
-    match backend.query(&Query::Projects)? {
-        Reply::Projects(ps) => Ok(ps.into_iter().map(|p| (p.id, p)).collect()),
-        _ => Err(unexpected("projects")),
-    }
+    Ok(backend.projects()?.into_iter().map(|p| (p.id, p)).collect())
 }
 
 fn project_parts(backend: &dyn Backend, projects: &HashMap<u64, Project>, id: u64) -> Result<ProjectParts> {
     let project = projects.get(&id).cloned().ok_or_else(|| Error::not_found("项目", format!("#{id}")))?;
-    let findings = match backend.query(&Query::Findings { project: project.code.clone() })? {
-        Reply::Findings(fs) => fs.into_iter().map(|f| (f.id, f)).collect(),
-        _ => return Err(unexpected("findings")),
-    };
-    let tree = match backend.query(&Query::Tree { project: project.code.clone() })? {
-        Reply::Tree(t) => *t,
-        _ => return Err(unexpected("tree")),
-    };
+    let findings = backend.findings(&project.code)?.into_iter().map(|f| (f.id, f)).collect();
+    let tree = backend.tree(&project.code)?;
     Ok(ProjectParts { project, findings, tree })
-}
-
-fn responses(backend: &dyn Backend, item: u64) -> Result<Vec<Response>> {
-    match backend.query(&Query::Responses { item })? {
-        Reply::Responses(rs) => Ok(rs),
-        _ => Err(unexpected("responses")),
-    }
 }
 
 /// The latest response or progress entry: by its own date, then by entry order.

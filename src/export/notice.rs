@@ -17,7 +17,7 @@
 //!   and 特此通知;
 //! - the issuing authority and the issue date (2026年11月22日).
 
-use crate::backend::{Backend, Query, Reply};
+use crate::backend::{Backend, Fetch};
 use crate::domain::money::fmt2;
 use crate::domain::{
     Error, Finding, IndicatorTree, ItemState, Node, Notice, NoticeState, Project, ProjectKind, RectItem, Result, ResultKind,
@@ -55,42 +55,15 @@ pub struct NoticeDoc {
 /// Gathers a notice and what it prints through `Backend` queries. The issuer is taken from
 /// the notice's contact (see `issuer_from_contact`) unless `issuer` is given.
 pub fn load(backend: &dyn Backend, number: &str, issuer: Option<&str>) -> Result<NoticeDoc> {
-    let notice = fetch_notice(backend, number)?;
-    let project = fetch_project(backend, notice.project)?;
-    let code = project.code.clone();
-    let tree = match backend.query(&Query::Tree { project: code.clone() })? {
-        Reply::Tree(t) => *t,
-        _ => return Err(unexpected("tree")),
-    };
-    let findings = match backend.query(&Query::Findings { project: code.clone() })? {
-        Reply::Findings(fs) => fs,
-        _ => return Err(unexpected("findings")),
-    };
-    let items = match backend.query(&Query::Items { project: code })? {
-        Reply::Items(items) => items.into_iter().filter(|i| notice.items.contains(&i.id)).collect(),
-        _ => return Err(unexpected("items")),
-    };
+    let notice = backend.notice(number)?;
+    let id = notice.project;
+    let project = backend.projects()?.into_iter().find(|p| p.id == id).ok_or_else(|| Error::not_found("项目", format!("#{id}")))?;
+    let tree = backend.tree(&project.code)?;
+    let findings = backend.findings(&project.code)?;
+    let items = backend.items(&project.code)?.into_iter().filter(|i| notice.items.contains(&i.id)).collect();
     let issuer = issuer.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let issuer = issuer.unwrap_or_else(|| issuer_from_contact(&notice.contact));
     Ok(NoticeDoc { notice, project, tree, findings, items, issuer })
-}
-
-fn unexpected(what: &str) -> Error {
-    Error::corrupt("通知书", format!("the backend answered the {what} query with another reply"))
-}
-
-fn fetch_notice(backend: &dyn Backend, number: &str) -> Result<Notice> {
-    match backend.query(&Query::Notice { number: number.to_string() })? {
-        Reply::Notices(ns) => ns.into_iter().next().ok_or_else(|| Error::not_found("通知书", number)),
-        _ => Err(unexpected("notice")),
-    }
-}
-
-fn fetch_project(backend: &dyn Backend, id: u64) -> Result<Project> {
-    match backend.query(&Query::Projects)? {
-        Reply::Projects(ps) => ps.into_iter().find(|p| p.id == id).ok_or_else(|| Error::not_found("项目", format!("#{id}"))),
-        _ => Err(unexpected("projects")),
-    }
 }
 
 /// The finance bureau named at the start of the contact (`市财政局绩效评价股 0736-…` → 市财政局),

@@ -4,7 +4,7 @@
 use super::form::{Field, Form};
 use super::popups::Confirm;
 use super::project_list::{required, split_list};
-use crate::backend::{Query, Reply};
+use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::rect::DEFAULT_DUE_DAYS;
@@ -72,20 +72,13 @@ impl Findings {
     }
 
     pub fn refresh(&mut self, cx: &Cx) {
+        let b = cx.backend;
         let code = self.code.clone();
         let mut load = || -> crate::domain::Result<()> {
-            if let Reply::Findings(f) = cx.backend.query(&Query::Findings { project: code.clone() })? {
-                self.list = f;
-            }
-            if let Reply::Items(i) = cx.backend.query(&Query::Items { project: code.clone() })? {
-                self.items = i;
-            }
-            if let Reply::Tree(t) = cx.backend.query(&Query::Tree { project: code.clone() })? {
-                self.tree = Some(*t);
-            }
-            if let Reply::Categories(c) = cx.backend.query(&Query::Categories)? {
-                self.categories = c;
-            }
+            self.list = b.findings(&code)?;
+            self.items = b.items(&code)?;
+            self.tree = Some(b.tree(&code)?);
+            self.categories = b.categories()?;
             Ok(())
         };
         self.error = load().err().map(|e| e.render(cx.lang));

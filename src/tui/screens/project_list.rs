@@ -3,7 +3,7 @@
 
 use super::form::{Field, Form};
 use super::popups::Confirm;
-use crate::backend::{Query, Reply};
+use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::{Phase, Project, ProjectKind};
@@ -380,12 +380,11 @@ impl Layer for ProjectList {
         }
     }
     fn refresh(&mut self, cx: &Cx) {
-        match cx.backend.query(&Query::ProjectList) {
-            Ok(Reply::ProjectList(list)) => {
+        match cx.backend.project_list() {
+            Ok(list) => {
                 self.rows = list.into_iter().map(|(project, summary)| Row { project, summary }).collect();
                 self.load_error = None;
             }
-            Ok(_) => {}
             Err(e) => self.load_error = Some(e.render(cx.lang)),
         }
         self.rebuild();

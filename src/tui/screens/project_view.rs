@@ -2,7 +2,7 @@
 
 use super::project_list::{archive_confirm, deadline_text, phase_form, reopen_form, team_form};
 use super::scoring::Scoring;
-use crate::backend::{Query, Reply};
+use crate::backend::Fetch;
 use crate::domain::money::fmt2;
 use crate::domain::{Milestone, Project, ResultKind};
 use crate::store::summary::Summary;
@@ -57,16 +57,9 @@ impl ProjectView {
     }
 
     fn load(&mut self, cx: &Cx) -> crate::domain::Result<()> {
-        if let Reply::Project(p) = cx.backend.query(&Query::Project { code: self.code.clone() })? {
-            if let Reply::Milestones(m) = cx.backend.query(&Query::Milestones { project: Some(self.code.clone()) })? {
-                self.milestones = m;
-            }
-            self.summary = match cx.backend.query(&Query::ProjectList)? {
-                Reply::ProjectList(list) => list.into_iter().find(|(q, _)| q.id == p.id).map(|(_, s)| s).unwrap_or_default(),
-                _ => Summary::default(),
-            };
-            self.project = Some(*p);
-        }
+        self.project = Some(cx.backend.project(&self.code)?);
+        self.milestones = cx.backend.milestones(Some(&self.code))?;
+        self.summary = cx.backend.summary(&self.code)?;
         Ok(())
     }
 

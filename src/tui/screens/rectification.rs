@@ -6,7 +6,7 @@ use super::findings::{check_date, parse_date, split};
 use super::form::{Field, Form};
 use super::popups::{Confirm, Menu};
 use super::project_list::required;
-use crate::backend::{Query, Reply};
+use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::rect::ItemAction;
 use crate::domain::{Finding, ItemState, Notice, Project, RectItem, Response};
@@ -50,23 +50,13 @@ impl Rectification {
     }
 
     pub fn refresh(&mut self, cx: &Cx) {
+        let b = cx.backend;
         let code = self.code.clone();
         let mut load = || -> crate::domain::Result<()> {
-            if let Reply::Items(i) = cx.backend.query(&Query::Items { project: code.clone() })? {
-                self.items = i;
-            }
-            if let Reply::Findings(f) = cx.backend.query(&Query::Findings { project: code.clone() })? {
-                self.findings = f;
-            }
-            if let Reply::Notices(n) = cx.backend.query(&Query::Notices { project: code.clone() })? {
-                self.notices = n;
-            }
-            self.history.clear();
-            for it in &self.items {
-                if let Reply::Responses(r) = cx.backend.query(&Query::Responses { item: it.id })? {
-                    self.history.insert(it.id, r);
-                }
-            }
+            self.items = b.items(&code)?;
+            self.findings = b.findings(&code)?;
+            self.notices = b.notices(&code)?;
+            self.history = self.items.iter().map(|it| Ok((it.id, b.responses(it.id)?))).collect::<crate::domain::Result<_>>()?;
             Ok(())
         };
         self.error = load().err().map(|e| e.render(cx.lang));

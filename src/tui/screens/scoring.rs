@@ -3,7 +3,7 @@
 
 use super::form::{Field, Form};
 use super::popups::{Confirm, ListPopup};
-use crate::backend::{Query, Reply};
+use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::tree::{IndicatorRef, IndicatorTree, Method, Node};
@@ -35,17 +35,15 @@ impl Scoring {
     }
 
     pub fn refresh(&mut self, cx: &Cx) {
-        match cx.backend.query(&Query::Tree { project: self.code.clone() }) {
-            Ok(Reply::Tree(t)) => {
+        let load = || -> crate::domain::Result<_> { Ok((cx.backend.tree(&self.code)?, cx.backend.findings(&self.code)?)) };
+        match load() {
+            Ok((t, f)) => {
                 self.selected = self.selected.min(t.nodes.len().saturating_sub(1));
-                self.tree = Some(*t);
+                self.tree = Some(t);
+                self.findings = f;
                 self.error = None;
             }
-            Ok(_) => {}
             Err(e) => self.error = Some(e.render(cx.lang)),
-        }
-        if let Ok(Reply::Findings(f)) = cx.backend.query(&Query::Findings { project: self.code.clone() }) {
-            self.findings = f;
         }
     }
 
@@ -411,10 +409,7 @@ fn evidence_form(code: &str, node: &Node, cx: &Cx) -> Form {
 }
 
 fn history(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> ListPopup {
-    let records = match cx.backend.query(&Query::IndicatorHistory { project: code.to_string(), node: node.id }) {
-        Ok(Reply::Audit(a)) => a,
-        _ => vec![],
-    };
+    let records = cx.backend.indicator_history(code, node.id).unwrap_or_default();
     let mut lines: Vec<Line<'static>> = records
         .iter()
         .map(|a| {
