@@ -15,7 +15,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -127,7 +127,7 @@ impl ProjectView {
             };
             lines.push(Line::from(Span::styled(format!("  {}  {}  {state}", m.due, m.title), style)));
         }
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        f.render_widget(Paragraph::new(crate::tui::widgets::wrap_lines(lines, area.width as usize)), area);
     }
 }
 

@@ -314,21 +314,7 @@ impl Scoring {
         if !n.guide.is_empty() {
             lines.push(Line::from(vec![label(Msg::ScGuide), Span::raw(n.guide.clone())]));
         }
-        // Wrap by cells ourselves: ratatui's wrap can overrun with wide characters.
-        let width = inner.width as usize;
-        let wrapped: Vec<Line> = lines
-            .into_iter()
-            .flat_map(|l| {
-                let style = l.spans.first().map(|s| s.style).unwrap_or_default();
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                if crate::tui::text::width(&text) <= width {
-                    vec![l]
-                } else {
-                    crate::tui::text::wrap(&text, width).into_iter().map(|t| Line::from(Span::styled(t, style))).collect()
-                }
-            })
-            .collect();
-        lines = wrapped;
+        let lines = crate::tui::widgets::wrap_lines(lines, inner.width as usize);
         f.render_widget(Paragraph::new(lines), inner);
     }
 }

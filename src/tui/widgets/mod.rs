@@ -32,3 +32,21 @@ pub fn navigate(selected: &mut usize, len: usize, action: crate::tui::action::Ac
     };
     true
 }
+
+/// Wraps lines wider than `width` by cells (ratatui's word wrap can overrun a border with
+/// wide characters and breaks Chinese only at spaces). A wrapped line keeps the style of its
+/// last span, the value after a label.
+pub fn wrap_lines(lines: Vec<ratatui::text::Line<'static>>, width: usize) -> Vec<ratatui::text::Line<'static>> {
+    use ratatui::text::{Line, Span};
+    lines
+        .into_iter()
+        .flat_map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            if crate::tui::text::width(&text) <= width {
+                return vec![l];
+            }
+            let style = l.spans.last().map(|s| s.style).unwrap_or_default();
+            crate::tui::text::wrap(&text, width).into_iter().map(|t| Line::from(Span::styled(t, style))).collect()
+        })
+        .collect()
+}
