@@ -2,11 +2,10 @@
 //! (issue: team server) will speak the same Command/Query/Reply types over a socket.
 
 use crate::command::{Command, Outcome};
-use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
+use crate::domain::{Deadline, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::export::bundle::Bundle;
 use crate::store::audit::AuditRecord;
 use crate::store::summary::Summary;
-use crate::store::tx::DeadlineEntry;
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,9 +41,9 @@ pub enum Query {
     Milestones {
         project: Option<String>,
     },
+    /// Every open deadline dated `until` or earlier (the overdue ones included).
     Deadlines {
-        from: NaiveDate,
-        to: NaiveDate,
+        until: NaiveDate,
     },
     Audit,
     IndicatorHistory {
@@ -73,7 +72,7 @@ pub enum Reply {
     Responses(Vec<Response>),
     Notices(Vec<Notice>),
     Milestones(Vec<Milestone>),
-    Deadlines(Vec<(NaiveDate, u8, u64, DeadlineEntry)>),
+    Deadlines(Vec<Deadline>),
     Audit(Vec<AuditRecord>),
     Bundle(Box<Bundle>),
     Categories(Vec<String>),
@@ -194,7 +193,7 @@ impl Backend for Local {
                 };
                 Reply::Milestones(s.milestones_of(pid)?)
             }
-            Query::Deadlines { from, to } => Reply::Deadlines(s.deadlines(*from, *to)?),
+            Query::Deadlines { until } => Reply::Deadlines(s.deadlines(*until)?),
             Query::Audit => Reply::Audit(s.audit_log()?),
             Query::IndicatorHistory { project, node } => Reply::Audit(s.indicator_history(s.project_by_code(project)?.id, *node)?),
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
@@ -233,6 +232,7 @@ pub trait Fetch {
     fn milestones(&self, code: Option<&str>) -> Result<Vec<Milestone>>;
     fn categories(&self) -> Result<Vec<String>>;
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>>;
+    fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -292,5 +292,8 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>> {
         fetch!(self, Query::IndicatorHistory { project: code.to_string(), node }, Audit)
+    }
+    fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
+        fetch!(self, Query::Deadlines { until }, Deadlines)
     }
 }

@@ -1,5 +1,6 @@
 //! The pure model and its rules: no I/O, no terminal, no clock reads ("today" is a parameter).
 
+pub mod deadline;
 pub mod error;
 pub mod evidence;
 pub mod finding;
@@ -12,6 +13,7 @@ pub mod rect;
 pub mod template;
 pub mod tree;
 
+pub use deadline::{Deadline, DeadlineFilter, DeadlineKind, DueStatus};
 pub use error::{Error, Result};
 pub use evidence::Evidence;
 pub use finding::{Finding, FindingBody, FindingState, Severity};

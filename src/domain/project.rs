@@ -268,6 +268,21 @@ pub enum MilestoneKind {
     Other,
 }
 
+impl MilestoneKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            MilestoneKind::SelfEvaluation => "自评",
+            MilestoneKind::Monitoring => "监控",
+            MilestoneKind::ProgressReport => "进度报告",
+            MilestoneKind::FundRecovery => "资金收回",
+            MilestoneKind::Publication => "公开",
+            MilestoneKind::Evaluation => "评价",
+            MilestoneKind::Phase => "阶段",
+            MilestoneKind::Other => "其他",
+        }
+    }
+}
+
 impl Milestone {
     pub fn validate(&self) -> Result<()> {
         if self.title.trim().is_empty() {

@@ -189,13 +189,13 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             Ok((id, None))
         }),
         Command::AddMilestone { project, title, kind, due } => {
-            let (pid, unit) = match project {
+            let pid = match project {
                 Some(code) => {
                     let p = tx.project_by_code(code)?;
                     p.ensure_writable()?;
-                    (Some(p.id), p.unit)
+                    Some(p.id)
                 }
-                None => (None, String::new()),
+                None => None,
             };
             let id = tx.next_seq(b"seq/milestone")?;
             let m = Milestone {
@@ -208,25 +208,25 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
                 meta: Meta::new(&ctx.actor, ctx.now),
             };
             m.validate()?;
-            tx.put_milestone(None, &m, &unit)?;
+            tx.put_milestone(None, &m)?;
             Ok(done(id, 1, vec![touch(RecordKind::Milestone, id, 0, 1)]))
         }
         Command::SetMilestone { milestone, expected_version, title, due, done_on } => {
             let mut m = tx.milestone(*milestone)?;
             m.meta.check(&format!("里程碑 #{milestone}"), *expected_version)?;
-            let unit = milestone_unit(tx, &m)?;
+            ensure_milestone_writable(tx, &m)?;
             let before = m.clone();
             m.title = title.trim().to_string();
             m.due = *due;
             m.done_on = *done_on;
             m.validate()?;
             m.meta.touch(&ctx.actor, ctx.now);
-            tx.put_milestone(Some(&before), &m, &unit)?;
+            tx.put_milestone(Some(&before), &m)?;
             Ok(done(m.id, m.meta.version, vec![touch(RecordKind::Milestone, m.id, before.meta.version, m.meta.version)]))
         }
         Command::RemoveMilestone { milestone } => {
             let m = tx.milestone(*milestone)?;
-            milestone_unit(tx, &m)?;
+            ensure_milestone_writable(tx, &m)?;
             tx.remove_milestone(&m)?;
             Ok(done(m.id, 0, vec![touch(RecordKind::Milestone, m.id, m.meta.version, 0)]))
         }
@@ -469,14 +469,11 @@ fn resolve_indicators(tree: &IndicatorTree, refs: &[IndicatorRef]) -> Result<Vec
     refs.iter().map(|r| tree.find(r).map(|n| n.id)).collect()
 }
 
-fn milestone_unit(tx: &Tx, m: &Milestone) -> Result<String> {
+/// A project's milestone changes only while the project is not archived.
+fn ensure_milestone_writable(tx: &Tx, m: &Milestone) -> Result<()> {
     match m.project {
-        Some(pid) => {
-            let p = tx.project(pid)?;
-            p.ensure_writable()?;
-            Ok(p.unit)
-        }
-        None => Ok(String::new()),
+        Some(pid) => tx.project(pid)?.ensure_writable(),
+        None => Ok(()),
     }
 }
 

@@ -7,7 +7,7 @@ use super::keys;
 use super::tx::{self, DeadlineEntry};
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -97,12 +97,8 @@ impl Store {
             }
         }
         let fids: HashSet<u64> = findings.iter().map(|(_, f)| f.id).collect();
-        let mut expected_deadlines: BTreeSet<Vec<u8>> = BTreeSet::new();
         for (_, it) in &items {
             expected_children.insert(keys::child(keys::CHILD_ITEM, it.project, it.id).to_vec());
-            if let Some((k, _)) = tx::item_deadline(it) {
-                expected_deadlines.insert(k.to_vec());
-            }
             if !fids.contains(&it.finding) {
                 r.problems.push(format!("整改事项 #{}: 问题 #{} 不存在", it.id, it.finding));
             }
@@ -119,9 +115,6 @@ impl Store {
         }
         for (_, m) in &milestones {
             expected_children.insert(keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id).to_vec());
-            if m.done_on.is_none() {
-                expected_deadlines.insert(keys::deadline(m.due, keys::DEADLINE_MILESTONE, m.id).to_vec());
-            }
         }
         let actual_children: BTreeSet<Vec<u8>> = self.tree(tx::CHILDREN).iter().flatten().map(|(k, _)| k.to_vec()).collect();
         for k in expected_children.difference(&actual_children) {
@@ -130,12 +123,30 @@ impl Store {
         for k in actual_children.difference(&expected_children) {
             r.problems.push(format!("下级索引多出 {}", hex(k)));
         }
-        let actual_deadlines: BTreeSet<Vec<u8>> = deadlines.iter().map(|(k, _)| k.clone()).collect();
-        for k in expected_deadlines.difference(&actual_deadlines) {
-            r.problems.push(format!("期限索引缺少 {}", hex(k)));
-        }
-        for k in actual_deadlines.difference(&expected_deadlines) {
-            r.problems.push(format!("期限索引多出 {}", hex(k)));
+        // The derived trees (deadline index, summaries) must match what the records say.
+        match (self.summaries(), self.expected_derived()) {
+            (Ok(actual), Ok(expected)) => {
+                let actual_deadlines: BTreeMap<Vec<u8>, DeadlineEntry> = deadlines.into_iter().collect();
+                for (k, want) in &expected.deadlines {
+                    match actual_deadlines.get(k) {
+                        None => r.problems.push(format!("期限索引缺少 {}", hex(k))),
+                        Some(got) if got != want => r.problems.push(format!("期限索引 {} 与记录不符", hex(k))),
+                        Some(_) => {}
+                    }
+                }
+                for k in actual_deadlines.keys().filter(|k| !expected.deadlines.contains_key(*k)) {
+                    r.problems.push(format!("期限索引多出 {}", hex(k)));
+                }
+                for (id, want) in &expected.summaries {
+                    if actual.get(id) != Some(want) {
+                        r.problems.push(format!("项目 #{id} 的汇总与记录不符（运行中的汇总索引需要重建）"));
+                    }
+                }
+                for id in actual.keys().filter(|id| !expected.summaries.contains_key(id)) {
+                    r.problems.push(format!("汇总索引多出项目 #{id}"));
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => r.problems.push(format!("汇总索引：{e}")),
         }
 
         // Responses: each item's history numbered 1, 2, 3 … without gaps.
@@ -160,21 +171,6 @@ impl Store {
                 r.problems.push(format!("审计记录 #{}: 键或序号错乱", a.id));
             }
             last = a.id;
-        }
-
-        // The project summaries must match what the records say.
-        match (self.summaries(), self.expected_summaries()) {
-            (Ok(actual), Ok(expected)) => {
-                for (id, want) in &expected {
-                    if actual.get(id) != Some(want) {
-                        r.problems.push(format!("项目 #{id} 的汇总与记录不符（运行中的汇总索引需要重建）"));
-                    }
-                }
-                for id in actual.keys().filter(|id| !expected.contains_key(id)) {
-                    r.problems.push(format!("汇总索引多出项目 #{id}"));
-                }
-            }
-            (Err(e), _) | (_, Err(e)) => r.problems.push(format!("汇总索引：{e}")),
         }
 
         r.counts = vec![

@@ -111,11 +111,7 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
     for m in &mut b.milestones {
         m.id = milestones.get(&m.id).copied().unwrap_or(m.id);
         m.project = m.project.map(pm);
-        let unit = match m.project {
-            Some(pid) => b.projects.iter().find(|p| p.id == pid).map(|p| p.unit.clone()).unwrap_or_default(),
-            None => String::new(),
-        };
-        tx.put_milestone(None, m, &unit)?;
+        tx.put_milestone(None, m)?;
     }
     // Settings come along where the store has none of its own (a merge keeps the store's).
     if let Some(list) = &b.categories

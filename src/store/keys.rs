@@ -48,9 +48,16 @@ pub fn deadline(date: NaiveDate, kind: u8, id: u64) -> [u8; 13] {
     k
 }
 
+/// The date at the head of a deadline key.
+pub fn deadline_date(key: &[u8]) -> Option<NaiveDate> {
+    let days = u32::from_be_bytes(key.get(..4)?.try_into().ok()?);
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).ok()?)
+}
+
 pub fn deadline_date_prefix(date: NaiveDate) -> [u8; 4] {
     (date.num_days_from_ce() as u32).to_be_bytes()
 }
 
 pub const DEADLINE_ITEM: u8 = b'i';
 pub const DEADLINE_MILESTONE: u8 = b'm';
+pub const DEADLINE_NOTICE: u8 = b'n';

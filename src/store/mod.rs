@@ -5,6 +5,7 @@ pub mod apply;
 pub mod audit;
 pub mod check;
 pub mod codec;
+pub mod derived;
 pub mod import;
 pub mod keys;
 pub mod lock;
@@ -74,7 +75,7 @@ impl Store {
         let audit = db.open_tree(AUDIT_TREE).map_err(|e| Error::io(path.display().to_string(), e))?;
         let store = Store { db, trees, audit, dir: dir.to_path_buf(), templates, _lock: lock };
         store.check_schema()?;
-        store.ensure_summaries()?;
+        store.ensure_derived()?;
         Ok(store)
     }
 

@@ -6,13 +6,22 @@ use super::audit::AuditRecord;
 use super::codec::decode;
 use super::keys;
 use super::tx::{self, DeadlineEntry};
-use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
+use crate::domain::{Deadline, DeadlineKind, Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::export::bundle::{Bundle, NoticeCounter};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
 fn io(e: sled::Error) -> Error {
     Error::io("store", e)
+}
+
+fn deadline_kind(byte: Option<&u8>) -> Option<DeadlineKind> {
+    match *byte? {
+        keys::DEADLINE_ITEM => Some(DeadlineKind::Item),
+        keys::DEADLINE_NOTICE => Some(DeadlineKind::Notice),
+        keys::DEADLINE_MILESTONE => Some(DeadlineKind::Milestone),
+        _ => None,
+    }
 }
 
 /// Where the edited category list lives in the meta tree.
@@ -138,19 +147,28 @@ impl Store {
             .collect()
     }
 
-    /// Open deadlines from the covering index, dates in `[from, to]`: (date, kind byte, id, entry).
-    pub fn deadlines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, u8, u64, DeadlineEntry)>> {
+    /// Every open deadline dated `until` or earlier (so every overdue one), in index order,
+    /// from the covering index alone: no record is read.
+    pub fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
         let mut out = Vec::new();
-        let start = keys::deadline_date_prefix(from);
-        for kv in self.tree(tx::DEADLINES).range(start..) {
+        let end = keys::deadline_date_prefix(until + chrono::Duration::days(1));
+        for kv in self.tree(tx::DEADLINES).range(..end) {
             let (k, v) = kv.map_err(io)?;
-            let days = u32::from_be_bytes([k[0], k[1], k[2], k[3]]);
-            let Some(date) = NaiveDate::from_num_days_from_ce_opt(days as i32) else { continue };
-            if date > to {
-                break;
-            }
-            let id = keys::read_id(&k[5..]).unwrap_or(0);
-            out.push((date, k[4], id, decode(&v, "期限索引")?));
+            let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(&k), deadline_kind(k.get(4)), keys::read_id(&k[5..])) else {
+                return Err(Error::corrupt("期限索引", format!("键 {k:?} 无法识别（运行 jixiao check）")));
+            };
+            let e: DeadlineEntry = decode(&v, "期限索引")?;
+            out.push(Deadline {
+                date,
+                kind,
+                id,
+                project: e.project,
+                code: e.code,
+                title: e.title,
+                unit: e.unit,
+                detail: e.detail,
+                owners: e.owners,
+            });
         }
         Ok(out)
     }

@@ -1,7 +1,7 @@
 //! A covering read model per project, kept in step inside every transaction that writes a
 //! tree, an item or a milestone, so the project list needs no tree or item lookups.
 
-use crate::domain::{IndicatorTree, Milestone, RectItem};
+use crate::domain::{Finding, FindingState, IndicatorTree, ItemState, Milestone, RectItem};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,12 @@ pub struct Summary {
     pub open_items: BTreeMap<u64, NaiveDate>,
     /// Milestones not yet done: id → due date.
     pub milestones: BTreeMap<u64, NaiveDate>,
+    /// Notices with items still open: id → report date (as in the deadline index).
+    pub notices: BTreeMap<u64, NaiveDate>,
+    /// Every item's state, for counts by state and the closure rate.
+    pub item_states: BTreeMap<u64, ItemState>,
+    /// Findings not withdrawn: id → category, for the category counts.
+    pub findings: BTreeMap<u64, String>,
 }
 
 impl Summary {
@@ -35,10 +41,19 @@ impl Summary {
 
     /// Open means the unit owes something: issued and not finished (drafts are not sent yet).
     pub fn set_item(&mut self, it: &RectItem) {
+        self.item_states.insert(it.id, it.state);
         if it.state.is_finished() || it.state == crate::domain::ItemState::Draft {
             self.open_items.remove(&it.id);
         } else {
             self.open_items.insert(it.id, it.due);
+        }
+    }
+
+    pub fn set_finding(&mut self, f: &Finding) {
+        if f.state == FindingState::Withdrawn {
+            self.findings.remove(&f.id);
+        } else {
+            self.findings.insert(f.id, f.body.category.clone());
         }
     }
 
@@ -68,7 +83,7 @@ impl Summary {
     }
 }
 
-use super::codec::{decode, encode};
+use super::codec::decode;
 use super::{Store, keys, tx};
 use crate::domain::{Error, Result};
 use std::collections::HashMap;
@@ -94,33 +109,5 @@ impl Store {
             Some(v) => decode(&v, &format!("项目 #{project} 的汇总")),
             None => Ok(Summary::default()),
         }
-    }
-
-    /// What the summaries should be, recomputed from the records (for `check` and rebuilds).
-    pub fn expected_summaries(&self) -> Result<HashMap<u64, Summary>> {
-        let mut out: HashMap<u64, Summary> = HashMap::new();
-        for p in self.projects()? {
-            let s = out.entry(p.id).or_default();
-            s.set_tree(&self.tree_of(p.id)?);
-            for it in self.items_of(p.id)? {
-                s.set_item(&it);
-            }
-            for m in self.milestones_of(Some(p.id))? {
-                s.set_milestone(&m);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Builds the summaries of a store that has none yet (one written before they existed).
-    pub(crate) fn ensure_summaries(&self) -> Result<()> {
-        let summaries = self.tree(tx::SUMMARIES);
-        if !summaries.is_empty() || self.tree(tx::PROJECTS).is_empty() {
-            return Ok(());
-        }
-        for (id, s) in self.expected_summaries()? {
-            summaries.insert(keys::id(id), encode(&s)).map_err(io)?;
-        }
-        self.flush()
     }
 }

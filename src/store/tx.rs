@@ -4,7 +4,7 @@
 use super::codec::{decode, encode};
 use super::keys;
 use super::summary::Summary;
-use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
+use crate::domain::{Error, Finding, IndicatorTree, ItemState, Milestone, Notice, NoticeState, Project, RectItem, Response, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::transaction::TransactionalTree;
@@ -29,14 +29,20 @@ pub struct Tx<'a> {
     t: &'a [TransactionalTree],
 }
 
-/// What the deadline index carries, so a dashboard needs no record lookups.
+/// What the deadline index carries, so `jixiao due` and the dashboard need no record lookups
+/// (the key holds the date, the kind and the id). Written again when the project's team or
+/// unit changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DeadlineEntry {
     pub project: Option<u64>,
+    /// The project's code; empty for a bureau-wide milestone.
+    pub code: String,
     pub title: String,
     pub unit: String,
-    /// The item state label or 里程碑.
-    pub state: String,
+    /// The item's state label, the notice's number, or the milestone's kind label.
+    pub detail: String,
+    /// The project's lead and members.
+    pub owners: Vec<String>,
 }
 
 fn storage(e: impl std::fmt::Display) -> Error {
@@ -116,7 +122,30 @@ impl<'a> Tx<'a> {
             self.del(CODES, b.code.as_bytes())?;
         }
         self.raw_put(CODES, p.code.as_bytes(), &keys::id(p.id))?;
-        self.put(PROJECTS, &keys::id(p.id), p)
+        self.put(PROJECTS, &keys::id(p.id), p)?;
+        match before {
+            Some(b) if b.team != p.team || b.unit != p.unit || b.code != p.code => self.reindex_project(p),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the deadline entries of a project's open items, notices and milestones again,
+    /// so they carry its current team and unit (the summary lists which are open).
+    fn reindex_project(&self, p: &Project) -> Result<()> {
+        let s: Summary = self.get(SUMMARIES, &keys::id(p.id), &format!("项目 #{} 的汇总", p.id))?.unwrap_or_default();
+        for id in s.open_items.keys() {
+            if let Some((key, entry)) = item_deadline(&self.item(*id)?, p) {
+                self.put(DEADLINES, &key, &entry)?;
+            }
+        }
+        for id in s.milestones.keys() {
+            let (key, entry) = milestone_deadline(&self.milestone(*id)?, Some(p));
+            self.put(DEADLINES, &key, &entry)?;
+        }
+        for id in s.notices.keys() {
+            self.reindex_notice(*id)?;
+        }
+        Ok(())
     }
 
     pub fn tree(&self, project: u64) -> Result<IndicatorTree> {
@@ -144,6 +173,7 @@ impl<'a> Tx<'a> {
 
     pub fn put_finding(&self, f: &Finding) -> Result<()> {
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_FINDING, f.project, f.id), &[])?;
+        self.update_summary(f.project, |s| s.set_finding(f))?;
         self.put(FINDINGS, &keys::id(f.id), f)
     }
 
@@ -153,17 +183,52 @@ impl<'a> Tx<'a> {
         self.get(ITEMS, &keys::id(id), &format!("整改事项 #{id}"))?.ok_or_else(|| Error::not_found("整改事项", format!("#{id}")))
     }
 
-    /// Writes an item and keeps the deadline index in step: finished items leave it.
+    /// Writes an item and keeps the deadline index in step (drafts and finished items are
+    /// not in it), and the report date of the notice it belongs to.
     pub fn put_item(&self, before: Option<&RectItem>, item: &RectItem) -> Result<()> {
         if let Some(b) = before {
             self.del(DEADLINES, &keys::deadline(b.due, keys::DEADLINE_ITEM, b.id))?;
         }
-        if let Some((key, entry)) = item_deadline(item) {
+        if let Some((key, entry)) = item_deadline(item, &self.project(item.project)?) {
             self.put(DEADLINES, &key, &entry)?;
         }
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_ITEM, item.project, item.id), &[])?;
         self.update_summary(item.project, |s| s.set_item(item))?;
-        self.put(ITEMS, &keys::id(item.id), item)
+        self.put(ITEMS, &keys::id(item.id), item)?;
+        let mut notices: Vec<u64> = before.and_then(|b| b.notice).into_iter().chain(item.notice).collect();
+        notices.dedup();
+        for n in notices {
+            self.reindex_notice(n)?;
+        }
+        Ok(())
+    }
+
+    /// Moves a notice's deadline entry to the latest due date of its open items (removing it
+    /// when none is open or the notice is cancelled). A notice not yet written, or items not
+    /// yet written (import writes items first), are skipped: the later write indexes it.
+    fn reindex_notice(&self, id: u64) -> Result<()> {
+        let Some(n) = self.get::<Notice>(NOTICES, &keys::id(id), &format!("通知书 #{id}"))? else { return Ok(()) };
+        let mut items = Vec::with_capacity(n.items.len());
+        for i in &n.items {
+            if let Some(it) = self.get::<RectItem>(ITEMS, &keys::id(*i), &format!("整改事项 #{i}"))? {
+                items.push(it);
+            }
+        }
+        let entry = notice_deadline(&n, &items, &self.project(n.project)?);
+        let mut old = None;
+        self.update_summary(n.project, |s| {
+            old = s.notices.remove(&id);
+            if let Some((date, _)) = &entry {
+                s.notices.insert(id, *date);
+            }
+        })?;
+        if let Some(date) = old {
+            self.del(DEADLINES, &keys::deadline(date, keys::DEADLINE_NOTICE, id))?;
+        }
+        if let Some((date, e)) = entry {
+            self.put(DEADLINES, &keys::deadline(date, keys::DEADLINE_NOTICE, id), &e)?;
+        }
+        Ok(())
     }
 
     /// Appends a history entry; an existing entry is never overwritten.
@@ -202,19 +267,21 @@ impl<'a> Tx<'a> {
     pub fn put_notice(&self, n: &Notice) -> Result<()> {
         self.raw_put(NOTICE_NUMBERS, n.number.as_bytes(), &keys::id(n.id))?;
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_NOTICE, n.project, n.id), &[])?;
-        self.put(NOTICES, &keys::id(n.id), n)
+        self.put(NOTICES, &keys::id(n.id), n)?;
+        self.reindex_notice(n.id)
     }
 
     pub fn milestone(&self, id: u64) -> Result<Milestone> {
         self.get(MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?.ok_or_else(|| Error::not_found("里程碑", format!("#{id}")))
     }
 
-    pub fn put_milestone(&self, before: Option<&Milestone>, m: &Milestone, project_unit: &str) -> Result<()> {
+    pub fn put_milestone(&self, before: Option<&Milestone>, m: &Milestone) -> Result<()> {
         if let Some(b) = before {
             self.del(DEADLINES, &keys::deadline(b.due, keys::DEADLINE_MILESTONE, b.id))?;
         }
         if m.done_on.is_none() {
-            let (key, entry) = milestone_deadline(m, project_unit);
+            let project = m.project.map(|p| self.project(p)).transpose()?;
+            let (key, entry) = milestone_deadline(m, project.as_ref());
             self.put(DEADLINES, &key, &entry)?;
         }
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id), &[])?;
@@ -250,21 +317,57 @@ pub fn notice_counter(prefix: &str, year: i32) -> Vec<u8> {
     format!("seq/notice/{prefix}/{year}").into_bytes()
 }
 
-/// The deadline index entry an item should have (none once closed or cancelled).
-pub fn item_deadline(item: &RectItem) -> Option<([u8; 13], DeadlineEntry)> {
-    if item.state.is_finished() {
+fn owners(p: &Project) -> Vec<String> {
+    std::iter::once(p.team.lead.clone()).chain(p.team.members.iter().filter(|m| **m != p.team.lead).cloned()).collect()
+}
+
+/// Items the unit owes: issued and not yet closed or cancelled (drafts are not sent yet).
+fn item_is_owed(item: &RectItem) -> bool {
+    !item.state.is_finished() && item.state != ItemState::Draft
+}
+
+/// The deadline index entry an item should have: none for drafts and finished items.
+pub fn item_deadline(item: &RectItem, p: &Project) -> Option<([u8; 13], DeadlineEntry)> {
+    if !item_is_owed(item) {
         return None;
     }
     let entry = DeadlineEntry {
         project: Some(item.project),
+        code: p.code.clone(),
         title: item.requirement.chars().take(60).collect(),
         unit: item.unit.clone(),
-        state: item.state.label().to_string(),
+        detail: item.state.label().to_string(),
+        owners: owners(p),
     };
     Some((keys::deadline(item.due, keys::DEADLINE_ITEM, item.id), entry))
 }
 
-pub fn milestone_deadline(m: &Milestone, unit: &str) -> ([u8; 13], DeadlineEntry) {
-    let entry = DeadlineEntry { project: m.project, title: m.title.clone(), unit: unit.to_string(), state: "里程碑".into() };
+/// A notice's report date (报送整改报告): the latest current due date of its open items;
+/// none once all are done or the notice is cancelled.
+pub fn notice_deadline(n: &Notice, items: &[RectItem], p: &Project) -> Option<(chrono::NaiveDate, DeadlineEntry)> {
+    if n.state != NoticeState::Issued {
+        return None;
+    }
+    let date = items.iter().filter(|i| item_is_owed(i) && i.notice == Some(n.id)).map(|i| i.due).max()?;
+    let entry = DeadlineEntry {
+        project: Some(n.project),
+        code: p.code.clone(),
+        title: format!("{} 整改报告及佐证资料报送", n.number),
+        unit: n.unit.clone(),
+        detail: n.number.clone(),
+        owners: owners(p),
+    };
+    Some((date, entry))
+}
+
+pub fn milestone_deadline(m: &Milestone, p: Option<&Project>) -> ([u8; 13], DeadlineEntry) {
+    let entry = DeadlineEntry {
+        project: m.project,
+        code: p.map(|p| p.code.clone()).unwrap_or_default(),
+        title: m.title.clone(),
+        unit: p.map(|p| p.unit.clone()).unwrap_or_default(),
+        detail: m.kind.label().to_string(),
+        owners: p.map(owners).unwrap_or_default(),
+    };
     (keys::deadline(m.due, keys::DEADLINE_MILESTONE, m.id), entry)
 }
