@@ -47,6 +47,8 @@ pub enum Cmd {
     },
     /// The rectification ledger (整改台账): one row per item, as a table, CSV, JSON or XLSX
     Ledger(LedgerArgs),
+    /// Every open deadline (items, notices, milestones), overdue first: a table or JSON
+    Due(DueArgs),
     /// Print a rectification notice (整改通知书) ready to send, as Markdown or plain text
     Notice(NoticeArgs),
     /// Import a JSON bundle, all or nothing
@@ -99,6 +101,37 @@ pub enum LedgerFormat {
     Csv,
     Json,
     Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Upcoming deadlines up to DAYS days after the as-of date (default 30); overdue ones always show
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    /// The day days left are counted from, YYYY-MM-DD (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only deadlines whose unit (责任单位 or evaluated unit) contains this text
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// Only one project's deadlines (its code)
+    #[arg(long, value_name = "CODE")]
+    pub project: Option<String>,
+    /// Only projects where the current OS user is the lead or a member
+    #[arg(long)]
+    pub mine: bool,
+    /// table (fitted to the terminal, 80 columns when not one) or json
+    #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+    pub format: DueFormat,
+    /// Exit 1 when anything shown is overdue (for cron jobs and shell prompts)
+    #[arg(long)]
+    pub fail_if_overdue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -76,12 +76,17 @@ pub fn parse_status(text: &str) -> Result<ItemState> {
 
 /// A date as YYYY-MM-DD.
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    parse_date_for(WHAT, text)
+}
+
+/// `--as-of` of the command `what`, as YYYY-MM-DD.
+pub fn parse_date_for(what: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(WHAT, "--as-of", format!("「{text}」不是日期：写成 YYYY-MM-DD，如 2026-11-22")))
+        .map_err(|_| Error::invalid(what, "--as-of", format!("「{text}」不是日期：写成 YYYY-MM-DD，如 2026-11-22")))
 }
 
 /// `$COLUMNS`, else the terminal's width when standard output is one, else 80.
-fn terminal_width() -> usize {
+pub fn terminal_width() -> usize {
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|w| *w > 0);
     let terminal = || {
         std::io::stdout().is_terminal().then(crossterm::terminal::size).and_then(|r| r.ok()).map(|(w, _)| usize::from(w)).filter(|w| *w > 0)
@@ -89,7 +94,7 @@ fn terminal_width() -> usize {
     columns.or_else(terminal).unwrap_or(80)
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<()> {
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         // A reader that stops early (`| head`) is not an error.

@@ -4,6 +4,7 @@ pub mod args;
 pub mod check;
 pub mod datadir;
 pub mod demo;
+pub mod due;
 pub mod exec;
 pub mod export;
 pub mod import;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
         Some(Cmd::Import { merge, file }) => import::run(&data, &file, merge),
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
+        Some(Cmd::Due(args)) => due::run(&data, &args),
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),

@@ -11,7 +11,7 @@ use crate::domain::{Evidence, Finding, FindingState, Meta, Project, RectItem, Re
 use crate::export::bundle::Bundle;
 use crate::store::{Ctx, Store};
 use crate::templates::Templates;
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use rust_decimal::Decimal;
 
 const UNITS: &[&str] = &[
@@ -99,7 +99,8 @@ fn add_project(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, templates: &Templates, 
     let kind = [ProjectKind::Project, ProjectKind::Project, ProjectKind::Project, ProjectKind::Department, ProjectKind::SelfEvalCheck]
         [rng.below(5) as usize];
     let unit = rng.pick(UNITS);
-    let year = 2019 + rng.below(6) as i32;
+    // The last six fiscal years; each is evaluated (and its items issued) the year after.
+    let year = ctx.today.year() - 6 + rng.below(6) as i32;
     let name =
         if kind == ProjectKind::Department { format!("{year}年部门整体支出") } else { format!("{year}年{}", rng.pick(PURPOSES)) };
     let phase = Phase::ALL[rng.below(6) as usize];
@@ -177,17 +178,20 @@ fn add_project(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, templates: &Templates, 
             meta: meta.clone(),
         });
         for _ in 0..(2 + rng.below(4)) {
-            add_item(b, rng, ctx, pid, fid, unit);
+            add_item(b, rng, ctx, pid, fid, unit, year);
         }
     }
     Ok(())
 }
 
-fn add_item(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, pid: u64, fid: u64, unit: &str) {
+/// Items of last year's evaluations were issued in the last 120 days and are mostly open;
+/// those of earlier years are mostly closed, as in a store that has been in use for years.
+fn add_item(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, pid: u64, fid: u64, unit: &str, fiscal_year: i32) {
     let id = b.items.len() as u64 + 1;
-    let issued = ctx.today - Duration::days(rng.below(120) as i64);
+    let years_back = i64::from((ctx.today.year() - 1 - fiscal_year).max(0));
+    let issued = ctx.today - Duration::days(years_back * 365 + rng.below(120) as i64);
     let due = issued + Duration::days(30);
-    let state = [
+    let recent = [
         ItemState::Issued,
         ItemState::InProgress,
         ItemState::Submitted,
@@ -195,7 +199,16 @@ fn add_item(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, pid: u64, fid: u64, unit: 
         ItemState::Closed,
         ItemState::Closed,
         ItemState::LongTerm,
-    ][rng.below(7) as usize];
+    ];
+    let state = if years_back == 0 {
+        recent[rng.below(7) as usize]
+    } else {
+        match rng.below(100) {
+            0..=2 => ItemState::LongTerm,
+            3..=5 => ItemState::Cancelled,
+            _ => ItemState::Closed,
+        }
+    };
     let draft = Draft {
         id,
         project: pid,
@@ -225,6 +238,11 @@ fn add_item(b: &mut Bundle, rng: &mut Rng, ctx: &Ctx, pid: u64, fid: u64, unit: 
         entry(EntryKind::Closed, "整改到位，同意销号", vec![]);
         item.opinion = Some("整改到位，同意销号".into());
         item.closed_on = Some(due.min(ctx.today));
+    }
+    if state == ItemState::Cancelled {
+        let reason = "项目已整合，该项整改要求不再适用";
+        entry(EntryKind::Cancelled, reason, vec![]);
+        item.cancel_reason = Some(reason.into());
     }
     b.items.push(item);
 }

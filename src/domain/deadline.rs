@@ -132,7 +132,7 @@ impl DeadlineFilter {
 /// overdue at the top), then items before notices before milestones, then id.
 pub fn select(all: Vec<Deadline>, filter: &DeadlineFilter, today: NaiveDate) -> Vec<Deadline> {
     let mut rows: Vec<Deadline> = all.into_iter().filter(|d| filter.keeps(d, today)).collect();
-    rows.sort_by(|a, b| (a.date, a.kind, a.id).cmp(&(b.date, b.kind, b.id)));
+    rows.sort_by_key(|d| (d.date, d.kind, d.id));
     rows
 }
 

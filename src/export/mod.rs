@@ -2,6 +2,7 @@
 //! and the rectification notice (整改通知书: Markdown, or plain text for A4).
 
 pub mod bundle;
+pub mod deadlines;
 pub mod ledger;
 pub mod ledger_render;
 pub mod notice;

@@ -1,0 +1,43 @@
+//! `jixiao due`: every open deadline, overdue first, as a table that fits the terminal or as
+//! JSON; `--fail-if-overdue` makes it a check for cron jobs and shell prompts.
+
+use super::args::{DueArgs, DueFormat};
+use crate::backend::{Backend, Fetch};
+use crate::domain::{DeadlineFilter, DueStatus, Error, Result, deadline};
+use crate::export::deadlines;
+
+/// Upcoming days shown when `--within` is not given.
+pub const DEFAULT_WITHIN: u32 = 30;
+
+pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
+    let as_of = args.as_of.as_deref().map(|t| super::ledger::parse_date_for("jixiao due", t)).transpose()?;
+    if let Some(u) = &args.unit
+        && u.trim().is_empty()
+    {
+        return Err(Error::invalid("jixiao due", "--unit", "单位不能为空：写单位名称或其中一段，如 --unit 农业农村局"));
+    }
+    let local = super::open_local(data)?;
+    let today = as_of.unwrap_or_else(|| local.today());
+    let filter = filter_of(args, local.actor());
+    let rows = deadline::select(local.deadlines(filter.until(today))?, &filter, today);
+    let text = match args.format {
+        DueFormat::Table => deadlines::to_table(&rows, today, super::ledger::terminal_width(), crate::i18n::current()),
+        DueFormat::Json => deadlines::to_json(&rows, today)?,
+    };
+    super::ledger::write_stdout(text.as_bytes())?;
+    let overdue = rows.iter().any(|d| d.status(today) == DueStatus::Overdue);
+    // Every write (none here) was flushed before it was acknowledged; sled's drop only joins
+    // its background threads, ~10 ms that a dashboard command does not need to wait for.
+    std::mem::forget(local);
+    Ok(if args.fail_if_overdue && overdue { 1 } else { 0 })
+}
+
+/// The filter the arguments ask for; `--mine` is the user running the command.
+pub fn filter_of(args: &DueArgs, me: &str) -> DeadlineFilter {
+    DeadlineFilter {
+        within: Some(i64::from(args.within.unwrap_or(DEFAULT_WITHIN))),
+        unit: args.unit.as_deref().map(|u| u.trim().to_string()),
+        owner: args.mine.then(|| me.to_string()),
+        project: args.project.as_deref().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+    }
+}

@@ -1,0 +1,165 @@
+//! Renderings of the deadline list (`jixiao due`): a plain-text table that fits the terminal
+//! (widths in display cells), and JSON rows for scripts.
+
+use crate::domain::{Deadline, DeadlineKind, DueStatus, Error, Result};
+use crate::i18n::Lang;
+use crate::tui::text::width;
+use chrono::NaiveDate;
+use serde::Serialize;
+use unicode_width::UnicodeWidthChar;
+
+/// One JSON row: the fields scripts key on first, then the rest of the entry.
+#[derive(Debug, Serialize)]
+pub struct JsonRow<'a> {
+    pub date: NaiveDate,
+    pub kind: DeadlineKind,
+    /// The project code; null for a bureau-wide milestone.
+    pub project: Option<&'a str>,
+    /// The rectification item's id; null for notices and milestones.
+    pub item: Option<u64>,
+    pub unit: &'a str,
+    pub days_left: i64,
+    pub overdue: bool,
+    /// The item, notice or milestone id.
+    pub id: u64,
+    pub title: &'a str,
+    /// The item's state, the notice's number, or the milestone's kind.
+    pub detail: &'a str,
+    pub owners: &'a [String],
+}
+
+pub fn to_json(rows: &[Deadline], today: NaiveDate) -> Result<String> {
+    let out: Vec<JsonRow> = rows
+        .iter()
+        .map(|d| JsonRow {
+            date: d.date,
+            kind: d.kind,
+            project: (!d.code.is_empty()).then_some(d.code.as_str()),
+            item: (d.kind == DeadlineKind::Item).then_some(d.id),
+            unit: &d.unit,
+            days_left: d.days_left(today),
+            overdue: d.status(today) == DueStatus::Overdue,
+            id: d.id,
+            title: &d.title,
+            detail: &d.detail,
+            owners: &d.owners,
+        })
+        .collect();
+    serde_json::to_string_pretty(&out).map(|s| s + "\n").map_err(|e| Error::io("json", e))
+}
+
+/// Short kind labels for the table.
+fn kind_cell(kind: DeadlineKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (DeadlineKind::Item, Lang::Zh) => "事项",
+        (DeadlineKind::Notice, Lang::Zh) => "通知书",
+        (DeadlineKind::Milestone, Lang::Zh) => "节点",
+        (DeadlineKind::Item, Lang::En) => "item",
+        (DeadlineKind::Notice, Lang::En) => "notice",
+        (DeadlineKind::Milestone, Lang::En) => "date",
+    }
+}
+
+pub fn days_cell(d: &Deadline, today: NaiveDate, lang: Lang) -> String {
+    match (d.days_left(today), lang) {
+        (n, Lang::Zh) if n < 0 => format!("逾期{}天", -n),
+        (0, Lang::Zh) => "今天".into(),
+        (n, Lang::Zh) => format!("{n}天"),
+        (n, Lang::En) if n < 0 => format!("{}d late", -n),
+        (0, Lang::En) => "today".into(),
+        (n, Lang::En) => format!("in {n}d"),
+    }
+}
+
+/// What the last column says: `#12 requirement` for items, the title otherwise.
+fn what_cell(d: &Deadline) -> String {
+    match d.kind {
+        DeadlineKind::Item => format!("#{} {}", d.id, d.title),
+        _ => d.title.clone(),
+    }
+}
+
+/// The table: 日期, 剩余, 类别, 项目, 单位, 事项; every line at most `width` cells (the last
+/// column takes what is left, cut with …). A closing line counts what is shown. Written into
+/// one buffer: a long overdue list is tens of thousands of lines.
+pub fn to_table(rows: &[Deadline], today: NaiveDate, width_cells: usize, lang: Lang) -> String {
+    let (w_date, w_days, w_kind) = (10, 10, 6);
+    let w_code = rows.iter().map(|d| width(&d.code)).max().unwrap_or(0).clamp(4, 12);
+    let w_unit = rows.iter().map(|d| width(&d.unit)).max().unwrap_or(0).clamp(4, 14);
+    let fixed = w_date + w_days + w_kind + w_code + w_unit + 5;
+    let w_what = width_cells.saturating_sub(fixed).max(8);
+    let mut out = String::with_capacity((rows.len() + 2) * (width_cells + 40));
+    let mut line = |cells: [&str; 6]| {
+        let start = out.len();
+        for (i, (text, w)) in cells.iter().zip([w_date, w_days, w_kind, w_code, w_unit, w_what]).enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if i == 1 { push_left(&mut out, text, w) } else { push_right(&mut out, text, w) }
+        }
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
+        out.push('\n');
+    };
+    let head = match lang {
+        Lang::Zh => ["日期", "剩余", "类别", "项目", "单位", "事项"],
+        Lang::En => ["date", "left", "kind", "project", "unit", "what"],
+    };
+    line(head);
+    let mut counts = [0usize; 3];
+    for d in rows {
+        let status = d.status(today);
+        match status {
+            DueStatus::Overdue => counts[0] += 1,
+            DueStatus::Today => counts[1] += 1,
+            DueStatus::Soon => counts[2] += 1,
+            DueStatus::Later => {}
+        }
+        let code = if d.code.is_empty() { "—" } else { d.code.as_str() };
+        let unit = if d.unit.is_empty() { "—" } else { d.unit.as_str() };
+        let date = d.date.format("%Y-%m-%d").to_string();
+        line([&date, &days_cell(d, today, lang), kind_cell(d.kind, lang), code, unit, &what_cell(d)]);
+    }
+    let [over, now, soon] = counts;
+    out.push_str(&match lang {
+        Lang::Zh => format!("共 {} 项：逾期 {over}，今天到期 {now}，7 天内 {soon}（截至 {today}）", rows.len()),
+        Lang::En => format!("{} in all: {over} overdue, {now} due today, {soon} within 7 days (as of {today})", rows.len()),
+    });
+    out.push('\n');
+    out
+}
+
+/// Appends `s` cut to `w` cells (… marks a cut) and padded on the right.
+fn push_right(out: &mut String, s: &str, w: usize) {
+    let used = push_cut(out, s, w);
+    out.extend(std::iter::repeat_n(' ', w - used));
+}
+
+/// Appends `s` cut to `w` cells, right-aligned.
+fn push_left(out: &mut String, s: &str, w: usize) {
+    let shown = width(s).min(w);
+    out.extend(std::iter::repeat_n(' ', w - shown));
+    push_cut(out, s, w);
+}
+
+/// Appends at most `w` cells of `s`, ending with … when cut; returns the cells used.
+fn push_cut(out: &mut String, s: &str, w: usize) -> usize {
+    if width(s) <= w {
+        out.push_str(s);
+        return width(s);
+    }
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    if w > 0 {
+        out.push('…');
+        used += 1;
+    }
+    used
+}
