@@ -58,6 +58,10 @@ pub enum Query {
     Summary {
         project: String,
     },
+    /// The budget total (万元) set for a fiscal year, for coverage.
+    BudgetTotal {
+        year: i32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,6 +81,7 @@ pub enum Reply {
     Bundle(Box<Bundle>),
     Categories(Vec<String>),
     Summary(Box<Summary>),
+    Amount(Option<rust_decimal::Decimal>),
 }
 
 pub trait Backend {
@@ -199,6 +204,7 @@ impl Backend for Local {
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
+            Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
         })
     }
 
@@ -233,6 +239,7 @@ pub trait Fetch {
     fn categories(&self) -> Result<Vec<String>>;
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>>;
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
+    fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -295,5 +302,8 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
         fetch!(self, Query::Deadlines { until }, Deadlines)
+    }
+    fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>> {
+        fetch!(self, Query::BudgetTotal { year }, Amount)
     }
 }

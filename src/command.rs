@@ -354,6 +354,13 @@ pub enum Command {
         year: i32,
         prefix: String,
     },
+    /// Sets the budget total (万元) that one fiscal year's evaluations are measured against
+    /// for coverage (DOMAIN.md §7: at least 20% of the fund total); none clears it.
+    SetBudgetTotal {
+        year: i32,
+        #[serde(default)]
+        amount: Option<Decimal>,
+    },
     /// Replaces the editable list of finding categories (seeded with DOMAIN.md §5).
     SetCategories {
         categories: Vec<String>,

@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod backend;
 pub mod cli;
 pub mod command;
+pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod export;

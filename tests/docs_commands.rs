@@ -68,6 +68,7 @@ fn every_documented_example_runs_and_every_command_is_documented() {
         "cancel_notice",
         "set_notice_prefix",
         "set_categories",
+        "set_budget_total",
     ];
     for n in all {
         assert!(names.contains(n), "docs/commands.md has no example of {n}");

@@ -6,9 +6,6 @@ use crate::backend::{Backend, Fetch};
 use crate::domain::{DeadlineFilter, DueStatus, Error, Result, deadline};
 use crate::export::deadlines;
 
-/// Upcoming days shown when `--within` is not given.
-pub const DEFAULT_WITHIN: u32 = 30;
-
 pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
     let as_of = args.as_of.as_deref().map(|t| super::ledger::parse_date_for("jixiao due", t)).transpose()?;
     if let Some(u) = &args.unit
@@ -35,7 +32,7 @@ pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
 /// The filter the arguments ask for; `--mine` is the user running the command.
 pub fn filter_of(args: &DueArgs, me: &str) -> DeadlineFilter {
     DeadlineFilter {
-        within: Some(i64::from(args.within.unwrap_or(DEFAULT_WITHIN))),
+        within: Some(i64::from(args.within.unwrap_or(deadline::DEFAULT_WITHIN_DAYS))),
         unit: args.unit.as_deref().map(|u| u.trim().to_string()),
         owner: args.mine.then(|| me.to_string()),
         project: args.project.as_deref().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 /// Upcoming rows this close are shown as urgent (yellow).
 pub const SOON_DAYS: i64 = 7;
+/// How far ahead `jixiao due` and the dashboard look unless told otherwise.
+pub const DEFAULT_WITHIN_DAYS: u32 = 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

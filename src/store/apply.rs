@@ -13,6 +13,7 @@ use crate::domain::tree::{IndicatorRef, IndicatorTree, Method, NodeId};
 use crate::domain::{Error, Evidence, Finding, FindingState, ItemState, Meta, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::templates::Templates;
 use chrono::{Datelike, Duration, NaiveDate};
+use rust_decimal::Decimal;
 
 pub struct Applied {
     pub outcome: Outcome,
@@ -441,6 +442,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
             Ok(a)
         }
         Command::SetNoticePrefix { year, prefix } => set_notice_prefix(tx, *year, prefix),
+        Command::SetBudgetTotal { year, amount } => set_budget_total(tx, *year, *amount),
         Command::SetCategories { categories } => {
             let list = clean_list(categories);
             if list.is_empty() {
@@ -679,6 +681,26 @@ fn notice_prefix_for(tx: &Tx, given: Option<&str>, year: i32) -> Result<String> 
 
 const MIN_PREFIX_YEAR: i32 = 1990;
 const MAX_PREFIX_YEAR: i32 = 2100;
+
+fn set_budget_total(tx: &Tx, year: i32, amount: Option<Decimal>) -> Result<Applied> {
+    let record = format!("{year} 年度预算总额");
+    if !(MIN_PREFIX_YEAR..=MAX_PREFIX_YEAR).contains(&year) {
+        return Err(Error::invalid(record, "year", format!("{year} 不是有效年度：应在 {MIN_PREFIX_YEAR} 到 {MAX_PREFIX_YEAR} 之间")));
+    }
+    let key = super::read::budget_total_key(year);
+    match amount {
+        Some(a) => {
+            if a <= Decimal::ZERO {
+                return Err(Error::invalid(record, "amount", format!("「{a}」不是预算总额：应为大于 0 的万元数，如 120000.00")));
+            }
+            crate::domain::money::check_places(a, &a.to_string()).map_err(|m| Error::invalid(&record, "amount", m))?;
+            tx.put(tx::META, &key, &crate::domain::money::fmt2(a))?;
+        }
+        None => tx.del(tx::META, &key)?,
+    }
+    let version = tx.next_seq(format!("seq/budget-total-version/{year}").as_bytes())?;
+    Ok(done(year as u64, version, vec![]))
+}
 
 fn set_notice_prefix(tx: &Tx, year: i32, prefix: &str) -> Result<Applied> {
     let record = format!("{year} 年的发文字号前缀");

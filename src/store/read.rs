@@ -24,6 +24,11 @@ fn deadline_kind(byte: Option<&u8>) -> Option<DeadlineKind> {
     }
 }
 
+/// Where a fiscal year's budget total (万元, text with 2 places) lives in the meta tree.
+pub fn budget_total_key(year: i32) -> Vec<u8> {
+    format!("budget_total/{year}").into_bytes()
+}
+
 /// Where the edited category list lives in the meta tree.
 pub const CATEGORIES_KEY: &[u8] = b"categories";
 
@@ -33,6 +38,17 @@ impl Store {
         match self.tree(tx::META).get(CATEGORIES_KEY).map_err(io)? {
             Some(v) => decode(&v, "问题类别"),
             None => Ok(crate::domain::finding::SEED_CATEGORIES.iter().flat_map(|(_, list)| list.iter().map(|c| c.to_string())).collect()),
+        }
+    }
+
+    /// The budget total set for a fiscal year (`set_budget_total`), if any.
+    pub fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>> {
+        match self.tree(tx::META).get(budget_total_key(year)).map_err(io)? {
+            Some(v) => {
+                let text: String = decode(&v, "预算总额")?;
+                crate::domain::money::parse_amount(&text).map(Some).map_err(|m| Error::corrupt("预算总额", m))
+            }
+            None => Ok(None),
         }
     }
 

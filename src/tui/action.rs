@@ -79,6 +79,10 @@ actions! {
     OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
     DueWithin => "due_within", "临期筛选（7 天 / 30 天 / 不限）", "due within (7 days / 30 days / any)";
     CycleStatus => "cycle_status", "状态筛选（切换到下一个状态）", "status filter (next state)";
+    Dashboard => "dashboard", "期限看板（逾期、临期、年度评价、覆盖率）", "deadline dashboard (overdue, upcoming, the year's evaluations, coverage)";
+    NextYear => "next_year", "年度（切换看板的评价年度）", "year (of the dashboard's evaluations)";
+    OnlyMine => "only_mine", "只看我的（我所在项目组的期限）", "mine only (deadlines of my project teams)";
+    BudgetTotal => "budget_total", "预算总额（设置本年度覆盖率的基数）", "budget total (the base of the year's coverage)";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";
@@ -100,6 +104,7 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("findings", "问题标签页", "findings tab"),
     ("rectification", "整改标签页", "rectification tab"),
     ("ledger", "整改台账", "rectification ledger"),
+    ("dashboard", "期限看板", "deadline dashboard"),
     ("form", "表单", "forms"),
     ("editor", "文本编辑", "text editor"),
     ("confirm", "确认框", "confirmation popups"),

@@ -167,6 +167,10 @@ impl App {
                 }
             }
             Action::Noop => {}
+            // The dashboard opens from any screen (not over a popup); `d` again closes it.
+            Action::Dashboard if self.stack.last().is_some_and(|l| !l.is_popup() && l.context() != "dashboard") => {
+                self.stack.push(Box::new(super::screens::dashboard::DashboardScreen::new(cx)));
+            }
             other => {
                 let effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
                 self.apply(effect, cx);

@@ -1,5 +1,6 @@
 //! Screens and popups.
 
+pub mod dashboard;
 pub mod editor;
 pub mod evidence;
 pub mod findings;
