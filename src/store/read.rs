@@ -46,7 +46,9 @@ impl Store {
         match self.tree(tx::META).get(budget_total_key(year)).map_err(io)? {
             Some(v) => {
                 let text: String = decode(&v, "预算总额")?;
-                crate::domain::money::parse_amount(&text).map(Some).map_err(|m| Error::corrupt("预算总额", m))
+                let mut amount = crate::domain::money::parse_amount(&text).map_err(|m| Error::corrupt("预算总额", m))?;
+                amount.rescale(2);
+                Ok(Some(amount))
             }
             None => Ok(None),
         }

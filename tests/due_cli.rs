@@ -1,0 +1,115 @@
+//! `jixiao due` as a user and a cron job run it, on a demo store the binary builds (its dates
+//! are relative to the day it is built, so every as-of date here is today's).
+
+use std::path::Path;
+use std::process::{Command, Output};
+use unicode_width::UnicodeWidthStr;
+
+fn due(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao")).arg("--data").arg(data).arg("due").args(args).env("COLUMNS", "80").output().unwrap()
+}
+
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).arg("--data").arg(dir.path()).args(["demo", "--seed-only"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+fn json(out: &Output) -> Vec<serde_json::Value> {
+    assert!(out.status.success() || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn the_table_fits_80_cells_overdue_first_and_counts_what_it_shows() {
+    let dir = demo();
+    let out = due(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("日期") && lines[0].contains("剩余") && lines[0].contains("事项"), "{}", lines[0]);
+    for l in &lines {
+        assert!(UnicodeWidthStr::width(*l) <= 80, "wider than 80 cells: {l}");
+    }
+    let body = &lines[1..lines.len() - 1];
+    // Rows are in date order, so every overdue row comes before the first upcoming one.
+    let dates: Vec<&str> = body.iter().map(|l| &l[..10]).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let first_upcoming = body.iter().position(|l| !l.contains("逾期")).unwrap();
+    assert!(body[first_upcoming..].iter().all(|l| !l.contains("逾期")));
+    assert!(first_upcoming > 0, "the demo has overdue items");
+    assert!(body.iter().any(|l| l.contains("融媒体中心") && l.contains("ZD21-01")));
+    let last = lines.last().unwrap();
+    assert!(last.starts_with(&format!("共 {} 项：逾期 {first_upcoming}，", body.len())), "{last}");
+
+    // In English too.
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).arg("--data").arg(dir.path()).args(["--lang", "en", "due"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("date") && text.contains("d late") && text.contains("overdue"), "{text}");
+}
+
+#[test]
+fn json_rows_carry_the_documented_fields_and_filters_narrow_them() {
+    let dir = demo();
+    let all = json(&due(dir.path(), &["--format", "json", "--within", "365"]));
+    assert!(!all.is_empty());
+    for r in &all {
+        for field in ["date", "kind", "project", "item", "unit", "days_left"] {
+            assert!(r.get(field).is_some(), "{field} missing in {r}");
+        }
+    }
+    let within7 = json(&due(dir.path(), &["--format", "json", "--within", "7"]));
+    assert!(within7.len() < all.len());
+    assert!(within7.iter().all(|r| r["days_left"].as_i64().unwrap() <= 7));
+    // Overdue rows stay whatever the window.
+    let late = |rows: &[serde_json::Value]| rows.iter().filter(|r| r["days_left"].as_i64().unwrap() < 0).count();
+    assert_eq!(late(&within7), late(&all));
+
+    let unit = json(&due(dir.path(), &["--format", "json", "--within", "365", "--unit", "农业农村局"]));
+    assert!(!unit.is_empty() && unit.iter().all(|r| r["unit"].as_str().unwrap().contains("农业农村局")), "{unit:?}");
+
+    // --mine: the demo was built by this user, the lead of every project; bureau-wide dates drop out.
+    let mine = json(&due(dir.path(), &["--format", "json", "--within", "365", "--mine"]));
+    let bureau = all.iter().filter(|r| r["project"].is_null()).count();
+    assert!(bureau > 0);
+    assert_eq!(mine.len(), all.len() - bureau);
+    let me = jixiao::identity::current_user();
+    assert!(mine.iter().all(|r| r["owners"].as_array().unwrap().iter().any(|o| o == me.as_str())));
+}
+
+#[test]
+fn fail_if_overdue_exits_1_only_when_something_shown_is_overdue() {
+    let dir = demo();
+    let out = due(dir.path(), &["--fail-if-overdue"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("逾期"));
+    // A unit with nothing overdue, and an empty store: exit 0.
+    let rows = json(&due(dir.path(), &["--format", "json", "--within", "365"]));
+    let clean = rows
+        .iter()
+        .map(|r| r["unit"].as_str().unwrap().to_string())
+        .find(|u| !u.is_empty() && rows.iter().filter(|r| r["unit"] == u.as_str()).all(|r| r["days_left"].as_i64().unwrap() >= 0))
+        .expect("a unit with nothing overdue");
+    assert_eq!(due(dir.path(), &["--fail-if-overdue", "--unit", &clean]).status.code(), Some(0), "{clean}");
+    let empty = tempfile::tempdir().unwrap();
+    let out = due(empty.path(), &["--fail-if-overdue"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("共 0 项"));
+}
+
+#[test]
+fn a_bad_date_or_unit_is_named_and_says_what_to_write() {
+    let dir = demo();
+    let out = due(dir.path(), &["--as-of", "2026-13-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2026-13-01") && err.contains("YYYY-MM-DD"), "{err}");
+    let out = due(dir.path(), &["--unit", "  "]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--unit"));
+    // The as-of date moves every count: a year on, everything open is overdue.
+    let later = chrono::Local::now().date_naive() + chrono::Duration::days(400);
+    let rows = json(&due(dir.path(), &["--format", "json", "--as-of", &later.to_string()]));
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["days_left"].as_i64().unwrap() < 0));
+}
