@@ -58,6 +58,8 @@ pub enum Query {
     Summary {
         project: String,
     },
+    /// Every project's summary alone (no project records).
+    Summaries,
     /// The budget total (万元) set for a fiscal year, for coverage.
     BudgetTotal {
         year: i32,
@@ -81,6 +83,7 @@ pub enum Reply {
     Bundle(Box<Bundle>),
     Categories(Vec<String>),
     Summary(Box<Summary>),
+    Summaries(Vec<Summary>),
     Amount(Option<rust_decimal::Decimal>),
 }
 
@@ -204,6 +207,7 @@ impl Backend for Local {
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
+            Query::Summaries => Reply::Summaries(s.summary_list()?),
             Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
         })
     }
@@ -240,6 +244,7 @@ pub trait Fetch {
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>>;
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
+    fn summaries(&self) -> Result<Vec<Summary>>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -305,5 +310,8 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>> {
         fetch!(self, Query::BudgetTotal { year }, Amount)
+    }
+    fn summaries(&self) -> Result<Vec<Summary>> {
+        fetch!(self, Query::Summaries, Summaries)
     }
 }

@@ -82,8 +82,8 @@ pub fn build(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, y
     let tally = Tally::of(&rows, today);
     let (overdue, upcoming): (Vec<Deadline>, Vec<Deadline>) = rows.into_iter().partition(|d| d.status(today) == DueStatus::Overdue);
 
-    let list = backend.project_list()?;
-    let mut years: Vec<i32> = list.iter().map(|(p, _)| p.fiscal_year).collect();
+    let list = backend.summaries()?;
+    let mut years: Vec<i32> = list.iter().map(|s| s.fiscal_year).collect();
     years.sort_unstable();
     years.dedup();
     let year = year.unwrap_or_else(|| default_year(&years, today));
@@ -102,9 +102,9 @@ pub fn build(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, y
         top_categories: vec![],
     };
     let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
-    for (p, s) in list.iter().filter(|(p, _)| p.fiscal_year == year) {
+    for s in list.iter().filter(|s| s.fiscal_year == year) {
         d.year_projects += 1;
-        d.evaluated += p.amount;
+        d.evaluated += s.amount;
         let grade = match (&s.result, s.is_fully_scored()) {
             (Some(r), true) => r.clone(),
             _ => NOT_SCORED.to_string(),

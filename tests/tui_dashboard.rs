@@ -6,7 +6,7 @@
 
 mod tui_common;
 
-use jixiao::backend::{Backend, Fetch};
+use jixiao::backend::Fetch;
 use jixiao::tui::screens::dashboard::DashboardScreen;
 use ratatui::crossterm::event::KeyCode;
 use tui_common::*;

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Bump when `Summary` or `DeadlineEntry` (or what goes into them) changes.
 /// 2: notices' report dates in the index, drafts out of it, team and code in every entry;
-/// summaries with item states, notices and finding categories.
-pub const DERIVED_VERSION: u8 = 2;
+/// summaries with item states, notices and finding categories. 3: summaries carry the
+/// project's fiscal year and amount.
+pub const DERIVED_VERSION: u8 = 3;
 const KEY: &[u8] = b"derived_version";
 
 fn io(e: sled::Error) -> Error {
@@ -33,6 +34,7 @@ impl Store {
         let mut deadlines = BTreeMap::new();
         for p in self.projects()? {
             let s = summaries.entry(p.id).or_default();
+            s.set_project(&p);
             s.set_tree(&self.tree_of(p.id)?);
             for f in self.findings_of(p.id)? {
                 s.set_finding(&f);

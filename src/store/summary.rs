@@ -27,9 +27,17 @@ pub struct Summary {
     pub item_states: BTreeMap<u64, ItemState>,
     /// Findings not withdrawn: id → category, for the category counts.
     pub findings: BTreeMap<u64, String>,
+    /// The project's fiscal year and amount (万元), so year figures need no project reads.
+    pub fiscal_year: i32,
+    pub amount: Decimal,
 }
 
 impl Summary {
+    pub fn set_project(&mut self, p: &crate::domain::Project) {
+        self.fiscal_year = p.fiscal_year;
+        self.amount = p.amount;
+    }
+
     pub fn set_tree(&mut self, t: &IndicatorTree) {
         let (scored, leaves) = t.progress();
         self.total = t.total_score();
@@ -100,6 +108,16 @@ impl Store {
             let (k, v) = kv.map_err(io)?;
             let id = keys::read_id(&k).unwrap_or(0);
             out.insert(id, decode(&v, &format!("项目 #{id} 的汇总"))?);
+        }
+        Ok(out)
+    }
+
+    /// Every summary, without the projects (the dashboard's year figures).
+    pub fn summary_list(&self) -> Result<Vec<Summary>> {
+        let mut out = Vec::new();
+        for kv in self.tree(tx::SUMMARIES).iter() {
+            let (k, v) = kv.map_err(io)?;
+            out.push(decode(&v, &format!("项目 #{} 的汇总", keys::read_id(&k).unwrap_or(0)))?);
         }
         Ok(out)
     }

@@ -123,6 +123,7 @@ impl<'a> Tx<'a> {
         }
         self.raw_put(CODES, p.code.as_bytes(), &keys::id(p.id))?;
         self.put(PROJECTS, &keys::id(p.id), p)?;
+        self.update_summary(p.id, |s| s.set_project(p))?;
         match before {
             Some(b) if b.team != p.team || b.unit != p.unit || b.code != p.code => self.reindex_project(p),
             _ => Ok(()),

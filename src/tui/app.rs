@@ -246,6 +246,8 @@ impl App {
     fn draw_status(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
         let unused = self.stack.last().map(|l| l.unused_actions()).unwrap_or(&[]);
+        // The dashboard does not open over a popup (see `dispatch`), so a popup does not offer it.
+        let over_popup = self.stack.last().is_some_and(|l| l.is_popup());
         let mut spans = Vec::new();
         if !self.pending.is_empty() {
             let keys: Vec<String> = self.pending.iter().map(super::keymap::display_key).collect();
@@ -257,7 +259,7 @@ impl App {
         bindings.sort_by_key(|(_, a)| *a != Action::Help);
         let mut seen = std::collections::HashSet::new();
         for (keys, action) in bindings {
-            if is_navigation(action) || unused.contains(&action) || !seen.insert(action) {
+            if is_navigation(action) || unused.contains(&action) || (over_popup && action == Action::Dashboard) || !seen.insert(action) {
                 continue;
             }
             let desc = short(action.description(cx.lang));

@@ -1,0 +1,61 @@
+//! Deadline benchmarks on a generated store (JIXIAO_BENCH_SCALE projects, default 10000, as
+//! in the target of ≥ 100,000 items): what `jixiao due --within 30` does after opening the
+//! store (index scan, selection, the table), and the dashboard's build and first draw.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use jixiao::backend::{Backend, Fetch, Local};
+use jixiao::domain::deadline::{self, DeadlineFilter};
+use jixiao::i18n::Lang;
+use jixiao::store::Store;
+use jixiao::templates::Templates;
+use jixiao::tui::app::{App, Cx};
+use jixiao::tui::draft::Drafts;
+use jixiao::tui::keymap::Keymap;
+use jixiao::tui::screens::dashboard::DashboardScreen;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+
+fn benches(c: &mut Criterion) {
+    let scale = std::env::var("JIXIAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let templates = Templates::builtin().expect("templates");
+    let local = Local::new(Store::open(dir.path(), templates.clone()).expect("store"));
+    let ctx = local.ctx();
+    jixiao::demo::scale::generate(local.store(), &ctx, &templates, scale, |_, _| {}).expect("generate");
+    let today = local.today();
+    let filter = DeadlineFilter { within: Some(30), ..Default::default() };
+    let rows = deadline::select(local.deadlines(filter.until(today)).expect("deadlines"), &filter, today);
+    eprintln!("{scale} projects: due --within 30 shows {} rows", rows.len());
+
+    let mut g = c.benchmark_group("due");
+    g.sample_size(20);
+    g.bench_function("due --within 30: index scan and selection", |b| {
+        b.iter(|| black_box(deadline::select(local.deadlines(filter.until(today)).expect("deadlines"), &filter, today).len()))
+    });
+    g.bench_function("due --within 30: the 80-column table", |b| {
+        b.iter(|| black_box(jixiao::export::deadlines::to_table(&rows, today, 80, Lang::Zh).len()))
+    });
+    g.finish();
+
+    let keymap = Keymap::builtin();
+    let drafts = Drafts::disabled();
+    let cx = Cx { backend: &local, lang: Lang::Zh, today, keymap: &keymap, drafts: &drafts, data: None };
+    let mut g = c.benchmark_group("dashboard");
+    g.sample_size(10);
+    g.bench_function("build (deadlines, project list, the year's figures)", |b| {
+        b.iter(|| black_box(jixiao::dashboard::build(&local, &filter, today, None).expect("dashboard").overdue.len()))
+    });
+    g.bench_function("first frame: build and draw 120x40", |b| {
+        b.iter(|| {
+            let app = App::new(Box::new(DashboardScreen::new(&cx)));
+            let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            term.draw(|f| app.draw(f, &cx)).expect("draw");
+            black_box(term.backend().buffer().area)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(deadline_benches, benches);
+criterion_main!(deadline_benches);

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Whole-process timings of the deadline faces on a real store: `jixiao due --within 30`
+(start to exit, output to a pipe) and the workbench's dashboard first frame (start, `d`
+typed at once, until the dashboard is on the pty). Median of N runs, and peak memory.
+
+    target/release/jixiao --data /tmp/s10k demo --seed-only --scale 10000
+    python3 benches/whole_process.py target/release/jixiao /tmp/s10k
+"""
+import fcntl, os, pty, resource, select, signal, statistics, struct, subprocess, sys, termios, time
+
+binary, data = sys.argv[1], sys.argv[2]
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+
+def due():
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run([binary, "--data", data, "due", "--within", "30"], stdout=subprocess.PIPE, env={**os.environ, "COLUMNS": "80"})
+        times.append(time.perf_counter() - t)
+        assert p.returncode == 0
+    rows = p.stdout.count(b"\n") - 2
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"due --within 30: {rows} rows; median {statistics.median(times)*1000:.1f} ms, min {min(times)*1000:.1f} ms; peak RSS {peak:.1f} MB")
+
+def dashboard():
+    times, peaks = [], []
+    for _ in range(max(5, runs // 4)):
+        t0 = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(binary, [binary, "--data", data])
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.write(fd, b"d")
+        buf = b""
+        while time.perf_counter() - t0 < 10:
+            if select.select([fd], [], [], 0.001)[0]:
+                buf += os.read(fd, 65536)
+                if "期限看板".encode() in buf and "问题类别".encode() in buf:
+                    times.append(time.perf_counter() - t0)
+                    break
+        time.sleep(0.3)
+        with open(f"/proc/{pid}/status") as f:
+            peaks += [int(l.split()[1]) / 1024 for l in f if l.startswith("VmHWM")]
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    print(f"dashboard first frame from start: median of {len(times)} runs {statistics.median(times)*1000:.1f} ms; peak RSS {max(peaks):.1f} MB")
+
+due()
+dashboard()
