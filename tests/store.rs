@@ -730,8 +730,10 @@ fn export_import_export_round_trips() {
     // Settings travel too: the edited category list and a year's notice prefix.
     a.execute(&cmd(json!({"cmd": "set_categories", "categories": ["资金闲置/沉淀", "档案资料不完整", "普查数据质量问题"]}))).unwrap();
     a.execute(&cmd(json!({"cmd": "set_notice_prefix", "year": 2022, "prefix": "衡财绩"}))).unwrap();
+    a.execute(&cmd(json!({"cmd": "set_budget_total", "year": 2020, "amount": "98000"}))).unwrap();
     let first = export_value(&a);
     assert_eq!(first["notice_prefixes"][0]["prefix"], "衡财绩");
+    assert_eq!(first["budget_totals"][0], json!({"year": 2020, "amount": "98000.00"}));
 
     let dir_b = tempfile::tempdir().unwrap();
     let b = open(dir_b.path(), "lisi");

@@ -29,6 +29,16 @@ pub struct Bundle {
     /// Notice number prefixes set per year.
     #[serde(default)]
     pub notice_prefixes: Vec<NoticePrefix>,
+    /// Budget totals (万元) set per fiscal year, the base of the dashboard's coverage.
+    #[serde(default)]
+    pub budget_totals: Vec<BudgetTotal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetTotal {
+    pub year: i32,
+    /// 万元, two places, as text (like every amount in the bundle).
+    pub amount: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use crate::domain::{Deadline, DeadlineKind, DueStatus, Error, Result};
 use crate::i18n::Lang;
 use crate::tui::text::width;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
@@ -117,7 +117,7 @@ pub fn to_table(rows: &[Deadline], today: NaiveDate, width_cells: usize, lang: L
         }
         let code = if d.code.is_empty() { "—" } else { d.code.as_str() };
         let unit = if d.unit.is_empty() { "—" } else { d.unit.as_str() };
-        let date = d.date.format("%Y-%m-%d").to_string();
+        let date = format!("{:04}-{:02}-{:02}", d.date.year(), d.date.month(), d.date.day());
         line([&date, &days_cell(d, today, lang), kind_cell(d.kind, lang), code, unit, &what_cell(d)]);
     }
     let [over, now, soon] = counts;
@@ -137,29 +137,38 @@ fn push_right(out: &mut String, s: &str, w: usize) {
 
 /// Appends `s` cut to `w` cells, right-aligned.
 fn push_left(out: &mut String, s: &str, w: usize) {
-    let shown = width(s).min(w);
-    out.extend(std::iter::repeat_n(' ', w - shown));
-    push_cut(out, s, w);
+    let (end, used) = cut(s, w);
+    out.extend(std::iter::repeat_n(' ', w - used));
+    push_prefix(out, s, end);
 }
 
 /// Appends at most `w` cells of `s`, ending with … when cut; returns the cells used.
 fn push_cut(out: &mut String, s: &str, w: usize) -> usize {
-    if width(s) <= w {
-        out.push_str(s);
-        return width(s);
-    }
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > w {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    if w > 0 {
-        out.push('…');
-        used += 1;
-    }
+    let (end, used) = cut(s, w);
+    push_prefix(out, s, end);
     used
+}
+
+fn push_prefix(out: &mut String, s: &str, end: usize) {
+    out.push_str(&s[..end]);
+    if end < s.len() {
+        out.push('…');
+    }
+}
+
+/// One pass over `s`: the byte end of what is shown in `w` cells and the cells it takes
+/// (all of `s`, or a prefix of at most `w - 1` cells that … completes).
+fn cut(s: &str, w: usize) -> (usize, usize) {
+    let (mut used, mut fit_end, mut fit_used) = (0, 0, 0);
+    for (i, c) in s.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > w {
+            return (fit_end, if w > 0 { fit_used + 1 } else { 0 });
+        }
+        if used < w {
+            fit_end = i + c.len_utf8();
+            fit_used = used;
+        }
+    }
+    (s.len(), used)
 }

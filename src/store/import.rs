@@ -126,6 +126,14 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
             tx.put(tx::META, &key, &p.prefix)?;
         }
     }
+    for t in &b.budget_totals {
+        let amount =
+            crate::domain::money::parse_amount(&t.amount).map_err(|m| Error::invalid(format!("{} 年度预算总额", t.year), "amount", m))?;
+        let key = super::read::budget_total_key(t.year);
+        if tx.raw_get(tx::META, &key)?.is_none() {
+            tx.put(tx::META, &key, &crate::domain::money::fmt2(amount))?;
+        }
+    }
     for c in &b.notice_counters {
         tx.bump_seq(&tx::notice_counter(&c.prefix, c.year), c.last as u64)?;
     }

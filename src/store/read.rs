@@ -245,6 +245,12 @@ impl Store {
                 b.notice_prefixes.push(crate::export::bundle::NoticePrefix { year, prefix: decode(&v, "发文字号前缀")? });
             }
         }
+        for kv in self.tree(tx::META).scan_prefix(b"budget_total/") {
+            let (k, v) = kv.map_err(io)?;
+            if let Ok(year) = String::from_utf8_lossy(&k[b"budget_total/".len()..]).parse::<i32>() {
+                b.budget_totals.push(crate::export::bundle::BudgetTotal { year, amount: decode(&v, "预算总额")? });
+            }
+        }
         let audit = self.audit_log()?;
         b.audit = match project {
             None => audit,
