@@ -60,6 +60,8 @@ pub enum Query {
     },
     /// Every project's summary alone (no project records).
     Summaries,
+    /// Decode every record and verify the indexes (`jixiao check`).
+    Check,
     /// The budget total (万元) set for a fiscal year, for coverage.
     BudgetTotal {
         year: i32,
@@ -84,7 +86,23 @@ pub enum Reply {
     Categories(Vec<String>),
     Summary(Box<Summary>),
     Summaries(Vec<Summary>),
+    /// What `check` found: the problems, and the record counts by kind.
+    Check {
+        problems: Vec<String>,
+        counts: Vec<(String, usize)>,
+    },
     Amount(Option<rust_decimal::Decimal>),
+}
+
+/// A committed command, broadcast by the server to every client after it is flushed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub audit: u64,
+    pub actor: String,
+    /// The command's snake_case name.
+    pub command: String,
+    /// The record it created or changed (a project's id for tree edits).
+    pub id: u64,
 }
 
 pub trait Backend {
@@ -96,6 +114,33 @@ pub trait Backend {
     fn today(&self) -> NaiveDate;
     /// Now, as the backend's clock sees it (for times recorded in commands, e.g. evidence).
     fn now(&self) -> DateTime<Utc>;
+    /// Other users' commands committed since the last call (a shared store's server sends
+    /// them); a store of one's own has none.
+    fn take_events(&self) -> Vec<Event> {
+        vec![]
+    }
+}
+
+/// A boxed backend (the one `cli::connect` picked) is a backend.
+impl<B: Backend + ?Sized> Backend for Box<B> {
+    fn execute(&self, cmd: &Command) -> Result<Outcome> {
+        (**self).execute(cmd)
+    }
+    fn query(&self, q: &Query) -> Result<Reply> {
+        (**self).query(q)
+    }
+    fn actor(&self) -> &str {
+        (**self).actor()
+    }
+    fn today(&self) -> NaiveDate {
+        (**self).today()
+    }
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
+    fn take_events(&self) -> Vec<Event> {
+        (**self).take_events()
+    }
 }
 
 /// Where "now" comes from: the system clock, or a fixed instant in tests and demos.
@@ -115,14 +160,19 @@ impl Clock {
 }
 
 pub struct Local {
-    store: Store,
+    store: std::sync::Arc<Store>,
     actor: String,
     clock: Clock,
 }
 
 impl Local {
     pub fn new(store: Store) -> Self {
-        Local { store, actor: crate::identity::current_user(), clock: Clock::System }
+        Local { store: std::sync::Arc::new(store), actor: crate::identity::current_user(), clock: Clock::System }
+    }
+
+    /// Another user's view of the same open store (the server makes one per client).
+    pub fn shared(&self, actor: &str) -> Local {
+        Local { store: self.store.clone(), actor: actor.to_string(), clock: self.clock.clone() }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
@@ -137,7 +187,7 @@ impl Local {
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        self.store.as_ref()
     }
 
     pub fn ctx(&self) -> Ctx {
@@ -208,6 +258,10 @@ impl Backend for Local {
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
             Query::Summaries => Reply::Summaries(s.summary_list()?),
+            Query::Check => {
+                let r = s.check();
+                Reply::Check { problems: r.problems, counts: r.counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect() }
+            }
             Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
         })
     }

@@ -10,6 +10,8 @@ pub mod domain;
 pub mod export;
 pub mod i18n;
 pub mod identity;
+pub mod remote;
+pub mod server;
 pub mod store;
 pub mod templates;
 pub mod tui;

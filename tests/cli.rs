@@ -53,8 +53,21 @@ struct Exec {
 
 impl Exec {
     fn spawn(data: &Path) -> Exec {
-        let mut child =
-            bin().arg("--data").arg(data).arg("exec").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        Self::spawn_with(data, &[])
+    }
+
+    /// With extra global flags, e.g. `--local` to hold the store in the exec process itself.
+    fn spawn_with(data: &Path, flags: &[&str]) -> Exec {
+        let mut child = bin()
+            .arg("--data")
+            .arg(data)
+            .args(flags)
+            .arg("exec")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
         Exec { child, stdin, stdout }
@@ -300,8 +313,9 @@ fn export_import_through_files() {
 
 #[test]
 fn a_second_process_is_told_which_dir_is_held() {
+    // A process that opened the store itself (--local) is not a server: others are told.
     let dir = tempfile::tempdir().unwrap();
-    let mut holder = Exec::spawn(dir.path());
+    let mut holder = Exec::spawn_with(dir.path(), &["--local"]);
     // Once it answered, it holds the store.
     assert_eq!(holder.send(&create_line("ZD21-06", "2020年度人口普查工作经费", "统计局", "100"))["ok"], true);
 
@@ -312,6 +326,7 @@ fn a_second_process_is_told_which_dir_is_held() {
     let err = text(&out.stderr);
     assert!(err.contains(&shown) && err.contains("另一个 jixiao"), "{err}");
     assert!(err.contains(&format!("pid {}", holder.child.id())), "the holder's pid is named: {err}");
+    assert!(err.contains("不是 jixiao serve"), "says it is not a server: {err}");
 
     let out = run(&["--lang", "en", "export"], Some(dir.path()));
     assert!(!out.status.success());
@@ -361,7 +376,9 @@ fn demo_seed_only_builds_the_twenty_cases() {
 fn check_names_a_damaged_record_and_a_broken_index_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("新建/评价库");
-    let mut exec = Exec::spawn(&data);
+    // --local throughout: the test damages the store's bytes with sled directly, which a
+    // running server would hold.
+    let mut exec = Exec::spawn_with(&data, &["--local"]);
     assert_eq!(exec.send(&create_line("ZD21-09", "政务服务平台人脸识别项目建设", "行政审批服务局", "146.24"))["ok"], true);
     assert_eq!(exec.send(&create_line("ZD21-10", "8类退役军人群体2020年所需解困资金", "退役军人事务局", "330"))["ok"], true);
     drop(exec.stdin);
@@ -369,14 +386,14 @@ fn check_names_a_damaged_record_and_a_broken_index_and_exits_1() {
     // The data dir was created private to its owner.
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
-    assert!(run(&["check"], Some(&data)).status.success());
+    assert!(run(&["--local", "check"], Some(&data)).status.success());
     {
         let db = sled::open(data.join("store")).unwrap();
         db.open_tree("projects").unwrap().insert(2u64.to_be_bytes(), vec![1u8, 0xff, 0x03]).unwrap();
         db.open_tree("codes").unwrap().remove("ZD21-09".as_bytes()).unwrap();
         db.flush().unwrap();
     }
-    let out = run(&["check"], Some(&data));
+    let out = run(&["--local", "check"], Some(&data));
     assert_eq!(out.status.code(), Some(1));
     let report = text(&out.stdout);
     assert!(report.contains("0000000000000002"), "names the damaged key: {report}");

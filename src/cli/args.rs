@@ -15,6 +15,9 @@ pub struct Cli {
     /// A keymap file merged over the default keys (else $XDG_CONFIG_HOME/jixiao/keymap.toml)
     #[arg(long, global = true, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
+    /// Open the store in this process instead of through the team server (jixiao serve)
+    #[arg(long, global = true)]
+    pub local: bool,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -62,6 +65,12 @@ pub enum Cmd {
     Exec,
     /// Decode every record and check indexes, tree sums and the audit log
     Check,
+    /// Own the store and serve the team's clients on DATA/server.sock (stop with SIGTERM or ctrl-c)
+    Serve {
+        /// Exit after this many seconds without a client (how clients start a server on demand)
+        #[arg(long, value_name = "SECONDS")]
+        idle_exit: Option<u64>,
+    },
 }
 
 #[derive(Debug, Args)]

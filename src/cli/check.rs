@@ -1,20 +1,23 @@
 //! `jixiao check`.
 
-use crate::domain::Result;
+use crate::backend::{Query, Reply};
+use crate::domain::{Error, Result};
 use std::path::Path;
 
 pub fn run(data: &Path) -> Result<i32> {
-    let local = super::open_local(data)?;
-    let report = local.store().check();
-    let counts: Vec<String> = report.counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let backend = super::connect::open_backend(data)?;
+    let Reply::Check { problems, counts } = backend.query(&Query::Check)? else {
+        return Err(Error::corrupt("jixiao check", "回复类型不符"));
+    };
+    let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("{}：{}", data.display(), counts.join("，"));
-    if report.is_clean() {
+    if problems.is_empty() {
         println!("检查通过：没有发现问题 (clean)");
         return Ok(0);
     }
-    for p in &report.problems {
+    for p in &problems {
         println!("问题: {p}");
     }
-    println!("发现 {} 个问题 (problems found)", report.problems.len());
+    println!("发现 {} 个问题 (problems found)", problems.len());
     Ok(1)
 }

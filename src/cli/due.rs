@@ -13,7 +13,7 @@ pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
     {
         return Err(Error::invalid("jixiao due", "--unit", "单位不能为空：写单位名称或其中一段，如 --unit 农业农村局"));
     }
-    let local = super::open_local(data)?;
+    let local = super::connect::open_backend(data)?;
     let today = as_of.unwrap_or_else(|| local.today());
     let filter = filter_of(args, local.actor());
     let rows = deadline::select(local.deadlines(filter.until(today))?, &filter, today);

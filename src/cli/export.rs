@@ -5,8 +5,12 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(data: &Path, project: Option<&str>, output: Option<&Path>) -> Result<i32> {
-    let local = super::open_local(data)?;
-    let bundle = local.store().export(project)?;
+    let backend = super::connect::open_backend(data)?;
+    let query = crate::backend::Query::Export { project: project.map(str::to_string) };
+    let bundle = match backend.query(&query)? {
+        crate::backend::Reply::Bundle(b) => *b,
+        _ => return Err(Error::corrupt("导出", "回复类型不符")),
+    };
     let mut json = serde_json::to_vec_pretty(&bundle).map_err(|e| Error::corrupt("导出", e))?;
     json.push(b'\n');
     match output {

@@ -14,7 +14,7 @@ pub fn run(data: &Path, args: &LedgerArgs) -> Result<i32> {
     let format = format_of(args)?;
     let filter = filter_of(args)?;
     let as_of = args.as_of.as_deref().map(parse_date).transpose()?;
-    let local = super::open_local(data)?;
+    let local = super::connect::open_backend(data)?;
     let as_of = as_of.unwrap_or_else(|| local.today());
     let rows = ledger::build(&local, &filter, as_of)?;
     let bytes = match format {

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod check;
+pub mod connect;
 pub mod datadir;
 pub mod demo;
 pub mod due;
@@ -33,10 +34,11 @@ pub fn open_local(data: &Path) -> Result<Local> {
 /// Runs one invocation; the exit code is 0 on success.
 pub fn run(cli: Cli) -> Result<i32> {
     let data = datadir::resolve(cli.data.clone());
+    connect::set_local_only(cli.local);
     match cli.command {
         None => {
-            let local = open_local(&data)?;
-            crate::tui::run(&local, &data, cli.keymap.as_deref(), crate::i18n::current())
+            let backend = connect::open_backend(&data)?;
+            crate::tui::run(backend.as_ref(), &data, cli.keymap.as_deref(), crate::i18n::current())
         }
         Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, cli.keymap.as_deref()),
         Some(Cmd::Template { action }) => template::run(&data, action),
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
+        Some(Cmd::Serve { idle_exit }) => crate::server::serve(&data, idle_exit.map(std::time::Duration::from_secs)),
     }
 }
 

@@ -16,7 +16,7 @@ const LISTED: usize = 10;
 
 pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     let format = format_of(args);
-    let local = super::open_local(data)?;
+    let local = super::connect::open_backend(data)?;
     let doc = find(&local, &args.number, args.issuer.as_deref())?;
     let text = match format {
         NoticeFormat::Md => notice::to_markdown(&doc),

@@ -13,7 +13,17 @@ pub struct DirLock {
 
 impl DirLock {
     pub fn acquire(dir: &Path) -> Result<DirLock> {
-        let path = dir.join("store.lock");
+        Self::acquire_named(dir, "store.lock")
+    }
+
+    /// True when another process holds the lock file `name` (the lock is not kept).
+    pub fn is_held(dir: &Path, name: &str) -> bool {
+        matches!(Self::acquire_named(dir, name), Err(Error::Locked { .. }))
+    }
+
+    /// Takes the lock file `name` in `dir` (store.lock for the store, server.lock for a server).
+    pub fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
+        let path = dir.join(name);
         let shown = path.display().to_string();
         let mut file =
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| Error::io(&shown, e))?;

@@ -1,0 +1,75 @@
+//! Which backend a command uses: a running team server (jixiao serve) when one listens on
+//! `DATA/server.sock`; else one started on demand in the background (detached, like tmux;
+//! it exits a minute after its last client leaves); in-process only with `--local`.
+
+use crate::backend::Backend;
+use crate::domain::{Error, Result};
+use crate::remote::Remote;
+use crate::server::{LOCK, socket_path};
+use crate::store::lock::DirLock;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+static LOCAL_ONLY: AtomicBool = AtomicBool::new(false);
+
+/// How long a server started on demand waits for a client before it exits.
+pub const IDLE_EXIT_SECS: u64 = 60;
+
+/// `--local`: every command opens the store itself.
+pub fn set_local_only(on: bool) {
+    LOCAL_ONLY.store(on, Ordering::SeqCst);
+}
+
+pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
+    if LOCAL_ONLY.load(Ordering::SeqCst) {
+        return Ok(Box::new(super::open_local(data)?));
+    }
+    let sock = socket_path(data);
+    if let Some(r) = Remote::connect(&sock)? {
+        return Ok(Box::new(r));
+    }
+    crate::store::create_private_dir(data)?;
+    // No server answers. A store held by some other process is not ours to serve.
+    if !DirLock::is_held(data, LOCK) {
+        if let Err(Error::Locked { dir, holder }) = DirLock::acquire(data) {
+            return Err(Error::Locked { dir, holder: format!("{holder}；它不是 jixiao serve，不能共用 (not a server)") });
+        }
+        start_server(data)?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(r) = Remote::connect(&sock)? {
+            return Ok(Box::new(r));
+        }
+        if Instant::now() > deadline {
+            let log = std::fs::read_to_string(data.join("server.log")).unwrap_or_default();
+            let last = log.lines().last().unwrap_or("").to_string();
+            return Err(Error::io(sock.display().to_string(), format!("后台服务器没有启动 (no server came up): {last}；可加 --local")));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Starts `jixiao serve` in its own session, its output in DATA/server.log.
+fn start_server(data: &Path) -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe().map_err(|e| Error::io("jixiao", e))?;
+    let log_path = data.join("server.log");
+    let log =
+        std::fs::OpenOptions::new().create(true).append(true).open(&log_path).map_err(|e| Error::io(log_path.display().to_string(), e))?;
+    let err = log.try_clone().map_err(|e| Error::io(log_path.display().to_string(), e))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("--data").arg(data).args(["serve", "--idle-exit", &IDLE_EXIT_SECS.to_string()]);
+    cmd.stdin(std::process::Stdio::null()).stdout(log).stderr(err);
+    // SAFETY: setsid is async-signal-safe and touches no memory of ours; it detaches the
+    // server from the terminal (a closed SSH session does not hang it up).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    cmd.spawn().map_err(|e| Error::io("jixiao serve", e))?;
+    Ok(())
+}

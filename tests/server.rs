@@ -1,0 +1,186 @@
+//! The team server: clients through `jixiao serve`, identity from the socket's peer, events,
+//! version mismatch, and the crash test (SIGKILL mid-stream: every acknowledged command is
+//! in the store after a restart, none twice).
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    c.env_remove("LANG").env_remove("JIXIAO_DATA");
+    c
+}
+
+/// `jixiao serve` on `data`, once its socket answers.
+fn serve(data: &Path) -> Child {
+    let child = bin().arg("--data").arg(data).arg("serve").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::os::unix::net::UnixStream::connect(data.join("server.sock")).is_err() {
+        assert!(Instant::now() < deadline, "the server did not come up");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
+fn exec_lines(data: &Path, lines: &[String]) -> Vec<Value> {
+    let mut child = bin().arg("--data").arg(data).arg("exec").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all((lines.join("\n") + "\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn milestone(title: &str) -> String {
+    json!({"cmd": "add_milestone", "title": title, "kind": "其他", "due": "2026-12-31"}).to_string()
+}
+
+fn titles(data: &Path) -> HashMap<String, usize> {
+    let out = bin().arg("--data").arg(data).arg("export").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut n = HashMap::new();
+    for m in v["milestones"].as_array().unwrap() {
+        *n.entry(m["title"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    n
+}
+
+#[test]
+fn commands_through_the_server_are_audited_as_the_peer_and_a_stopped_server_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path());
+    let r = exec_lines(dir.path(), &[milestone("第一轮绩效运行监控佐证材料报送（服务器）")]);
+    assert_eq!(r[0]["ok"], true, "{r:?}");
+    let out = bin().arg("--data").arg(dir.path()).arg("export").output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let me = jixiao::identity::current_user();
+    assert_eq!(v["audit"].as_array().unwrap().last().unwrap()["actor"], me.as_str(), "the peer's uid, mapped to its name");
+    // The socket is for the owner and the group only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("server.sock")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o660);
+    // SIGTERM: a clean exit that removes the socket.
+    unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
+    assert!(server.wait().unwrap().success());
+    assert!(!dir.path().join("server.sock").exists());
+}
+
+#[test]
+fn a_client_of_another_protocol_is_told_what_to_do() {
+    use jixiao::server::protocol::{Hello, HelloReply, read_frame, write_frame};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path());
+    let mut s = std::os::unix::net::UnixStream::connect(dir.path().join("server.sock")).unwrap();
+    write_frame(&mut s, &Hello { protocol: 999, version: "9.9.9".into() }).unwrap();
+    match read_frame::<HelloReply>(&mut s).unwrap() {
+        Some(HelloReply::Refused { zh, en }) => {
+            assert!(zh.contains("9.9.9") && zh.contains("jixiao serve"), "{zh}");
+            assert!(en.contains("restart the server"), "{en}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[test]
+fn a_client_starts_a_server_on_demand_and_local_bypasses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = exec_lines(dir.path(), &[milestone("按需启动的服务器")]);
+    assert_eq!(r[0]["ok"], true, "{r:?}");
+    assert!(dir.path().join("server.sock").exists(), "a server was started in the background");
+    // While it runs, --local cannot open the store, and says who holds it.
+    let out = bin().arg("--data").arg(dir.path()).args(["--local", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("另一个 jixiao"), "{}", String::from_utf8_lossy(&out.stderr));
+    // Removing its socket ends it (as deleting a temporary data dir does).
+    std::fs::remove_file(dir.path().join("server.sock")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = bin().arg("--data").arg(dir.path()).args(["--local", "check"]).output().unwrap();
+        if out.status.success() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Clients stream commands; the server is SIGKILLed mid-stream and restarted.
+fn crash_round(round: usize) {
+    const CLIENTS: usize = 4;
+    const COMMANDS: usize = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path());
+    let mut clients: Vec<(Child, Vec<String>)> = (0..CLIENTS)
+        .map(|c| {
+            let child = bin().arg("--data").arg(dir.path()).arg("exec").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+            let titles: Vec<String> = (0..COMMANDS).map(|i| format!("崩溃测试 第{round}轮 客户端{c} 第{i}条")).collect();
+            (child, titles)
+        })
+        .collect();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String)>();
+    let mut readers = vec![];
+    for (c, (child, titles)) in clients.iter_mut().enumerate() {
+        let mut stdin = child.stdin.take().unwrap();
+        let lines: Vec<String> = titles.iter().map(|t| milestone(t)).collect();
+        std::thread::spawn(move || {
+            for l in lines {
+                if writeln!(stdin, "{l}").is_err() {
+                    break;
+                }
+            }
+        });
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let tx = tx.clone();
+        let titles = titles.clone();
+        readers.push(std::thread::spawn(move || {
+            for (i, line) in stdout.lines().enumerate() {
+                let Ok(line) = line else { break };
+                let v: Value = serde_json::from_str(&line).unwrap();
+                if v["ok"] == true {
+                    let _ = tx.send((c, titles[i].clone()));
+                }
+            }
+        }));
+    }
+    drop(tx);
+    // Kill once some commands are acknowledged, while the rest are still streaming.
+    let mut acked = vec![];
+    let kill_after = 10 + round * 3 % 50;
+    for (_, t) in rx.iter() {
+        acked.push(t);
+        if acked.len() == kill_after {
+            server.kill().unwrap();
+            break;
+        }
+    }
+    server.wait().unwrap();
+    // Acknowledgements already on their way count too.
+    for r in readers {
+        r.join().unwrap();
+    }
+    acked.extend(rx.try_iter().map(|(_, t)| t));
+    for (mut child, _) in clients {
+        let _ = child.wait();
+    }
+    let mut server = serve(dir.path());
+    let stored = titles(dir.path());
+    for t in &acked {
+        assert_eq!(stored.get(t), Some(&1), "round {round}: acknowledged 「{t}」 is stored once");
+    }
+    assert!(stored.values().all(|n| *n == 1), "round {round}: a command was applied twice: {stored:?}");
+    eprintln!("round {round}: {} acknowledged, {} stored, of {} sent", acked.len(), stored.len(), CLIENTS * COMMANDS);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[test]
+fn sigkill_mid_stream_loses_no_acknowledged_command_and_doubles_none_20_rounds() {
+    for round in 0..20 {
+        crash_round(round);
+    }
+}
