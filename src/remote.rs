@@ -23,6 +23,8 @@ pub struct Remote {
     next: AtomicU64,
     user: String,
     clock: Clock,
+    /// Audit ids of this client's own commands: their events need no refresh.
+    own: Mutex<std::collections::HashSet<u64>>,
 }
 
 fn gone() -> Error {
@@ -74,7 +76,15 @@ impl Remote {
                 }
             }
         });
-        Ok(Some(Remote { writer: Mutex::new(writer), pending, events, next: AtomicU64::new(1), user, clock: Clock::System }))
+        Ok(Some(Remote {
+            writer: Mutex::new(writer),
+            pending,
+            events,
+            next: AtomicU64::new(1),
+            user,
+            clock: Clock::System,
+            own: Mutex::new(Default::default()),
+        }))
     }
 
     fn call(&self, op: Op) -> Result<Answer> {
@@ -92,7 +102,12 @@ impl Remote {
 impl Backend for Remote {
     fn execute(&self, cmd: &Command) -> Result<Outcome> {
         match self.call(Op::Execute { command: cmd.clone() })? {
-            Answer::Outcome(o) => Ok(o),
+            Answer::Outcome(o) => {
+                if let Ok(mut own) = self.own.lock() {
+                    own.insert(o.audit);
+                }
+                Ok(o)
+            }
             Answer::Reply(_) => Err(Error::corrupt("server.sock", "命令的回复类型不符")),
         }
     }
@@ -117,6 +132,9 @@ impl Backend for Remote {
     }
 
     fn take_events(&self) -> Vec<Event> {
-        self.events.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+        let all = self.events.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default();
+        // The server broadcasts before it answers, so our own are known by now.
+        let mut own = self.own.lock().ok();
+        all.into_iter().filter(|e| !own.as_mut().is_some_and(|o| o.remove(&e.audit))).collect()
     }
 }

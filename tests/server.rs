@@ -184,3 +184,41 @@ fn sigkill_mid_stream_loses_no_acknowledged_command_and_doubles_none_20_rounds()
         crash_round(round);
     }
 }
+
+#[test]
+fn an_open_workbench_shows_another_clients_change_within_a_second() {
+    use jixiao::backend::Backend;
+    use jixiao::tui::app::{App, Cx};
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin().arg("--data").arg(dir.path()).args(["--local", "demo", "--seed-only"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut server = serve(dir.path());
+    let remote = jixiao::remote::Remote::connect(&dir.path().join("server.sock")).unwrap().expect("a server");
+    let keymap = jixiao::tui::keymap::Keymap::builtin();
+    let drafts = jixiao::tui::draft::Drafts::disabled();
+    let cx = Cx { backend: &remote, lang: jixiao::i18n::Lang::Zh, today: remote.today(), keymap: &keymap, drafts: &drafts, data: None };
+    let mut app = App::new(Box::new(jixiao::tui::screens::project_list::ProjectList::new(&cx)));
+    let draw = |app: &App| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| app.draw(f, &cx)).unwrap();
+        format!("{:?}", t.backend().buffer())
+    };
+    assert!(!draw(&app).contains("融媒体运行经费"));
+    // Our own command is not an "other user's" change.
+    remote.execute(&serde_json::from_value(json!({"cmd": "set_phase", "project": "ZD21-06", "phase": "评分"})).unwrap()).unwrap();
+    assert!(!app.on_remote(&cx));
+
+    let r = exec_lines(dir.path(), &[json!({"cmd": "update_project", "project": "ZD21-01", "name": "融媒体运行经费"}).to_string()]);
+    assert_eq!(r[0]["ok"], true, "{r:?}");
+    let start = Instant::now();
+    while !app.on_remote(&cx) {
+        assert!(start.elapsed() < Duration::from_secs(1), "no event within a second");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let screen = draw(&app);
+    assert!(screen.contains("融") && screen.contains("刚提交了 update_project"), "{screen}");
+    let list = jixiao::backend::Fetch::project(&remote, "ZD21-01").unwrap();
+    assert_eq!(list.name, "融媒体运行经费");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -216,6 +216,20 @@ impl App {
         }
     }
 
+    /// Other users' committed commands (a shared store): every layer re-reads what it shows,
+    /// keeping its selection and any edit in progress, and a toast says who changed what.
+    /// Returns whether anything changed.
+    pub fn on_remote(&mut self, cx: &Cx) -> bool {
+        let events = cx.backend.take_events();
+        let Some(last) = events.last() else { return false };
+        for layer in &mut self.stack {
+            layer.refresh(cx);
+        }
+        let text = fill(cx.t(Msg::RemoteChange), &[&last.actor, &last.command, &events.len().to_string()]);
+        self.toast = Some(Toast { text, error: false });
+        true
+    }
+
     pub fn save_drafts(&self, cx: &Cx) {
         for layer in &self.stack {
             layer.save_draft(cx);

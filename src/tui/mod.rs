@@ -22,8 +22,9 @@ use std::time::Duration;
 
 /// At most this many waiting events are handled before the next frame.
 const BURST: usize = 512;
-/// A pause in input this long saves drafts too.
-const IDLE: Duration = Duration::from_millis(400);
+/// A pause in input this long saves drafts too, and is how often other users' changes are
+/// looked for on a shared store.
+const IDLE: Duration = Duration::from_millis(250);
 
 /// Startup messages: keymap file errors (file:line and the problem), shown once.
 fn keymap_notice(errors: &[keymap::KeymapError], lang: Lang) -> Option<String> {
@@ -81,6 +82,9 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
             if terminal::hung_up() {
                 terminal::exit_for_signal(libc::SIGHUP);
             }
+            if app.on_remote(cx) {
+                term.draw(|f| app.draw(f, cx)).map_err(io)?;
+            }
             continue;
         }
         // Take every event that is already waiting (a paste, a burst of keys, resizes)
@@ -103,6 +107,7 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
         // Every burst of typing reaches the draft file at once: if the connection drops next,
         // nothing typed is lost (the editor writes only when its text changed).
         app.save_drafts(cx);
+        app.on_remote(cx);
         if !app.quit {
             term.draw(|f| app.draw(f, cx)).map_err(io)?;
         }

@@ -128,6 +128,7 @@ msgs! {
     RuAmount => "调整金额（万元，可空）", "Amount (万元, optional)";
     RuReason => "理由", "Reason";
     RuPublished => "报告公开日期（可空）", "Report published on (optional)";
+    RemoteChange => "{0} 刚提交了 {1}（共 {2} 项更新，已刷新）", "{0} just committed {1} ({2} updates, refreshed)";
     DashHeader => "期限看板 · 截至 {0} · 逾期 {1} · 今天到期 {2} · 7 天内 {3} · {4} 天内共 {5} 项", "Deadlines · as of {0} · {1} overdue · {2} due today · {3} within 7 days · {5} within {4} days";
     DashMine => " · 只看 {0} 的项目", " · {0}'s projects only";
     DashOverdueTitle => "逾期（{0}）", "Overdue ({0})";
