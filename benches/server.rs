@@ -1,0 +1,69 @@
+//! Commands per second through `jixiao serve` with 8 clients, and one command's latency
+//! (p50, p99). Each command is flushed before it is acknowledged. Run with
+//! `cargo bench --bench server` (JIXIAO_BENCH_CLIENTS, JIXIAO_BENCH_COMMANDS per client).
+
+use jixiao::backend::Backend;
+use jixiao::command::Command;
+use jixiao::domain::MilestoneKind;
+use std::time::{Duration, Instant};
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// One client sending `n` flushed commands in a row; the latency of each.
+fn run(sock: &std::path::Path, n: usize, tag: &str) -> Vec<Duration> {
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
+    let remote = jixiao::remote::Remote::connect(sock).expect("connect").expect("a server");
+    (0..n)
+        .map(|i| {
+            let cmd =
+                Command::AddMilestone { project: None, title: format!("压力测试 {tag} 第{i}条"), kind: MilestoneKind::Other, due };
+            let t = Instant::now();
+            remote.execute(&cmd).expect("command");
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn main() {
+    let clients = env("JIXIAO_BENCH_CLIENTS", 8);
+    let per_client = env("JIXIAO_BENCH_COMMANDS", 500);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("--data")
+        .arg(dir.path())
+        .arg("serve")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("jixiao serve");
+    let sock = dir.path().join("server.sock");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::os::unix::net::UnixStream::connect(&sock).is_err() {
+        assert!(Instant::now() < deadline, "the server did not come up");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // One client alone: the latency of one command.
+    let mut one = run(&sock, 200, "单客户端");
+    one.sort();
+    let pct = |v: &[Duration], p: f64| v[((v.len() as f64 * p) as usize).min(v.len() - 1)];
+    println!("1 client, 200 commands: p50 {:.2} ms, p99 {:.2} ms", pct(&one, 0.5).as_secs_f64() * 1e3, pct(&one, 0.99).as_secs_f64() * 1e3);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|c| {
+            let sock = sock.clone();
+            std::thread::spawn(move || run(&sock, per_client, &format!("客户端{c}")))
+        })
+        .collect();
+    let mut all: Vec<Duration> = handles.into_iter().flat_map(|h| h.join().expect("client")).collect();
+    let secs = start.elapsed().as_secs_f64();
+    all.sort();
+    println!(
+        "{clients} clients × {per_client} commands: {:.0} commands/s; latency p50 {:.2} ms, p99 {:.2} ms",
+        all.len() as f64 / secs,
+        pct(&all, 0.5).as_secs_f64() * 1e3,
+        pct(&all, 0.99).as_secs_f64() * 1e3
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
