@@ -56,7 +56,8 @@ fn create(code: &str, name: &str, unit: &str, amount: &str) -> Command {
         amount: dec(amount),
         fund_notes: vec!["政府采购".into()],
         lead: None,
-        members: vec!["wangfang".into()],
+        // lisi is a member too: members edit, only the lead (zhangsan) reviews and closes.
+        members: vec!["wangfang".into(), "lisi".into()],
         third_party: Some("湖南恒信致远会计师事务所有限责任公司".into()),
         template: None,
     }
@@ -621,8 +622,9 @@ fn a_lead_named_at_creation_is_the_only_one_who_closes() {
     let dir = tempfile::tempdir().unwrap();
     let local = open(dir.path(), "zhangsan");
     let mut c = create("ZD21-07", "食品安全检测经费", "市场监督管理局", "70");
-    if let Command::CreateProject { lead, .. } = &mut c {
+    if let Command::CreateProject { lead, members, .. } = &mut c {
         *lead = Some("wangwu".into());
+        members.push("zhangsan".into());
     }
     local.execute(&c).unwrap();
     let f = local.execute(&finding("ZD21-07", "检测样品登记台账不完整")).unwrap().id;
@@ -638,6 +640,34 @@ fn a_lead_named_at_creation_is_the_only_one_who_closes() {
     }
     exec_as(&local, "wangwu", &close(a)).unwrap();
     assert_eq!(local.store().item(a).unwrap().state, ItemState::Closed);
+}
+
+#[test]
+fn only_team_members_change_a_project_and_an_observer_is_told_the_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = open(dir.path(), "zhangsan");
+    local.execute(&create("ZD21-06", "2020年度人口普查工作经费", "统计局", "100")).unwrap();
+    local
+        .execute(&cmd(json!({"cmd": "set_team", "project": "ZD21-06", "lead": "zhangsan", "members": ["lisi"], "observers": ["zhaoliu"]})))
+        .unwrap();
+    let before = snapshot(&local);
+    for (actor, observer) in [("zhaoliu", true), ("sunqi", false)] {
+        let e = exec_as(&local, actor, &score("ZD21-06", "立项依据充分性", direct("3"))).unwrap_err();
+        match &e {
+            Error::Forbidden { action, role, actor: who } => {
+                assert_eq!((action.as_str(), who.as_str()), ("score", actor));
+                assert!(role.contains("ZD21-06 的项目组成员") && role.contains("zhangsan"), "{role}");
+                assert_eq!(role.contains("观察员"), observer, "{role}");
+            }
+            other => panic!("expected Forbidden, got {other:?}"),
+        }
+        let f = exec_as(&local, actor, &cmd(json!({"cmd": "update_project", "project": "ZD21-06", "name": "改名"}))).unwrap_err();
+        assert_eq!(f.kind(), "forbidden");
+    }
+    assert_eq!(snapshot(&local), before, "nothing a refused command tried is kept");
+    // A member scores; the observer still reads everything.
+    exec_as(&local, "lisi", &score("ZD21-06", "立项依据充分性", direct("3"))).unwrap();
+    assert!(local.store().project_by_code("ZD21-06").is_ok());
 }
 
 // ─── import / export ────────────────────────────────────────────────────────────

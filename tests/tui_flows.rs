@@ -781,13 +781,13 @@ fn a_stale_edit_is_refused_with_a_popup_and_the_form_kept() {
     keys(&mut app, &cx, "e");
     let cmd = jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report };
     let mut ctx = env.local.ctx();
-    ctx.actor = "lisi".into();
+    ctx.actor = "wangfang".into(); // a member of ZD21-06
     env.local.store().execute(&cmd, &ctx).unwrap();
     keys(&mut app, &cx, "（改）");
     let before = env.audit_len();
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "popup");
-    assert!(screen(&app, &cx, 120, 40).contains("已被 lisi"));
+    assert!(screen(&app, &cx, 120, 40).contains("已被 wangfang"));
     assert_eq!(env.audit_len(), before);
     esc(&mut app, &cx);
     assert_eq!(top_context(&app), "form");

@@ -164,7 +164,7 @@ fn stale_edit_error_popup() {
         // Someone else changes the project while the form is open.
         let cmd = Command::SetPhase { project: "ZD21-06".into(), expected_version: None, phase: jixiao::domain::Phase::Report };
         let mut ctx = env.local.ctx();
-        ctx.actor = "lisi".into();
+        ctx.actor = "wangfang".into(); // a member of ZD21-06
         env.local.store().execute(&cmd, &ctx).unwrap();
         ctrl(app, cx, 's');
     });

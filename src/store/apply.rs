@@ -29,6 +29,7 @@ fn touch(kind: RecordKind, id: u64, before: u64, after: u64) -> Touch {
 }
 
 pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result<Applied> {
+    super::roles::authorize(tx, cmd, &ctx.actor)?;
     match cmd {
         Command::CreateProject { code, name, kind, fiscal_year, unit, amount, fund_notes, lead, members, third_party, template } => {
             let code = code.trim().to_string();

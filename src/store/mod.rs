@@ -11,6 +11,7 @@ pub mod keys;
 pub mod lock;
 pub mod migrate;
 pub mod read;
+pub mod roles;
 pub mod summary;
 pub mod tx;
 
