@@ -62,6 +62,8 @@ pub enum Query {
     Summaries,
     /// Decode every record and verify the indexes (`jixiao check`).
     Check,
+    /// The store admins (empty: none named, every user may do store-wide things).
+    Admins,
     /// The budget total (万元) set for a fiscal year, for coverage.
     BudgetTotal {
         year: i32,
@@ -92,6 +94,7 @@ pub enum Reply {
         counts: Vec<(String, usize)>,
     },
     Amount(Option<rust_decimal::Decimal>),
+    Users(Vec<String>),
 }
 
 /// A committed command, broadcast by the server to every client after it is flushed.
@@ -258,6 +261,7 @@ impl Backend for Local {
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
             Query::Summaries => Reply::Summaries(s.summary_list()?),
+            Query::Admins => Reply::Users(s.admins()?),
             Query::Check => {
                 let r = s.check();
                 Reply::Check { problems: r.problems, counts: r.counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect() }

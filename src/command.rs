@@ -361,6 +361,14 @@ pub enum Command {
         #[serde(default)]
         amount: Option<Decimal>,
     },
+    /// Names a store admin (new projects, settings, bureau-wide dates, imports, any team).
+    /// The first admin named makes the one who names them an admin too.
+    AddAdmin {
+        user: String,
+    },
+    RemoveAdmin {
+        user: String,
+    },
     /// Replaces the editable list of finding categories (seeded with DOMAIN.md §5).
     SetCategories {
         categories: Vec<String>,

@@ -69,6 +69,8 @@ fn every_documented_example_runs_and_every_command_is_documented() {
         "set_notice_prefix",
         "set_categories",
         "set_budget_total",
+        "add_admin",
+        "remove_admin",
     ];
     for n in all {
         assert!(names.contains(n), "docs/commands.md has no example of {n}");

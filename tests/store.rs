@@ -670,6 +670,45 @@ fn only_team_members_change_a_project_and_an_observer_is_told_the_role() {
     assert!(local.store().project_by_code("ZD21-06").is_ok());
 }
 
+#[test]
+fn store_wide_commands_are_the_admins_once_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = open(dir.path(), "zhangsan");
+    // No admin named: anyone creates a project.
+    exec_as(&local, "lisi", &create("ZD21-06", "2020年度人口普查工作经费", "统计局", "100")).unwrap();
+    let o = local.execute(&cmd(json!({"cmd": "add_admin", "user": "wangfang"}))).unwrap();
+    assert_eq!(o.key.as_deref(), Some("zhangsan,wangfang"), "the first admin named makes the caller one too");
+    assert_eq!(local.store().admins().unwrap(), vec!["zhangsan", "wangfang"]);
+    let before = snapshot(&local);
+    for c in [
+        create("ZD21-07", "食品安全检测经费", "市场监督管理局", "70"),
+        cmd(json!({"cmd": "set_categories", "categories": ["资金闲置/沉淀"]})),
+        cmd(json!({"cmd": "set_budget_total", "year": 2020, "amount": "98000"})),
+        cmd(json!({"cmd": "add_admin", "user": "lisi"})),
+    ] {
+        match exec_as(&local, "lisi", &c) {
+            Err(Error::Forbidden { role, actor, .. }) => {
+                assert_eq!(actor, "lisi");
+                assert!(role.contains("数据库管理员") && role.contains("zhangsan、wangfang"), "{role}");
+            }
+            other => panic!("{c:?}: expected Forbidden, got {other:?}"),
+        }
+    }
+    assert_eq!(snapshot(&local), before);
+    exec_as(&local, "wangfang", &create("ZD21-07", "食品安全检测经费", "市场监督管理局", "70")).unwrap();
+    // A team is set by its lead or a named admin, not by a member.
+    // (ZD21-06 was created by lisi: lisi leads it.)
+    let team = cmd(json!({"cmd": "set_team", "project": "ZD21-06", "lead": "lisi", "members": ["zhaoliu"]}));
+    exec_as(&local, "lisi", &team).unwrap();
+    exec_as(&local, "zhangsan", &team).unwrap();
+    let e = exec_as(&local, "zhaoliu", &team).unwrap_err();
+    assert!(matches!(&e, Error::Forbidden { role, .. } if role.contains("项目负责人（lisi）或数据库管理员")), "{e:?}");
+    // The last admin stays.
+    local.execute(&cmd(json!({"cmd": "remove_admin", "user": "wangfang"}))).unwrap();
+    let e = local.execute(&cmd(json!({"cmd": "remove_admin", "user": "zhangsan"}))).unwrap_err();
+    assert!(e.to_string().contains("最后一位管理员"), "{e}");
+}
+
 // ─── import / export ────────────────────────────────────────────────────────────
 
 fn exported_two() -> Value {

@@ -65,6 +65,11 @@ pub enum Cmd {
     Exec,
     /// Decode every record and check indexes, tree sums and the audit log
     Check,
+    /// The store admins: add USER, remove USER, list
+    Admin {
+        #[command(subcommand)]
+        action: AdminCmd,
+    },
     /// Own the store and serve the team's clients on DATA/server.sock (stop with SIGTERM or ctrl-c)
     Serve {
         /// Exit after this many seconds without a client (how clients start a server on demand)
@@ -163,6 +168,16 @@ pub struct NoticeArgs {
 pub enum NoticeFormat {
     Md,
     Txt,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCmd {
+    /// Name an admin (the first one named makes you an admin too)
+    Add { user: String },
+    /// Remove an admin (not the last one)
+    Remove { user: String },
+    /// Print the admins
+    List,
 }
 
 #[derive(Debug, Subcommand)]

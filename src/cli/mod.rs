@@ -1,5 +1,6 @@
 //! Non-interactive commands, one file each, and the dispatch from parsed arguments.
 
+pub mod admin;
 pub mod args;
 pub mod check;
 pub mod connect;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
+        Some(Cmd::Admin { action }) => admin::run(&data, action),
         Some(Cmd::Serve { idle_exit }) => crate::server::serve(&data, idle_exit.map(std::time::Duration::from_secs)),
     }
 }

@@ -444,6 +444,34 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         }
         Command::SetNoticePrefix { year, prefix } => set_notice_prefix(tx, *year, prefix),
         Command::SetBudgetTotal { year, amount } => set_budget_total(tx, *year, *amount),
+        Command::AddAdmin { user } | Command::RemoveAdmin { user } => {
+            let user = user.trim();
+            if user.is_empty() || user.chars().any(char::is_whitespace) {
+                return Err(Error::invalid("数据库管理员", "user", format!("「{user}」不是操作系统用户名")));
+            }
+            let mut list = super::roles::admins(tx)?;
+            if matches!(cmd, Command::AddAdmin { .. }) {
+                if list.is_empty() && ctx.actor != user {
+                    list.push(ctx.actor.clone());
+                }
+                if !list.iter().any(|a| a == user) {
+                    list.push(user.to_string());
+                }
+            } else {
+                if !list.iter().any(|a| a == user) {
+                    return Err(Error::not_found("数据库管理员", user));
+                }
+                if list.len() == 1 {
+                    return Err(Error::invalid("数据库管理员", "user", format!("{user} 是最后一位管理员：先添加另一位再移除")));
+                }
+                list.retain(|a| a != user);
+            }
+            super::roles::set_admins(tx, &list)?;
+            let version = tx.next_seq(b"seq/admins-version")?;
+            let mut a = done(0, version, vec![]);
+            a.outcome.key = Some(list.join(","));
+            Ok(a)
+        }
         Command::SetCategories { categories } => {
             let list = clean_list(categories);
             if list.is_empty() {

@@ -41,6 +41,14 @@ impl Store {
         }
     }
 
+    /// The store admins named with `admin add` (empty: none named yet).
+    pub fn admins(&self) -> Result<Vec<String>> {
+        match self.tree(tx::META).get(super::roles::ADMINS_KEY).map_err(io)? {
+            Some(v) => decode(&v, "管理员名单"),
+            None => Ok(vec![]),
+        }
+    }
+
     /// The budget total set for a fiscal year (`set_budget_total`), if any.
     pub fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>> {
         match self.tree(tx::META).get(budget_total_key(year)).map_err(io)? {

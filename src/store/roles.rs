@@ -1,15 +1,69 @@
 //! Who may apply a command. Team members (the lead and the members) change a project;
-//! observers and everyone else only read it. The lead's own steps (reviewing scores, closing
-//! items, approving extensions) are checked where they happen in `apply`. Store-wide
-//! commands (new projects, settings, bureau-wide milestones, imports) are open to every user
-//! of the store for now.
+//! observers and everyone else only read it; a team is set by its lead or a store admin. The
+//! lead's own steps (reviewing scores, closing items, approving extensions) are checked where
+//! they happen in `apply`. Store-wide commands (new projects, settings, bureau-wide dates,
+//! imports, naming admins) are the store admins'. A store with no admin named yet (one's
+//! own, or one from before roles) lets every user do them; the first `admin add` makes its
+//! caller an admin too, so nobody locks themselves out.
 
-use super::tx::Tx;
+use super::codec::{decode, encode};
+use super::tx::{self, Tx};
 use crate::command::Command;
 use crate::domain::{Error, Project, Result};
 
+/// Where the admins' names live in the meta tree.
+pub const ADMINS_KEY: &[u8] = b"admins";
+
+pub fn admins(tx: &Tx) -> Result<Vec<String>> {
+    Ok(match tx.raw_get(tx::META, ADMINS_KEY)? {
+        Some(v) => decode(&v, "管理员名单")?,
+        None => vec![],
+    })
+}
+
+pub fn set_admins(tx: &Tx, list: &[String]) -> Result<()> {
+    tx.raw_put(tx::META, ADMINS_KEY, &encode(&list.to_vec()))
+}
+
+fn is_admin(tx: &Tx, actor: &str) -> Result<bool> {
+    let list = admins(tx)?;
+    Ok(list.is_empty() || list.iter().any(|a| a == actor))
+}
+
+fn store_wide(cmd: &Command) -> bool {
+    use Command::*;
+    matches!(
+        cmd,
+        CreateProject { .. }
+            | SetNoticePrefix { .. }
+            | SetCategories { .. }
+            | SetBudgetTotal { .. }
+            | Import { .. }
+            | AddAdmin { .. }
+            | RemoveAdmin { .. }
+            | AddMilestone { project: None, .. }
+    )
+}
+
 pub fn authorize(tx: &Tx, cmd: &Command, actor: &str) -> Result<()> {
-    let Some(p) = project_of(tx, cmd)? else { return Ok(()) };
+    let forbidden = |role: String| Error::Forbidden { action: cmd.name(), role, actor: actor.to_string() };
+    if store_wide(cmd) {
+        return if is_admin(tx, actor)? { Ok(()) } else { Err(forbidden(format!("数据库管理员（{}）", admins(tx)?.join("、")))) };
+    }
+    let Some(p) = project_of(tx, cmd)? else {
+        // A bureau-wide milestone being changed or removed.
+        return if is_admin(tx, actor)? { Ok(()) } else { Err(forbidden(format!("数据库管理员（{}）", admins(tx)?.join("、")))) };
+    };
+    if let Command::SetTeam { .. } = cmd {
+        // The lead or a named admin; where no admin is named, the team's own members.
+        let named = admins(tx)?;
+        let allowed = p.team.lead == actor || named.iter().any(|a| a == actor) || (named.is_empty() && p.team.is_member(actor));
+        return if allowed {
+            Ok(())
+        } else {
+            Err(forbidden(format!("{} 的项目负责人（{}）或数据库管理员", p.code, p.team.lead)))
+        };
+    }
     if p.team.is_member(actor) {
         return Ok(());
     }
@@ -19,15 +73,21 @@ pub fn authorize(tx: &Tx, cmd: &Command, actor: &str) -> Result<()> {
     } else {
         format!("{} 的项目组成员（负责人 {} 或成员）", p.code, p.team.lead)
     };
-    Err(Error::Forbidden { action: cmd.name(), role, actor: actor.to_string() })
+    Err(forbidden(role))
 }
 
 /// The project a command changes; none for store-wide commands.
 fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
     use Command::*;
     let p = match cmd {
-        CreateProject { .. } | SetNoticePrefix { .. } | SetCategories { .. } | SetBudgetTotal { .. } | Import { .. } => return Ok(None),
-        AddMilestone { project: None, .. } => return Ok(None),
+        CreateProject { .. }
+        | SetNoticePrefix { .. }
+        | SetCategories { .. }
+        | SetBudgetTotal { .. }
+        | Import { .. }
+        | AddAdmin { .. }
+        | RemoveAdmin { .. }
+        | AddMilestone { project: None, .. } => return Ok(None),
         AddMilestone { project: Some(project), .. }
         | UpdateProject { project, .. }
         | SetTeam { project, .. }
