@@ -64,6 +64,10 @@ pub enum Query {
     Check,
     /// The store admins (empty: none named, every user may do store-wide things).
     Admins,
+    /// `jixiao due`'s list, rendered.
+    Due {
+        request: crate::export::deadlines::DueRequest,
+    },
     /// The budget total (万元) set for a fiscal year, for coverage.
     BudgetTotal {
         year: i32,
@@ -95,6 +99,10 @@ pub enum Reply {
     },
     Amount(Option<rust_decimal::Decimal>),
     Users(Vec<String>),
+    Due {
+        text: String,
+        overdue: bool,
+    },
 }
 
 /// A committed command, broadcast by the server to every client after it is flushed.
@@ -262,6 +270,10 @@ impl Backend for Local {
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
             Query::Summaries => Reply::Summaries(s.summary_list()?),
             Query::Admins => Reply::Users(s.admins()?),
+            Query::Due { request } => {
+                let (text, overdue) = crate::export::deadlines::render(s.deadlines(request.filter.until(request.today))?, request)?;
+                Reply::Due { text, overdue }
+            }
             Query::Check => {
                 let r = s.check();
                 Reply::Check { problems: r.problems, counts: r.counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect() }

@@ -2,9 +2,9 @@
 //! JSON; `--fail-if-overdue` makes it a check for cron jobs and shell prompts.
 
 use super::args::{DueArgs, DueFormat};
-use crate::backend::{Backend, Fetch};
-use crate::domain::{DeadlineFilter, DueStatus, Error, Result, deadline};
-use crate::export::deadlines;
+use crate::backend::{Backend, Query, Reply};
+use crate::domain::{DeadlineFilter, Error, Result, deadline};
+use crate::export::deadlines::DueRequest;
 
 pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
     let as_of = args.as_of.as_deref().map(|t| super::ledger::parse_date_for("jixiao due", t)).transpose()?;
@@ -14,15 +14,17 @@ pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
         return Err(Error::invalid("jixiao due", "--unit", "单位不能为空：写单位名称或其中一段，如 --unit 农业农村局"));
     }
     let local = super::connect::open_backend(data)?;
-    let today = as_of.unwrap_or_else(|| local.today());
-    let filter = filter_of(args, local.actor());
-    let rows = deadline::select(local.deadlines(filter.until(today))?, &filter, today);
-    let text = match args.format {
-        DueFormat::Table => deadlines::to_table(&rows, today, super::ledger::terminal_width(), crate::i18n::current()),
-        DueFormat::Json => deadlines::to_json(&rows, today)?,
+    let request = DueRequest {
+        filter: filter_of(args, local.actor()),
+        today: as_of.unwrap_or_else(|| local.today()),
+        json: args.format == DueFormat::Json,
+        width: super::ledger::terminal_width(),
+        english: crate::i18n::current() == crate::i18n::Lang::En,
+    };
+    let Reply::Due { text, overdue } = local.query(&Query::Due { request })? else {
+        return Err(Error::corrupt("jixiao due", "回复类型不符"));
     };
     super::ledger::write_stdout(text.as_bytes())?;
-    let overdue = rows.iter().any(|d| d.status(today) == DueStatus::Overdue);
     // Every write (none here) was flushed before it was acknowledged; sled's drop only joins
     // its background threads, ~10 ms that a dashboard command does not need to wait for.
     std::mem::forget(local);

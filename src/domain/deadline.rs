@@ -104,7 +104,7 @@ impl Deadline {
 }
 
 /// Which deadlines to show; the defaults let every open one through.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineFilter {
     /// Upcoming dates up to `today + within` (overdue ones are always kept); none: no limit.
     pub within: Option<i64>,

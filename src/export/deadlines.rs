@@ -5,8 +5,29 @@ use crate::domain::{Deadline, DeadlineKind, DueStatus, Error, Result};
 use crate::i18n::Lang;
 use crate::tui::text::width;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthChar;
+
+/// What `jixiao due` asks for: answered where the store is (in the server for a shared
+/// store), so only the rendered text crosses the socket, not every row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueRequest {
+    pub filter: crate::domain::DeadlineFilter,
+    pub today: NaiveDate,
+    pub json: bool,
+    /// The table's width in cells.
+    pub width: usize,
+    pub english: bool,
+}
+
+/// The rendered list, and whether anything in it is overdue (for `--fail-if-overdue`).
+pub fn render(all: Vec<Deadline>, req: &DueRequest) -> Result<(String, bool)> {
+    let rows = crate::domain::deadline::select(all, &req.filter, req.today);
+    let overdue = rows.iter().any(|d| d.status(req.today) == DueStatus::Overdue);
+    let lang = if req.english { Lang::En } else { Lang::Zh };
+    let text = if req.json { to_json(&rows, req.today)? } else { to_table(&rows, req.today, req.width, lang) };
+    Ok((text, overdue))
+}
 
 /// One JSON row: the fields scripts key on first, then the rest of the entry.
 #[derive(Debug, Serialize)]

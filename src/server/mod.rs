@@ -61,7 +61,6 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
     let _ = std::fs::remove_file(&path);
     let listener = UnixListener::bind(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)).map_err(|e| Error::io(path.display().to_string(), e))?;
-    listener.set_nonblocking(true).map_err(|e| Error::io(path.display().to_string(), e))?;
     crate::tui::terminal::install_signal_handlers().map_err(|e| Error::io("signals", e))?;
     eprintln!("jixiao serve: {} (pid {})", path.display(), std::process::id());
 
@@ -72,33 +71,35 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
         stopping: AtomicBool::new(false),
         connected: AtomicUsize::new(0),
     });
-    let mut next_client = 0u64;
+    // Accepting blocks in its own thread, so a client is answered at once; this thread
+    // watches for signals, idleness and the socket file.
+    let acceptor = shared.clone();
+    std::thread::spawn(move || {
+        let mut next_client = 0u64;
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            next_client += 1;
+            let (shared, id) = (acceptor.clone(), next_client);
+            shared.connected.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                // A client that breaks the protocol is dropped; the log says why.
+                if let Err(e) = client(&shared, id, stream) {
+                    eprintln!("jixiao serve: client {id}: {}", e.render(crate::i18n::Lang::En));
+                }
+                if let Ok(mut clients) = shared.clients.lock() {
+                    clients.retain(|(cid, _)| *cid != id);
+                }
+                shared.connected.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
     let mut idle_since = Instant::now();
     let mut last_check = Instant::now();
     loop {
         if crate::tui::terminal::take_signal().is_some() {
             break;
         }
-        match listener.accept() {
-            Ok((stream, _)) => {
-                next_client += 1;
-                let shared = shared.clone();
-                let id = next_client;
-                shared.connected.fetch_add(1, Ordering::SeqCst);
-                std::thread::spawn(move || {
-                    // A client that breaks the protocol is dropped; the log says why.
-                    if let Err(e) = client(&shared, id, stream) {
-                        eprintln!("jixiao serve: client {id}: {}", e.render(crate::i18n::Lang::En));
-                    }
-                    if let Ok(mut clients) = shared.clients.lock() {
-                        clients.retain(|(cid, _)| *cid != id);
-                    }
-                    shared.connected.fetch_sub(1, Ordering::SeqCst);
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(Error::io(path.display().to_string(), e)),
-        }
+        std::thread::sleep(Duration::from_millis(20));
         if shared.connected.load(Ordering::SeqCst) > 0 {
             idle_since = Instant::now();
         } else if idle.is_some_and(|d| idle_since.elapsed() >= d) {
@@ -113,7 +114,6 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
         }
     }
     shared.stopping.store(true, Ordering::SeqCst);
-    drop(listener);
     let deadline = Instant::now() + Duration::from_secs(30);
     while shared.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
