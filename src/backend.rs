@@ -64,6 +64,12 @@ pub enum Query {
     Check,
     /// The store admins (empty: none named, every user may do store-wide things).
     Admins,
+    /// The deadline dashboard's figures (`crate::dashboard`).
+    Dashboard {
+        filter: crate::domain::DeadlineFilter,
+        today: NaiveDate,
+        year: Option<i32>,
+    },
     /// `jixiao due`'s list, rendered.
     Due {
         request: crate::export::deadlines::DueRequest,
@@ -99,6 +105,7 @@ pub enum Reply {
     },
     Amount(Option<rust_decimal::Decimal>),
     Users(Vec<String>),
+    Dashboard(Box<crate::dashboard::Dashboard>),
     Due {
         text: String,
         overdue: bool,
@@ -270,6 +277,7 @@ impl Backend for Local {
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
             Query::Summaries => Reply::Summaries(s.summary_list()?),
             Query::Admins => Reply::Users(s.admins()?),
+            Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(self, filter, *today, *year)?)),
             Query::Due { request } => {
                 let (text, overdue) = crate::export::deadlines::render(s.deadlines(request.filter.until(request.today))?, request)?;
                 Reply::Due { text, overdue }

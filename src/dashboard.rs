@@ -3,7 +3,7 @@
 //! upcoming, their counts, and one fiscal year's evaluations — grades, coverage against the
 //! budget total, item states and closure rate, the most frequent finding categories.
 
-use crate::backend::{Backend, Fetch};
+use crate::backend::{Backend, Fetch, Query, Reply};
 use crate::domain::deadline::{self, Deadline, DeadlineFilter, DueStatus, Tally};
 use crate::domain::{ItemState, Result};
 use chrono::{Datelike, NaiveDate};
@@ -17,7 +17,7 @@ pub const TOP_CATEGORIES: usize = 8;
 /// Grade label for a project not fully scored yet.
 pub const NOT_SCORED: &str = "评分中";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dashboard {
     pub today: NaiveDate,
     pub overdue: Vec<Deadline>,
@@ -77,7 +77,17 @@ pub fn default_year(years: &[i32], today: NaiveDate) -> i32 {
     years.iter().rev().find(|y| **y <= today.year()).or(years.last()).copied().unwrap_or(today.year() - 1)
 }
 
+/// The dashboard, computed where the store is (in the server for a shared store), so the
+/// summaries of every project need not cross the socket.
 pub fn build(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
+    match backend.query(&Query::Dashboard { filter: filter.clone(), today, year })? {
+        Reply::Dashboard(d) => Ok(*d),
+        _ => Err(crate::domain::Error::corrupt("期限看板", "回复类型不符")),
+    }
+}
+
+/// The figures from the deadline index and the summaries (`backend` is the store's own).
+pub fn compute(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
     let rows = deadline::select(backend.deadlines(filter.until(today))?, filter, today);
     let tally = Tally::of(&rows, today);
     let (overdue, upcoming): (Vec<Deadline>, Vec<Deadline>) = rows.into_iter().partition(|d| d.status(today) == DueStatus::Overdue);

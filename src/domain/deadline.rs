@@ -54,7 +54,7 @@ pub struct Deadline {
 }
 
 /// Where a deadline stands on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum DueStatus {
     Overdue,
     Today,
@@ -139,7 +139,7 @@ pub fn select(all: Vec<Deadline>, filter: &DeadlineFilter, today: NaiveDate) -> 
 }
 
 /// Counts of a set of deadlines: by status, by unit, by team member, by project.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub by_status: BTreeMap<DueStatus, usize>,
     /// unit → (overdue, all).

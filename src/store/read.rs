@@ -174,13 +174,31 @@ impl Store {
     }
 
     /// Every open deadline dated `until` or earlier (so every overdue one), in index order,
-    /// from the covering index alone: no record is read.
+    /// from the covering index alone: no record is read. The decoded list is kept until the
+    /// next command, so a server answers repeated `due` calls and dashboards without a scan.
     pub fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
+        let cached = self.deadline_cache.lock().ok().and_then(|c| c.clone());
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let generation = self.deadline_generation.load(std::sync::atomic::Ordering::SeqCst);
+                let all = std::sync::Arc::new(self.scan_deadlines()?);
+                if let Ok(mut c) = self.deadline_cache.lock()
+                    && self.deadline_generation.load(std::sync::atomic::Ordering::SeqCst) == generation
+                {
+                    *c = Some(all.clone());
+                }
+                all
+            }
+        };
+        Ok(all.iter().take_while(|d| d.date <= until).cloned().collect())
+    }
+
+    fn scan_deadlines(&self) -> Result<Vec<Deadline>> {
         let mut out = Vec::new();
-        let end = keys::deadline_date_prefix(until + chrono::Duration::days(1));
-        for kv in self.tree(tx::DEADLINES).range(..end) {
+        for kv in self.tree(tx::DEADLINES).iter() {
             let (k, v) = kv.map_err(io)?;
-            let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(&k), deadline_kind(k.get(4)), keys::read_id(&k[5..])) else {
+            let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(&k), deadline_kind(k.get(4)), k.get(5..).and_then(keys::read_id)) else {
                 return Err(Error::corrupt("期限索引", format!("键 {k:?} 无法识别（运行 jixiao check）")));
             };
             let e: DeadlineEntry = decode(&v, "期限索引")?;
