@@ -786,12 +786,35 @@ fn a_stale_edit_is_refused_with_a_popup_and_the_form_kept() {
     keys(&mut app, &cx, "（改）");
     let before = env.audit_len();
     ctrl(&mut app, &cx, 's');
-    assert_eq!(top_context(&app), "popup");
+    assert_eq!(top_context(&app), "conflict");
     assert!(screen(&app, &cx, 120, 40).contains("已被 wangfang"));
     assert_eq!(env.audit_len(), before);
     esc(&mut app, &cx);
     assert_eq!(top_context(&app), "form");
     assert!(screen(&app, &cx, 120, 40).contains("2020年度人口普查工作经费（改）"));
+}
+
+#[test]
+fn r_on_a_conflict_drops_the_edit_and_shows_the_record_as_it_is_now() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    keys(&mut app, &cx, "/人口普查\n");
+    keys(&mut app, &cx, "e");
+    let cmd = jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report };
+    let mut ctx = env.local.ctx();
+    ctx.actor = "wangfang".into();
+    env.local.store().execute(&cmd, &ctx).unwrap();
+    keys(&mut app, &cx, "（改）");
+    ctrl(&mut app, &cx, 's');
+    let s = screen(&app, &cx, 120, 40);
+    assert!(s.contains("已被 wangfang") && s.contains("r 重新载入"), "{s}");
+    let before = env.audit_len();
+    keys(&mut app, &cx, "r");
+    assert_eq!(top_context(&app), "project_list");
+    assert_eq!(env.audit_len(), before, "nothing was overwritten");
+    let s = screen(&app, &cx, 120, 40);
+    assert!(s.contains("报告") && !s.contains("（改）"), "the list shows wangfang's phase, not the dropped edit:\n{s}");
 }
 
 /// In the project view `e` edits the project and `t` the team.

@@ -79,8 +79,16 @@ impl Store {
             trees.push(db.open_tree(name).map_err(|e| Error::io(path.display().to_string(), e))?);
         }
         let audit = db.open_tree(AUDIT_TREE).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let store =
-            Store { db, trees, audit, dir: dir.to_path_buf(), templates, deadline_cache: Default::default(), deadline_generation: Default::default(), _lock: lock };
+        let store = Store {
+            db,
+            trees,
+            audit,
+            dir: dir.to_path_buf(),
+            templates,
+            deadline_cache: Default::default(),
+            deadline_generation: Default::default(),
+            _lock: lock,
+        };
         store.check_schema()?;
         store.ensure_derived()?;
         Ok(store)

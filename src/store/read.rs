@@ -198,7 +198,8 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.tree(tx::DEADLINES).iter() {
             let (k, v) = kv.map_err(io)?;
-            let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(&k), deadline_kind(k.get(4)), k.get(5..).and_then(keys::read_id)) else {
+            let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(&k), deadline_kind(k.get(4)), k.get(5..).and_then(keys::read_id))
+            else {
                 return Err(Error::corrupt("期限索引", format!("键 {k:?} 无法识别（运行 jixiao check）")));
             };
             let e: DeadlineEntry = decode(&v, "期限索引")?;

@@ -79,6 +79,7 @@ actions! {
     OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
     DueWithin => "due_within", "临期筛选（7 天 / 30 天 / 不限）", "due within (7 days / 30 days / any)";
     CycleStatus => "cycle_status", "状态筛选（切换到下一个状态）", "status filter (next state)";
+    Reload => "reload", "重新载入（放弃被别人抢先修改的编辑）", "reload (drop an edit someone else's change overtook)";
     Dashboard => "dashboard", "期限看板（逾期、临期、年度评价、覆盖率）", "deadline dashboard (overdue, upcoming, the year's evaluations, coverage)";
     NextYear => "next_year", "年度（切换看板的评价年度）", "year (of the dashboard's evaluations)";
     OnlyMine => "only_mine", "只看我的（我所在项目组的期限）", "mine only (deadlines of my project teams)";
@@ -109,4 +110,5 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("editor", "文本编辑", "text editor"),
     ("confirm", "确认框", "confirmation popups"),
     ("popup", "列表弹窗（帮助、历史、选择）", "list popups (help, history, pickers)"),
+    ("conflict", "修改冲突（别人已先改了这条记录）", "edit conflict (someone changed the record first)"),
 ];

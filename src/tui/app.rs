@@ -52,6 +52,8 @@ pub enum Effect {
     },
     Toast(String),
     Error(String),
+    /// Drop a refused edit: pop the popup and the form under it, and re-read every layer.
+    Reload,
     Quit,
 }
 
@@ -205,8 +207,21 @@ impl App {
                     }
                     self.toast = toast.map(|text| Toast { text, error: false });
                 }
+                Err(e @ crate::domain::Error::Conflict { .. }) => {
+                    self.stack.push(Box::new(super::screens::popups::ErrorPopup::conflict(e.render(cx.lang))))
+                }
                 Err(e) => self.stack.push(Box::new(super::screens::popups::ErrorPopup::new(e.render(cx.lang)))),
             },
+            Effect::Reload => {
+                self.stack.pop();
+                // The edit the popup was about (a form or editor over a screen).
+                if self.stack.len() > 1 && self.stack.last().is_some_and(|l| l.is_popup() || l.wants_text()) {
+                    self.stack.pop();
+                }
+                for layer in &mut self.stack {
+                    layer.refresh(cx);
+                }
+            }
             Effect::Toast(text) => self.toast = Some(Toast { text, error: false }),
             Effect::Error(text) => self.toast = Some(Toast { text, error: true }),
             Effect::Quit => {

@@ -163,6 +163,7 @@ msgs! {
     MenuFooter => "↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ choose · Enter pick · Esc cancel";
     FieldIndicatorName => "指标名称", "Indicator name";
     ErrorTitle => "保存失败", "Not saved";
+    ConflictFooter => "r 重新载入（放弃这次修改，显示最新内容）；Esc 返回修改", "r reload (drop this edit, show the record as it is now); Esc back to the edit";
     ErrorFooter => "Enter 或 Esc 关闭；输入的内容仍在表单中", "Enter or Esc to close; what you typed is still in the form";
     ConfirmTitle => "请确认", "Please confirm";
     ConfirmFooter => "y 确认 · n 取消", "y confirm · n cancel";

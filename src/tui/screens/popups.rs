@@ -126,21 +126,30 @@ pub struct ErrorPopup {
     message: String,
     /// A notice (e.g. keymap file errors) rather than a failed write.
     notice: Option<(String, String)>,
+    /// The write was refused because someone changed the record meanwhile: offer to reload.
+    conflict: bool,
 }
 
 impl ErrorPopup {
     pub fn new(message: String) -> Self {
-        ErrorPopup { message, notice: None }
+        ErrorPopup { message, notice: None, conflict: false }
     }
 
     pub fn notice(title: String, message: String, footer: String) -> Self {
-        ErrorPopup { message, notice: Some((title, footer)) }
+        ErrorPopup { message, notice: Some((title, footer)), conflict: false }
+    }
+
+    /// A refused edit of a record that changed since the edit began (who and when are in
+    /// the message): `r` drops the edit and shows the record as it is now; Esc goes back to
+    /// the edit, nothing typed lost.
+    pub fn conflict(message: String) -> Self {
+        ErrorPopup { message, notice: None, conflict: true }
     }
 }
 
 impl Layer for ErrorPopup {
     fn context(&self) -> &'static str {
-        "popup"
+        if self.conflict { "conflict" } else { "popup" }
     }
     fn unused_actions(&self) -> &'static [Action] {
         &[Action::Help, Action::Open]
@@ -151,12 +160,14 @@ impl Layer for ErrorPopup {
     fn handle(&mut self, action: Action, _cx: &Cx) -> Effect {
         match action {
             Action::Back | Action::Cancel | Action::Confirm | Action::Open | Action::Save => Effect::Pop,
+            Action::Reload if self.conflict => Effect::Reload,
             _ => Effect::None,
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         match &self.notice {
             Some((title, footer)) => paragraph_popup(f, area, title, &self.message, footer, Color::Yellow),
+            None if self.conflict => paragraph_popup(f, area, cx.t(Msg::ErrorTitle), &self.message, cx.t(Msg::ConflictFooter), Color::Red),
             None => paragraph_popup(f, area, cx.t(Msg::ErrorTitle), &self.message, cx.t(Msg::ErrorFooter), Color::Red),
         }
     }
