@@ -9,13 +9,21 @@ typed at once, until the dashboard is on the pty). Median of N runs, and peak me
 import fcntl, os, pty, resource, select, signal, statistics, struct, subprocess, sys, termios, time
 
 binary, data = sys.argv[1], sys.argv[2]
-runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+runs = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 20
+# --local: each process opens the store itself; else through jixiao serve (started on demand).
+flags = ["--local"] if "--local" in sys.argv[3:] else []
+
+def warm():
+    # Through a server: the first call starts it (its start is not what is measured).
+    if not flags:
+        subprocess.run([binary, "--data", data, "due"], stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
 
 def due():
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        p = subprocess.run([binary, "--data", data, "due", "--within", "30"], stdout=subprocess.PIPE, env={**os.environ, "COLUMNS": "80"})
+        p = subprocess.run([binary, "--data", data, *flags, "due", "--within", "30"], stdout=subprocess.PIPE, env={**os.environ, "COLUMNS": "80"})
         times.append(time.perf_counter() - t)
         assert p.returncode == 0
     rows = p.stdout.count(b"\n") - 2
@@ -29,7 +37,7 @@ def dashboard():
         pid, fd = pty.fork()
         if pid == 0:
             os.environ["TERM"] = "xterm-256color"
-            os.execv(binary, [binary, "--data", data])
+            os.execv(binary, [binary, "--data", data, *flags])
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.write(fd, b"d")
         buf = b""
@@ -47,5 +55,7 @@ def dashboard():
         os.close(fd)
     print(f"dashboard first frame from start: median of {len(times)} runs {statistics.median(times)*1000:.1f} ms; peak RSS {max(peaks):.1f} MB")
 
+warm()
+print("mode:", "--local (each process opens the store)" if flags else "through jixiao serve")
 due()
 dashboard()

@@ -279,7 +279,7 @@ impl Backend for Local {
             Query::Admins => Reply::Users(s.admins()?),
             Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(self, filter, *today, *year)?)),
             Query::Due { request } => {
-                let (text, overdue) = crate::export::deadlines::render(s.deadlines(request.filter.until(request.today))?, request)?;
+                let (text, overdue) = crate::export::deadlines::render(&s.all_deadlines()?, request)?;
                 Reply::Due { text, overdue }
             }
             Query::Check => {

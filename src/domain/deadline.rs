@@ -138,6 +138,13 @@ pub fn select(all: Vec<Deadline>, filter: &DeadlineFilter, today: NaiveDate) -> 
     rows
 }
 
+/// `select` over borrowed rows (a list kept between commands is not copied).
+pub fn select_refs<'a>(all: &'a [Deadline], filter: &DeadlineFilter, today: NaiveDate) -> Vec<&'a Deadline> {
+    let mut rows: Vec<&Deadline> = all.iter().filter(|d| filter.keeps(d, today)).collect();
+    rows.sort_by_key(|d| (d.date, d.kind, d.id));
+    rows
+}
+
 /// Counts of a set of deadlines: by status, by unit, by team member, by project.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {

@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 use crate::tui::text::width;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use unicode_width::UnicodeWidthChar;
 
 /// What `jixiao due` asks for: answered where the store is (in the server for a shared
@@ -21,8 +22,8 @@ pub struct DueRequest {
 }
 
 /// The rendered list, and whether anything in it is overdue (for `--fail-if-overdue`).
-pub fn render(all: Vec<Deadline>, req: &DueRequest) -> Result<(String, bool)> {
-    let rows = crate::domain::deadline::select(all, &req.filter, req.today);
+pub fn render(all: &[Deadline], req: &DueRequest) -> Result<(String, bool)> {
+    let rows = crate::domain::deadline::select_refs(all, &req.filter, req.today);
     let overdue = rows.iter().any(|d| d.status(req.today) == DueStatus::Overdue);
     let lang = if req.english { Lang::En } else { Lang::Zh };
     let text = if req.json { to_json(&rows, req.today)? } else { to_table(&rows, req.today, req.width, lang) };
@@ -49,10 +50,11 @@ pub struct JsonRow<'a> {
     pub owners: &'a [String],
 }
 
-pub fn to_json(rows: &[Deadline], today: NaiveDate) -> Result<String> {
+pub fn to_json<D: Borrow<Deadline>>(rows: &[D], today: NaiveDate) -> Result<String> {
     let out: Vec<JsonRow> = rows
         .iter()
-        .map(|d| JsonRow {
+        .map(Borrow::borrow)
+        .map(|d: &Deadline| JsonRow {
             date: d.date,
             kind: d.kind,
             project: (!d.code.is_empty()).then_some(d.code.as_str()),
@@ -103,7 +105,8 @@ fn what_cell(d: &Deadline) -> String {
 /// The table: 日期, 剩余, 类别, 项目, 单位, 事项; every line at most `width` cells (the last
 /// column takes what is left, cut with …). A closing line counts what is shown. Written into
 /// one buffer: a long overdue list is tens of thousands of lines.
-pub fn to_table(rows: &[Deadline], today: NaiveDate, width_cells: usize, lang: Lang) -> String {
+pub fn to_table<D: Borrow<Deadline>>(rows: &[D], today: NaiveDate, width_cells: usize, lang: Lang) -> String {
+    let rows: Vec<&Deadline> = rows.iter().map(Borrow::borrow).collect();
     let (w_date, w_days, w_kind) = (10, 10, 6);
     let w_code = rows.iter().map(|d| width(&d.code)).max().unwrap_or(0).clamp(4, 12);
     let w_unit = rows.iter().map(|d| width(&d.unit)).max().unwrap_or(0).clamp(4, 14);
@@ -128,7 +131,7 @@ pub fn to_table(rows: &[Deadline], today: NaiveDate, width_cells: usize, lang: L
     };
     line(head);
     let mut counts = [0usize; 3];
-    for d in rows {
+    for d in rows.iter().copied() {
         let status = d.status(today);
         match status {
             DueStatus::Overdue => counts[0] += 1,

@@ -177,6 +177,11 @@ impl Store {
     /// from the covering index alone: no record is read. The decoded list is kept until the
     /// next command, so a server answers repeated `due` calls and dashboards without a scan.
     pub fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
+        Ok(self.all_deadlines()?.iter().take_while(|d| d.date <= until).cloned().collect())
+    }
+
+    /// Every open deadline, in index order, shared with the cache (no copy).
+    pub fn all_deadlines(&self) -> Result<std::sync::Arc<Vec<Deadline>>> {
         let cached = self.deadline_cache.lock().ok().and_then(|c| c.clone());
         let all = match cached {
             Some(all) => all,
@@ -191,7 +196,7 @@ impl Store {
                 all
             }
         };
-        Ok(all.iter().take_while(|d| d.date <= until).cloned().collect())
+        Ok(all)
     }
 
     fn scan_deadlines(&self) -> Result<Vec<Deadline>> {
