@@ -30,28 +30,10 @@ fn is_admin(tx: &Tx, actor: &str) -> Result<bool> {
     Ok(list.is_empty() || list.iter().any(|a| a == actor))
 }
 
-fn store_wide(cmd: &Command) -> bool {
-    use Command::*;
-    matches!(
-        cmd,
-        CreateProject { .. }
-            | SetNoticePrefix { .. }
-            | SetCategories { .. }
-            | SetBudgetTotal { .. }
-            | Import { .. }
-            | AddAdmin { .. }
-            | RemoveAdmin { .. }
-            | AddMilestone { project: None, .. }
-    )
-}
-
 pub fn authorize(tx: &Tx, cmd: &Command, actor: &str) -> Result<()> {
     let forbidden = |role: String| Error::Forbidden { action: cmd.name(), role, actor: actor.to_string() };
-    if store_wide(cmd) {
-        return if is_admin(tx, actor)? { Ok(()) } else { Err(forbidden(format!("数据库管理员（{}）", admins(tx)?.join("、")))) };
-    }
     let Some(p) = project_of(tx, cmd)? else {
-        // A bureau-wide milestone being changed or removed.
+        // Store-wide: new projects, settings, bureau-wide dates, imports, admins.
         return if is_admin(tx, actor)? { Ok(()) } else { Err(forbidden(format!("数据库管理员（{}）", admins(tx)?.join("、")))) };
     };
     if let Command::SetTeam { .. } = cmd {
@@ -76,7 +58,7 @@ pub fn authorize(tx: &Tx, cmd: &Command, actor: &str) -> Result<()> {
     Err(forbidden(role))
 }
 
-/// The project a command changes; none for store-wide commands.
+/// The project a command changes; none for store-wide commands (and bureau-wide dates).
 fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
     use Command::*;
     let p = match cmd {
