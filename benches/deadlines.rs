@@ -2,12 +2,12 @@
 //! in the target of ≥ 100,000 items): what `jixiao due --within 30` does after opening the
 //! store (index scan, selection, the table), and the dashboard's build and first draw.
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use jixiao::backend::{Backend, Fetch, Local};
+use jixiao::backend::{Backend, Fetch};
 use jixiao::domain::deadline::{self, DeadlineFilter};
 use jixiao::i18n::Lang;
-use jixiao::store::Store;
-use jixiao::templates::Templates;
 use jixiao::tui::app::{App, Cx};
 use jixiao::tui::draft::Drafts;
 use jixiao::tui::keymap::Keymap;
@@ -17,12 +17,8 @@ use ratatui::backend::TestBackend;
 use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
-    let scale = std::env::var("JIXIAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let templates = Templates::builtin().expect("templates");
-    let local = Local::new(Store::open(dir.path(), templates.clone()).expect("store"));
-    let ctx = local.ctx();
-    jixiao::demo::scale::generate(local.store(), &ctx, &templates, scale, |_, _| {}).expect("generate");
+    let scale = common::scale(10_000);
+    let (_dir, local) = common::generated(scale);
     let today = local.today();
     let filter = DeadlineFilter { within: Some(30), ..Default::default() };
     let rows = deadline::select(local.deadlines(filter.until(today)).expect("deadlines"), &filter, today);

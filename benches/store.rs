@@ -1,25 +1,16 @@
 //! Store benchmarks on a generated store: one flushed command, a project's reads, the
 //! deadline index scan and `check`. Size with JIXIAO_BENCH_SCALE (default 1000 projects).
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use jixiao::backend::{Backend, Local};
+use jixiao::backend::Backend;
 use jixiao::command::Command;
-use jixiao::store::Store;
-use jixiao::templates::Templates;
 use std::hint::black_box;
 
-fn store(scale: u64) -> (tempfile::TempDir, Local) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let templates = Templates::builtin().expect("templates");
-    let local = Local::new(Store::open(dir.path(), templates.clone()).expect("store"));
-    let ctx = local.ctx();
-    jixiao::demo::scale::generate(local.store(), &ctx, &templates, scale, |_, _| {}).expect("generate");
-    (dir, local)
-}
-
 fn benches(c: &mut Criterion) {
-    let scale = std::env::var("JIXIAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
-    let (_dir, local) = store(scale);
+    let scale = common::scale(1000);
+    let (_dir, local) = common::generated(scale);
     let mut n = 0u64;
     c.bench_function("execute update_project (flushed)", |b| {
         b.iter(|| {

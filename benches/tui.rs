@@ -2,11 +2,11 @@
 //! 120×40 buffer), and building the project list. Size with JIXIAO_BENCH_SCALE (default
 //! 10000 projects, as in the target: a move redraws in under 5 ms).
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use jixiao::backend::{Backend, Local};
+use jixiao::backend::Backend;
 use jixiao::i18n::Lang;
-use jixiao::store::Store;
-use jixiao::templates::Templates;
 use jixiao::tui::app::{App, Cx};
 use jixiao::tui::draft::Drafts;
 use jixiao::tui::keymap::Keymap;
@@ -17,12 +17,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
-    let scale = std::env::var("JIXIAO_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let templates = Templates::builtin().expect("templates");
-    let local = Local::new(Store::open(dir.path(), templates.clone()).expect("store"));
-    let ctx = local.ctx();
-    jixiao::demo::scale::generate(local.store(), &ctx, &templates, scale, |_, _| {}).expect("generate");
+    let (_dir, local) = common::generated(common::scale(10_000));
     let keymap = Keymap::builtin();
     let drafts = Drafts::disabled();
     let cx = Cx { backend: &local, lang: Lang::Zh, today: local.today(), keymap: &keymap, drafts: &drafts, data: None };

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod identity;
 pub mod remote;
 pub mod server;
+pub mod signals;
 pub mod store;
 pub mod templates;
 pub mod tui;

@@ -772,18 +772,24 @@ fn archive_makes_the_project_read_only() {
     assert_ne!(env.local.store().project_by_code(CODE).unwrap().phase, Phase::Archived);
 }
 
+/// Opens the edit form on ZD21-06; wangfang (a member) changes its phase meanwhile; the
+/// name is typed on, not yet saved.
+fn edit_overtaken_by_wangfang(env: &Env, app: &mut jixiao::tui::app::App, cx: &jixiao::tui::app::Cx) {
+    keys(app, cx, "/人口普查\n");
+    keys(app, cx, "e");
+    let cmd = jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report };
+    let mut ctx = env.local.ctx();
+    ctx.actor = "wangfang".into();
+    env.local.store().execute(&cmd, &ctx).unwrap();
+    keys(app, cx, "（改）");
+}
+
 #[test]
 fn a_stale_edit_is_refused_with_a_popup_and_the_form_kept() {
     let env = Env::new();
     let cx = env.cx();
     let mut app = new_app(&cx);
-    keys(&mut app, &cx, "/人口普查\n");
-    keys(&mut app, &cx, "e");
-    let cmd = jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report };
-    let mut ctx = env.local.ctx();
-    ctx.actor = "wangfang".into(); // a member of ZD21-06
-    env.local.store().execute(&cmd, &ctx).unwrap();
-    keys(&mut app, &cx, "（改）");
+    edit_overtaken_by_wangfang(&env, &mut app, &cx);
     let before = env.audit_len();
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "conflict");
@@ -799,13 +805,7 @@ fn r_on_a_conflict_drops_the_edit_and_shows_the_record_as_it_is_now() {
     let env = Env::new();
     let cx = env.cx();
     let mut app = new_app(&cx);
-    keys(&mut app, &cx, "/人口普查\n");
-    keys(&mut app, &cx, "e");
-    let cmd = jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report };
-    let mut ctx = env.local.ctx();
-    ctx.actor = "wangfang".into();
-    env.local.store().execute(&cmd, &ctx).unwrap();
-    keys(&mut app, &cx, "（改）");
+    edit_overtaken_by_wangfang(&env, &mut app, &cx);
     ctrl(&mut app, &cx, 's');
     let s = screen(&app, &cx, 120, 40);
     assert!(s.contains("已被 wangfang") && s.contains("r 重新载入"), "{s}");

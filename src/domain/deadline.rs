@@ -23,16 +23,6 @@ pub enum DeadlineKind {
     Milestone,
 }
 
-impl DeadlineKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            DeadlineKind::Item => "整改事项",
-            DeadlineKind::Notice => "通知书",
-            DeadlineKind::Milestone => "里程碑",
-        }
-    }
-}
-
 /// One open deadline, as the deadline index carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
@@ -63,17 +53,6 @@ pub enum DueStatus {
     Later,
 }
 
-impl DueStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            DueStatus::Overdue => "逾期",
-            DueStatus::Today => "今天到期",
-            DueStatus::Soon => "7天内",
-            DueStatus::Later => "以后",
-        }
-    }
-}
-
 impl Deadline {
     /// Days until the date (negative when overdue).
     pub fn days_left(&self, today: NaiveDate) -> i64 {
@@ -91,15 +70,6 @@ impl Deadline {
 
     pub fn is_owned_by(&self, user: &str) -> bool {
         self.owners.iter().any(|o| o == user)
-    }
-
-    /// "逾期 3 天", "今天", "还有 5 天".
-    pub fn days_text(&self, today: NaiveDate) -> String {
-        match self.days_left(today) {
-            d if d < 0 => format!("逾期{}天", -d),
-            0 => "今天".to_string(),
-            d => format!("{d}天"),
-        }
     }
 }
 
@@ -134,14 +104,19 @@ impl DeadlineFilter {
 /// overdue at the top), then items before notices before milestones, then id.
 pub fn select(all: Vec<Deadline>, filter: &DeadlineFilter, today: NaiveDate) -> Vec<Deadline> {
     let mut rows: Vec<Deadline> = all.into_iter().filter(|d| filter.keeps(d, today)).collect();
-    rows.sort_by_key(|d| (d.date, d.kind, d.id));
+    rows.sort_by_key(order);
     rows
+}
+
+/// The order both faces show.
+fn order(d: &Deadline) -> (NaiveDate, DeadlineKind, u64) {
+    (d.date, d.kind, d.id)
 }
 
 /// `select` over borrowed rows (a list kept between commands is not copied).
 pub fn select_refs<'a>(all: &'a [Deadline], filter: &DeadlineFilter, today: NaiveDate) -> Vec<&'a Deadline> {
     let mut rows: Vec<&Deadline> = all.iter().filter(|d| filter.keeps(d, today)).collect();
-    rows.sort_by_key(|d| (d.date, d.kind, d.id));
+    rows.sort_by_key(|d| order(d));
     rows
 }
 

@@ -61,7 +61,7 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
     let _ = std::fs::remove_file(&path);
     let listener = UnixListener::bind(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)).map_err(|e| Error::io(path.display().to_string(), e))?;
-    crate::tui::terminal::install_signal_handlers().map_err(|e| Error::io("signals", e))?;
+    crate::signals::install_signal_handlers().map_err(|e| Error::io("signals", e))?;
     eprintln!("jixiao serve: {} (pid {})", path.display(), std::process::id());
 
     let shared = Arc::new(Shared {
@@ -96,7 +96,7 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
     let mut idle_since = Instant::now();
     let mut last_check = Instant::now();
     loop {
-        if crate::tui::terminal::take_signal().is_some() {
+        if crate::signals::take_signal().is_some() {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));

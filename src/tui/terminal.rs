@@ -14,7 +14,7 @@
 
 use std::io::{self, Write};
 use std::sync::Once;
-use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use ratatui::backend::CrosstermBackend;
@@ -37,7 +37,6 @@ const MODE_BRACKETED_PASTE: u8 = 1 << 2;
 /// Which modes are currently enabled (a bit set of `MODE_*`); 0 means nothing to restore.
 static ACTIVE: AtomicU8 = AtomicU8::new(0);
 /// The last termination signal received and not yet taken; 0 means none.
-static PENDING_SIGNAL: AtomicI32 = AtomicI32::new(0);
 static PANIC_HOOK: Once = Once::new();
 
 /// Owns the terminal modes enabled by [`TerminalGuard::enter`]; dropping it restores them.
@@ -149,38 +148,7 @@ pub fn install_panic_hook() {
     });
 }
 
-extern "C" fn on_signal(sig: libc::c_int) {
-    // Only an atomic store: async-signal-safe.
-    PENDING_SIGNAL.store(sig, Ordering::SeqCst);
-}
-
-/// Installs handlers for SIGHUP, SIGTERM and SIGINT that only record the signal; the
-/// event loop picks it up with [`take_signal`]. (In raw mode ctrl-c is a key, not SIGINT;
-/// SIGINT is caught anyway so a `kill -INT` also restores the terminal.)
-pub fn install_signal_handlers() -> io::Result<()> {
-    for sig in [libc::SIGHUP, libc::SIGTERM, libc::SIGINT] {
-        // SAFETY: a zeroed sigaction is valid; the handler only stores into an atomic.
-        let rc = unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-            action.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(sig, &action, std::ptr::null_mut())
-        };
-        if rc != 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    Ok(())
-}
-
-/// Returns the termination signal received since the last call, and clears it.
-pub fn take_signal() -> Option<i32> {
-    match PENDING_SIGNAL.swap(0, Ordering::SeqCst) {
-        0 => None,
-        sig => Some(sig),
-    }
-}
+pub use crate::signals::{install_signal_handlers, take_signal};
 
 /// Restores the terminal and exits with 128+`sig`, the shell convention for "killed by
 /// a signal". Exiting skips destructors on purpose: on a hung-up terminal ratatui's

@@ -12,7 +12,7 @@ use crate::export::deadlines::days_cell;
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::screens::form::{Field, Form};
-use crate::tui::screens::project_view::{ProjectView, Tab};
+use crate::tui::screens::project_view::ProjectView;
 use crate::tui::strings::{Msg, fill};
 use crate::tui::text::{pad_left, pad_right, truncate, width};
 use ratatui::Frame;
@@ -106,22 +106,11 @@ impl DashboardScreen {
         if d.code.is_empty() {
             return Effect::Toast(fill(cx.t(Msg::DashBureauWide), &[&d.title]));
         }
-        let mut view = ProjectView::new(&d.code, cx);
-        match d.kind {
-            DeadlineKind::Item => {
-                view.tab = Tab::Rectification;
-                if let Some(i) = view.rect.items.iter().position(|it| it.id == d.id) {
-                    view.rect.selected = i;
-                }
-            }
-            DeadlineKind::Notice => {
-                view.tab = Tab::Rectification;
-                if let Some(i) = view.rect.items.iter().position(|it| it.notice == Some(d.id)) {
-                    view.rect.selected = i;
-                }
-            }
-            DeadlineKind::Milestone => view.tab = Tab::Overview,
-        }
+        let view = match d.kind {
+            DeadlineKind::Item => ProjectView::on_item(&d.code, cx, |it| it.id == d.id),
+            DeadlineKind::Notice => ProjectView::on_item(&d.code, cx, |it| it.notice == Some(d.id)),
+            DeadlineKind::Milestone => ProjectView::new(&d.code, cx),
+        };
         Effect::Push(Box::new(view))
     }
 

@@ -125,11 +125,7 @@ impl Layer for LedgerScreen {
             }
             Action::Open => {
                 if let Some(r) = self.selected_row() {
-                    let mut view = super::project_view::ProjectView::new(&r.project_code, cx);
-                    view.tab = super::project_view::Tab::Rectification;
-                    if let Some(i) = view.rect.items.iter().position(|it| it.id == r.item_id) {
-                        view.rect.selected = i;
-                    }
+                    let view = super::project_view::ProjectView::on_item(&r.project_code, cx, |it| it.id == r.item_id);
                     return Effect::Push(Box::new(view));
                 }
             }

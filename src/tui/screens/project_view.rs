@@ -56,6 +56,17 @@ impl ProjectView {
         v
     }
 
+    /// The project on its 整改 tab, the cursor on the first item `pick` accepts (the ledger
+    /// and the dashboard open a row this way).
+    pub fn on_item(code: &str, cx: &Cx, pick: impl Fn(&crate::domain::RectItem) -> bool) -> Self {
+        let mut view = ProjectView::new(code, cx);
+        view.tab = Tab::Rectification;
+        if let Some(i) = view.rect.items.iter().position(pick) {
+            view.rect.selected = i;
+        }
+        view
+    }
+
     fn load(&mut self, cx: &Cx) -> crate::domain::Result<()> {
         self.project = Some(cx.backend.project(&self.code)?);
         self.milestones = cx.backend.milestones(Some(&self.code))?;
