@@ -5,7 +5,7 @@ use crate::command::{Command, Outcome};
 use crate::domain::{Deadline, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::export::bundle::Bundle;
 use crate::store::audit::AuditRecord;
-use crate::store::summary::Summary;
+use crate::store::summary::{ProjectRow, Summary};
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "query", rename_all = "snake_case")]
 pub enum Query {
     Projects,
-    /// Every project with its summary (score, progress, open items, next deadline).
+    /// Every project's list row (score, progress, open items, next deadline).
     ProjectList,
     Project {
         code: String,
@@ -84,7 +84,7 @@ pub enum Query {
 #[serde(tag = "reply", content = "data", rename_all = "snake_case")]
 pub enum Reply {
     Projects(Vec<Project>),
-    ProjectList(Vec<(Project, Summary)>),
+    ProjectList(Vec<ProjectRow>),
     Project(Box<Project>),
     Tree(Box<IndicatorTree>),
     Findings(Vec<Finding>),
@@ -242,18 +242,7 @@ impl Backend for Local {
         let s = &self.store;
         Ok(match q {
             Query::Projects => Reply::Projects(s.projects()?),
-            Query::ProjectList => {
-                let mut summaries = s.summaries()?;
-                Reply::ProjectList(
-                    s.projects()?
-                        .into_iter()
-                        .map(|p| {
-                            let sum = summaries.remove(&p.id).unwrap_or_default();
-                            (p, sum)
-                        })
-                        .collect(),
-                )
-            }
+            Query::ProjectList => Reply::ProjectList(s.project_rows()?.as_ref().clone()),
             Query::Project { code } => Reply::Project(Box::new(s.project_by_code(code)?)),
             Query::Tree { project } => Reply::Tree(Box::new(s.tree_of(s.project_by_code(project)?.id)?)),
             Query::Findings { project } => Reply::Findings(s.findings_of(s.project_by_code(project)?.id)?),
@@ -275,9 +264,9 @@ impl Backend for Local {
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
-            Query::Summaries => Reply::Summaries(s.summary_list()?),
+            Query::Summaries => Reply::Summaries(s.summary_list()?.as_ref().clone()),
             Query::Admins => Reply::Users(s.admins()?),
-            Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(self, filter, *today, *year)?)),
+            Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(s, filter, *today, *year)?)),
             Query::Due { request } => {
                 let (text, overdue) = crate::export::deadlines::render(&s.all_deadlines()?, request)?;
                 Reply::Due { text, overdue }
@@ -308,7 +297,7 @@ impl Backend for Local {
 pub trait Fetch {
     fn project(&self, code: &str) -> Result<Project>;
     fn projects(&self) -> Result<Vec<Project>>;
-    fn project_list(&self) -> Result<Vec<(Project, Summary)>>;
+    fn project_list(&self) -> Result<Vec<ProjectRow>>;
     fn summary(&self, code: &str) -> Result<Summary>;
     fn tree(&self, code: &str) -> Result<IndicatorTree>;
     fn findings(&self, code: &str) -> Result<Vec<Finding>>;
@@ -346,7 +335,7 @@ impl<B: Backend + ?Sized> Fetch for B {
     fn projects(&self) -> Result<Vec<Project>> {
         fetch!(self, Query::Projects, Projects)
     }
-    fn project_list(&self) -> Result<Vec<(Project, Summary)>> {
+    fn project_list(&self) -> Result<Vec<ProjectRow>> {
         fetch!(self, Query::ProjectList, ProjectList)
     }
     fn summary(&self, code: &str) -> Result<Summary> {

@@ -3,9 +3,10 @@
 //! upcoming, their counts, and one fiscal year's evaluations — grades, coverage against the
 //! budget total, item states and closure rate, the most frequent finding categories.
 
-use crate::backend::{Backend, Fetch, Query, Reply};
+use crate::backend::{Backend, Query, Reply};
 use crate::domain::deadline::{self, Deadline, DeadlineFilter, DueStatus, Tally};
 use crate::domain::{ItemState, Result};
+use crate::store::Store;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -86,13 +87,16 @@ pub fn build(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, y
     }
 }
 
-/// The figures from the deadline index and the summaries (`backend` is the store's own).
-pub fn compute(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
-    let rows = deadline::select(backend.deadlines(filter.until(today))?, filter, today);
-    let tally = Tally::of(&rows, today);
-    let (overdue, upcoming): (Vec<Deadline>, Vec<Deadline>) = rows.into_iter().partition(|d| d.status(today) == DueStatus::Overdue);
+/// The figures from the deadline index and the summaries, as the store keeps them decoded
+/// between commands (only the rows shown are copied).
+pub fn compute(store: &Store, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
+    let all = store.all_deadlines()?;
+    let rows = deadline::select_refs(&all, filter, today);
+    let tally = Tally::of(rows.iter().copied(), today);
+    let (overdue, upcoming): (Vec<Deadline>, Vec<Deadline>) =
+        rows.into_iter().cloned().partition(|d| d.status(today) == DueStatus::Overdue);
 
-    let list = backend.summaries()?;
+    let list = store.summary_list()?;
     let mut years: Vec<i32> = list.iter().map(|s| s.fiscal_year).collect();
     years.sort_unstable();
     years.dedup();
@@ -107,7 +111,7 @@ pub fn compute(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate,
         year_projects: 0,
         grades: BTreeMap::new(),
         evaluated: Decimal::ZERO,
-        budget_total: backend.budget_total(year)?,
+        budget_total: store.budget_total(year)?,
         item_states: BTreeMap::new(),
         top_categories: vec![],
     };

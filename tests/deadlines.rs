@@ -9,6 +9,7 @@ use jixiao::command::Command;
 use jixiao::dashboard;
 use jixiao::domain::deadline::{self, DeadlineFilter, DeadlineKind, DueStatus};
 use jixiao::domain::{ItemState, NoticeState};
+use jixiao::store::summary::ProjectRow;
 use std::collections::BTreeSet;
 use std::process::Command as Process;
 use tui_common::*;
@@ -103,10 +104,10 @@ fn the_dashboard_counts_the_years_grades_items_and_categories_from_the_records()
     let env = Env::new();
     let d = dashboard::build(&env.local, &DeadlineFilter::default(), today(), None).unwrap();
     assert_eq!(d.year, 2020, "the demo's fiscal year");
-    let projects: Vec<_> = env.local.project_list().unwrap().into_iter().filter(|(p, _)| p.fiscal_year == 2020).collect();
+    let projects: Vec<_> = env.local.projects().unwrap().into_iter().filter(|p| p.fiscal_year == 2020).collect();
     assert_eq!(d.year_projects, projects.len());
     assert_eq!(d.grades.values().sum::<usize>(), projects.len());
-    assert_eq!(d.evaluated, projects.iter().map(|(p, _)| p.amount).sum());
+    assert_eq!(d.evaluated, projects.iter().map(|p| p.amount).sum());
     assert_eq!(d.evaluated.to_string(), "23773.25");
     let items = env.local.all_items().unwrap();
     assert_eq!(d.item_states.values().sum::<usize>(), items.len());
@@ -116,7 +117,7 @@ fn the_dashboard_counts_the_years_grades_items_and_categories_from_the_records()
     assert_eq!(d.closure_percent(), Some(want));
     // Categories: findings not withdrawn, counted per category.
     let mut findings = vec![];
-    for (p, _) in &projects {
+    for p in &projects {
         findings.extend(env.local.findings(&p.code).unwrap());
     }
     let live: Vec<_> = findings.iter().filter(|f| f.state != jixiao::domain::FindingState::Withdrawn).collect();
@@ -221,4 +222,42 @@ fn derived_trees_of_an_older_layout_are_rebuilt_on_open() {
     let store = jixiao::store::Store::open(dir.path(), jixiao::templates::Templates::builtin().unwrap()).unwrap();
     assert_eq!(store.deadlines(far).unwrap(), want);
     assert!(store.check().is_clean(), "{:?}", store.check().problems);
+}
+
+#[test]
+fn kept_read_models_are_shared_between_reads_and_renewed_by_any_command() {
+    let env = Env::new();
+    let s = env.local.store();
+    let rows = s.project_rows().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&rows, &s.project_rows().unwrap()), "a second read is the kept list");
+    assert!(std::sync::Arc::ptr_eq(&s.summary_list().unwrap(), &s.summary_list().unwrap()));
+    // Each row is its record and summary as stored.
+    let projects = env.local.projects().unwrap();
+    assert_eq!(rows.len(), projects.len());
+    for (row, p) in rows.iter().zip(&projects) {
+        assert_eq!(*row, ProjectRow::new(p, &s.summary(p.id).unwrap()), "{}", p.code);
+    }
+    let row = rows.iter().find(|r| r.code == "ZD21-11").unwrap();
+    let open = env.local.items("ZD21-11").unwrap().into_iter().filter(|i| !i.state.is_finished() && i.state != ItemState::Draft).count();
+    assert_eq!(row.open_due.len(), open);
+    assert!(row.open_due.windows(2).all(|w| w[0] <= w[1]), "earliest first");
+
+    env.local
+        .execute(&Command::UpdateProject {
+            project: "ZD21-11".into(),
+            expected_version: None,
+            name: Some("城乡居民医保资助项目（复评）".into()),
+            unit: None,
+            kind: None,
+            fiscal_year: None,
+            amount: None,
+            fund_notes: None,
+            third_party: None,
+        })
+        .unwrap();
+    let after = s.project_rows().unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&rows, &after));
+    assert_eq!(after.iter().find(|r| r.code == "ZD21-11").unwrap().name, "城乡居民医保资助项目（复评）");
+    let via_query = env.local.project_list().unwrap();
+    assert_eq!(via_query, *after);
 }

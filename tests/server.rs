@@ -109,6 +109,17 @@ fn a_client_starts_a_server_on_demand_and_local_bypasses_it() {
     }
 }
 
+#[test]
+fn a_process_started_as_a_server_does_not_start_another() {
+    // What a program linking jixiao (not the jixiao binary) would be when started "as the
+    // server": it must fail, not start itself again and again.
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin().arg("--data").arg(dir.path()).arg("due").env("JIXIAO_STARTED_SERVER", "1").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不再启动另一个"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.path().join("server.sock").exists(), "no server was started");
+}
+
 /// Clients stream commands; the server is SIGKILLed mid-stream and restarted.
 fn crash_round(round: usize) {
     const CLIENTS: usize = 4;

@@ -15,6 +15,9 @@ static LOCAL_ONLY: AtomicBool = AtomicBool::new(false);
 
 /// How long a server started on demand waits for a client before it exits.
 pub const IDLE_EXIT_SECS: u64 = 60;
+/// Set in the environment of a server started on demand: a process started so that still
+/// asks for a server (a program that is not jixiao but links it) must not start another.
+const STARTED_ENV: &str = "JIXIAO_STARTED_SERVER";
 
 /// `--local`: every command opens the store itself.
 pub fn set_local_only(on: bool) {
@@ -54,6 +57,9 @@ pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
 /// Starts `jixiao serve` in its own session, its output in DATA/server.log.
 fn start_server(data: &Path) -> Result<()> {
     use std::os::unix::process::CommandExt;
+    if std::env::var_os(STARTED_ENV).is_some() {
+        return Err(Error::io("jixiao serve", "本进程由 jixiao 启动为服务器，不再启动另一个 (started as a server; not starting another)"));
+    }
     let exe = std::env::current_exe().map_err(|e| Error::io("jixiao", e))?;
     let log_path = data.join("server.log");
     let log =
@@ -61,7 +67,7 @@ fn start_server(data: &Path) -> Result<()> {
     let err = log.try_clone().map_err(|e| Error::io(log_path.display().to_string(), e))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("--data").arg(data).args(["serve", "--idle-exit", &IDLE_EXIT_SECS.to_string()]);
-    cmd.stdin(std::process::Stdio::null()).stdout(log).stderr(err);
+    cmd.env(STARTED_ENV, "1").stdin(std::process::Stdio::null()).stdout(log).stderr(err);
     // SAFETY: setsid is async-signal-safe and touches no memory of ours; it detaches the
     // server from the terminal (a closed SSH session does not hang it up).
     unsafe {

@@ -131,7 +131,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn of(rows: &[Deadline], today: NaiveDate) -> Tally {
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a Deadline>, today: NaiveDate) -> Tally {
         let mut t = Tally::default();
         for d in rows {
             let status = d.status(today);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 
 /// Bump when any message or the types inside them change shape.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 /// A frame larger than this is refused (an import bundle is the largest message).
 pub const MAX_FRAME: u32 = 256 * 1024 * 1024;
 

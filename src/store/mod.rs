@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod audit;
+mod cache;
 pub mod check;
 pub mod codec;
 pub mod derived;
@@ -50,11 +51,8 @@ pub struct Store {
     audit: sled::Tree,
     dir: PathBuf,
     templates: Templates,
-    /// Every open deadline, decoded, kept by a long-running process (the server) between
-    /// commands; any command empties it. See `Store::deadlines`.
-    pub(crate) deadline_cache: std::sync::Mutex<Option<std::sync::Arc<Vec<crate::domain::Deadline>>>>,
-    /// Bumped before and after every write: a scan that overlapped one is not cached.
-    pub(crate) deadline_generation: std::sync::atomic::AtomicU64,
+    /// Decoded read models kept between commands; any command empties them.
+    pub(crate) caches: cache::Caches,
     _lock: lock::DirLock,
 }
 
@@ -79,16 +77,7 @@ impl Store {
             trees.push(db.open_tree(name).map_err(|e| Error::io(path.display().to_string(), e))?);
         }
         let audit = db.open_tree(AUDIT_TREE).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let store = Store {
-            db,
-            trees,
-            audit,
-            dir: dir.to_path_buf(),
-            templates,
-            deadline_cache: Default::default(),
-            deadline_generation: Default::default(),
-            _lock: lock,
-        };
+        let store = Store { db, trees, audit, dir: dir.to_path_buf(), templates, caches: Default::default(), _lock: lock };
         store.check_schema()?;
         store.ensure_derived()?;
         Ok(store)
@@ -145,7 +134,7 @@ impl Store {
     /// Applies without flushing; the caller must `flush()` before reporting success.
     /// Used to seed a demo store quickly.
     pub fn apply_unflushed(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
-        self.forget_deadlines();
+        self.caches.forget();
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
         let result = all.as_slice().transaction(|t| {
@@ -164,20 +153,11 @@ impl Store {
             Ok(applied.outcome)
         });
         // Again after the commit: a scan that began during the transaction is not kept.
-        self.forget_deadlines();
+        self.caches.forget();
         match result {
             Ok(outcome) => Ok(outcome),
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(Error::io(self.dir.display().to_string(), e)),
-        }
-    }
-
-    /// Empties the decoded deadline cache (before any write, so no reader sees an old list
-    /// after the write it follows).
-    pub(crate) fn forget_deadlines(&self) {
-        self.deadline_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if let Ok(mut c) = self.deadline_cache.lock() {
-            *c = None;
         }
     }
 

@@ -182,21 +182,7 @@ impl Store {
 
     /// Every open deadline, in index order, shared with the cache (no copy).
     pub fn all_deadlines(&self) -> Result<std::sync::Arc<Vec<Deadline>>> {
-        let cached = self.deadline_cache.lock().ok().and_then(|c| c.clone());
-        let all = match cached {
-            Some(all) => all,
-            None => {
-                let generation = self.deadline_generation.load(std::sync::atomic::Ordering::SeqCst);
-                let all = std::sync::Arc::new(self.scan_deadlines()?);
-                if let Ok(mut c) = self.deadline_cache.lock()
-                    && self.deadline_generation.load(std::sync::atomic::Ordering::SeqCst) == generation
-                {
-                    *c = Some(all.clone());
-                }
-                all
-            }
-        };
-        Ok(all)
+        self.caches.get(&self.caches.deadlines, || self.scan_deadlines())
     }
 
     fn scan_deadlines(&self) -> Result<Vec<Deadline>> {

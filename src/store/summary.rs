@@ -91,10 +91,68 @@ impl Summary {
     }
 }
 
+/// One line of the project list: what the list shows, sorts and filters by, and no more
+/// (the full record is read when an action needs it), so 10,000 rows cross a socket fast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRow {
+    pub id: u64,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub kind: crate::domain::ProjectKind,
+    pub fiscal_year: i32,
+    pub amount: Decimal,
+    pub phase: crate::domain::Phase,
+    pub total: Decimal,
+    pub result: Option<String>,
+    pub scored: u32,
+    pub leaves: u32,
+    /// Open items' current due dates, earliest first.
+    pub open_due: Vec<NaiveDate>,
+    /// The earliest open item or milestone date.
+    pub next_deadline: Option<NaiveDate>,
+}
+
+impl ProjectRow {
+    pub fn new(p: &crate::domain::Project, s: &Summary) -> Self {
+        let mut open_due: Vec<NaiveDate> = s.open_items.values().copied().collect();
+        open_due.sort_unstable();
+        ProjectRow {
+            id: p.id,
+            code: p.code.clone(),
+            name: p.name.clone(),
+            unit: p.unit.clone(),
+            kind: p.kind,
+            fiscal_year: p.fiscal_year,
+            amount: p.amount,
+            phase: p.phase,
+            total: s.total,
+            result: s.result.clone(),
+            scored: s.scored,
+            leaves: s.leaves,
+            open_due,
+            next_deadline: s.next_deadline(),
+        }
+    }
+
+    pub fn is_archived(&self) -> bool {
+        self.phase == crate::domain::Phase::Archived
+    }
+
+    pub fn is_fully_scored(&self) -> bool {
+        self.leaves > 0 && self.scored == self.leaves
+    }
+
+    pub fn overdue_items(&self, today: NaiveDate) -> usize {
+        self.open_due.partition_point(|d| *d < today)
+    }
+}
+
 use super::codec::decode;
 use super::{Store, keys, tx};
 use crate::domain::{Error, Result};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 fn io(e: sled::Error) -> Error {
     Error::io("store", e)
@@ -112,8 +170,22 @@ impl Store {
         Ok(out)
     }
 
-    /// Every summary, without the projects (the dashboard's year figures).
-    pub fn summary_list(&self) -> Result<Vec<Summary>> {
+    /// Every project's list row, in project id order; kept between commands.
+    pub fn project_rows(&self) -> Result<Arc<Vec<ProjectRow>>> {
+        self.caches.get(&self.caches.rows, || {
+            let summaries = self.summaries()?;
+            let blank = Summary::default();
+            Ok(self.projects()?.iter().map(|p| ProjectRow::new(p, summaries.get(&p.id).unwrap_or(&blank))).collect())
+        })
+    }
+
+    /// Every summary, without the projects (the dashboard's year figures); kept between
+    /// commands.
+    pub fn summary_list(&self) -> Result<Arc<Vec<Summary>>> {
+        self.caches.get(&self.caches.summaries, || self.scan_summaries())
+    }
+
+    fn scan_summaries(&self) -> Result<Vec<Summary>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::SUMMARIES).iter() {
             let (k, v) = kv.map_err(io)?;

@@ -7,7 +7,7 @@ use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::{Phase, Project, ProjectKind};
-use crate::store::summary::Summary;
+use crate::store::summary::ProjectRow;
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::strings::{Msg, fill};
@@ -21,11 +21,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use rust_decimal::Decimal;
-
-pub struct Row {
-    pub project: Project,
-    pub summary: Summary,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -61,7 +56,7 @@ impl Col {
 }
 
 pub struct ProjectList {
-    rows: Vec<Row>,
+    rows: Vec<ProjectRow>,
     /// Indexes into `rows` that pass the filter, in sort order.
     view: Vec<usize>,
     selected: usize,
@@ -90,8 +85,8 @@ impl ProjectList {
         list
     }
 
-    pub fn selected_project(&self) -> Option<&Project> {
-        self.view.get(self.selected).and_then(|i| self.rows.get(*i)).map(|r| &r.project)
+    pub fn selected_project(&self) -> Option<&ProjectRow> {
+        self.view.get(self.selected).and_then(|i| self.rows.get(*i))
     }
 
     /// Re-applies filter and sort, keeping the selected project selected.
@@ -100,7 +95,7 @@ impl ProjectList {
         let needle = self.filter.value().to_lowercase();
         let mut view: Vec<usize> = (0..self.rows.len())
             .filter(|i| {
-                let p = &self.rows[*i].project;
+                let p = &self.rows[*i];
                 needle.is_empty() || [&p.name, &p.unit, &p.code].iter().any(|s| s.to_lowercase().contains(&needle))
             })
             .collect();
@@ -108,16 +103,16 @@ impl ProjectList {
         let key = |i: &usize| -> (String, Decimal) {
             let r = &rows[*i];
             match self.sort {
-                Col::Code => (r.project.code.clone(), Decimal::ZERO),
-                Col::Name => (r.project.name.clone(), Decimal::ZERO),
-                Col::Unit => (r.project.unit.clone(), Decimal::ZERO),
-                Col::Kind => (r.project.kind.label().into(), Decimal::ZERO),
-                Col::Year => (String::new(), Decimal::from(r.project.fiscal_year)),
-                Col::Amount => (String::new(), r.project.amount),
-                Col::Phase => (format!("{:?}", r.project.phase as u8), Decimal::ZERO),
-                Col::Score => (String::new(), if r.summary.scored > 0 { r.summary.total } else { Decimal::from(-1) }),
-                Col::Open => (String::new(), Decimal::from(r.summary.open_items.len() as u64)),
-                Col::Next => (r.summary.next_deadline().map(|d| d.to_string()).unwrap_or_else(|| "9999".into()), Decimal::ZERO),
+                Col::Code => (r.code.clone(), Decimal::ZERO),
+                Col::Name => (r.name.clone(), Decimal::ZERO),
+                Col::Unit => (r.unit.clone(), Decimal::ZERO),
+                Col::Kind => (r.kind.label().into(), Decimal::ZERO),
+                Col::Year => (String::new(), Decimal::from(r.fiscal_year)),
+                Col::Amount => (String::new(), r.amount),
+                Col::Phase => (format!("{:?}", r.phase as u8), Decimal::ZERO),
+                Col::Score => (String::new(), if r.scored > 0 { r.total } else { Decimal::from(-1) }),
+                Col::Open => (String::new(), Decimal::from(r.open_due.len() as u64)),
+                Col::Next => (r.next_deadline.map(|d| d.to_string()).unwrap_or_else(|| "9999".into()), Decimal::ZERO),
             }
         };
         view.sort_by_cached_key(key);
@@ -125,7 +120,7 @@ impl ProjectList {
             view.reverse();
         }
         self.view = view;
-        self.selected = keep.and_then(|id| self.view.iter().position(|i| self.rows[*i].project.id == id)).unwrap_or(0);
+        self.selected = keep.and_then(|id| self.view.iter().position(|i| self.rows[*i].id == id)).unwrap_or(0);
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -329,25 +324,29 @@ impl Layer for ProjectList {
                     return Effect::Push(Box::new(super::project_view::ProjectView::new(&p.code, cx)));
                 }
             }
-            Action::Edit | Action::EditTeam | Action::SetPhase | Action::Archive => {
-                let Some(p) = self.selected_project() else { return Effect::None };
+            Action::Edit | Action::EditTeam | Action::SetPhase | Action::Archive | Action::Reopen => {
+                let Some(row) = self.selected_project() else { return Effect::None };
+                // The list holds rows only: the form starts from the record as stored now.
+                let p = match cx.backend.project(&row.code) {
+                    Ok(p) => p,
+                    Err(e) => return Effect::Error(e.render(cx.lang)),
+                };
+                if action == Action::Reopen {
+                    if !p.is_archived() {
+                        return Effect::Error(fill(cx.t(Msg::NotArchived), &[&p.code]));
+                    }
+                    return Effect::Push(Box::new(reopen_form(&p, cx)));
+                }
                 if p.is_archived() {
                     return Effect::Error(cx.t(Msg::ReadOnly).to_string());
                 }
                 let layer: Box<dyn Layer> = match action {
-                    Action::Edit => Box::new(Self::edit_form(p, cx)),
-                    Action::EditTeam => Box::new(team_form(p, cx)),
-                    Action::SetPhase => Box::new(phase_form(p, cx)),
-                    _ => Box::new(archive_confirm(p, cx)),
+                    Action::Edit => Box::new(Self::edit_form(&p, cx)),
+                    Action::EditTeam => Box::new(team_form(&p, cx)),
+                    Action::SetPhase => Box::new(phase_form(&p, cx)),
+                    _ => Box::new(archive_confirm(&p, cx)),
                 };
                 return Effect::Push(layer);
-            }
-            Action::Reopen => {
-                let Some(p) = self.selected_project() else { return Effect::None };
-                if !p.is_archived() {
-                    return Effect::Error(fill(cx.t(Msg::NotArchived), &[&p.code]));
-                }
-                return Effect::Push(Box::new(reopen_form(p, cx)));
             }
             _ => {}
         }
@@ -382,7 +381,7 @@ impl Layer for ProjectList {
     fn refresh(&mut self, cx: &Cx) {
         match cx.backend.project_list() {
             Ok(list) => {
-                self.rows = list.into_iter().map(|(project, summary)| Row { project, summary }).collect();
+                self.rows = list;
                 self.load_error = None;
             }
             Err(e) => self.load_error = Some(e.render(cx.lang)),
@@ -397,7 +396,7 @@ impl Layer for ProjectList {
         f.render_widget(Paragraph::new(Span::styled(head, Style::default().add_modifier(Modifier::BOLD))), title);
         self.render_filter(f, filter, cx);
         self.render_table(f, table, cx);
-        let sum: Decimal = self.view.iter().map(|i| self.rows[*i].project.amount).sum();
+        let sum: Decimal = self.view.iter().map(|i| self.rows[*i].amount).sum();
         let line = fill(cx.t(Msg::Totals), &[&self.view.len().to_string(), &fmt2(sum)]);
         f.render_widget(Paragraph::new(Span::styled(format!(" {line}"), Style::default().fg(Color::Yellow))), totals);
     }
@@ -463,26 +462,24 @@ impl ProjectList {
             .collect()
     }
 
-    fn cell(&self, row: &Row, col: Col, cx: &Cx) -> String {
-        let p = &row.project;
-        let s = &row.summary;
+    fn cell(&self, row: &ProjectRow, col: Col, cx: &Cx) -> String {
         match col {
-            Col::Code => p.code.clone(),
-            Col::Name => p.name.clone(),
-            Col::Unit => p.unit.clone(),
-            Col::Kind => p.kind.label().to_string(),
-            Col::Year => p.fiscal_year.to_string(),
-            Col::Amount => fmt2(p.amount),
-            Col::Phase => p.phase.label().to_string(),
-            Col::Score if s.is_fully_scored() => format!("{} {}", fmt2(s.total), s.result.clone().unwrap_or_default()),
-            Col::Score if s.scored > 0 => format!("{}/{}", s.scored, s.leaves),
+            Col::Code => row.code.clone(),
+            Col::Name => row.name.clone(),
+            Col::Unit => row.unit.clone(),
+            Col::Kind => row.kind.label().to_string(),
+            Col::Year => row.fiscal_year.to_string(),
+            Col::Amount => fmt2(row.amount),
+            Col::Phase => row.phase.label().to_string(),
+            Col::Score if row.is_fully_scored() => format!("{} {}", fmt2(row.total), row.result.clone().unwrap_or_default()),
+            Col::Score if row.scored > 0 => format!("{}/{}", row.scored, row.leaves),
             Col::Score => String::new(),
-            Col::Open => match s.overdue_items(cx.today) {
-                0 if s.open_items.is_empty() => String::new(),
-                0 => s.open_items.len().to_string(),
-                n => format!("{}({n}!)", s.open_items.len()),
+            Col::Open => match row.overdue_items(cx.today) {
+                0 if row.open_due.is_empty() => String::new(),
+                0 => row.open_due.len().to_string(),
+                n => format!("{}({n}!)", row.open_due.len()),
             },
-            Col::Next => s.next_deadline().map(|d| d.format("%m-%d").to_string() + " " + &short_days(d, cx.today)).unwrap_or_default(),
+            Col::Next => row.next_deadline.map(|d| d.format("%m-%d").to_string() + " " + &short_days(d, cx.today)).unwrap_or_default(),
         }
     }
 
@@ -522,9 +519,9 @@ impl ProjectList {
             let row = &self.rows[*idx];
             let cells: Vec<String> = layout.iter().map(|(c, _)| self.cell(row, *c, cx)).collect();
             let mut style = Style::default();
-            if row.project.is_archived() {
+            if row.is_archived() {
                 style = style.fg(Color::DarkGray);
-            } else if row.summary.overdue_items(cx.today) > 0 {
+            } else if row.overdue_items(cx.today) > 0 {
                 style = style.fg(Color::Red);
             }
             if n == self.selected {
