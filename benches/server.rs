@@ -1,6 +1,9 @@
 //! Commands per second through `jixiao serve` with 8 clients, and one command's latency
 //! (p50, p99). Each command is flushed before it is acknowledged. Run with
 //! `cargo bench --bench server` (JIXIAO_BENCH_CLIENTS, JIXIAO_BENCH_COMMANDS per client).
+//! JIXIAO_BENCH_STORE=DIR serves an existing store instead (e.g. the 10k demo): its kept
+//! lists are read first, and a reader asks for the project list and the dashboard while the
+//! writers write, as open workbenches do after each change.
 
 use jixiao::backend::Backend;
 use jixiao::command::Command;
@@ -26,28 +29,58 @@ fn run(sock: &std::path::Path, n: usize, tag: &str) -> Vec<Duration> {
         .collect()
 }
 
+/// The project list and the dashboard, over and over until told to stop.
+fn read_while(sock: &std::path::Path, reading: &std::sync::atomic::AtomicBool) -> Vec<Duration> {
+    use jixiao::backend::Fetch;
+    let remote = jixiao::remote::Remote::connect(sock).expect("connect").expect("a server");
+    let today = remote.today();
+    let mut times = vec![];
+    while reading.load(std::sync::atomic::Ordering::SeqCst) {
+        let t = Instant::now();
+        remote.project_list().expect("project list");
+        times.push(t.elapsed());
+        let t = Instant::now();
+        jixiao::dashboard::build(&remote, &Default::default(), today, None).expect("dashboard");
+        times.push(t.elapsed());
+    }
+    times
+}
+
 fn main() {
     let clients = env("JIXIAO_BENCH_CLIENTS", 8);
     let per_client = env("JIXIAO_BENCH_COMMANDS", 500);
-    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let store = std::env::var_os("JIXIAO_BENCH_STORE").map(std::path::PathBuf::from);
+    let data = store.clone().unwrap_or_else(|| temp.path().to_path_buf());
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .arg("--data")
-        .arg(dir.path())
+        .arg(&data)
         .arg("serve")
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("jixiao serve");
-    let sock = dir.path().join("server.sock");
+    let sock = data.join("server.sock");
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::os::unix::net::UnixStream::connect(&sock).is_err() {
         assert!(Instant::now() < deadline, "the server did not come up");
         std::thread::sleep(Duration::from_millis(10));
     }
     // One client alone: the latency of one command.
+    if store.is_some() {
+        // The kept lists are filled, so each command below renews them.
+        let remote = jixiao::remote::Remote::connect(&sock).expect("connect").expect("a server");
+        jixiao::backend::Fetch::project_list(&remote).expect("project list");
+        jixiao::dashboard::build(&remote, &Default::default(), remote.today(), None).expect("dashboard");
+    }
     let mut one = run(&sock, 200, "单客户端");
     one.sort();
     let pct = |v: &[Duration], p: f64| v[((v.len() as f64 * p) as usize).min(v.len() - 1)];
     println!("1 client, 200 commands: p50 {:.2} ms, p99 {:.2} ms", pct(&one, 0.5).as_secs_f64() * 1e3, pct(&one, 0.99).as_secs_f64() * 1e3);
+    let reading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(store.is_some()));
+    let reader = store.is_some().then(|| {
+        let (sock, reading) = (sock.clone(), reading.clone());
+        std::thread::spawn(move || read_while(&sock, &reading))
+    });
     let start = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|c| {
@@ -64,6 +97,17 @@ fn main() {
         pct(&all, 0.5).as_secs_f64() * 1e3,
         pct(&all, 0.99).as_secs_f64() * 1e3
     );
+    reading.store(false, std::sync::atomic::Ordering::SeqCst);
+    if let Some(r) = reader {
+        let mut reads = r.join().expect("reader");
+        reads.sort();
+        println!(
+            "meanwhile {} reads (project list, dashboard): p50 {:.1} ms, p99 {:.1} ms",
+            reads.len(),
+            pct(&reads, 0.5).as_secs_f64() * 1e3,
+            pct(&reads, 0.99).as_secs_f64() * 1e3
+        );
+    }
     let _ = server.kill();
     let _ = server.wait();
 }

@@ -4,7 +4,7 @@
 typed at once, until the dashboard is on the pty). Median of N runs, and peak memory.
 
     target/release/jixiao --data /tmp/s10k demo --seed-only --scale 10000
-    python3 benches/whole_process.py target/release/jixiao /tmp/s10k
+    python3 benches/whole_process.py target/release/jixiao /tmp/s10k [RUNS] [--local] [--after-write]
 """
 import fcntl, os, pty, resource, select, signal, statistics, struct, subprocess, sys, termios, time
 
@@ -12,6 +12,13 @@ binary, data = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 20
 # --local: each process opens the store itself; else through jixiao serve (started on demand).
 flags = ["--local"] if "--local" in sys.argv[3:] else []
+# --after-write: a command that moves a project's row, summary and deadlines is committed
+# before each run (what a team server sees while others work).
+after_write = "--after-write" in sys.argv[3:]
+
+def write():
+    line = '{"cmd": "add_milestone", "project": "SC-000732", "title": "补充佐证材料", "kind": "其他", "due": "2026-12-20"}\n'.encode()
+    subprocess.run([binary, "--data", data, *flags, "exec"], input=line, stdout=subprocess.DEVNULL, check=True)
 
 def warm():
     # Through a server: the first call starts it (its start is not what is measured).
@@ -22,6 +29,8 @@ def warm():
 def due():
     times = []
     for _ in range(runs):
+        if after_write:
+            write()
         t = time.perf_counter()
         p = subprocess.run([binary, "--data", data, *flags, "due", "--within", "30"], stdout=subprocess.PIPE, env={**os.environ, "COLUMNS": "80"})
         times.append(time.perf_counter() - t)
@@ -33,6 +42,8 @@ def due():
 def dashboard():
     times, peaks = [], []
     for _ in range(max(5, runs // 4)):
+        if after_write:
+            write()
         t0 = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:
@@ -56,6 +67,6 @@ def dashboard():
     print(f"dashboard first frame from start: median of {len(times)} runs {statistics.median(times)*1000:.1f} ms; peak RSS {max(peaks):.1f} MB")
 
 warm()
-print("mode:", "--local (each process opens the store)" if flags else "through jixiao serve")
+print("mode:", "--local (each process opens the store)" if flags else "through jixiao serve", "· after a write" if after_write else "")
 due()
 dashboard()

@@ -242,7 +242,7 @@ impl Backend for Local {
         let s = &self.store;
         Ok(match q {
             Query::Projects => Reply::Projects(s.projects()?),
-            Query::ProjectList => Reply::ProjectList(s.project_rows()?.as_ref().clone()),
+            Query::ProjectList => Reply::ProjectList(s.project_rows()?.iter().map(|r| (**r).clone()).collect()),
             Query::Project { code } => Reply::Project(Box::new(s.project_by_code(code)?)),
             Query::Tree { project } => Reply::Tree(Box::new(s.tree_of(s.project_by_code(project)?.id)?)),
             Query::Findings { project } => Reply::Findings(s.findings_of(s.project_by_code(project)?.id)?),
@@ -264,11 +264,11 @@ impl Backend for Local {
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
-            Query::Summaries => Reply::Summaries(s.summary_list()?.as_ref().clone()),
+            Query::Summaries => Reply::Summaries(s.summary_list()?.iter().map(|e| e.1.clone()).collect()),
             Query::Admins => Reply::Users(s.admins()?),
             Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(s, filter, *today, *year)?)),
             Query::Due { request } => {
-                let (text, overdue) = crate::export::deadlines::render(&s.all_deadlines()?, request)?;
+                let (text, overdue) = crate::export::deadlines::render(s.all_deadlines()?.iter().map(|d| &**d), request)?;
                 Reply::Due { text, overdue }
             }
             Query::Check => {

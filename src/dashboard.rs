@@ -91,12 +91,13 @@ pub fn build(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, y
 /// between commands (only the rows shown are copied).
 pub fn compute(store: &Store, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
     let all = store.all_deadlines()?;
-    let rows = deadline::select_refs(&all, filter, today);
+    let rows = deadline::select_refs(all.iter().map(|d| &**d), filter, today);
     let tally = Tally::of(rows.iter().copied(), today);
     let (overdue, upcoming): (Vec<Deadline>, Vec<Deadline>) =
         rows.into_iter().cloned().partition(|d| d.status(today) == DueStatus::Overdue);
 
-    let list = store.summary_list()?;
+    let kept = store.summary_list()?;
+    let list: Vec<&crate::store::summary::Summary> = kept.iter().map(|e| &e.1).collect();
     let mut years: Vec<i32> = list.iter().map(|s| s.fiscal_year).collect();
     years.sort_unstable();
     years.dedup();

@@ -114,8 +114,8 @@ fn order(d: &Deadline) -> (NaiveDate, DeadlineKind, u64) {
 }
 
 /// `select` over borrowed rows (a list kept between commands is not copied).
-pub fn select_refs<'a>(all: &'a [Deadline], filter: &DeadlineFilter, today: NaiveDate) -> Vec<&'a Deadline> {
-    let mut rows: Vec<&Deadline> = all.iter().filter(|d| filter.keeps(d, today)).collect();
+pub fn select_refs<'a>(all: impl IntoIterator<Item = &'a Deadline>, filter: &DeadlineFilter, today: NaiveDate) -> Vec<&'a Deadline> {
+    let mut rows: Vec<&Deadline> = all.into_iter().filter(|d| filter.keeps(d, today)).collect();
     rows.sort_by_key(|d| order(d));
     rows
 }

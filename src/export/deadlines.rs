@@ -22,7 +22,7 @@ pub struct DueRequest {
 }
 
 /// The rendered list, and whether anything in it is overdue (for `--fail-if-overdue`).
-pub fn render(all: &[Deadline], req: &DueRequest) -> Result<(String, bool)> {
+pub fn render<'a>(all: impl IntoIterator<Item = &'a Deadline>, req: &DueRequest) -> Result<(String, bool)> {
     let rows = crate::domain::deadline::select_refs(all, &req.filter, req.today);
     let overdue = rows.iter().any(|d| d.status(req.today) == DueStatus::Overdue);
     let lang = if req.english { Lang::En } else { Lang::Zh };

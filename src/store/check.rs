@@ -148,6 +148,7 @@ impl Store {
             }
             (Err(e), _) | (_, Err(e)) => r.problems.push(format!("汇总索引：{e}")),
         }
+        r.problems.extend(self.kept_list_problems());
 
         // Responses: each item's history numbered 1, 2, 3 … without gaps.
         let iids: HashSet<u64> = items.iter().map(|(_, i)| i.id).collect();

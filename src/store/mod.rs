@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod audit;
 mod cache;
+pub use cache::Kept;
 pub mod check;
 pub mod codec;
 pub mod derived;
@@ -134,7 +135,9 @@ impl Store {
     /// Applies without flushing; the caller must `flush()` before reporting success.
     /// Used to seed a demo store quickly.
     pub fn apply_unflushed(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
-        self.caches.forget();
+        // One write at a time: the kept lists are renewed in commit order.
+        let _one = self.caches.write.lock().unwrap_or_else(|e| e.into_inner());
+        self.caches.begin_write();
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
         let result = all.as_slice().transaction(|t| {
@@ -150,12 +153,14 @@ impl Store {
             };
             t[tx::AUDIT].insert(&keys::id(audit_id), codec::encode(&record))?;
             applied.outcome.audit = audit_id;
-            Ok(applied.outcome)
+            Ok((applied.outcome, tx.take_writes()))
         });
-        // Again after the commit: a scan that began during the transaction is not kept.
-        self.caches.forget();
+        // An aborted transaction wrote nothing: renewing with no writes only lets scans keep
+        // their results again.
+        let writes = result.as_ref().map(|(_, w)| w).ok();
+        self.renew_caches(writes.unwrap_or(&Default::default()));
         match result {
-            Ok(outcome) => Ok(outcome),
+            Ok((outcome, _)) => Ok(outcome),
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(Error::io(self.dir.display().to_string(), e)),
         }

@@ -24,6 +24,25 @@ fn deadline_kind(byte: Option<&u8>) -> Option<DeadlineKind> {
     }
 }
 
+/// A deadline's index key (date, kind, id): the order the index and its kept list are in.
+pub(crate) fn deadline_key(d: &Deadline) -> [u8; 13] {
+    let kind = match d.kind {
+        DeadlineKind::Item => keys::DEADLINE_ITEM,
+        DeadlineKind::Notice => keys::DEADLINE_NOTICE,
+        DeadlineKind::Milestone => keys::DEADLINE_MILESTONE,
+    };
+    keys::deadline(d.date, kind, d.id)
+}
+
+/// A deadline from its index key and entry.
+fn deadline_of(k: &[u8], v: &[u8]) -> Result<Deadline> {
+    let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(k), deadline_kind(k.get(4)), k.get(5..).and_then(keys::read_id)) else {
+        return Err(Error::corrupt("期限索引", format!("键 {k:?} 无法识别（运行 jixiao check）")));
+    };
+    let e: DeadlineEntry = decode(v, "期限索引")?;
+    Ok(Deadline { date, kind, id, project: e.project, code: e.code, title: e.title, unit: e.unit, detail: e.detail, owners: e.owners })
+}
+
 /// Where a fiscal year's budget total (万元, text with 2 places) lives in the meta tree.
 pub fn budget_total_key(year: i32) -> Vec<u8> {
     format!("budget_total/{year}").into_bytes()
@@ -177,36 +196,29 @@ impl Store {
     /// from the covering index alone: no record is read. The decoded list is kept until the
     /// next command, so a server answers repeated `due` calls and dashboards without a scan.
     pub fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
-        Ok(self.all_deadlines()?.iter().take_while(|d| d.date <= until).cloned().collect())
+        Ok(self.all_deadlines()?.iter().take_while(|d| d.date <= until).map(|d| (**d).clone()).collect())
     }
 
     /// Every open deadline, in index order, shared with the cache (no copy).
-    pub fn all_deadlines(&self) -> Result<std::sync::Arc<Vec<Deadline>>> {
+    pub fn all_deadlines(&self) -> Result<super::Kept<Deadline>> {
         self.caches.get(&self.caches.deadlines, || self.scan_deadlines())
     }
 
-    fn scan_deadlines(&self) -> Result<Vec<Deadline>> {
+    pub(super) fn scan_deadlines(&self) -> Result<Vec<std::sync::Arc<Deadline>>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::DEADLINES).iter() {
             let (k, v) = kv.map_err(io)?;
-            let (Some(date), Some(kind), Some(id)) = (keys::deadline_date(&k), deadline_kind(k.get(4)), k.get(5..).and_then(keys::read_id))
-            else {
-                return Err(Error::corrupt("期限索引", format!("键 {k:?} 无法识别（运行 jixiao check）")));
-            };
-            let e: DeadlineEntry = decode(&v, "期限索引")?;
-            out.push(Deadline {
-                date,
-                kind,
-                id,
-                project: e.project,
-                code: e.code,
-                title: e.title,
-                unit: e.unit,
-                detail: e.detail,
-                owners: e.owners,
-            });
+            out.push(std::sync::Arc::new(deadline_of(&k, &v)?));
         }
         Ok(out)
+    }
+
+    /// The deadline index entry at one key, if any.
+    pub(crate) fn deadline_at(&self, key: &[u8]) -> Result<Option<std::sync::Arc<Deadline>>> {
+        match self.tree(tx::DEADLINES).get(key).map_err(io)? {
+            Some(v) => deadline_of(key, &v).map(|d| Some(std::sync::Arc::new(d))),
+            None => Ok(None),
+        }
     }
 
     pub fn audit_log(&self) -> Result<Vec<AuditRecord>> {

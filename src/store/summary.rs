@@ -171,33 +171,40 @@ impl Store {
     }
 
     /// Every project's list row, in project id order; kept between commands.
-    pub fn project_rows(&self) -> Result<Arc<Vec<ProjectRow>>> {
-        self.caches.get(&self.caches.rows, || {
-            let summaries = self.summaries()?;
-            let blank = Summary::default();
-            Ok(self.projects()?.iter().map(|p| ProjectRow::new(p, summaries.get(&p.id).unwrap_or(&blank))).collect())
-        })
+    pub fn project_rows(&self) -> Result<super::Kept<ProjectRow>> {
+        self.caches.get(&self.caches.rows, || self.scan_rows())
+    }
+
+    pub(super) fn scan_rows(&self) -> Result<Vec<Arc<ProjectRow>>> {
+        let summaries = self.summaries()?;
+        let blank = Summary::default();
+        Ok(self.projects()?.iter().map(|p| Arc::new(ProjectRow::new(p, summaries.get(&p.id).unwrap_or(&blank)))).collect())
     }
 
     /// Every summary, without the projects (the dashboard's year figures); kept between
     /// commands.
-    pub fn summary_list(&self) -> Result<Arc<Vec<Summary>>> {
+    pub fn summary_list(&self) -> Result<super::Kept<(u64, Summary)>> {
         self.caches.get(&self.caches.summaries, || self.scan_summaries())
     }
 
-    fn scan_summaries(&self) -> Result<Vec<Summary>> {
+    pub(super) fn scan_summaries(&self) -> Result<Vec<Arc<(u64, Summary)>>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::SUMMARIES).iter() {
             let (k, v) = kv.map_err(io)?;
-            out.push(decode(&v, &format!("项目 #{} 的汇总", keys::read_id(&k).unwrap_or(0)))?);
+            let id = keys::read_id(&k).unwrap_or(0);
+            out.push(Arc::new((id, decode(&v, &format!("项目 #{id} 的汇总"))?)));
         }
         Ok(out)
     }
 
     pub fn summary(&self, project: u64) -> Result<Summary> {
+        Ok(self.stored_summary(project)?.unwrap_or_default())
+    }
+
+    pub(crate) fn stored_summary(&self, project: u64) -> Result<Option<Summary>> {
         match self.tree(tx::SUMMARIES).get(keys::id(project)).map_err(io)? {
-            Some(v) => decode(&v, &format!("项目 #{project} 的汇总")),
-            None => Ok(Summary::default()),
+            Some(v) => decode(&v, &format!("项目 #{project} 的汇总")).map(Some),
+            None => Ok(None),
         }
     }
 }

@@ -27,6 +27,8 @@ pub const AUDIT: usize = 13;
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
+    /// The keys written to the trees the kept read models come from.
+    written: std::cell::RefCell<super::cache::Writes>,
 }
 
 /// What the deadline index carries, so `jixiao due` and the dashboard need no record lookups
@@ -51,7 +53,16 @@ fn storage(e: impl std::fmt::Display) -> Error {
 
 impl<'a> Tx<'a> {
     pub fn new(t: &'a [TransactionalTree]) -> Self {
-        Tx { t }
+        Tx { t, written: Default::default() }
+    }
+
+    /// What this transaction wrote, for renewing the kept read models after its commit.
+    pub(crate) fn take_writes(&self) -> super::cache::Writes {
+        self.written.take()
+    }
+
+    fn note(&self, tree: usize, key: &[u8]) {
+        self.written.borrow_mut().note(tree, key);
     }
 
     pub fn get<T: DeserializeOwned>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
@@ -62,6 +73,7 @@ impl<'a> Tx<'a> {
     }
 
     pub fn put<T: Serialize>(&self, tree: usize, key: &[u8], value: &T) -> Result<()> {
+        self.note(tree, key);
         self.t[tree].insert(key, encode(value)).map_err(storage)?;
         Ok(())
     }
@@ -71,11 +83,13 @@ impl<'a> Tx<'a> {
     }
 
     pub fn raw_put(&self, tree: usize, key: &[u8], value: &[u8]) -> Result<()> {
+        self.note(tree, key);
         self.t[tree].insert(key, value).map_err(storage)?;
         Ok(())
     }
 
     pub fn del(&self, tree: usize, key: &[u8]) -> Result<()> {
+        self.note(tree, key);
         self.t[tree].remove(key).map_err(storage)?;
         Ok(())
     }
