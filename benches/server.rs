@@ -1,7 +1,7 @@
 //! Commands per second through `jixiao serve` with 8 clients, and one command's latency
 //! (p50, p99). Each command is flushed before it is acknowledged. Run with
 //! `cargo bench --bench server` (JIXIAO_BENCH_CLIENTS, JIXIAO_BENCH_COMMANDS per client).
-//! JIXIAO_BENCH_STORE=DIR serves an existing store instead (e.g. the 10k demo): its kept
+//! JIXIAO_BENCH_STORE=DIR serves a copy of an existing store instead (e.g. the 10k demo): its kept
 //! lists are read first, and a reader asks for the project list and the dashboard while the
 //! writers write, as open workbenches do after each change.
 
@@ -51,7 +51,12 @@ fn main() {
     let per_client = env("JIXIAO_BENCH_COMMANDS", 500);
     let temp = tempfile::tempdir().expect("temp dir");
     let store = std::env::var_os("JIXIAO_BENCH_STORE").map(std::path::PathBuf::from);
-    let data = store.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    if let Some(from) = &store {
+        // A copy: the milestones the writers add stay out of the store given.
+        let ok = std::process::Command::new("cp").arg("-r").arg(from.join("store")).arg(temp.path()).status().expect("cp");
+        assert!(ok.success(), "copying {}", from.display());
+    }
+    let data = temp.path().to_path_buf();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .arg("--data")
         .arg(&data)

@@ -176,9 +176,11 @@ impl Store {
     }
 
     pub(super) fn scan_rows(&self) -> Result<Vec<Arc<ProjectRow>>> {
-        let summaries = self.summaries()?;
+        // The kept summaries (in id order) serve the dashboard too: decoded once.
+        let summaries = self.summary_list()?;
         let blank = Summary::default();
-        Ok(self.projects()?.iter().map(|p| Arc::new(ProjectRow::new(p, summaries.get(&p.id).unwrap_or(&blank)))).collect())
+        let summary_of = |id: u64| summaries.binary_search_by_key(&id, |e| e.0).map_or(&blank, |i| &summaries[i].1);
+        Ok(self.projects()?.iter().map(|p| Arc::new(ProjectRow::new(p, summary_of(p.id)))).collect())
     }
 
     /// Every summary, without the projects (the dashboard's year figures); kept between
