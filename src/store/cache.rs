@@ -169,6 +169,8 @@ impl Store {
     pub(crate) fn kept_list_problems(&self) -> Vec<String> {
         let mut out = vec![];
         let c = &self.caches;
+        // No write between taking the kept lists and scanning the trees.
+        let _no_write = c.write.lock().unwrap_or_else(|e| e.into_inner());
         let kept_rows = c.rows.lock().and_then(|s| s.clone());
         let kept_sums = c.summaries.lock().and_then(|s| s.clone());
         let kept_dls = c.deadlines.lock().and_then(|s| s.clone());
