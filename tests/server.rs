@@ -230,6 +230,12 @@ fn an_open_workbench_shows_another_clients_change_within_a_second() {
     assert!(screen.contains("融") && screen.contains("刚提交了 update_project"), "{screen}");
     let list = jixiao::backend::Fetch::project(&remote, "ZD21-01").unwrap();
     assert_eq!(list.name, "融媒体运行经费");
+    // The server's kept list was renewed by the other client's command, and `check` (run in
+    // the server) finds its kept lists equal to the trees.
+    let rows = jixiao::backend::Fetch::project_list(&remote).unwrap();
+    assert_eq!(rows.iter().find(|r| r.code == "ZD21-01").unwrap().name, "融媒体运行经费");
+    let out = bin().arg("--data").arg(dir.path()).arg("check").output().unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("检查通过"), "{}", String::from_utf8_lossy(&out.stdout));
     server.kill().unwrap();
     server.wait().unwrap();
 }

@@ -743,6 +743,37 @@ fn edit_form_saves_the_project() {
 }
 
 #[test]
+fn a_form_opened_from_the_list_starts_from_the_record_as_stored_now() {
+    // The list holds rows only; wangfang's change after it was drawn (not refreshed yet) is
+    // in the form, and saving over it is no conflict.
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    keys(&mut app, &cx, "/人口普查\n");
+    let cmd = jixiao::command::Command::UpdateProject {
+        project: CODE.into(),
+        expected_version: None,
+        name: None,
+        unit: Some("统计局普查中心".into()),
+        kind: None,
+        fiscal_year: None,
+        amount: None,
+        fund_notes: None,
+        third_party: None,
+    };
+    let mut ctx = env.local.ctx();
+    ctx.actor = "wangfang".into();
+    env.local.store().execute(&cmd, &ctx).unwrap();
+    keys(&mut app, &cx, "e");
+    assert!(screen(&app, &cx, 120, 40).contains("统计局普查中心"), "the form shows wangfang's unit");
+    keys(&mut app, &cx, "（复核）");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "project_list", "saved, no conflict popup");
+    let p = env.local.store().project_by_code(CODE).unwrap();
+    assert_eq!((p.name.as_str(), p.unit.as_str()), ("2020年度人口普查工作经费（复核）", "统计局普查中心"));
+}
+
+#[test]
 fn archive_makes_the_project_read_only() {
     let env = Env::new();
     let cx = env.cx();
