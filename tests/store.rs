@@ -950,3 +950,20 @@ fn cancelling_a_notice_returns_untouched_items_to_draft_and_refuses_once_work_be
     assert_eq!(local.store().notice_by_number(&n2).unwrap().state, NoticeState::Issued);
     assert!(local.store().check().is_clean());
 }
+
+#[test]
+fn asking_whether_a_lock_is_held_neither_creates_nor_writes_it() {
+    use jixiao::store::lock::DirLock;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.lock");
+    assert!(!DirLock::is_held(dir.path(), "server.lock"));
+    assert!(!path.exists(), "asking made no lock file");
+    let held = DirLock::acquire_named(dir.path(), "server.lock").unwrap();
+    let holder = std::fs::read_to_string(&path).unwrap();
+    assert!(holder.starts_with(&format!("pid {}", std::process::id())), "{holder}");
+    assert!(DirLock::is_held(dir.path(), "server.lock"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), holder, "the holder's line is kept");
+    drop(held);
+    assert!(!DirLock::is_held(dir.path(), "server.lock"));
+    DirLock::acquire_named(dir.path(), "server.lock").expect("asking left no lock behind");
+}

@@ -16,9 +16,13 @@ impl DirLock {
         Self::acquire_named(dir, "store.lock")
     }
 
-    /// True when another process holds the lock file `name` (the lock is not kept).
+    /// True when another process holds the lock file `name`. Only asks: the file is neither
+    /// created nor written, and a lock taken to ask is gone when the file closes.
     pub fn is_held(dir: &Path, name: &str) -> bool {
-        matches!(Self::acquire_named(dir, name), Err(Error::Locked { .. }))
+        let Ok(file) = OpenOptions::new().read(true).open(dir.join(name)) else { return false };
+        // SAFETY: flock on a file descriptor we own; no memory is passed.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EWOULDBLOCK)
     }
 
     /// Takes the lock file `name` in `dir` (store.lock for the store, server.lock for a server).
