@@ -2,6 +2,7 @@
 //! on one store served by `jixiao serve`: the lead and a member edit the same project and
 //! each sees the other's change within a second; the audit log names who did what; the
 //! observer's edit is refused on screen with the role it needs. Needs root (CI runs as root).
+//! And a second terminal on the demo `jixiao demo` opened is served by the same server.
 
 use std::path::Path;
 use std::process::Command;
@@ -171,4 +172,52 @@ fn three_users_share_one_store_through_the_server() {
     let _ = Command::new("tmux").args(["-L", SOCK, "kill-server"]).status();
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+#[test]
+fn a_second_terminal_shares_the_demo_the_first_one_opened() {
+    // `jixiao demo` seeds in-process, then its workbench goes through a server: another
+    // process on the same directory is served too, not told the store is held.
+    if !Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success()) {
+        assert!(std::env::var_os("CI").is_none(), "CI must have tmux installed");
+        eprintln!("skipped: needs tmux");
+        return;
+    }
+    const DEMO_SOCK: &str = "jixiao-demo-test";
+    let t = |args: &[&str]| sh(Command::new("tmux").arg("-L").arg(DEMO_SOCK).args(args));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let _ = Command::new("tmux").args(["-L", DEMO_SOCK, "kill-server"]).stderr(std::process::Stdio::null()).status();
+    let cmd = format!("LANG=C.UTF-8 {} --data {} demo; sleep 30", env!("CARGO_BIN_EXE_jixiao"), data.display());
+    t(&["new-session", "-d", "-s", "demo", "-x", "120", "-y", "40", &cmd]);
+    let wait = |text: &str| {
+        let start = Instant::now();
+        loop {
+            let s = t(&["capture-pane", "-p", "-t", "demo"]);
+            if s.contains(text) {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "the demo never showed 「{text}」:\n{s}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait("ZD21-06");
+    let mut exec = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .arg("--data")
+        .arg(&data)
+        .arg("exec")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let line = r#"{"cmd":"update_project","project":"ZD21-06","name":"人口普查经费（第二终端）"}"#;
+        exec.stdin.take().unwrap().write_all(line.as_bytes()).unwrap();
+    }
+    let out = exec.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"ok\":true"), "{}", String::from_utf8_lossy(&out.stderr));
+    wait("人口普查经费（第二终端）");
+    let _ = Command::new("tmux").args(["-L", DEMO_SOCK, "kill-server"]).status();
 }

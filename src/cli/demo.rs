@@ -41,5 +41,9 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&s
     if seed_only {
         return Ok(0);
     }
-    crate::tui::run(&local, &dir, keymap, crate::i18n::current())
+    // Seeded in-process (fast); the workbench then goes through a server like any other
+    // start, so a second terminal on the same demo shares it.
+    drop(local);
+    let backend = super::connect::open_backend(&dir)?;
+    crate::tui::run(&backend, &dir, keymap, crate::i18n::current())
 }
