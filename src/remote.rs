@@ -34,7 +34,7 @@ fn gone() -> Error {
 impl Remote {
     /// Connects and says hello; `Ok(None)` when no server listens there.
     pub fn connect(socket: &Path) -> Result<Option<Remote>> {
-        let stream = match UnixStream::connect(socket) {
+        let stream = match crate::server::via_short_path(socket, |p| UnixStream::connect(p)) {
             Ok(s) => s,
             Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused) => return Ok(None),
             Err(e) => return Err(Error::io(socket.display().to_string(), e)),

@@ -110,6 +110,19 @@ fn a_client_starts_a_server_on_demand_and_local_bypasses_it() {
 }
 
 #[test]
+fn a_data_dir_deeper_than_a_socket_path_allows_is_served() {
+    // A Unix socket path stops at 107 bytes; Chinese folder names pass that quickly.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("二〇二六年度预算绩效重点评价项目资料").join("财政局绩效评价科与第三方机构共享的数据目录");
+    assert!(data.join("server.sock").as_os_str().len() > 108, "{}", data.display());
+    let r = exec_lines(&data, &[milestone("深目录里的里程碑")]);
+    assert_eq!(r[0]["ok"], true, "{r:?}");
+    assert!(data.join("server.sock").exists(), "the server listens in the data dir itself");
+    assert_eq!(titles(&data).get("深目录里的里程碑"), Some(&1), "a second client reaches the same server");
+    std::fs::remove_file(data.join("server.sock")).unwrap();
+}
+
+#[test]
 fn a_process_started_as_a_server_does_not_start_another() {
     // What a program linking jixiao (not the jixiao binary) would be when started "as the
     // server": it must fail, not start itself again and again.

@@ -27,6 +27,23 @@ pub fn socket_path(data: &Path) -> PathBuf {
     data.join(SOCKET)
 }
 
+/// A Unix socket's path may not pass 107 bytes, and a deep data directory with Chinese
+/// names (3 bytes a character) passes that quickly: a longer path is reached through an
+/// open descriptor of its directory (/proc/self/fd/N/server.sock) for the bind or connect.
+pub fn via_short_path<T>(path: &Path, f: impl FnOnce(&Path) -> std::io::Result<T>) -> std::io::Result<T> {
+    use std::os::fd::AsRawFd;
+    const FITS: usize = 100;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return f(path) };
+    if path.as_os_str().len() <= FITS {
+        return f(path);
+    }
+    let d = std::fs::File::open(dir)?;
+    let short = PathBuf::from(format!("/proc/self/fd/{}", d.as_raw_fd())).join(name);
+    let out = f(&short);
+    drop(d);
+    out
+}
+
 /// What every client thread shares.
 struct Shared {
     local: Local,
@@ -59,7 +76,7 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
     let path = socket_path(data);
     // We hold server.lock: any socket here was left by a server that died.
     let _ = std::fs::remove_file(&path);
-    let listener = UnixListener::bind(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let listener = via_short_path(&path, |p| UnixListener::bind(p)).map_err(|e| Error::io(path.display().to_string(), e))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)).map_err(|e| Error::io(path.display().to_string(), e))?;
     crate::signals::install_signal_handlers().map_err(|e| Error::io("signals", e))?;
     eprintln!("jixiao serve: {} (pid {})", path.display(), std::process::id());
