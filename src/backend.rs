@@ -268,6 +268,20 @@ impl Backend for Local {
             Query::Admins => Reply::Users(s.admins()?),
             Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(s, filter, *today, *year)?)),
             Query::Due { request } => {
+                // A mistyped project or unit would print an empty list and exit 0: a cron job
+                // with --fail-if-overdue would never fire. Name the bad value instead.
+                if let Some(code) = &request.filter.project {
+                    s.project_by_code(code)?;
+                }
+                if let Some(unit) = &request.filter.unit
+                    && !s.project_rows()?.iter().any(|r| r.unit.contains(unit.as_str()))
+                {
+                    return Err(crate::domain::Error::invalid(
+                        "jixiao due",
+                        "--unit",
+                        format!("没有被评价单位名称含「{unit}」：写单位名称或其中一段，如 --unit 农业农村局"),
+                    ));
+                }
                 let (text, overdue) = crate::export::deadlines::render(s.all_deadlines()?.iter().map(|d| &**d), request)?;
                 Reply::Due { text, overdue }
             }

@@ -99,7 +99,7 @@ fn fail_if_overdue_exits_1_only_when_something_shown_is_overdue() {
 }
 
 #[test]
-fn a_bad_date_or_unit_is_named_and_says_what_to_write() {
+fn a_bad_date_project_or_unit_is_named_and_says_what_to_write() {
     let dir = demo();
     let out = due(dir.path(), &["--as-of", "2026-13-01"]);
     assert_eq!(out.status.code(), Some(1));
@@ -108,6 +108,17 @@ fn a_bad_date_or_unit_is_named_and_says_what_to_write() {
     let out = due(dir.path(), &["--unit", "  "]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--unit"));
+    // A mistyped project or unit is named, not answered with an empty list (which a cron job
+    // with --fail-if-overdue would take for "nothing overdue").
+    let out = due(dir.path(), &["--project", "ZD21-99", "--fail-if-overdue"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到项目「ZD21-99」"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = due(dir.path(), &["--unit", "农业农材局"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--unit") && err.contains("农业农材局"), "{err}");
+    assert_eq!(due(dir.path(), &["--unit", "农业"]).status.code(), Some(0), "a part of a unit's name is enough");
     // The as-of date moves every count: a year on, everything open is overdue.
     let later = chrono::Local::now().date_naive() + chrono::Duration::days(400);
     let rows = json(&due(dir.path(), &["--format", "json", "--as-of", &later.to_string()]));
