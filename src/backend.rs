@@ -193,6 +193,15 @@ impl Local {
         Local { store: self.store.clone(), actor: actor.to_string(), clock: self.clock.clone() }
     }
 
+    /// Fills the kept deadline list in the background, while the first screen reads the
+    /// project list (two cores: the scans overlap instead of queueing).
+    pub fn warm_in_background(&self) {
+        let store = self.store.clone();
+        std::thread::spawn(move || {
+            let _ = store.all_deadlines();
+        });
+    }
+
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self

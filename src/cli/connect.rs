@@ -24,6 +24,17 @@ pub fn set_local_only(on: bool) {
     LOCAL_ONLY.store(on, Ordering::SeqCst);
 }
 
+/// The workbench's backend, as `open_backend`; in-process (`--local`) the deadline list is
+/// filled in the background while the project list loads, as a server does when it starts.
+pub fn open_for_workbench(data: &Path) -> Result<Box<dyn Backend>> {
+    if LOCAL_ONLY.load(Ordering::SeqCst) {
+        let local = super::open_local(data)?;
+        local.warm_in_background();
+        return Ok(Box::new(local));
+    }
+    open_backend(data)
+}
+
 pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
         return Ok(Box::new(super::open_local(data)?));

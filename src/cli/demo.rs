@@ -44,6 +44,6 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&s
     // Seeded in-process (fast); the workbench then goes through a server like any other
     // start, so a second terminal on the same demo shares it.
     drop(local);
-    let backend = super::connect::open_backend(&dir)?;
+    let backend = super::connect::open_for_workbench(&dir)?;
     crate::tui::run(&backend, &dir, keymap, crate::i18n::current())
 }

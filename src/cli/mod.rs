@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     connect::set_local_only(cli.local);
     match cli.command {
         None => {
-            let backend = connect::open_backend(&data)?;
+            let backend = connect::open_for_workbench(&data)?;
             crate::tui::run(backend.as_ref(), &data, cli.keymap.as_deref(), crate::i18n::current())
         }
         Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, cli.keymap.as_deref()),

@@ -88,12 +88,7 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
         stopping: AtomicBool::new(false),
         connected: AtomicUsize::new(0),
     });
-    // The deadline list is filled in the background while the first client asks for the
-    // project list (two cores: the scans overlap instead of queueing).
-    let warm = shared.clone();
-    std::thread::spawn(move || {
-        let _ = warm.local.store().all_deadlines();
-    });
+    shared.local.warm_in_background();
     // Accepting blocks in its own thread, so a client is answered at once; this thread
     // watches for signals, idleness and the socket file.
     let acceptor = shared.clone();
