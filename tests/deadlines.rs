@@ -243,17 +243,7 @@ fn kept_read_models_are_shared_between_reads_and_renewed_by_any_command() {
     assert!(row.open_due.windows(2).all(|w| w[0] <= w[1]), "earliest first");
 
     env.local
-        .execute(&Command::UpdateProject {
-            project: "ZD21-11".into(),
-            expected_version: None,
-            name: Some("城乡居民医保资助项目（复评）".into()),
-            unit: None,
-            kind: None,
-            fiscal_year: None,
-            amount: None,
-            fund_notes: None,
-            third_party: None,
-        })
+        .execute(&command(serde_json::json!({"cmd": "update_project", "project": "ZD21-11", "name": "城乡居民医保资助项目（复评）"})))
         .unwrap();
     let after = s.project_rows().unwrap();
     assert!(!std::sync::Arc::ptr_eq(&rows, &after));

@@ -750,17 +750,7 @@ fn a_form_opened_from_the_list_starts_from_the_record_as_stored_now() {
     let cx = env.cx();
     let mut app = new_app(&cx);
     keys(&mut app, &cx, "/人口普查\n");
-    let cmd = jixiao::command::Command::UpdateProject {
-        project: CODE.into(),
-        expected_version: None,
-        name: None,
-        unit: Some("统计局普查中心".into()),
-        kind: None,
-        fiscal_year: None,
-        amount: None,
-        fund_notes: None,
-        third_party: None,
-    };
+    let cmd = command(serde_json::json!({"cmd": "update_project", "project": CODE, "unit": "统计局普查中心"}));
     let mut ctx = env.local.ctx();
     ctx.actor = "wangfang".into();
     env.local.store().execute(&cmd, &ctx).unwrap();

@@ -78,7 +78,7 @@ impl Summary {
     }
 
     pub fn is_fully_scored(&self) -> bool {
-        self.leaves > 0 && self.scored == self.leaves
+        fully_scored(self.scored, self.leaves)
     }
 
     /// The earliest open date: an item's due date or a milestone.
@@ -89,6 +89,11 @@ impl Summary {
     pub fn overdue_items(&self, today: NaiveDate) -> usize {
         self.open_items.values().filter(|d| **d < today).count()
     }
+}
+
+/// Every leaf scored (a tree with no leaves is not).
+fn fully_scored(scored: u32, leaves: u32) -> bool {
+    leaves > 0 && scored == leaves
 }
 
 /// One line of the project list: what the list shows, sorts and filters by, and no more
@@ -140,7 +145,7 @@ impl ProjectRow {
     }
 
     pub fn is_fully_scored(&self) -> bool {
-        self.leaves > 0 && self.scored == self.leaves
+        fully_scored(self.scored, self.leaves)
     }
 
     pub fn overdue_items(&self, today: NaiveDate) -> usize {

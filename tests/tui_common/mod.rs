@@ -19,6 +19,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub const ACTOR: &str = "zhangsan";
 
+/// A command as a user writes it for `jixiao exec` (unset fields stay unchanged).
+pub fn command(v: serde_json::Value) -> jixiao::command::Command {
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("bad test command {v}: {e}"))
+}
+
 /// 2026-11-22, the day every TUI test runs on.
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
