@@ -31,9 +31,8 @@ fn benches(c: &mut Criterion) {
     let code = local.project_list().expect("projects")[0].code.clone();
     let mut n = 0u64;
     // What the server does for `jixiao due --within 30`: select from the kept list, render.
-    let due = Query::Due {
-        request: jixiao::export::deadlines::DueRequest { filter: filter.clone(), today, json: false, width: 80, english: false },
-    };
+    let due =
+        Query::Due { request: jixiao::read::due::DueRequest { filter: filter.clone(), today, json: false, width: 80, english: false } };
     let answer = |q: &Query| match local.query(q).expect("due") {
         jixiao::backend::Reply::Due { text, .. } => text.len(),
         _ => 0,
@@ -56,7 +55,7 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("due --within 30: answer between commands", |b| b.iter(|| black_box(answer(&due))));
     g.bench_function("due --within 30: the 80-column table", |b| {
-        b.iter(|| black_box(jixiao::export::deadlines::to_table(&rows, today, 80, Lang::Zh).len()))
+        b.iter(|| black_box(jixiao::read::due::to_table(&rows, today, 80, Lang::Zh).len()))
     });
     g.finish();
 
@@ -66,7 +65,7 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("dashboard");
     g.sample_size(10);
     g.bench_function("build (deadlines, project list, the year's figures)", |b| {
-        b.iter(|| black_box(jixiao::dashboard::build(&local, &filter, today, None).expect("dashboard").overdue.len()))
+        b.iter(|| black_box(local.dashboard(&filter, today, None).expect("dashboard").overdue.len()))
     });
     g.bench_function("first frame: build and draw 120x40", |b| {
         b.iter(|| {

@@ -5,7 +5,7 @@
 //! lists are read first, and a reader asks for the project list and the dashboard while the
 //! writers write, as open workbenches do after each change.
 
-use jixiao::backend::Backend;
+use jixiao::backend::{Backend, Fetch};
 use jixiao::command::Command;
 use jixiao::domain::MilestoneKind;
 use std::time::{Duration, Instant};
@@ -40,7 +40,7 @@ fn read_while(sock: &std::path::Path, reading: &std::sync::atomic::AtomicBool) -
         remote.project_list().expect("project list");
         times.push(t.elapsed());
         let t = Instant::now();
-        jixiao::dashboard::build(&remote, &Default::default(), today, None).expect("dashboard");
+        remote.dashboard(&Default::default(), today, None).expect("dashboard");
         times.push(t.elapsed());
     }
     times
@@ -75,7 +75,7 @@ fn main() {
         // The kept lists are filled, so each command below renews them.
         let remote = jixiao::remote::Remote::connect(&sock).expect("connect").expect("a server");
         jixiao::backend::Fetch::project_list(&remote).expect("project list");
-        jixiao::dashboard::build(&remote, &Default::default(), remote.today(), None).expect("dashboard");
+        remote.dashboard(&Default::default(), remote.today(), None).expect("dashboard");
     }
     let mut one = run(&sock, 200, "单客户端");
     one.sort();

@@ -21,11 +21,11 @@ pub fn attach(data: &Path, path: &Path, now: DateTime<Utc>) -> Result<Evidence> 
     }
     let (size, sha256) = hash_file(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取「{shown}」失败：{e}")))?;
     let target_dir = dir(data);
-    crate::store::create_private_dir(&target_dir)?;
+    crate::fsutil::create_private_dir(&target_dir)?;
     let target = target_dir.join(&sha256);
     if !target.exists() {
         let bytes = std::fs::read(path).map_err(|e| Error::io(&shown, e))?;
-        crate::cli::write_atomic(&target, &bytes)?;
+        crate::fsutil::write_atomic(&target, &bytes)?;
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(shown);
     Ok(Evidence::File { name, size, sha256, added_at: now })

@@ -1,127 +1,14 @@
-//! The seam the TUI and CLI talk to. `Local` wraps the store in-process; a Remote backend
-//! (issue: team server) will speak the same Command/Query/Reply types over a socket.
+//! The seam the TUI and CLI talk to. `Local` wraps the store in-process; `crate::remote`
+//! speaks the same Command/Query/Reply types over the team server's socket.
 
 use crate::command::{Command, Outcome};
-use crate::domain::{Deadline, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
-use crate::export::bundle::Bundle;
-use crate::store::audit::AuditRecord;
-use crate::store::summary::{ProjectRow, Summary};
+use crate::domain::Result;
+use crate::domain::{Deadline, DeadlineFilter, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
+pub use crate::query::{Event, Query, Reply};
+use crate::read::dashboard::Dashboard;
+use crate::read::{AuditRecord, ProjectRow, Summary};
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "query", rename_all = "snake_case")]
-pub enum Query {
-    Projects,
-    /// Every project's list row (score, progress, open items, next deadline).
-    ProjectList,
-    Project {
-        code: String,
-    },
-    Tree {
-        project: String,
-    },
-    Findings {
-        project: String,
-    },
-    Items {
-        project: String,
-    },
-    AllItems,
-    Responses {
-        item: u64,
-    },
-    Notices {
-        project: String,
-    },
-    Notice {
-        number: String,
-    },
-    Milestones {
-        project: Option<String>,
-    },
-    /// Every open deadline dated `until` or earlier (the overdue ones included).
-    Deadlines {
-        until: NaiveDate,
-    },
-    Audit,
-    IndicatorHistory {
-        project: String,
-        node: u32,
-    },
-    Export {
-        project: Option<String>,
-    },
-    Categories,
-    /// One project's summary (score, progress, open items, next deadline).
-    Summary {
-        project: String,
-    },
-    /// Every project's summary alone (no project records).
-    Summaries,
-    /// Decode every record and verify the indexes (`jixiao check`).
-    Check,
-    /// The store admins (empty: none named, every user may do store-wide things).
-    Admins,
-    /// The deadline dashboard's figures (`crate::dashboard`).
-    Dashboard {
-        filter: crate::domain::DeadlineFilter,
-        today: NaiveDate,
-        year: Option<i32>,
-    },
-    /// `jixiao due`'s list, rendered.
-    Due {
-        request: crate::export::deadlines::DueRequest,
-    },
-    /// The budget total (万元) set for a fiscal year, for coverage.
-    BudgetTotal {
-        year: i32,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "reply", content = "data", rename_all = "snake_case")]
-pub enum Reply {
-    Projects(Vec<Project>),
-    ProjectList(Vec<ProjectRow>),
-    Project(Box<Project>),
-    Tree(Box<IndicatorTree>),
-    Findings(Vec<Finding>),
-    Items(Vec<RectItem>),
-    Responses(Vec<Response>),
-    Notices(Vec<Notice>),
-    Milestones(Vec<Milestone>),
-    Deadlines(Vec<Deadline>),
-    Audit(Vec<AuditRecord>),
-    Bundle(Box<Bundle>),
-    Categories(Vec<String>),
-    Summary(Box<Summary>),
-    Summaries(Vec<Summary>),
-    /// What `check` found: the problems, and the record counts by kind.
-    Check {
-        problems: Vec<String>,
-        counts: Vec<(String, usize)>,
-    },
-    Amount(Option<rust_decimal::Decimal>),
-    Users(Vec<String>),
-    Dashboard(Box<crate::dashboard::Dashboard>),
-    Due {
-        text: String,
-        overdue: bool,
-    },
-}
-
-/// A committed command, broadcast by the server to every client after it is flushed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub audit: u64,
-    pub actor: String,
-    /// The command's snake_case name.
-    pub command: String,
-    /// The record it created or changed (a project's id for tree edits).
-    pub id: u64,
-}
 
 pub trait Backend {
     fn execute(&self, cmd: &Command) -> Result<Outcome>;
@@ -184,6 +71,11 @@ pub struct Local {
 }
 
 impl Local {
+    /// Opens the store in a data directory, in this process (the server, `--local`, `demo`).
+    pub fn open(data: &std::path::Path) -> Result<Local> {
+        Ok(Local::new(Store::open(data, crate::templates::Templates::for_data_dir(data)?)?))
+    }
+
     pub fn new(store: Store) -> Self {
         Local { store: std::sync::Arc::new(store), actor: crate::identity::current_user(), clock: Clock::System }
     }
@@ -275,7 +167,7 @@ impl Backend for Local {
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
             Query::Summaries => Reply::Summaries(s.summary_list()?.iter().map(|e| e.1.clone()).collect()),
             Query::Admins => Reply::Users(s.admins()?),
-            Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(crate::dashboard::compute(s, filter, *today, *year)?)),
+            Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(s.dashboard(filter, *today, *year)?)),
             Query::Due { request } => {
                 // A mistyped project or unit would print an empty list and exit 0: a cron job
                 // with --fail-if-overdue would never fire. Name the bad value instead.
@@ -291,7 +183,7 @@ impl Backend for Local {
                         format!("没有被评价单位名称含「{unit}」：写单位名称或其中一段，如 --unit 农业农村局"),
                     ));
                 }
-                let (text, overdue) = crate::export::deadlines::render(s.all_deadlines()?.iter().map(|d| &**d), request)?;
+                let (text, overdue) = crate::read::due::render(s.all_deadlines()?.iter().map(|d| &**d), request)?;
                 Reply::Due { text, overdue }
             }
             Query::Check => {
@@ -335,6 +227,8 @@ pub trait Fetch {
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
     fn summaries(&self) -> Result<Vec<Summary>>;
+    /// The deadline dashboard, computed where the store is (in the server for a shared store).
+    fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -403,5 +297,8 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn summaries(&self) -> Result<Vec<Summary>> {
         fetch!(self, Query::Summaries, Summaries)
+    }
+    fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
+        fetch!(self, Query::Dashboard { filter: filter.clone(), today, year }, Dashboard).map(|d| *d)
     }
 }

@@ -6,7 +6,7 @@ use crate::domain::Severity;
 use crate::domain::evidence::Evidence;
 use crate::domain::project::{MilestoneKind, Phase, ProjectKind, Recommendation};
 use crate::domain::tree::{IndicatorRef, Method, ScoreInput};
-use crate::export::bundle::Bundle;
+use crate::read::bundle::Bundle;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -29,6 +29,13 @@ impl Templates {
         Ok(Templates { by_name })
     }
 
+    /// The built-in templates plus `DATA/templates/*.toml`.
+    pub fn for_data_dir(data: &Path) -> Result<Templates> {
+        let mut t = Templates::builtin()?;
+        t.load_dir(&data.join("templates"))?;
+        Ok(t)
+    }
+
     /// Adds every `*.toml` in `dir` (a missing dir is fine).
     pub fn load_dir(&mut self, dir: &Path) -> Result<()> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };

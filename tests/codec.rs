@@ -9,7 +9,7 @@ use jixiao::domain::notice::NoticeState;
 use jixiao::domain::project::{MilestoneKind, Recommendation, ResultUse};
 use jixiao::domain::tree::{Deduction, Direction, QualBand};
 use jixiao::domain::*;
-use jixiao::store::audit::{AuditRecord, RecordKind, Touch};
+use jixiao::read::audit::{AuditRecord, RecordKind, Touch};
 use jixiao::store::codec::{SCHEMA, decode, encode};
 use rust_decimal::Decimal;
 use serde::Serialize;

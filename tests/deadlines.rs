@@ -6,10 +6,9 @@ mod tui_common;
 use chrono::{Duration, NaiveDate};
 use jixiao::backend::{Backend, Fetch};
 use jixiao::command::Command;
-use jixiao::dashboard;
 use jixiao::domain::deadline::{self, DeadlineFilter, DeadlineKind, DueStatus};
 use jixiao::domain::{ItemState, NoticeState};
-use jixiao::store::summary::ProjectRow;
+use jixiao::read::summary::ProjectRow;
 use std::collections::BTreeSet;
 use std::process::Command as Process;
 use tui_common::*;
@@ -60,7 +59,7 @@ fn dashboard_and_due_agree_with_a_count_by_hand() {
     assert_eq!((overdue_by_hand, hand.len() - overdue_by_hand), (9, 33), "{hand:?}");
 
     let filter = DeadlineFilter { within: Some(30), ..Default::default() };
-    let d = dashboard::build(&env.local, &filter, today(), None).unwrap();
+    let d = env.local.dashboard(&filter, today(), None).unwrap();
     let shown: BTreeSet<_> = d.rows().map(key).collect();
     assert_eq!(shown, hand);
     assert_eq!(d.overdue.len(), overdue_by_hand);
@@ -102,7 +101,7 @@ fn dashboard_and_due_agree_with_a_count_by_hand() {
 #[test]
 fn the_dashboard_counts_the_years_grades_items_and_categories_from_the_records() {
     let env = Env::new();
-    let d = dashboard::build(&env.local, &DeadlineFilter::default(), today(), None).unwrap();
+    let d = env.local.dashboard(&DeadlineFilter::default(), today(), None).unwrap();
     assert_eq!(d.year, 2020, "the demo's fiscal year");
     let projects: Vec<_> = env.local.projects().unwrap().into_iter().filter(|p| p.fiscal_year == 2020).collect();
     assert_eq!(d.year_projects, projects.len());
@@ -128,7 +127,7 @@ fn the_dashboard_counts_the_years_grades_items_and_categories_from_the_records()
     // Coverage needs a budget total; 20% is the target.
     assert_eq!(d.coverage_percent(), None);
     env.local.execute(&Command::SetBudgetTotal { year: 2020, amount: Some("100000".parse().unwrap()) }).unwrap();
-    let d = dashboard::build(&env.local, &DeadlineFilter::default(), today(), None).unwrap();
+    let d = env.local.dashboard(&DeadlineFilter::default(), today(), None).unwrap();
     assert_eq!(d.coverage_percent().map(|p| p.to_string()), Some("23.77".into()));
     assert_eq!(d.coverage_met(), Some(true));
     let bad = env.local.execute(&Command::SetBudgetTotal { year: 2020, amount: Some("-5".parse().unwrap()) }).unwrap_err();

@@ -8,7 +8,7 @@ use crate::domain::{Error, Result};
 use std::path::Path;
 
 pub fn run(data: &Path, action: AdminCmd) -> Result<i32> {
-    let backend = super::connect::open_backend(data)?;
+    let backend = crate::connect::open_backend(data)?;
     match action {
         AdminCmd::Add { user } => {
             backend.execute(&Command::AddAdmin { user })?;

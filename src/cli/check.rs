@@ -5,7 +5,7 @@ use crate::domain::{Error, Result};
 use std::path::Path;
 
 pub fn run(data: &Path) -> Result<i32> {
-    let backend = super::connect::open_backend(data)?;
+    let backend = crate::connect::open_backend(data)?;
     let Reply::Check { problems, counts } = backend.query(&Query::Check)? else {
         return Err(Error::corrupt("jixiao check", "回复类型不符"));
     };

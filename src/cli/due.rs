@@ -4,7 +4,7 @@
 use super::args::{DueArgs, DueFormat};
 use crate::backend::{Backend, Query, Reply};
 use crate::domain::{DeadlineFilter, Error, Result, deadline};
-use crate::export::deadlines::DueRequest;
+use crate::read::due::DueRequest;
 
 pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
     let as_of = args.as_of.as_deref().map(|t| super::ledger::parse_date_for("jixiao due", t)).transpose()?;
@@ -13,7 +13,7 @@ pub fn run(data: &std::path::Path, args: &DueArgs) -> Result<i32> {
     {
         return Err(Error::invalid("jixiao due", "--unit", "单位不能为空：写单位名称或其中一段，如 --unit 农业农村局"));
     }
-    let local = super::connect::open_backend(data)?;
+    let local = crate::connect::open_backend(data)?;
     let request = DueRequest {
         filter: filter_of(args, local.actor()),
         today: as_of.unwrap_or_else(|| local.today()),

@@ -35,7 +35,7 @@ fn attach_paths(v: &mut serde_json::Value, data: &Path, now: chrono::DateTime<ch
 }
 
 pub fn run(data: &Path) -> Result<i32> {
-    let local = super::connect::open_backend(data)?;
+    let local = crate::connect::open_backend(data)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     let mut failures = 0;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(data: &Path, project: Option<&str>, output: Option<&Path>) -> Result<i32> {
-    let backend = super::connect::open_backend(data)?;
+    let backend = crate::connect::open_backend(data)?;
     let query = crate::backend::Query::Export { project: project.map(str::to_string) };
     let bundle = match backend.query(&query)? {
         crate::backend::Reply::Bundle(b) => *b,
@@ -15,7 +15,7 @@ pub fn run(data: &Path, project: Option<&str>, output: Option<&Path>) -> Result<
     json.push(b'\n');
     match output {
         Some(path) => {
-            super::write_atomic(path, &json)?;
+            crate::fsutil::write_atomic(path, &json)?;
             eprintln!("已导出 {} 个项目到 {}", bundle.projects.len(), path.display());
         }
         None => match std::io::stdout().write_all(&json) {

@@ -3,7 +3,7 @@
 use crate::backend::Backend;
 use crate::command::Command;
 use crate::domain::{Error, Result};
-use crate::export::bundle::Bundle;
+use crate::read::bundle::Bundle;
 use std::path::Path;
 
 pub fn run(data: &Path, file: &Path, merge: bool) -> Result<i32> {
@@ -11,7 +11,7 @@ pub fn run(data: &Path, file: &Path, merge: bool) -> Result<i32> {
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(&shown, e))?;
     let bundle: Bundle = serde_json::from_str(&text)
         .map_err(|e| Error::invalid(format!("导入文件 {shown}"), format!("第 {} 行第 {} 列", e.line(), e.column()), e.to_string()))?;
-    let local = super::connect::open_backend(data)?;
+    let local = crate::connect::open_backend(data)?;
     let outcome = local.execute(&Command::Import { bundle: Box::new(bundle), merge })?;
     println!("已导入：{}", outcome.key.unwrap_or_default());
     Ok(0)

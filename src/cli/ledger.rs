@@ -14,7 +14,7 @@ pub fn run(data: &Path, args: &LedgerArgs) -> Result<i32> {
     let format = format_of(args)?;
     let filter = filter_of(args)?;
     let as_of = args.as_of.as_deref().map(parse_date).transpose()?;
-    let local = super::connect::open_backend(data)?;
+    let local = crate::connect::open_backend(data)?;
     let as_of = as_of.unwrap_or_else(|| local.today());
     let rows = ledger::build(&local, &filter, as_of)?;
     let bytes = match format {
@@ -25,7 +25,7 @@ pub fn run(data: &Path, args: &LedgerArgs) -> Result<i32> {
     };
     match &args.output {
         Some(path) => {
-            super::write_atomic(path, &bytes)?;
+            crate::fsutil::write_atomic(path, &bytes)?;
             eprintln!("已写出整改台账 {} 项到 {}", rows.len(), path.display());
         }
         None => write_stdout(&bytes)?,

@@ -16,7 +16,7 @@ const LISTED: usize = 10;
 
 pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     let format = format_of(args);
-    let local = super::connect::open_backend(data)?;
+    let local = crate::connect::open_backend(data)?;
     let doc = find(&local, &args.number, args.issuer.as_deref())?;
     let text = match format {
         NoticeFormat::Md => notice::to_markdown(&doc),
@@ -24,7 +24,7 @@ pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     };
     match &args.output {
         Some(path) => {
-            super::write_atomic(path, text.as_bytes())?;
+            crate::fsutil::write_atomic(path, text.as_bytes())?;
             eprintln!("已写出通知书 {} 到 {}", doc.notice.number, path.display());
         }
         None => write_stdout(text.as_bytes())?,

@@ -6,7 +6,7 @@ use crate::domain::{Result, Template};
 use std::path::Path;
 
 pub fn run(data: &Path, action: TemplateCmd) -> Result<i32> {
-    let mut templates = super::templates_for(data)?;
+    let mut templates = crate::templates::Templates::for_data_dir(data)?;
     match action {
         TemplateCmd::List => {
             for (t, source) in templates.list() {

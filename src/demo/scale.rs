@@ -8,7 +8,7 @@ use crate::domain::project::{Phase, ProjectKind, Team};
 use crate::domain::rect::{Draft, EntryKind, ItemState};
 use crate::domain::tree::{Deduction, Direction, ScoreInput};
 use crate::domain::{Evidence, Finding, FindingState, Meta, Project, RectItem, Response, Result, Severity};
-use crate::export::bundle::Bundle;
+use crate::read::bundle::Bundle;
 use crate::store::{Ctx, Store};
 use crate::templates::Templates;
 use chrono::{Datelike, Duration};
@@ -81,7 +81,7 @@ pub fn generate(store: &Store, ctx: &Ctx, templates: &Templates, n: u64, mut pro
     let mut done = 0;
     while done < n {
         let size = chunk.min(n - done);
-        let mut b = Bundle::new();
+        let mut b = Bundle::new(crate::store::codec::SCHEMA);
         for i in 0..size {
             add_project(&mut b, &mut rng, ctx, templates, done + i + 1)?;
         }

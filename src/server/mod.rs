@@ -65,14 +65,14 @@ impl Shared {
 /// Runs the server until a termination signal, or until it has had no client for `idle`
 /// (a server started on demand by a client), or until its socket file is removed.
 pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
-    crate::store::create_private_dir(data)?;
+    crate::fsutil::create_private_dir(data)?;
     let _server_lock = crate::store::lock::DirLock::acquire_named(data, LOCK).map_err(|e| match e {
         Error::Locked { dir, holder } => {
             Error::Locked { dir, holder: format!("{holder}; jixiao serve 已在运行 (a server already runs)") }
         }
         other => other,
     })?;
-    let local = crate::cli::open_local(data)?;
+    let local = crate::backend::Local::open(data)?;
     let path = socket_path(data);
     // We hold server.lock: any socket here was left by a server that died.
     let _ = std::fs::remove_file(&path);

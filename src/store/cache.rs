@@ -3,9 +3,9 @@
 //! wrote in them (the rows of the projects it touched, the deadline entries it moved), so
 //! after a write a reader pays for that write, not for a scan of 10,000 projects.
 
-use super::summary::{ProjectRow, Summary};
 use super::{Store, keys, tx};
 use crate::domain::{Deadline, Result};
+use crate::read::summary::{ProjectRow, Summary};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,11 +1,11 @@
 //! `jixiao check`: decode every record, verify indexes, tree sums and the audit log.
 
 use super::Store;
-use super::audit::AuditRecord;
 use super::codec::decode;
 use super::keys;
 use super::tx::{self, DeadlineEntry};
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
+use crate::read::audit::AuditRecord;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 

@@ -4,10 +4,10 @@
 //! bytes never reach a decoder of the new layout. Records themselves are never touched here.
 
 use super::codec::encode;
-use super::summary::Summary;
 use super::tx::{self, DeadlineEntry};
 use super::{Store, keys};
 use crate::domain::{Error, Result};
+use crate::read::summary::Summary;
 use std::collections::{BTreeMap, HashMap};
 
 /// Bump when `Summary` or `DeadlineEntry` (or what goes into them) changes.

@@ -10,13 +10,13 @@
 
 use super::Ctx;
 use super::apply::Applied;
-use super::audit::{RecordKind, Touch};
 use super::codec::SCHEMA;
 use super::keys;
 use super::tx::{self, Tx};
 use crate::command::Outcome;
 use crate::domain::{Error, Result};
-use crate::export::bundle::{Bundle, FORMAT};
+use crate::read::audit::{RecordKind, Touch};
+use crate::read::bundle::{Bundle, FORMAT};
 use std::collections::{HashMap, HashSet};
 
 pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result<Applied> {

@@ -2,11 +2,11 @@
 //! goes through `Store::execute`: one transaction with its audit record, then `flush()`.
 
 pub mod apply;
-pub mod audit;
 mod cache;
 pub use cache::Kept;
 pub mod check;
 pub mod codec;
+mod dashboard;
 pub mod derived;
 pub mod import;
 pub mod keys;
@@ -14,7 +14,7 @@ pub mod lock;
 pub mod migrate;
 pub mod read;
 pub mod roles;
-pub mod summary;
+mod summary;
 pub mod tx;
 
 use crate::command::{Command, Outcome};
@@ -68,7 +68,7 @@ pub struct Ctx {
 impl Store {
     /// Opens (creating if needed) the store in a data directory created 0700.
     pub fn open(dir: &Path, templates: Templates) -> Result<Store> {
-        create_private_dir(dir)?;
+        crate::fsutil::create_private_dir(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let path = dir.join("store");
         let db =
@@ -144,7 +144,7 @@ impl Store {
             let tx = tx::Tx::new(t);
             let mut applied = apply::apply(&tx, cmd, ctx, &self.templates).map_err(ConflictableTransactionError::Abort)?;
             let audit_id = tx.next_seq(b"seq/audit").map_err(ConflictableTransactionError::Abort)?;
-            let record = audit::AuditRecord {
+            let record = crate::read::AuditRecord {
                 id: audit_id,
                 actor: ctx.actor.clone(),
                 at: ctx.now,
@@ -174,14 +174,4 @@ impl Store {
     pub fn size_on_disk(&self) -> u64 {
         self.db.size_on_disk().unwrap_or(0)
     }
-}
-
-/// Creates the data directory (and parents) with mode 0700; an existing one is kept as is
-/// (a team may have made it 2770 for a group).
-pub fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| Error::io(dir.display().to_string(), e))
 }

@@ -2,12 +2,12 @@
 //! (no transaction; sled reads are consistent per key).
 
 use super::Store;
-use super::audit::AuditRecord;
 use super::codec::decode;
 use super::keys;
 use super::tx::{self, DeadlineEntry};
 use crate::domain::{Deadline, DeadlineKind, Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
-use crate::export::bundle::{Bundle, NoticeCounter};
+use crate::read::audit::AuditRecord;
+use crate::read::bundle::{Bundle, NoticeCounter};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
@@ -246,7 +246,7 @@ impl Store {
 
     /// Everything (or one project's records) as a bundle, in id order.
     pub fn export(&self, project: Option<&str>) -> Result<Bundle> {
-        let mut b = Bundle::new();
+        let mut b = Bundle::new(super::codec::SCHEMA);
         let projects = match project {
             Some(code) => vec![self.project_by_code(code)?],
             None => self.projects()?,
@@ -272,20 +272,20 @@ impl Store {
         for kv in self.tree(tx::META).scan_prefix(b"notice_prefix/") {
             let (k, v) = kv.map_err(io)?;
             if let Ok(year) = String::from_utf8_lossy(&k[b"notice_prefix/".len()..]).parse::<i32>() {
-                b.notice_prefixes.push(crate::export::bundle::NoticePrefix { year, prefix: decode(&v, "发文字号前缀")? });
+                b.notice_prefixes.push(crate::read::bundle::NoticePrefix { year, prefix: decode(&v, "发文字号前缀")? });
             }
         }
         for kv in self.tree(tx::META).scan_prefix(b"budget_total/") {
             let (k, v) = kv.map_err(io)?;
             if let Ok(year) = String::from_utf8_lossy(&k[b"budget_total/".len()..]).parse::<i32>() {
-                b.budget_totals.push(crate::export::bundle::BudgetTotal { year, amount: decode(&v, "预算总额")? });
+                b.budget_totals.push(crate::read::bundle::BudgetTotal { year, amount: decode(&v, "预算总额")? });
             }
         }
         let audit = self.audit_log()?;
         b.audit = match project {
             None => audit,
             Some(_) => {
-                use super::audit::RecordKind as K;
+                use crate::read::audit::RecordKind as K;
                 let ids = |kind: K| -> std::collections::HashSet<u64> {
                     match kind {
                         K::Project | K::Tree | K::Indicator => b.projects.iter().map(|p| p.id).collect(),

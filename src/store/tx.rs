@@ -3,8 +3,8 @@
 
 use super::codec::{decode, encode};
 use super::keys;
-use super::summary::Summary;
 use crate::domain::{Error, Finding, IndicatorTree, ItemState, Milestone, Notice, NoticeState, Project, RectItem, Response, Result};
+use crate::read::summary::Summary;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::transaction::TransactionalTree;

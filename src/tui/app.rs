@@ -5,10 +5,10 @@
 use super::action::Action;
 use super::keymap::{KeyChord, Keymap, Resolve};
 use super::strings::{Msg, fill};
-use super::text;
 use crate::backend::Backend;
 use crate::command::Command;
 use crate::i18n::Lang;
+use crate::text;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};

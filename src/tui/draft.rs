@@ -25,8 +25,8 @@ impl Drafts {
     /// Best effort: a draft that cannot be written must not stop the user typing.
     pub fn save(&self, key: &str, text: &str) {
         let (Some(dir), Some(path)) = (&self.dir, self.path(key)) else { return };
-        if crate::store::create_private_dir(dir).is_ok() {
-            let _ = crate::cli::write_atomic(&path, text.as_bytes());
+        if crate::fsutil::create_private_dir(dir).is_ok() {
+            let _ = crate::fsutil::write_atomic(&path, text.as_bytes());
         }
     }
 

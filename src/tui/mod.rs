@@ -7,7 +7,6 @@ pub mod keymap;
 pub mod screens;
 pub mod strings;
 pub mod terminal;
-pub mod text;
 pub mod widgets;
 pub mod wire;
 

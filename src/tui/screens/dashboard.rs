@@ -3,18 +3,19 @@
 //! grade, coverage against the budget total, item states and closure rate, and the most
 //! frequent finding categories as bars. Enter opens the row's project or item.
 
-use crate::dashboard::{self, COVERAGE_TARGET_PERCENT, Dashboard};
+use crate::backend::Fetch;
 use crate::domain::ItemState;
 use crate::domain::deadline::DEFAULT_WITHIN_DAYS;
 use crate::domain::deadline::{Deadline, DeadlineFilter, DeadlineKind, DueStatus, Tally};
 use crate::domain::money::fmt2;
-use crate::export::deadlines::days_cell;
+use crate::read::dashboard::{COVERAGE_TARGET_PERCENT, Dashboard};
+use crate::read::due::days_cell;
+use crate::text::{pad_left, pad_right, truncate, width};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::screens::form::{Field, Form};
 use crate::tui::screens::project_view::ProjectView;
 use crate::tui::strings::{Msg, fill};
-use crate::tui::text::{pad_left, pad_right, truncate, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -66,7 +67,7 @@ impl DashboardScreen {
     }
 
     fn reload(&mut self, cx: &Cx) {
-        match dashboard::build(cx.backend, &self.filter(cx), cx.today, self.year) {
+        match cx.backend.dashboard(&self.filter(cx), cx.today, self.year) {
             Ok(d) => {
                 self.year = Some(d.year);
                 self.selected[0] = self.selected[0].min(d.overdue.len().saturating_sub(1));

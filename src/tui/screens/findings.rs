@@ -10,10 +10,10 @@ use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::rect::DEFAULT_DUE_DAYS;
 use crate::domain::tree::{IndicatorRef, IndicatorTree};
 use crate::domain::{Finding, FindingState, Project, RectItem, Severity};
+use crate::text::{pad_right, truncate, wrap};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect};
 use crate::tui::strings::{Msg, fill};
-use crate::tui::text::{pad_right, truncate, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -261,7 +261,7 @@ impl Findings {
                 pad_right(state, 7),
                 pad_right(sev, 5),
                 pad_right(cat, 16),
-                crate::tui::text::pad_left(amount, 9),
+                crate::text::pad_left(amount, 9),
                 truncate(text, text_w)
             )
         };

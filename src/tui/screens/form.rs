@@ -2,10 +2,10 @@
 //! command from the values. A refused save keeps every value typed.
 
 use crate::command::Command;
+use crate::text;
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer, centered, widen};
 use crate::tui::strings::Msg;
-use crate::tui::text;
 use crate::tui::widgets::input::LineInput;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};

@@ -3,10 +3,10 @@
 
 use crate::domain::ItemState;
 use crate::export::ledger::{LedgerFilter, LedgerRow, build, totals};
+use crate::text::{pad_left, pad_right, width};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::strings::{Msg, fill};
-use crate::tui::text::{pad_left, pad_right, width};
 use crate::tui::widgets::input::LineInput;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -187,7 +187,7 @@ impl Layer for LedgerScreen {
         // Totals of what is shown (the text filter included), wrapped rather than cut.
         let shown: Vec<LedgerRow> = self.view.iter().filter_map(|i| self.rows.get(*i).cloned()).collect();
         let sums: Vec<String> = totals(&shown).iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
-        let lines: Vec<Line> = crate::tui::text::wrap(&format!(" {}", sums.join("  ")), totals_area.width as usize)
+        let lines: Vec<Line> = crate::text::wrap(&format!(" {}", sums.join("  ")), totals_area.width as usize)
             .into_iter()
             .map(|l| Line::from(Span::styled(l, Style::default().fg(Color::Yellow))))
             .collect();

@@ -2,10 +2,10 @@
 //! carries the pending command, and a read-only list (history).
 
 use crate::command::Command;
+use crate::text;
 use crate::tui::action::{Action, CONTEXTS};
 use crate::tui::app::{Cx, Effect, Layer, centered, widen};
 use crate::tui::strings::{Msg, fill};
-use crate::tui::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -5,10 +5,10 @@
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::tree::{Deduction, Direction, IndicatorRef, Method, Node, QualBand, ScoreInput};
+use crate::text;
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer, centered, widen};
 use crate::tui::strings::{Msg, fill};
-use crate::tui::text;
 use crate::tui::widgets::input::LineInput;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};

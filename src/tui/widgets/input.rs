@@ -1,6 +1,6 @@
 //! A one-line text input that measures by cells, for form fields and the filter.
 
-use crate::tui::text;
+use crate::text;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default)]

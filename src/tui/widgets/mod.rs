@@ -42,11 +42,11 @@ pub fn wrap_lines(lines: Vec<ratatui::text::Line<'static>>, width: usize) -> Vec
         .into_iter()
         .flat_map(|l| {
             let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            if crate::tui::text::width(&text) <= width {
+            if crate::text::width(&text) <= width {
                 return vec![l];
             }
             let style = l.spans.last().map(|s| s.style).unwrap_or_default();
-            crate::tui::text::wrap(&text, width).into_iter().map(|t| Line::from(Span::styled(t, style))).collect()
+            crate::text::wrap(&text, width).into_iter().map(|t| Line::from(Span::styled(t, style))).collect()
         })
         .collect()
 }

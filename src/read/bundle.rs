@@ -1,7 +1,7 @@
 //! The lossless JSON bundle: everything in the store, for export, import and backups.
 
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
-use crate::store::audit::AuditRecord;
+use crate::read::AuditRecord;
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "jixiao-bundle";
@@ -55,7 +55,8 @@ pub struct NoticeCounter {
 }
 
 impl Bundle {
-    pub fn new() -> Self {
-        Bundle { format: FORMAT.into(), schema: crate::store::codec::SCHEMA, ..Default::default() }
+    /// An empty bundle of records written in store schema `schema`.
+    pub fn new(schema: u8) -> Self {
+        Bundle { format: FORMAT.into(), schema, ..Default::default() }
     }
 }

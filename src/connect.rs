@@ -28,7 +28,7 @@ pub fn set_local_only(on: bool) {
 /// filled in the background while the project list loads, as a server does when it starts.
 pub fn open_for_workbench(data: &Path) -> Result<Box<dyn Backend>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
-        let local = super::open_local(data)?;
+        let local = crate::backend::Local::open(data)?;
         local.warm_in_background();
         return Ok(Box::new(local));
     }
@@ -37,13 +37,13 @@ pub fn open_for_workbench(data: &Path) -> Result<Box<dyn Backend>> {
 
 pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
-        return Ok(Box::new(super::open_local(data)?));
+        return Ok(Box::new(crate::backend::Local::open(data)?));
     }
     let sock = socket_path(data);
     if let Some(r) = Remote::connect(&sock)? {
         return Ok(Box::new(r));
     }
-    crate::store::create_private_dir(data)?;
+    crate::fsutil::create_private_dir(data)?;
     // No server answers. A store held by some other process is not ours to serve.
     if !DirLock::is_held(data, LOCK) {
         if let Err(Error::Locked { dir, holder }) = DirLock::acquire(data) {
@@ -89,4 +89,9 @@ fn start_server(data: &Path) -> Result<()> {
     }
     cmd.spawn().map_err(|e| Error::io("jixiao serve", e))?;
     Ok(())
+}
+
+/// `jixiao serve`: this process becomes the store's server.
+pub fn serve(data: &Path, idle_exit: Option<Duration>) -> Result<i32> {
+    crate::server::serve(data, idle_exit)
 }

@@ -3,7 +3,7 @@
 
 use crate::domain::{Deadline, DeadlineKind, DueStatus, Error, Result};
 use crate::i18n::Lang;
-use crate::tui::text::width;
+use crate::text::width;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;

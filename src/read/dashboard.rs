@@ -1,12 +1,11 @@
-//! The deadline dashboard's figures, assembled through `Backend` queries only (the TUI draws
-//! them; tests compare them with `jixiao due`): open deadlines split into overdue and
+//! The deadline dashboard's figures (the store computes them, the TUI draws them; tests
+//! compare them with `jixiao due`): open deadlines split into overdue and
 //! upcoming, their counts, and one fiscal year's evaluations — grades, coverage against the
 //! budget total, item states and closure rate, the most frequent finding categories.
 
-use crate::backend::{Backend, Query, Reply};
 use crate::domain::deadline::{self, Deadline, DeadlineFilter, DueStatus, Tally};
 use crate::domain::{ItemState, Result};
-use crate::store::Store;
+use crate::read::Summary;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -78,26 +77,21 @@ pub fn default_year(years: &[i32], today: NaiveDate) -> i32 {
     years.iter().rev().find(|y| **y <= today.year()).or(years.last()).copied().unwrap_or(today.year() - 1)
 }
 
-/// The dashboard, computed where the store is (in the server for a shared store), so the
-/// summaries of every project need not cross the socket.
-pub fn build(backend: &dyn Backend, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
-    match backend.query(&Query::Dashboard { filter: filter.clone(), today, year })? {
-        Reply::Dashboard(d) => Ok(*d),
-        _ => Err(crate::domain::Error::corrupt("期限看板", "回复类型不符")),
-    }
-}
-
-/// The figures from the deadline index and the summaries, as the store keeps them decoded
-/// between commands (only the rows shown are copied).
-pub fn compute(store: &Store, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
-    let all = store.all_deadlines()?;
-    let rows = deadline::select_refs(all.iter().map(|d| &**d), filter, today);
+/// The figures from the open deadlines and every project's summary (only the rows shown are
+/// copied).
+pub fn assemble<'a>(
+    deadlines: impl IntoIterator<Item = &'a Deadline>,
+    list: &[&Summary],
+    budget_total: impl Fn(i32) -> Result<Option<Decimal>>,
+    filter: &DeadlineFilter,
+    today: NaiveDate,
+    year: Option<i32>,
+) -> Result<Dashboard> {
+    let rows = deadline::select_refs(deadlines, filter, today);
     let tally = Tally::of(rows.iter().copied(), today);
     let (overdue, upcoming): (Vec<Deadline>, Vec<Deadline>) =
         rows.into_iter().cloned().partition(|d| d.status(today) == DueStatus::Overdue);
 
-    let kept = store.summary_list()?;
-    let list: Vec<&crate::store::summary::Summary> = kept.iter().map(|e| &e.1).collect();
     let mut years: Vec<i32> = list.iter().map(|s| s.fiscal_year).collect();
     years.sort_unstable();
     years.dedup();
@@ -112,7 +106,7 @@ pub fn compute(store: &Store, filter: &DeadlineFilter, today: NaiveDate, year: O
         year_projects: 0,
         grades: BTreeMap::new(),
         evaluated: Decimal::ZERO,
-        budget_total: store.budget_total(year)?,
+        budget_total: budget_total(year)?,
         item_states: BTreeMap::new(),
         top_categories: vec![],
     };

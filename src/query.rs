@@ -1,0 +1,121 @@
+//! What a reader asks (`Query`) and is answered (`Reply`), and the events a shared store
+//! broadcasts: the same types cross the team server's socket.
+
+use crate::domain::{Deadline, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
+use crate::read::dashboard::Dashboard;
+use crate::read::{AuditRecord, Bundle, ProjectRow, Summary};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "query", rename_all = "snake_case")]
+pub enum Query {
+    Projects,
+    /// Every project's list row (score, progress, open items, next deadline).
+    ProjectList,
+    Project {
+        code: String,
+    },
+    Tree {
+        project: String,
+    },
+    Findings {
+        project: String,
+    },
+    Items {
+        project: String,
+    },
+    AllItems,
+    Responses {
+        item: u64,
+    },
+    Notices {
+        project: String,
+    },
+    Notice {
+        number: String,
+    },
+    Milestones {
+        project: Option<String>,
+    },
+    /// Every open deadline dated `until` or earlier (the overdue ones included).
+    Deadlines {
+        until: NaiveDate,
+    },
+    Audit,
+    IndicatorHistory {
+        project: String,
+        node: u32,
+    },
+    Export {
+        project: Option<String>,
+    },
+    Categories,
+    /// One project's summary (score, progress, open items, next deadline).
+    Summary {
+        project: String,
+    },
+    /// Every project's summary alone (no project records).
+    Summaries,
+    /// Decode every record and verify the indexes (`jixiao check`).
+    Check,
+    /// The store admins (empty: none named, every user may do store-wide things).
+    Admins,
+    /// The deadline dashboard's figures (`crate::read::dashboard`).
+    Dashboard {
+        filter: crate::domain::DeadlineFilter,
+        today: NaiveDate,
+        year: Option<i32>,
+    },
+    /// `jixiao due`'s list, rendered.
+    Due {
+        request: crate::read::due::DueRequest,
+    },
+    /// The budget total (万元) set for a fiscal year, for coverage.
+    BudgetTotal {
+        year: i32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply", content = "data", rename_all = "snake_case")]
+pub enum Reply {
+    Projects(Vec<Project>),
+    ProjectList(Vec<ProjectRow>),
+    Project(Box<Project>),
+    Tree(Box<IndicatorTree>),
+    Findings(Vec<Finding>),
+    Items(Vec<RectItem>),
+    Responses(Vec<Response>),
+    Notices(Vec<Notice>),
+    Milestones(Vec<Milestone>),
+    Deadlines(Vec<Deadline>),
+    Audit(Vec<AuditRecord>),
+    Bundle(Box<Bundle>),
+    Categories(Vec<String>),
+    Summary(Box<Summary>),
+    Summaries(Vec<Summary>),
+    /// What `check` found: the problems, and the record counts by kind.
+    Check {
+        problems: Vec<String>,
+        counts: Vec<(String, usize)>,
+    },
+    Amount(Option<rust_decimal::Decimal>),
+    Users(Vec<String>),
+    Dashboard(Box<Dashboard>),
+    Due {
+        text: String,
+        overdue: bool,
+    },
+}
+
+/// A committed command, broadcast by the server to every client after it is flushed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub audit: u64,
+    pub actor: String,
+    /// The command's snake_case name.
+    pub command: String,
+    /// The record it created or changed (a project's id for tree edits).
+    pub id: u64,
+}

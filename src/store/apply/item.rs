@@ -1,0 +1,161 @@
+//! Rectification items: drafting them and every step of their state machine.
+
+use super::*;
+
+pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
+    match cmd {
+        Command::CreateItem { finding, requirement, unit, contact, due } => {
+            let f = tx.finding(*finding)?;
+            let p = tx.project(f.project)?;
+            p.ensure_writable()?;
+            if f.state == FindingState::Withdrawn {
+                return Err(Error::IllegalTransition {
+                    what: f.label(), state: f.state.label().into(), action: "新建整改事项".into()
+                });
+            }
+            let due = due.unwrap_or(ctx.today + Duration::days(DEFAULT_DUE_DAYS));
+            let id = tx.next_seq(b"seq/item")?;
+            let unit = unit.clone().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| p.unit.clone());
+            let draft = Draft { id, project: p.id, finding: f.id, requirement: requirement.clone(), unit, contact: contact.clone(), due };
+            let item = RectItem::draft(draft, Meta::new(&ctx.actor, ctx.now));
+            item.validate()?;
+            tx.put_item(None, &item)?;
+            Ok(done(id, 1, vec![touch(RecordKind::Item, id, 0, 1)]))
+        }
+        Command::UpdateItem { item, expected_version, requirement, unit, contact, due } => {
+            edit_item(tx, ctx, *item, *expected_version, None, |it| {
+                // Closed and cancelled items are final; once issued, the unit was told the
+                // requirement, so only the contact may still change.
+                if it.state.is_finished() {
+                    return Err(Error::IllegalTransition { what: it.label(), state: it.state.label().into(), action: "修改".into() });
+                }
+                let changes = |new: &Option<String>, old: &str| new.as_ref().is_some_and(|v| v.trim() != old);
+                if it.state != ItemState::Draft && (changes(requirement, &it.requirement) || changes(unit, &it.unit)) {
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "修改整改要求或责任单位（已随通知书下达）".into(),
+                    });
+                }
+                if let Some(v) = requirement {
+                    it.requirement = v.trim().to_string();
+                }
+                if let Some(v) = unit {
+                    it.unit = v.trim().to_string();
+                }
+                if let Some(v) = contact {
+                    it.contact = v.trim().to_string();
+                }
+                if let Some(d) = due {
+                    if it.state != ItemState::Draft {
+                        return Err(Error::IllegalTransition {
+                            what: it.label(),
+                            state: it.state.label().into(),
+                            action: "修改期限（已下达的事项请申请延期）".into(),
+                        });
+                    }
+                    it.due = *d;
+                    it.original_due = *d;
+                }
+                Ok(None)
+            })
+        }
+        Command::StartItem { item, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+            it.start()?;
+            Ok(Some((EntryKind::Started, String::new(), vec![])))
+        }),
+        Command::SubmitResponse { item, date, text, evidence, expected_version } => {
+            check_evidence(evidence, *item)?;
+            edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+                it.submit(text, evidence)?;
+                Ok(Some((EntryKind::Response, text.clone(), evidence.clone())))
+            })
+        }
+        Command::ReturnItem { item, reasons, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+            it.return_to_unit(reasons)?;
+            Ok(Some((EntryKind::Returned, reasons.clone(), vec![])))
+        }),
+        Command::CloseItem { item, opinion, date, expected_version } => {
+            let it = tx.item(*item)?;
+            tx.project(it.project)?.ensure_lead(&ctx.actor, "销号")?;
+            let on = date.unwrap_or(ctx.today);
+            edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+                it.close(opinion, on)?;
+                Ok(Some((EntryKind::Closed, opinion.clone(), vec![])))
+            })
+        }
+        Command::MarkLongTerm { item, reason, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+            it.mark_long_term(reason)?;
+            Ok(Some((EntryKind::LongTerm, reason.clone(), vec![])))
+        }),
+        Command::AddProgress { item, text, date, evidence, expected_version } => {
+            check_evidence(evidence, *item)?;
+            edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+                it.progress(text, evidence)?;
+                Ok(Some((EntryKind::Progress, text.clone(), evidence.clone())))
+            })
+        }
+        Command::RequestExtension { item, reason, due, date, expected_version } => {
+            edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+                it.request_extension(reason, *due, &ctx.actor, ctx.now)?;
+                Ok(Some((EntryKind::ExtensionRequested, format!("{reason}（申请延至 {due}）"), vec![])))
+            })
+        }
+        Command::ApproveExtension { item, due, date, expected_version } => {
+            let it = tx.item(*item)?;
+            tx.project(it.project)?.ensure_lead(&ctx.actor, "批准延期")?;
+            edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+                let from = it.due;
+                it.approve_extension(*due, &ctx.actor, ctx.now)?;
+                Ok(Some((EntryKind::ExtensionApproved, format!("期限由 {from} 延至 {}", it.due), vec![])))
+            })
+        }
+        Command::DenyExtension { item, reason, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+            it.deny_extension(reason)?;
+            Ok(Some((EntryKind::ExtensionDenied, reason.clone(), vec![])))
+        }),
+        Command::CancelItem { item, reason, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {
+            it.cancel(reason)?;
+            Ok(Some((EntryKind::Cancelled, reason.clone(), vec![])))
+        }),
+        _ => Err(misrouted(cmd)),
+    }
+}
+
+fn check_evidence(evidence: &[Evidence], item: u64) -> Result<()> {
+    evidence.iter().try_for_each(|e| e.validate(&format!("整改事项 #{item}")))
+}
+
+type Entry = (EntryKind, String, Vec<Evidence>);
+
+/// Item edits: the domain moves the state; the history entry it returns is appended.
+fn edit_item(
+    tx: &Tx,
+    ctx: &Ctx,
+    id: u64,
+    expected: Option<u64>,
+    date: Option<NaiveDate>,
+    change: impl FnOnce(&mut RectItem) -> Result<Option<Entry>>,
+) -> Result<Applied> {
+    let mut it = tx.item(id)?;
+    it.meta.check(&it.label(), expected)?;
+    tx.project(it.project)?.ensure_writable()?;
+    if let (Some(d), Some(issued)) = (date, it.issue_date)
+        && d < issued
+    {
+        return Err(Error::invalid(it.label(), "date", format!("日期 {d} 早于下达日期 {issued}")));
+    }
+    let before = it.clone();
+    let entry = change(&mut it)?;
+    it.validate()?;
+    it.meta.touch(&ctx.actor, ctx.now);
+    tx.put_item(Some(&before), &it)?;
+    let mut touched = vec![touch(RecordKind::Item, it.id, before.meta.version, it.meta.version)];
+    if let Some((kind, text, evidence)) = entry {
+        let seq = tx.next_response_seq(it.id)?;
+        let r = Response { item: it.id, seq, kind, date: date.unwrap_or(ctx.today), text, evidence, by: ctx.actor.clone(), at: ctx.now };
+        tx.append_response(&r)?;
+        touched.push(touch(RecordKind::Response, it.id, 0, seq as u64));
+    }
+    Ok(done(it.id, it.meta.version, touched))
+}

@@ -1,0 +1,123 @@
+//! Notices: issuing a numbered notice for a project's items, and cancelling one.
+
+use super::settings::notice_prefix_for;
+use super::*;
+
+pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
+    match cmd {
+        Command::IssueNotice { project, items, issue_date, contact, prefix } => {
+            issue_notice(tx, ctx, project, items, *issue_date, contact, prefix.as_deref())
+        }
+        Command::CancelNotice { notice, reason } => {
+            let mut n = tx.notice_by_number(notice)?;
+            tx.project(n.project)?.ensure_writable()?;
+            let before = n.meta.version;
+            n.cancel(reason)?;
+            n.meta.touch(&ctx.actor, ctx.now);
+            let mut touched = vec![touch(RecordKind::Notice, n.id, before, n.meta.version)];
+            // Its items go back to draft so a corrected notice can carry them.
+            for item_id in &n.items {
+                let mut it = tx.item(*item_id)?;
+                let prior = it.clone();
+                it.revert_to_draft(n.id, &n.number)?;
+                it.meta.touch(&ctx.actor, ctx.now);
+                tx.put_item(Some(&prior), &it)?;
+                let seq = tx.next_response_seq(it.id)?;
+                let text = format!("通知书 {} 作废（{}），事项退回草稿", n.number, reason.trim());
+                tx.append_response(&Response {
+                    item: it.id,
+                    seq,
+                    kind: EntryKind::Note,
+                    date: ctx.today,
+                    text,
+                    evidence: vec![],
+                    by: ctx.actor.clone(),
+                    at: ctx.now,
+                })?;
+                touched.push(touch(RecordKind::Item, it.id, prior.meta.version, it.meta.version));
+            }
+            tx.put_notice(&n)?;
+            let mut a = done(n.id, n.meta.version, touched);
+            a.outcome.key = Some(n.number);
+            Ok(a)
+        }
+        _ => Err(misrouted(cmd)),
+    }
+}
+
+fn issue_notice(
+    tx: &Tx,
+    ctx: &Ctx,
+    code: &str,
+    items: &[u64],
+    date: Option<NaiveDate>,
+    contact: &str,
+    prefix: Option<&str>,
+) -> Result<Applied> {
+    let p = tx.project_by_code(code)?;
+    p.ensure_writable()?;
+    if items.is_empty() {
+        return Err(Error::invalid(format!("{} 的通知书", p.label()), "items", "至少选择一项草稿状态的整改事项"));
+    }
+    let on = date.unwrap_or(ctx.today);
+    let year = on.year();
+    let prefix = notice_prefix_for(tx, prefix, year)?;
+    let seq = tx.next_seq(&tx::notice_counter(&prefix, year))? as u32;
+    let id = tx.next_seq(b"seq/notice")?;
+    let number = format_number(&prefix, year, seq);
+    let mut unit: Option<String> = None;
+    let mut touched = Vec::new();
+    for item_id in items {
+        let mut it = tx.item(*item_id)?;
+        if it.project != p.id {
+            return Err(Error::invalid(format!("通知书 {number}"), "items", format!("整改事项 #{item_id} 不属于项目 {code}")));
+        }
+        match &unit {
+            None => unit = Some(it.unit.clone()),
+            Some(u) if *u != it.unit => {
+                return Err(Error::invalid(
+                    format!("通知书 {number}"),
+                    "items",
+                    format!("一份通知书只发一个单位：#{item_id} 属于「{}」，前面的事项属于「{u}」", it.unit),
+                ));
+            }
+            Some(_) => {}
+        }
+        let before = it.clone();
+        it.issue(Some(id), on)?;
+        it.meta.touch(&ctx.actor, ctx.now);
+        tx.put_item(Some(&before), &it)?;
+        let seq = tx.next_response_seq(it.id)?;
+        tx.append_response(&Response {
+            item: it.id,
+            seq,
+            kind: EntryKind::Issued,
+            date: on,
+            text: number.clone(),
+            evidence: vec![],
+            by: ctx.actor.clone(),
+            at: ctx.now,
+        })?;
+        touched.push(touch(RecordKind::Item, it.id, before.meta.version, it.meta.version));
+    }
+    let n = Notice {
+        id,
+        project: p.id,
+        number: number.clone(),
+        year,
+        seq,
+        unit: unit.unwrap_or_default(),
+        items: items.to_vec(),
+        issue_date: on,
+        contact: contact.trim().to_string(),
+        state: NoticeState::Issued,
+        cancel_reason: None,
+        meta: Meta::new(&ctx.actor, ctx.now),
+    };
+    n.validate()?;
+    tx.put_notice(&n)?;
+    touched.push(touch(RecordKind::Notice, id, 0, 1));
+    let mut a = done(id, 1, touched);
+    a.outcome.key = Some(number);
+    Ok(a)
+}
