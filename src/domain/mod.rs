@@ -10,6 +10,7 @@ pub mod money;
 pub mod notice;
 pub mod project;
 pub mod rect;
+pub mod scoring;
 pub mod template;
 pub mod tree;
 

@@ -1,4 +1,4 @@
-//! The audit log: who did what, when, to which records, with before/after versions.
+//! The audit log as read: who did what, when, to which records, with before/after versions.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,155 @@
+//! How a leaf is scored (评分方法): the four methods and what a scorer enters for each;
+//! the score is computed from the input, capped at the leaf's points.
+
+use super::money::round2;
+use super::{Error, Result};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Higher is better: points × actual ÷ target.
+    Positive,
+    /// Lower is better: points × target ÷ actual.
+    Negative,
+}
+
+/// How a leaf is scored; the editor opens on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Direct,
+    Deduction,
+    Formula { direction: Direction },
+    Qualitative,
+}
+
+impl Method {
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Direct => "直接",
+            Method::Deduction => "扣分",
+            Method::Formula { .. } => "公式",
+            Method::Qualitative => "定性",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualBand {
+    /// 达成: 80–100% of the points.
+    Met,
+    /// 部分达成: 50–<80%.
+    Partly,
+    /// 未达成: 0–<50%.
+    NotMet,
+}
+
+impl QualBand {
+    pub fn label(self) -> &'static str {
+        match self {
+            QualBand::Met => "达成",
+            QualBand::Partly => "部分达成",
+            QualBand::NotMet => "未达成",
+        }
+    }
+    /// The allowed score range as (low, high, high inclusive) for a leaf of `points`.
+    pub fn range(self, points: Decimal) -> (Decimal, Decimal, bool) {
+        let pct = |p: i64| round2(points * Decimal::from(p) / Decimal::from(100));
+        match self {
+            QualBand::Met => (pct(80), points, true),
+            QualBand::Partly => (pct(50), pct(80), false),
+            QualBand::NotMet => (Decimal::ZERO, pct(50), false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deduction {
+    pub points: Decimal,
+    pub reason: String,
+    /// The finding this deduction stems from, if recorded.
+    #[serde(default)]
+    pub finding: Option<u64>,
+}
+
+/// What the scorer entered; the score value is computed from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreInput {
+    Direct { value: Decimal },
+    Deduction { deductions: Vec<Deduction> },
+    Formula { target: Decimal, actual: Decimal, direction: Direction },
+    Qualitative { band: QualBand, value: Decimal },
+}
+
+impl ScoreInput {
+    pub fn method(&self) -> Method {
+        match self {
+            ScoreInput::Direct { .. } => Method::Direct,
+            ScoreInput::Deduction { .. } => Method::Deduction,
+            ScoreInput::Formula { direction, .. } => Method::Formula { direction: *direction },
+            ScoreInput::Qualitative { .. } => Method::Qualitative,
+        }
+    }
+
+    /// The score this input gives on a leaf of `points`, or an error that states the allowed range.
+    pub fn compute(&self, leaf: &str, points: Decimal) -> Result<Decimal> {
+        let rec = format!("指标「{leaf}」");
+        let out_of_range = |field: &str, v: Decimal| Error::invalid(&rec, field, format!("{v} 超出范围：应在 0 到 {points} 分之间"));
+        match self {
+            ScoreInput::Direct { value } => {
+                if *value < Decimal::ZERO || *value > points {
+                    return Err(out_of_range("value", *value));
+                }
+                places(&rec, "value", *value)?;
+                Ok(*value)
+            }
+            ScoreInput::Deduction { deductions } => {
+                let mut sum = Decimal::ZERO;
+                for (i, d) in deductions.iter().enumerate() {
+                    let field = format!("deductions[{}]", i + 1);
+                    if d.points <= Decimal::ZERO {
+                        return Err(Error::invalid(&rec, &field, format!("扣分 {} 应大于 0", d.points)));
+                    }
+                    places(&rec, &field, d.points)?;
+                    if d.reason.trim().is_empty() {
+                        return Err(Error::invalid(&rec, &field, "每项扣分都要写扣分理由"));
+                    }
+                    sum += d.points;
+                }
+                Ok((points - sum).max(Decimal::ZERO))
+            }
+            ScoreInput::Formula { target, actual, direction } => {
+                if *target <= Decimal::ZERO {
+                    return Err(Error::invalid(&rec, "target", format!("目标值 {target} 应大于 0")));
+                }
+                if *actual < Decimal::ZERO {
+                    return Err(Error::invalid(&rec, "actual", format!("实际值 {actual} 不能为负")));
+                }
+                let raw = match direction {
+                    Direction::Positive => points * *actual / *target,
+                    Direction::Negative if actual.is_zero() => points,
+                    Direction::Negative => points * *target / *actual,
+                };
+                Ok(round2(raw.min(points)))
+            }
+            ScoreInput::Qualitative { band, value } => {
+                let (lo, hi, hi_inclusive) = band.range(points);
+                let inside = *value >= lo && if hi_inclusive { *value <= hi } else { *value < hi };
+                if !inside {
+                    let close = if hi_inclusive { "]" } else { ")" };
+                    return Err(Error::invalid(&rec, "value", format!("{value} 不在「{}」的区间 [{lo}, {hi}{close} 内", band.label())));
+                }
+                places(&rec, "value", *value)?;
+                Ok(*value)
+            }
+        }
+    }
+}
+
+pub(super) fn places(rec: &str, field: &str, v: Decimal) -> Result<()> {
+    super::money::check_places(v, &v.to_string()).map_err(|m| Error::invalid(rec, field, m))
+}
