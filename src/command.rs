@@ -20,6 +20,7 @@ pub enum Command {
         kind: ProjectKind,
         fiscal_year: i32,
         unit: String,
+        #[serde(with = "crate::domain::money::plain")]
         amount: Decimal,
         #[serde(default)]
         fund_notes: Vec<String>,
@@ -47,7 +48,7 @@ pub enum Command {
         kind: Option<ProjectKind>,
         #[serde(default)]
         fiscal_year: Option<i32>,
-        #[serde(default)]
+        #[serde(default, with = "crate::domain::money::plain::option")]
         amount: Option<Decimal>,
         #[serde(default)]
         fund_notes: Option<Vec<String>>,
@@ -87,7 +88,7 @@ pub enum Command {
         #[serde(default)]
         expected_version: Option<u64>,
         recommendation: Recommendation,
-        #[serde(default)]
+        #[serde(default, with = "crate::domain::money::plain::option")]
         amount: Option<Decimal>,
         reason: String,
         #[serde(default)]
@@ -130,6 +131,7 @@ pub enum Command {
         #[serde(default)]
         parent: Option<IndicatorRef>,
         name: String,
+        #[serde(with = "crate::domain::money::plain")]
         points: Decimal,
         #[serde(default)]
         method: Option<Method>,
@@ -152,6 +154,7 @@ pub enum Command {
     SetPoints {
         project: String,
         indicator: IndicatorRef,
+        #[serde(with = "crate::domain::money::plain")]
         points: Decimal,
         #[serde(default)]
         expected_version: Option<u64>,
@@ -181,7 +184,7 @@ pub enum Command {
         text: String,
         category: String,
         severity: Severity,
-        #[serde(default)]
+        #[serde(default, with = "crate::domain::money::plain::option")]
         amount: Option<Decimal>,
         #[serde(default)]
         indicators: Vec<IndicatorRef>,
@@ -203,7 +206,7 @@ pub enum Command {
         text: String,
         category: String,
         severity: Severity,
-        #[serde(default)]
+        #[serde(default, with = "crate::domain::money::plain::option")]
         amount: Option<Decimal>,
         #[serde(default)]
         indicators: Vec<IndicatorRef>,
@@ -358,7 +361,7 @@ pub enum Command {
     /// for coverage (DOMAIN.md §7: at least 20% of the fund total); none clears it.
     SetBudgetTotal {
         year: i32,
-        #[serde(default)]
+        #[serde(default, with = "crate::domain::money::plain::option")]
         amount: Option<Decimal>,
     },
     /// Names a store admin (new projects, settings, bureau-wide dates, imports, any team).
@@ -400,6 +403,23 @@ impl Command {
             })
             .to_string(),
             other => serde_json::to_string(other).unwrap_or_default(),
+        }
+    }
+
+    /// Every text field within `limits::MAX_TEXT_BYTES` (an imported bundle's records too).
+    pub fn check_bounds(&self) -> crate::domain::Result<()> {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        match crate::domain::limits::first_long_text(&json) {
+            None => Ok(()),
+            Some((key, len)) => Err(crate::domain::Error::invalid(
+                self.name(),
+                if key.is_empty() { "text".to_string() } else { key },
+                format!(
+                    "文字太长：{} KiB，一个字段最多 {} KiB（约 2 万汉字）；更长的材料请作为佐证文件附上",
+                    len / 1024,
+                    crate::domain::limits::MAX_TEXT_BYTES / 1024
+                ),
+            )),
         }
     }
 }

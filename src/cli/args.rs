@@ -93,7 +93,7 @@ pub struct LedgerArgs {
     #[arg(long)]
     pub overdue: bool,
     /// Only open items due within DAYS days of the as-of date
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub within: Option<u32>,
     /// Only findings of this category (问题类别, exact)
     #[arg(long, value_name = "CATEGORY")]
@@ -120,7 +120,7 @@ pub enum LedgerFormat {
 #[derive(Debug, Args)]
 pub struct DueArgs {
     /// Upcoming deadlines up to DAYS days after the as-of date (default 30); overdue ones always show
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub within: Option<u32>,
     /// The day days left are counted from, YYYY-MM-DD (default: today)
     #[arg(long, value_name = "DATE")]

@@ -81,8 +81,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
 
 /// `--as-of` of the command `what`, as YYYY-MM-DD.
 pub fn parse_date_for(what: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(what, "--as-of", format!("「{text}」不是日期：写成 YYYY-MM-DD，如 2026-11-22")))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(what, "--as-of", format!("「{text}」不是日期：写成 YYYY-MM-DD，如 2026-11-22")))?;
+    crate::domain::calendar::check_date(date).map_err(|m| Error::invalid(what, "--as-of", m))?;
+    Ok(date)
 }
 
 /// `$COLUMNS`, else the terminal's width when standard output is one, else 80.

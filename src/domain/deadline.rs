@@ -89,7 +89,7 @@ pub struct DeadlineFilter {
 impl DeadlineFilter {
     /// The last date any kept row can have.
     pub fn until(&self, today: NaiveDate) -> NaiveDate {
-        today + chrono::Duration::days(self.within.unwrap_or(36_500).max(0))
+        super::calendar::add_days(today, self.within.unwrap_or(super::calendar::MAX_WITHIN_DAYS).max(0))
     }
 
     pub fn keeps(&self, d: &Deadline, today: NaiveDate) -> bool {

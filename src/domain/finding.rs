@@ -58,6 +58,7 @@ pub struct FindingBody {
     pub category: String,
     pub severity: Severity,
     /// 万元 involved, if any.
+    #[serde(default, with = "crate::domain::money::plain::option")]
     pub amount: Option<Decimal>,
     /// The indicators it cost points on.
     pub indicators: Vec<NodeId>,
@@ -122,7 +123,7 @@ impl FindingBody {
             if a < Decimal::ZERO {
                 return Err(Error::invalid(record, "amount", format!("涉及金额 {a} 不能为负")));
             }
-            super::money::check_places(a, &a.to_string()).map_err(|m| Error::invalid(record, "amount", m))?;
+            super::money::check_amount(a).map_err(|m| Error::invalid(record, "amount", m))?;
         }
         for e in &self.evidence {
             e.validate(record)?;

@@ -1,10 +1,12 @@
 //! The pure model and its rules: no I/O, no terminal, no clock reads ("today" is a parameter).
 
+pub mod calendar;
 pub mod deadline;
 pub mod error;
 pub mod evidence;
 pub mod finding;
 pub mod grade;
+pub mod limits;
 pub mod meta;
 pub mod money;
 pub mod notice;

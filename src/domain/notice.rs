@@ -63,6 +63,7 @@ impl Notice {
         if self.unit.trim().is_empty() {
             return Err(Error::invalid(self.label(), "unit", "需要受文单位"));
         }
+        super::calendar::check_date(self.issue_date).map_err(|m| Error::invalid(self.label(), "issue_date", m))?;
         Ok(())
     }
 

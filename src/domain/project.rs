@@ -129,6 +129,7 @@ pub enum Recommendation {
 pub struct ResultUse {
     pub recommendation: Recommendation,
     /// 万元 raised or cut; none for 维持.
+    #[serde(default, with = "crate::domain::money::plain::option")]
     pub amount: Option<Decimal>,
     pub reason: String,
     pub published_on: Option<NaiveDate>,
@@ -144,6 +145,7 @@ pub struct Project {
     /// 被评价单位.
     pub unit: String,
     /// 万元, two places.
+    #[serde(with = "crate::domain::money::plain")]
     pub amount: Decimal,
     /// 资金性质: 购买服务, 政府采购, 社保基金, 重大政策, 一般债, 直达 …
     pub fund_notes: Vec<String>,
@@ -217,10 +219,7 @@ impl Project {
         if !(2000..=2100).contains(&self.fiscal_year) {
             return Err(Error::invalid(rec, "fiscal_year", format!("「{}」不是合理的年度：应在 2000–2100 之间", self.fiscal_year)));
         }
-        if self.amount.is_sign_negative() && !self.amount.is_zero() {
-            return Err(Error::invalid(rec, "amount", format!("「{}」为负数：金额（万元）不能为负", self.amount)));
-        }
-        super::money::check_places(self.amount, &self.amount.to_string()).map_err(|m| Error::invalid(&rec, "amount", m))?;
+        super::money::check_amount(self.amount).map_err(|m| Error::invalid(&rec, "amount", m))?;
         if self.team.lead.trim().is_empty() {
             return Err(Error::invalid(rec, "team.lead", "需要项目负责人（操作系统用户名）"));
         }
@@ -229,7 +228,10 @@ impl Project {
                 return Err(Error::invalid(rec, "result_use.reason", "结果应用需要写明理由"));
             }
             if let Some(a) = r.amount {
-                super::money::check_places(a, &a.to_string()).map_err(|m| Error::invalid(&rec, "result_use.amount", m))?;
+                super::money::check_amount(a).map_err(|m| Error::invalid(&rec, "result_use.amount", m))?;
+            }
+            if let Some(d) = r.published_on {
+                super::calendar::check_date(d).map_err(|m| Error::invalid(&rec, "result_use.published_on", m))?;
             }
         }
         Ok(())
@@ -287,6 +289,11 @@ impl Milestone {
     pub fn validate(&self) -> Result<()> {
         if self.title.trim().is_empty() {
             return Err(Error::invalid(format!("节点 {}", self.id), "title", "里程碑名称不能为空"));
+        }
+        for (field, date) in [("due", Some(self.due)), ("done_on", self.done_on)] {
+            if let Some(d) = date {
+                super::calendar::check_date(d).map_err(|m| Error::invalid(format!("节点「{}」", self.title), field, m))?;
+            }
         }
         Ok(())
     }

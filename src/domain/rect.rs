@@ -271,6 +271,18 @@ impl RectItem {
         if self.unit.trim().is_empty() {
             return Err(Error::invalid(rec, "unit", "责任单位不能为空"));
         }
+        let dates = [
+            ("due", Some(self.due)),
+            ("original_due", Some(self.original_due)),
+            ("issue_date", self.issue_date),
+            ("closed_on", self.closed_on),
+        ];
+        let requested = self.pending_extension.as_ref().map(|p| p.requested_due);
+        for (field, date) in dates.into_iter().chain([("requested_due", requested)]) {
+            if let Some(d) = date {
+                super::calendar::check_date(d).map_err(|m| Error::invalid(&rec, field, m))?;
+            }
+        }
         if let Some(issued) = self.issue_date
             && self.original_due < issued
         {

@@ -57,7 +57,7 @@ impl QualBand {
     }
     /// The allowed score range as (low, high, high inclusive) for a leaf of `points`.
     pub fn range(self, points: Decimal) -> (Decimal, Decimal, bool) {
-        let pct = |p: i64| round2(points * Decimal::from(p) / Decimal::from(100));
+        let pct = |p: i64| round2(points.saturating_mul(Decimal::from(p)) / Decimal::from(100));
         match self {
             QualBand::Met => (pct(80), points, true),
             QualBand::Partly => (pct(50), pct(80), false),
@@ -68,6 +68,7 @@ impl QualBand {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
+    #[serde(with = "crate::domain::money::plain")]
     pub points: Decimal,
     pub reason: String,
     /// The finding this deduction stems from, if recorded.
@@ -79,10 +80,25 @@ pub struct Deduction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScoreInput {
-    Direct { value: Decimal },
-    Deduction { deductions: Vec<Deduction> },
-    Formula { target: Decimal, actual: Decimal, direction: Direction },
-    Qualitative { band: QualBand, value: Decimal },
+    Direct {
+        #[serde(with = "crate::domain::money::plain")]
+        value: Decimal,
+    },
+    Deduction {
+        deductions: Vec<Deduction>,
+    },
+    Formula {
+        #[serde(with = "crate::domain::money::plain")]
+        target: Decimal,
+        #[serde(with = "crate::domain::money::plain")]
+        actual: Decimal,
+        direction: Direction,
+    },
+    Qualitative {
+        band: QualBand,
+        #[serde(with = "crate::domain::money::plain")]
+        value: Decimal,
+    },
 }
 
 impl ScoreInput {
@@ -114,11 +130,11 @@ impl ScoreInput {
                     if d.points <= Decimal::ZERO {
                         return Err(Error::invalid(&rec, &field, format!("扣分 {} 应大于 0", d.points)));
                     }
-                    places(&rec, &field, d.points)?;
+                    super::money::check_points(d.points).map_err(|m| Error::invalid(&rec, &field, m))?;
                     if d.reason.trim().is_empty() {
                         return Err(Error::invalid(&rec, &field, "每项扣分都要写扣分理由"));
                     }
-                    sum += d.points;
+                    sum = sum.saturating_add(d.points);
                 }
                 Ok((points - sum).max(Decimal::ZERO))
             }
@@ -129,11 +145,15 @@ impl ScoreInput {
                 if *actual < Decimal::ZERO {
                     return Err(Error::invalid(&rec, "actual", format!("实际值 {actual} 不能为负")));
                 }
+                super::money::check_measure(*target).map_err(|m| Error::invalid(&rec, "target", m))?;
+                super::money::check_measure(*actual).map_err(|m| Error::invalid(&rec, "actual", m))?;
+                // Checked: a store from before the ranges may hold any value; never a panic.
                 let raw = match direction {
-                    Direction::Positive => points * *actual / *target,
-                    Direction::Negative if actual.is_zero() => points,
-                    Direction::Negative => points * *target / *actual,
+                    Direction::Positive => points.checked_mul(*actual).and_then(|v| v.checked_div(*target)),
+                    Direction::Negative if actual.is_zero() => Some(points),
+                    Direction::Negative => points.checked_mul(*target).and_then(|v| v.checked_div(*actual)),
                 };
+                let raw = raw.ok_or_else(|| Error::invalid(&rec, "actual", format!("{points} × {actual} ÷ {target} 超出可计算的范围")))?;
                 Ok(round2(raw.min(points)))
             }
             ScoreInput::Qualitative { band, value } => {

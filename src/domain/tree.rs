@@ -4,7 +4,6 @@ use super::evidence::Evidence;
 use super::grade::Bands;
 use super::meta::Meta;
 use super::project::ProjectId;
-use super::scoring::places;
 pub use super::scoring::{Deduction, Direction, Method, QualBand, ScoreInput};
 use super::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -166,7 +165,7 @@ impl IndicatorTree {
         for child in self.children(Some(id)) {
             if let Some(v) = self.score_of(child.id) {
                 any = true;
-                sum += v;
+                sum = sum.saturating_add(v);
             }
         }
         any.then_some(sum)
@@ -174,7 +173,7 @@ impl IndicatorTree {
 
     /// The live total: the sum of every scored leaf.
     pub fn total_score(&self) -> Decimal {
-        self.leaves().filter_map(|n| n.score.as_ref().map(|s| s.value)).sum()
+        super::money::sum(self.leaves().filter_map(|n| n.score.as_ref().map(|s| &s.value)))
     }
 
     /// (scored leaves, all leaves).
@@ -198,7 +197,7 @@ impl IndicatorTree {
     }
 
     pub fn leaf_points_sum(&self) -> Decimal {
-        self.leaves().map(|n| n.points).sum()
+        super::money::sum(self.leaves().map(|n| &n.points))
     }
 
     /// Everything wrong with the tree; empty means valid.
@@ -210,7 +209,7 @@ impl IndicatorTree {
         }
         for n in &self.nodes {
             if !self.is_leaf(n.id) {
-                let child_sum: Decimal = self.children(Some(n.id)).map(|c| c.points).sum();
+                let child_sum = super::money::sum(self.children(Some(n.id)).map(|c| &c.points));
                 if child_sum != n.points {
                     out.push(format!("指标「{}」分值 {}，其下级合计 {child_sum}", self.path(n.id), n.points));
                 }
@@ -362,7 +361,7 @@ impl IndicatorTree {
         if name.trim().is_empty() {
             return Err(Error::invalid(rec, "name", "指标名称不能为空"));
         }
-        places(&rec, "points", points)?;
+        super::money::check_points(points).map_err(|m| Error::invalid(&rec, "points", m))?;
         if points < Decimal::ZERO {
             return Err(Error::invalid(rec, "points", format!("分值 {points} 不能为负")));
         }
@@ -451,7 +450,7 @@ impl IndicatorTree {
     pub fn set_points(&mut self, id: NodeId, points: Decimal) -> Result<()> {
         let node = self.node_mut(id)?;
         let rec = format!("指标「{}」", node.name);
-        places(&rec, "points", points)?;
+        super::money::check_points(points).map_err(|m| Error::invalid(&rec, "points", m))?;
         if points < Decimal::ZERO {
             return Err(Error::invalid(rec, "points", format!("分值 {points} 不能为负")));
         }

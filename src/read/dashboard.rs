@@ -42,7 +42,7 @@ impl Dashboard {
     /// Coverage in percent (2 places), when a budget total is set.
     pub fn coverage_percent(&self) -> Option<Decimal> {
         let total = self.budget_total.filter(|t| !t.is_zero())?;
-        Some((self.evaluated * Decimal::from(100) / total).round_dp(2))
+        Some(self.evaluated.saturating_mul(Decimal::from(100)).checked_div(total)?.round_dp(2))
     }
 
     pub fn coverage_met(&self) -> Option<bool> {
@@ -113,7 +113,7 @@ pub fn assemble<'a>(
     let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
     for s in list.iter().filter(|s| s.fiscal_year == year) {
         d.year_projects += 1;
-        d.evaluated += s.amount;
+        d.evaluated = d.evaluated.saturating_add(s.amount);
         let grade = match (&s.result, s.is_fully_scored()) {
             (Some(r), true) => r.clone(),
             _ => NOT_SCORED.to_string(),

@@ -135,6 +135,7 @@ impl Store {
     /// Applies without flushing; the caller must `flush()` before reporting success.
     /// Used to seed a demo store quickly.
     pub fn apply_unflushed(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
+        cmd.check_bounds()?;
         // One write at a time: the kept lists are renewed in commit order.
         let _one = self.caches.write.lock().unwrap_or_else(|e| e.into_inner());
         self.caches.begin_write();

@@ -140,6 +140,9 @@ fn edit_item(
     let mut it = tx.item(id)?;
     it.meta.check(&it.label(), expected)?;
     tx.project(it.project)?.ensure_writable()?;
+    if let Some(d) = date {
+        crate::domain::calendar::check_date(d).map_err(|m| Error::invalid(it.label(), "date", m))?;
+    }
     if let (Some(d), Some(issued)) = (date, it.issue_date)
         && d < issued
     {

@@ -97,7 +97,7 @@ fn set_budget_total(tx: &Tx, year: i32, amount: Option<Decimal>) -> Result<Appli
             if a <= Decimal::ZERO {
                 return Err(Error::invalid(record, "amount", format!("「{a}」不是预算总额：应为大于 0 的万元数，如 120000.00")));
             }
-            crate::domain::money::check_places(a, &a.to_string()).map_err(|m| Error::invalid(&record, "amount", m))?;
+            crate::domain::money::check_amount(a).map_err(|m| Error::invalid(&record, "amount", m))?;
             tx.put(tx::META, &key, &crate::domain::money::fmt2(a))?;
         }
         None => tx.del(tx::META, &key)?,

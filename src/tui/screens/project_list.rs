@@ -396,7 +396,7 @@ impl Layer for ProjectList {
         f.render_widget(Paragraph::new(Span::styled(head, Style::default().add_modifier(Modifier::BOLD))), title);
         self.render_filter(f, filter, cx);
         self.render_table(f, table, cx);
-        let sum: Decimal = self.view.iter().map(|i| self.rows[*i].amount).sum();
+        let sum = crate::domain::money::sum(self.view.iter().map(|i| &self.rows[*i].amount));
         let line = fill(cx.t(Msg::Totals), &[&self.view.len().to_string(), &fmt2(sum)]);
         f.render_widget(Paragraph::new(Span::styled(format!(" {line}"), Style::default().fg(Color::Yellow))), totals);
     }

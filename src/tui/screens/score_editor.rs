@@ -3,7 +3,7 @@
 //! screen with the allowed range; nothing is saved until it computes.
 
 use crate::command::Command;
-use crate::domain::money::{fmt2, parse_amount};
+use crate::domain::money::{fmt2, parse_amount, parse_measure};
 use crate::domain::tree::{Deduction, Direction, IndicatorRef, Method, Node, QualBand, ScoreInput};
 use crate::text;
 use crate::tui::action::Action;
@@ -165,6 +165,8 @@ impl ScoreEditor {
     /// The input as typed, or a message naming the field that is not a number.
     fn build(&self, cx: &Cx) -> Result<ScoreInput, String> {
         let num = |label: Msg, i: &LineInput| parse_amount(&i.value()).map_err(|e| format!("{}：{e}", cx.t(label)));
+        // Targets and actuals are measures (people, percent, 11.376 …), not points: more places.
+        let measure = |label: Msg, i: &LineInput| parse_measure(&i.value()).map_err(|e| format!("{}：{e}", cx.t(label)));
         Ok(match self.method {
             0 => ScoreInput::Direct { value: num(Msg::ScValue, &self.value)? },
             1 => ScoreInput::Deduction {
@@ -182,8 +184,8 @@ impl ScoreEditor {
                     .collect::<Result<_, String>>()?,
             },
             2 => ScoreInput::Formula {
-                target: num(Msg::ScTarget, &self.target)?,
-                actual: num(Msg::ScActual, &self.actual)?,
+                target: measure(Msg::ScTarget, &self.target)?,
+                actual: measure(Msg::ScActual, &self.actual)?,
                 direction: if self.negative { Direction::Negative } else { Direction::Positive },
             },
             _ => ScoreInput::Qualitative { band: BANDS[self.band], value: num(Msg::ScValue, &self.value)? },

@@ -1,0 +1,195 @@
+//! Issue 19: numbers, dates and texts in ranges that fit the work, refused with the field
+//! named — and a store written before the ranges that holds such a value is reported by
+//! `check` and still shown, never a panic.
+
+mod tui_common;
+
+use jixiao::backend::{Backend, Fetch};
+use jixiao::domain::Error;
+use jixiao::domain::limits::MAX_TEXT_BYTES;
+use jixiao::domain::money::{parse_amount, parse_measure, parse_plain};
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::process::Command as Process;
+use std::str::FromStr;
+use tui_common::*;
+
+const DECIMAL_MAX: &str = "79228162514264337593543950335";
+
+fn refused(env: &Env, v: serde_json::Value) -> (String, String) {
+    let before = env.audit_len();
+    match env.local.execute(&command(v.clone())) {
+        Err(Error::Invalid { field, message, .. }) => {
+            assert_eq!(env.audit_len(), before, "a refused command wrote nothing");
+            (field, message)
+        }
+        other => panic!("{v} should be refused as invalid, got {other:?}"),
+    }
+}
+
+/// A command as JSON that does not even parse (the number's spelling is refused).
+fn unparsable(v: serde_json::Value) -> String {
+    match serde_json::from_value::<jixiao::command::Command>(v.clone()) {
+        Err(e) => e.to_string(),
+        Ok(c) => panic!("{v} parsed as {c:?}"),
+    }
+}
+
+fn new_project(amount: &str) -> serde_json::Value {
+    json!({"cmd": "create_project", "code": "ZD21-90", "name": "农村饮水安全巩固提升", "kind": "项目支出",
+           "fiscal_year": 2021, "unit": "市水利局", "amount": amount, "lead": ACTOR})
+}
+
+#[test]
+fn numbers_are_plain_decimals_everywhere() {
+    for bad in ["1e3", "+2", ".5", "2.", "1.2.3", "", "十"] {
+        assert!(parse_plain(bad).is_err(), "{bad} should be refused");
+        let msg = unparsable(new_project(bad));
+        assert!(msg.contains(bad) || bad.is_empty(), "{bad}: {msg}");
+    }
+    assert_eq!(parse_plain("２,６８３.６８").unwrap(), Decimal::from_str("2683.68").unwrap());
+    assert_eq!(parse_amount("1,234.5").unwrap(), Decimal::from_str("1234.5").unwrap());
+    assert!(parse_amount("1.005").is_err(), "amounts have two places");
+    // Measures (formula targets and actuals) keep their printed precision, up to six places.
+    assert_eq!(parse_measure("11.376").unwrap(), Decimal::from_str("11.376").unwrap());
+    assert!(parse_measure("1.0000001").is_err());
+    // The same full-width spelling the TUI takes is taken from exec JSON too.
+    let env = Env::new();
+    env.local.execute(&command(new_project("２,６８３.６８"))).unwrap();
+    assert_eq!(env.local.project("ZD21-90").unwrap().amount, Decimal::from_str("2683.68").unwrap());
+}
+
+#[test]
+fn amounts_points_and_formula_values_have_ranges() {
+    let env = Env::new();
+    let (field, msg) = refused(&env, new_project(DECIMAL_MAX));
+    assert_eq!(field, "amount");
+    assert!(msg.contains("10000000000"), "{msg}");
+    let (field, _) = refused(&env, new_project("10000000000.01"));
+    assert_eq!(field, "amount");
+    env.local.execute(&command(new_project("10000000000"))).unwrap();
+
+    let pid = "ZD21-06";
+    let tree_before = env.tree(pid);
+    let (field, msg) = refused(
+        &env,
+        json!({"cmd": "add_indicator", "project": pid, "parent": null, "name": "群众满意度", "points": "1000.01", "method": "direct"}),
+    );
+    assert_eq!(field, "points");
+    assert!(msg.contains("1000"), "{msg}");
+
+    // A formula on the largest Decimal would overflow points × actual: refused, not a panic.
+    let formula = |target: &str, actual: &str| {
+        json!({"cmd": "score", "project": pid, "indicator": "立项依据充分性",
+               "input": {"formula": {"target": target, "actual": actual, "direction": "positive"}},
+               "basis": "按实际完成值计算", "evidence": []})
+    };
+    let (field, msg) = refused(&env, formula("1", DECIMAL_MAX));
+    assert_eq!(field, "actual");
+    assert!(msg.contains("超出范围"), "{msg}");
+    let (field, _) = refused(&env, formula("0.000001", "1000000000000.1"));
+    assert_eq!(field, "actual");
+    let deduction = json!({"cmd": "score", "project": pid, "indicator": "立项依据充分性",
+        "input": {"deduction": {"deductions": [{"points": DECIMAL_MAX, "reason": "依据不充分", "finding": null}]}},
+        "basis": "扣分", "evidence": []});
+    let (field, _) = refused(&env, deduction);
+    assert_eq!(field, "deductions[1]");
+    // The tree is as it was: none of these scored the leaf.
+    assert_eq!(env.tree(pid), tree_before);
+}
+
+#[test]
+fn dates_lie_between_1949_and_2200() {
+    let env = Env::new();
+    let (field, msg) =
+        refused(&env, json!({"cmd": "add_milestone", "project": "ZD21-06", "title": "现场核查", "kind": "其他", "due": "0000-01-01"}));
+    assert_eq!(field, "due");
+    assert!(msg.contains("1949") && msg.contains("2200"), "{msg}");
+    let (field, _) =
+        refused(&env, json!({"cmd": "add_milestone", "project": null, "title": "年度自评", "kind": "其他", "due": "2201-04-30"}));
+    assert_eq!(field, "due");
+    // The dashboard and due list still work (the bad milestone never reached the index).
+    assert!(env.local.dashboard(&Default::default(), today(), None).is_ok());
+    assert!(env.local.store().check().problems.is_empty());
+}
+
+#[test]
+fn a_text_field_holds_at_most_64_kib() {
+    let env = Env::new();
+    let long = "资金".repeat(MAX_TEXT_BYTES / 6 + 1);
+    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": long, "category": "资金使用不规范",
+                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    let (field, msg) = refused(&env, finding);
+    assert_eq!(field, "text");
+    assert!(msg.contains("64 KiB"), "{msg}");
+    let fits = "资金".repeat(MAX_TEXT_BYTES / 6 - 10);
+    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": fits, "category": "资金使用不规范",
+                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    env.local.execute(&command(finding)).unwrap();
+}
+
+/// A store written before the ranges: a project amount of Decimal's maximum next to others.
+/// Every face that sums amounts still draws, and `check` names the value.
+#[test]
+fn a_stored_value_out_of_range_is_reported_and_shown_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    jixiao::demo::create(dir.path(), 0, |_, _| {}).unwrap();
+    // What an older jixiao let through, written into the closed store's trees.
+    {
+        use jixiao::store::{codec, keys};
+        let db = sled::open(dir.path().join("store")).unwrap();
+        let (projects, summaries) = (db.open_tree("projects").unwrap(), db.open_tree("summaries").unwrap());
+        let (key, value) = projects.iter().next().unwrap().unwrap();
+        let mut p: jixiao::domain::Project = codec::decode(&value, "项目").unwrap();
+        p.amount = Decimal::MAX;
+        projects.insert(&key, codec::encode(&p)).unwrap();
+        let mut s: jixiao::read::Summary = codec::decode(&summaries.get(keys::id(p.id)).unwrap().unwrap(), "汇总").unwrap();
+        s.amount = Decimal::MAX;
+        summaries.insert(keys::id(p.id), codec::encode(&s)).unwrap();
+        db.flush().unwrap();
+    }
+    let local = jixiao::backend::Local::open(dir.path()).unwrap().with_clock(clock());
+    let rows = local.project_list().unwrap();
+    assert!(rows.iter().any(|r| r.amount == Decimal::MAX));
+    for year in [2020, 2021] {
+        local.dashboard(&Default::default(), today(), Some(year)).unwrap();
+    }
+    let problems = local.store().check().problems;
+    assert!(problems.iter().any(|m| m.contains("ZD21-01") && m.contains("金额") && m.contains("超出范围")), "{problems:?}");
+    // The project list, whose footer sums every amount shown, draws.
+    let (keymap, drafts) = (jixiao::tui::keymap::Keymap::builtin(), jixiao::tui::draft::Drafts::new(dir.path(), ACTOR));
+    let cx = jixiao::tui::app::Cx {
+        backend: &local,
+        lang: jixiao::i18n::Lang::Zh,
+        today: today(),
+        keymap: &keymap,
+        drafts: &drafts,
+        data: Some(dir.path()),
+    };
+    let app = new_app(&cx);
+    let text = screen(&app, &cx, 120, 40);
+    assert!(text.contains("ZD21-01"), "{text}");
+}
+
+#[test]
+fn due_bounds_its_look_ahead_and_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Process::new(env!("CARGO_BIN_EXE_jixiao"))
+            .env_remove("LANG")
+            .arg("--data")
+            .arg(dir.path())
+            .arg("--local")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["due", "--within", "100000000"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("100000000") && err.contains("36500"), "{err}");
+    let out = run(&["due", "--as-of", "0000-01-01"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("--as-of") && err.contains("1949"), "{err}");
+    let out = run(&["due", "--within", "36500"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
