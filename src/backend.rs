@@ -191,6 +191,7 @@ impl Backend for Local {
                 Reply::Check { problems: r.problems, counts: r.counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect() }
             }
             Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
+            Query::Templates => Reply::Templates { names: s.templates().names(), problems: s.templates().problems().to_vec() },
         })
     }
 
@@ -227,6 +228,8 @@ pub trait Fetch {
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
     fn summaries(&self) -> Result<Vec<Summary>>;
+    /// (template names, user template files left out).
+    fn templates(&self) -> Result<(Vec<String>, Vec<String>)>;
     /// The deadline dashboard, computed where the store is (in the server for a shared store).
     fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard>;
 }
@@ -297,6 +300,12 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn summaries(&self) -> Result<Vec<Summary>> {
         fetch!(self, Query::Summaries, Summaries)
+    }
+    fn templates(&self) -> Result<(Vec<String>, Vec<String>)> {
+        match self.query(&Query::Templates)? {
+            Reply::Templates { names, problems } => Ok((names, problems)),
+            _ => Err(wrong_reply(&Query::Templates)),
+        }
     }
     fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
         fetch!(self, Query::Dashboard { filter: filter.clone(), today, year }, Dashboard).map(|d| *d)

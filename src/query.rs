@@ -75,6 +75,8 @@ pub enum Query {
     BudgetTotal {
         year: i32,
     },
+    /// The templates a new project may start from, and the user files left out.
+    Templates,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +108,11 @@ pub enum Reply {
     Due {
         text: String,
         overdue: bool,
+    },
+    Templates {
+        names: Vec<String>,
+        /// Each "FILE:LINE: what is wrong".
+        problems: Vec<String>,
     },
 }
 

@@ -15,6 +15,8 @@ pub const EMBEDDED: [(&str, &str); 4] = [
 #[derive(Debug, Clone)]
 pub struct Templates {
     by_name: BTreeMap<String, (Template, String)>,
+    /// User template files left out, each as "FILE:LINE: what is wrong".
+    problems: Vec<String>,
 }
 
 impl Templates {
@@ -26,7 +28,7 @@ impl Templates {
             let t = Template::parse(text, &format!("fixtures/templates/{name}.toml")).map_err(|m| Error::invalid("内置模板", name, m))?;
             by_name.insert(t.name.clone(), (t, "内置 (built in)".to_string()));
         }
-        Ok(Templates { by_name })
+        Ok(Templates { by_name, problems: Vec::new() })
     }
 
     /// The built-in templates plus `DATA/templates/*.toml`.
@@ -36,16 +38,28 @@ impl Templates {
         Ok(t)
     }
 
-    /// Adds every `*.toml` in `dir` (a missing dir is fine).
+    /// Adds every `*.toml` in `dir` (a missing dir is fine). A bad file is left out and
+    /// named in `problems`: one colleague's half-written template must not stop the store.
     pub fn load_dir(&mut self, dir: &Path) -> Result<()> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
         let mut paths: Vec<_> =
             entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
         paths.sort();
         for p in paths {
-            self.load_file(&p)?;
+            if let Err(e) = self.load_file(&p) {
+                let message = match e {
+                    Error::Invalid { message, .. } => message,
+                    other => format!("{}: {}", p.display(), other.render(crate::i18n::current())),
+                };
+                self.problems.push(format!("{message}（已跳过此模板）"));
+            }
         }
         Ok(())
+    }
+
+    /// User template files that were left out, each "FILE:LINE: what is wrong".
+    pub fn problems(&self) -> &[String] {
+        &self.problems
     }
 
     /// Loads a template file; it replaces a template of the same name.

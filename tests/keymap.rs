@@ -252,3 +252,25 @@ fn user_path_prefers_the_flag() {
     let flag = Path::new("/tmp/some/keys.toml");
     assert_eq!(Keymap::user_path(Some(flag)), Some(flag.to_path_buf()));
 }
+
+/// Issue 19: a keymap that would trap the user in the workbench is refused, FILE:LINE.
+#[test]
+fn a_keymap_keeps_a_way_out() {
+    // Unbinding ctrl-c, q and esc everywhere: refused at the ctrl-c line, and [global]
+    // (and the contexts inheriting it) named for having no way back.
+    let text = "[global]\nq = \"noop\"\nesc = \"noop\"\nctrl-c = \"noop\"\n";
+    let (keymap, errors) = Keymap::load(Some(("陷阱.toml", text)));
+    assert_eq!(keymap, Keymap::builtin(), "the defaults stay");
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(shown.iter().any(|e| e.starts_with("陷阱.toml:4:") && e.contains("ctrl-c always quits")), "{shown:?}");
+    assert!(shown.iter().any(|e| e.contains("[global] has no key left for \"back\"")), "{shown:?}");
+    // ctrl-c bound to another action in a context is refused too.
+    let err = load_err("[editor]\nctrl-c = \"save\"\n");
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("ctrl-c always quits"), "{}", err.message);
+    // Moving back to another key is fine: a way out remains.
+    let (_, errors) = Keymap::load(Some(("移动.toml", "[global]\nq = \"noop\"\nx = \"back\"\n")));
+    assert!(errors.is_empty(), "{errors:?}");
+    let (_, errors) = Keymap::load(Some(("弹窗.toml", "[popup]\nesc = \"noop\"\nq = \"noop\"\n")));
+    assert!(errors.iter().any(|e| e.line == 3 && e.message.contains("[popup]")), "{errors:?}");
+}

@@ -169,3 +169,45 @@ fn a_skipped_level_is_refused() {
     let err = Template::parse(&broken, "project-2020").unwrap_err();
     assert!(err.contains("跳级"), "{err}");
 }
+
+/// Issue 19: one bad file in DATA/templates/ is named with FILE:LINE and left out; every
+/// other template and command keeps working (it stopped every command, the server and the TUI).
+#[test]
+fn a_bad_user_template_is_named_and_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let tdir = dir.path().join("templates");
+    std::fs::create_dir_all(&tdir).unwrap();
+    let broken = break_points(PROJECT_2020, "立项依据充分性", "3", "4").replacen("name = \"project-2020\"", "name = \"县级-有误\"", 1);
+    std::fs::write(tdir.join("县级-有误.toml"), &broken).unwrap();
+    let good = SELF_EVAL.replacen("name = \"self-eval\"", "name = \"县级自评\"", 1);
+    std::fs::write(tdir.join("县级自评.toml"), &good).unwrap();
+    let total_line = broken.lines().position(|l| l.starts_with("total")).unwrap() + 1;
+
+    let run = |args: &[&str], stdin: &str| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"));
+        c.env_remove("LANG").arg("--data").arg(dir.path()).arg("--local").args(args);
+        c.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&["template", "list"], "");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("县级自评") && stdout.contains("project-2020") && !stdout.contains("县级-有误"), "{stdout}");
+    assert!(stderr.contains(&format!("县级-有误.toml:{total_line}:")) && stderr.contains("末级指标分值合计 101"), "{stderr}");
+
+    let create = r#"{"cmd":"create_project","code":"ZP22-01","name":"乡村振兴衔接资金","kind":"项目支出","fiscal_year":2022,"unit":"市农业农村局","amount":"500","template":"县级自评"}"#;
+    let out = run(&["exec"], create);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"ok\":true"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = run(&["check"], "");
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(report.contains("县级-有误.toml") && report.contains("已跳过"), "{report}");
+
+    // The new-project form offers the good user template and names the bad file.
+    let local = jixiao::backend::Local::open(dir.path()).unwrap();
+    let (names, problems) = jixiao::backend::Fetch::templates(&local).unwrap();
+    assert!(names.contains(&"县级自评".to_string()) && !names.iter().any(|n| n == "县级-有误"), "{names:?}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}

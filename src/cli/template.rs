@@ -9,6 +9,9 @@ pub fn run(data: &Path, action: TemplateCmd) -> Result<i32> {
     let mut templates = crate::templates::Templates::for_data_dir(data)?;
     match action {
         TemplateCmd::List => {
+            for p in templates.problems() {
+                eprintln!("jixiao: 模板 {p}");
+            }
             for (t, source) in templates.list() {
                 let leaves = t.instantiate(0, crate::domain::Meta::new("-", chrono::DateTime::UNIX_EPOCH)).leaves().count();
                 println!(

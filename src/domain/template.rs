@@ -72,18 +72,25 @@ fn de_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
 impl Template {
     /// Parses and checks a template; errors name the file's row and say what to fix.
     pub fn parse(text: &str, source: &str) -> Result<Template, String> {
-        let t: Template = toml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
-        t.check(source)?;
+        let t: Template = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
+            format!("{source}:{line}: {}", e.message())
+        })?;
+        t.check(source, text)?;
         Ok(t)
     }
 
-    fn check(&self, source: &str) -> Result<(), String> {
+    fn check(&self, source: &str, text: &str) -> Result<(), String> {
         if self.indicators.is_empty() {
-            return Err(format!("{source}: 没有指标 ([[indicator]] rows)"));
+            return Err(format!("{source}:1: 没有指标 ([[indicator]] rows)"));
         }
+        // The n-th `[[indicator]]` header's line, so an error points at its row.
+        let headers: Vec<usize> =
+            text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with("[[indicator]]")).map(|(i, _)| i + 1).collect();
         let mut prev_level = 0;
         for (i, row) in self.indicators.iter().enumerate() {
-            let at = format!("{source}: 第 {} 个指标「{}」", i + 1, row.name);
+            let line = headers.get(i).copied().unwrap_or(1);
+            let at = format!("{source}:{line}: 第 {} 个指标「{}」", i + 1, row.name);
             if row.level == 0 || row.level > MAX_DEPTH {
                 return Err(format!("{at}: level {} 应在 1–{MAX_DEPTH} 之间", row.level));
             }
@@ -96,7 +103,8 @@ impl Template {
         let tree = self.instantiate(0, Meta::new("template", chrono::DateTime::UNIX_EPOCH));
         let problems = tree.problems();
         if !problems.is_empty() {
-            return Err(format!("{source}: {}", problems.join("；")));
+            let line = text.lines().position(|l| l.trim_start().starts_with("total")).map_or(1, |i| i + 1);
+            return Err(format!("{source}:{line}: {}", problems.join("；")));
         }
         Ok(())
     }
@@ -151,4 +159,9 @@ impl TemplateNode {
             Some(other) => Err(format!("指标「{}」: method「{other}」应为 direct、deduction、formula 或 qualitative", self.name)),
         }
     }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }

@@ -42,6 +42,7 @@ fn hex(b: &[u8]) -> String {
 impl Store {
     pub fn check(&self) -> Report {
         let mut r = Report::default();
+        r.problems.extend(self.templates().problems().iter().map(|p| format!("模板 {p}")));
         let projects: Vec<(Vec<u8>, Project)> = decode_all(self.tree(tx::PROJECTS), "项目", &mut r);
         let trees: Vec<(Vec<u8>, IndicatorTree)> = decode_all(self.tree(tx::TREES), "指标体系", &mut r);
         let findings: Vec<(Vec<u8>, Finding)> = decode_all(self.tree(tx::FINDINGS), "问题", &mut r);

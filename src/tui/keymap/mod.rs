@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -116,8 +117,40 @@ impl Keymap {
         for b in &bindings {
             merged.apply(b, base.unwrap_or(0));
         }
-        let errors = merged.clashes(file, &bindings);
+        let mut errors = merged.clashes(file, &bindings);
+        errors.extend(merged.ways_out(self, file, &bindings));
         if errors.is_empty() { Ok(merged) } else { Err(errors) }
+    }
+
+    /// A file may move keys but never take the last way out: ctrl-c always quits (edits are
+    /// kept as drafts), and every context that offers back or cancel in `base` keeps a key
+    /// for one of them.
+    fn ways_out(&self, base: &Keymap, file: &str, bindings: &[Binding]) -> Vec<KeymapError> {
+        let error = |line: usize, message: String| KeymapError { file: file.to_string(), line, message };
+        let ctrl_c = KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let mut errors: Vec<KeymapError> = bindings
+            .iter()
+            .filter(|b| b.keys == [ctrl_c] && b.action != Action::Quit)
+            .map(|b| {
+                let message = format!(
+                    "in [{}], ctrl-c is bound to \"{}\": ctrl-c always quits (edits are kept as drafts); choose another key",
+                    b.context,
+                    b.action.name()
+                );
+                error(b.line, message)
+            })
+            .collect();
+        let has_back = |k: &Keymap, ctx: &str| k.effective_bindings(ctx).iter().any(|(_, a)| matches!(a, Action::Back | Action::Cancel));
+        for ctx in base.contexts.keys() {
+            if has_back(base, ctx) && !has_back(self, ctx) {
+                let line = bindings.iter().filter(|b| b.context == *ctx || b.context == "global").map(|b| b.line).max().unwrap_or(0);
+                let message = format!(
+                    "[{ctx}] has no key left for \"back\" or \"cancel\": every screen needs a way back; keep esc = \"back\" there or bind another key"
+                );
+                errors.push(error(line, message));
+            }
+        }
+        errors
     }
 
     fn apply(&mut self, b: &Binding, base: usize) {

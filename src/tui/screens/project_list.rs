@@ -130,8 +130,10 @@ impl ProjectList {
 
     fn new_project_form(cx: &Cx) -> Form {
         let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
+        // The store's templates (its DATA/templates/ too); a bad user file is named, not fatal.
+        let (names, problems) = cx.backend.templates().unwrap_or_else(|e| (vec![], vec![e.render(cx.lang)]));
         let mut templates = vec![String::from("—")];
-        templates.extend(["project-2020", "self-eval", "dept-overall", "ex-ante"].map(String::from));
+        templates.extend(names);
         let fields = vec![
             Field::text(cx.t(Msg::FieldCode), "").checked(required),
             Field::text(cx.t(Msg::FieldName), "").checked(required),
@@ -160,7 +162,8 @@ impl ProjectList {
                 template: Some(v[6].clone()).filter(|t| t != "—"),
             })
         });
-        Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Created).to_string()))
+        let form = Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Created).to_string()));
+        if problems.is_empty() { form } else { form.with_note(problems.join("\n")) }
     }
 
     pub fn edit_form(p: &Project, cx: &Cx) -> Form {
