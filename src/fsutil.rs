@@ -21,3 +21,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path).map_err(|e| Error::io(&shown, e.error))?;
     Ok(())
 }
+
+/// Writes `-o FILE` where the user pointed: a new or ordinary file atomically (temp +
+/// rename); a symlink's target (the link stays a link); a file with other hard links, a
+/// FIFO or a device (`/dev/stdout`, `/dev/null`) written through, never replaced by a new
+/// regular file. A directory or a dangling symlink is refused, saying what to do.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let shown = path.display().to_string();
+    let is_link = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if is_link {
+                return Err(Error::io(&shown, "是指向不存在文件的符号链接 (a dangling symlink)：先删除它，或换一个 -o 路径"));
+            }
+            write_atomic(path, bytes)
+        }
+        Err(e) => Err(Error::io(&shown, e)),
+        Ok(m) if m.is_dir() => Err(Error::io(&shown, "是目录 (a directory)：-o 要写文件名，如 -o 整改台账.xlsx")),
+        Ok(m) if m.is_file() && m.nlink() == 1 => {
+            let target = if is_link { std::fs::canonicalize(path).map_err(|e| Error::io(&shown, e))? } else { path.to_path_buf() };
+            write_atomic(&target, bytes)
+        }
+        Ok(m) => {
+            let mut f = std::fs::OpenOptions::new().write(true).truncate(m.is_file()).open(path).map_err(|e| Error::io(&shown, e))?;
+            std::io::Write::write_all(&mut f, bytes).map_err(|e| Error::io(&shown, e))
+        }
+    }
+}

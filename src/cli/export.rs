@@ -15,7 +15,7 @@ pub fn run(data: &Path, project: Option<&str>, output: Option<&Path>) -> Result<
     json.push(b'\n');
     match output {
         Some(path) => {
-            crate::fsutil::write_atomic(path, &json)?;
+            crate::fsutil::write_output(path, &json)?;
             eprintln!("已导出 {} 个项目到 {}", bundle.projects.len(), path.display());
         }
         None => match std::io::stdout().write_all(&json) {

@@ -25,7 +25,7 @@ pub fn run(data: &Path, args: &LedgerArgs) -> Result<i32> {
     };
     match &args.output {
         Some(path) => {
-            crate::fsutil::write_atomic(path, &bytes)?;
+            crate::fsutil::write_output(path, &bytes)?;
             eprintln!("已写出整改台账 {} 项到 {}", rows.len(), path.display());
         }
         None => write_stdout(&bytes)?,

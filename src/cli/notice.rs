@@ -24,7 +24,7 @@ pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     };
     match &args.output {
         Some(path) => {
-            crate::fsutil::write_atomic(path, text.as_bytes())?;
+            crate::fsutil::write_output(path, text.as_bytes())?;
             eprintln!("已写出通知书 {} 到 {}", doc.notice.number, path.display());
         }
         None => write_stdout(text.as_bytes())?,
