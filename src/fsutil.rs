@@ -3,6 +3,24 @@
 use crate::domain::{Error, Result};
 use std::path::Path;
 
+/// An I/O error with the disk state named and the fix: a full disk (ENOSPC), a read-only
+/// one (EROFS), a used-up quota. sled re-wraps OS errors, so the kind is read as well as
+/// the raw code.
+pub fn io_error(path: &str, e: std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let message = match (e.kind(), e.raw_os_error()) {
+        (ErrorKind::StorageFull, _) | (_, Some(libc::ENOSPC)) => {
+            "磁盘已满 (no space left on device)：这条命令没有写入；腾出空间后重试，已保存的数据不受影响"
+        }
+        (ErrorKind::ReadOnlyFilesystem, _) | (_, Some(libc::EROFS)) => {
+            "磁盘是只读的 (read-only file system)：这条命令没有写入；重新以读写方式挂载后重试"
+        }
+        (ErrorKind::QuotaExceeded, _) | (_, Some(libc::EDQUOT)) => "磁盘配额已用完 (disk quota exceeded)：这条命令没有写入；腾出空间后重试",
+        _ => return Error::io(path, e),
+    };
+    Error::io(path, message)
+}
+
 /// Creates a directory (and its parents) readable by its owner alone, when missing.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;

@@ -29,8 +29,13 @@ impl DirLock {
     pub fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
         let path = dir.join(name);
         let shown = path.display().to_string();
-        let mut file =
-            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| Error::io(&shown, e))?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| crate::fsutil::io_error(&shown, e))?;
         // SAFETY: flock on a file descriptor we own; no memory is passed.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if rc != 0 {

@@ -8,6 +8,7 @@ pub mod check;
 pub mod codec;
 mod dashboard;
 pub mod derived;
+mod heal;
 pub mod import;
 pub mod keys;
 pub mod lock;
@@ -71,13 +72,13 @@ impl Store {
         crate::fsutil::create_private_dir(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let path = dir.join("store");
-        let db =
-            sled::Config::new().path(&path).cache_capacity(CACHE_BYTES).open().map_err(|e| Error::io(path.display().to_string(), e))?;
+        heal::remove_unfinished_snapshots(&path)?;
+        let db = sled::Config::new().path(&path).cache_capacity(CACHE_BYTES).open().map_err(|e| heal::storage(&path, e))?;
         let mut trees = Vec::with_capacity(TREE_NAMES.len());
         for name in TREE_NAMES {
-            trees.push(db.open_tree(name).map_err(|e| Error::io(path.display().to_string(), e))?);
+            trees.push(db.open_tree(name).map_err(|e| heal::storage(&path, e))?);
         }
-        let audit = db.open_tree(AUDIT_TREE).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let audit = db.open_tree(AUDIT_TREE).map_err(|e| heal::storage(&path, e))?;
         let store = Store { db, trees, audit, dir: dir.to_path_buf(), templates, caches: Default::default(), _lock: lock };
         store.check_schema()?;
         store.ensure_derived()?;
@@ -86,7 +87,7 @@ impl Store {
 
     fn check_schema(&self) -> Result<()> {
         let meta = &self.trees[tx::META];
-        let io = |e: sled::Error| Error::io(self.dir.display().to_string(), e);
+        let io = |e: sled::Error| heal::storage(&self.dir, e);
         match meta.get(b"schema").map_err(io)? {
             None => {
                 meta.insert(b"schema", &[codec::SCHEMA]).map_err(io)?;
@@ -163,12 +164,12 @@ impl Store {
         match result {
             Ok((outcome, _)) => Ok(outcome),
             Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(Error::io(self.dir.display().to_string(), e)),
+            Err(TransactionError::Storage(e)) => Err(heal::storage(&self.dir, e)),
         }
     }
 
     pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(|e| Error::io(self.dir.display().to_string(), e))
+        self.db.flush().map(|_| ()).map_err(|e| heal::storage(&self.dir, e))
     }
 
     /// Bytes on disk as sled reports them.
