@@ -406,21 +406,24 @@ impl Command {
         }
     }
 
-    /// Every text field within `limits::MAX_TEXT_BYTES` (an imported bundle's records too).
+    /// Every text field within `limits::MAX_TEXT_BYTES` and free of control characters
+    /// (an imported bundle's records too).
     pub fn check_bounds(&self) -> crate::domain::Result<()> {
+        use crate::domain::limits::{BadText, MAX_TEXT_BYTES, first_bad_text};
         let json = serde_json::to_string(self).unwrap_or_default();
-        match crate::domain::limits::first_long_text(&json) {
-            None => Ok(()),
-            Some((key, len)) => Err(crate::domain::Error::invalid(
-                self.name(),
-                if key.is_empty() { "text".to_string() } else { key },
-                format!(
-                    "文字太长：{} KiB，一个字段最多 {} KiB（约 2 万汉字）；更长的材料请作为佐证文件附上",
-                    len / 1024,
-                    crate::domain::limits::MAX_TEXT_BYTES / 1024
-                ),
-            )),
-        }
+        let Some((key, bad)) = first_bad_text(&json) else { return Ok(()) };
+        let field = if key.is_empty() { "text".to_string() } else { key };
+        let message = match bad {
+            BadText::TooLong(len) => format!(
+                "文字太长：{} KiB，一个字段最多 {} KiB（约 2 万汉字）；更长的材料请作为佐证文件附上",
+                len / 1024,
+                MAX_TEXT_BYTES / 1024
+            ),
+            BadText::Control(c) => {
+                format!("含控制字符 {}：文字里只能有换行和制表符；删去它再保存（常见于从其他程序复制的文字）", c.escape_unicode())
+            }
+        };
+        Err(crate::domain::Error::invalid(self.name(), field, message))
     }
 }
 

@@ -17,7 +17,7 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             // stderr may be a terminal that has just hung up: never panic writing to it.
-            let _ = writeln!(std::io::stderr(), "jixiao: {}", e.render(lang));
+            let _ = writeln!(std::io::stderr(), "jixiao: {}", jixiao::text::sanitize(&e.render(lang)));
             std::process::exit(1);
         }
     }

@@ -65,6 +65,21 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// A character a terminal may act on rather than print: C0 controls other than newline and
+/// tab, DEL, and C1 controls (ESC starts a title change, OSC 52 writes the clipboard).
+pub fn is_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Text made safe to print to a terminal: every control character (`is_control`) shown as
+/// `\u{1b}`, so what a record holds is visible and never executed.
+pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars().map(|c| if is_control(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -193,3 +193,65 @@ fn due_bounds_its_look_ahead_and_its_date() {
     let out = run(&["due", "--within", "36500"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Issue 18 §5: text is text. A unit name holding ESC ] 2 ; … BEL (a terminal title change)
+/// is refused at entry naming the field and the character, from exec as from the TUI.
+#[test]
+fn control_characters_are_refused_at_entry() {
+    let env = Env::new();
+    let mut v = new_project("100");
+    v["unit"] = json!("市水利局\u{1b}]2;已被篡改\u{7}");
+    let (field, msg) = refused(&env, v);
+    assert_eq!(field, "unit");
+    assert!(msg.contains("\\u{1b}") && msg.contains("控制字符"), "{msg}");
+    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": "资金\u{9b}31m拨付滞后", "category": "资金使用不规范",
+                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    let (field, _) = refused(&env, finding);
+    assert_eq!(field, "text");
+    // Newlines and tabs are text.
+    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": "资金拨付滞后：\n\t一季度未拨付", "category": "资金使用不规范",
+                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    env.local.execute(&command(finding)).unwrap();
+}
+
+/// A store written before the rule: `jixiao due`, `ledger` and an error message print the
+/// control characters visibly, never raw.
+#[test]
+fn the_cli_never_prints_a_control_character_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    jixiao::demo::create(dir.path(), 0, |_, _| {}).unwrap();
+    {
+        use jixiao::store::codec;
+        let db = sled::open(dir.path().join("store")).unwrap();
+        let items = db.open_tree("items").unwrap();
+        for kv in items.iter() {
+            let (key, value) = kv.unwrap();
+            let mut it: jixiao::domain::RectItem = codec::decode(&value, "整改事项").unwrap();
+            it.unit = format!("{}\u{1b}]2;已被篡改\u{7}", it.unit);
+            it.requirement = format!("\u{1b}]52;c;5pS56aG5\u{7}{}", it.requirement);
+            items.insert(&key, codec::encode(&it)).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = Process::new(env!("CARGO_BIN_EXE_jixiao"))
+            .env_remove("LANG")
+            .arg("--data")
+            .arg(dir.path())
+            .arg("--local")
+            .args(args)
+            .output()
+            .unwrap();
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    for args in [&["ledger"][..], &["ledger", "--format", "csv"], &["ledger", "--format", "json"], &["due", "--as-of", "2022-06-01"]] {
+        let (out, err) = run(args);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !err.contains('\u{1b}'), "{args:?} printed a raw control character");
+        if args.len() > 1 && args[1] == "--format" {
+            // Not truncated: what the record holds is shown, escaped.
+            assert!(out.contains("已被篡改") && (out.contains("\\u{1b}") || out.contains("\\u001b")), "{args:?}: {out}");
+        }
+    }
+    let (_, err) = run(&["due", "--project", "XX\u{1b}]2;x\u{7}"]);
+    assert!(!err.contains('\u{1b}') && err.contains("\\u{1b}"), "{err}");
+}

@@ -22,9 +22,9 @@ pub fn run(data: &Path, action: AdminCmd) -> Result<i32> {
         return Err(Error::corrupt("jixiao admin", "回复类型不符"));
     };
     if list.is_empty() {
-        println!("尚未指定管理员：每位用户都可新建项目、修改设置 (no admin named: every user may)");
+        super::out::line("尚未指定管理员：每位用户都可新建项目、修改设置 (no admin named: every user may)")?;
     } else {
-        println!("数据库管理员：{}", list.join("、"));
+        super::out::line(&format!("数据库管理员：{}", list.join("、")))?;
     }
     Ok(0)
 }

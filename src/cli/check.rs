@@ -10,14 +10,14 @@ pub fn run(data: &Path) -> Result<i32> {
         return Err(Error::corrupt("jixiao check", "回复类型不符"));
     };
     let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    println!("{}：{}", data.display(), counts.join("，"));
+    super::out::line(&format!("{}：{}", data.display(), counts.join("，")))?;
     if problems.is_empty() {
-        println!("检查通过：没有发现问题 (clean)");
+        super::out::line("检查通过：没有发现问题 (clean)")?;
         return Ok(0);
     }
     for p in &problems {
-        println!("问题: {p}");
+        super::out::line(&format!("问题: {p}"))?;
     }
-    println!("发现 {} 个问题 (problems found)", problems.len());
+    super::out::line(&format!("发现 {} 个问题 (problems found)", problems.len()))?;
     Ok(1)
 }

@@ -21,13 +21,13 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&s
     if scale > 0 {
         let _ = writeln!(std::io::stderr());
     }
-    eprintln!(
+    super::out::err_line(&format!(
         "演示库已就绪：{} 个案例（{} 条命令）{}",
         seeded.cases,
         seeded.commands,
         if scale > 0 { format!("，另生成 {scale} 个项目") } else { String::new() }
-    );
-    println!("{}", dir.display());
+    ));
+    super::out::line(&dir.display().to_string())?;
     if seed_only {
         return Ok(0);
     }

@@ -16,7 +16,7 @@ pub fn run(data: &Path, project: Option<&str>, output: Option<&Path>) -> Result<
     match output {
         Some(path) => {
             crate::fsutil::write_output(path, &json)?;
-            eprintln!("已导出 {} 个项目到 {}", bundle.projects.len(), path.display());
+            super::out::err_line(&format!("已导出 {} 个项目到 {}", bundle.projects.len(), path.display()));
         }
         None => match std::io::stdout().write_all(&json) {
             // A reader that stops early (`| head`) is not an error.

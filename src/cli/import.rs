@@ -29,6 +29,6 @@ pub fn run(data: &Path, file: &Path, merge: bool) -> Result<i32> {
         .map_err(|e| Error::invalid(format!("导入文件 {shown}"), format!("第 {} 行第 {} 列", e.line(), e.column()), e.to_string()))?;
     let local = crate::connect::open_backend(data)?;
     let outcome = local.execute(&Command::Import { bundle: Box::new(bundle), merge })?;
-    println!("已导入：{}", outcome.key.unwrap_or_default());
+    super::out::line(&format!("已导入：{}", outcome.key.unwrap_or_default()))?;
     Ok(0)
 }

@@ -5,7 +5,7 @@ use crate::backend::Backend;
 use crate::domain::{Error, ItemState, Result};
 use crate::export::ledger::{self, LedgerFilter};
 use chrono::NaiveDate;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 const WHAT: &str = "jixiao ledger";
@@ -26,7 +26,7 @@ pub fn run(data: &Path, args: &LedgerArgs) -> Result<i32> {
     match &args.output {
         Some(path) => {
             crate::fsutil::write_output(path, &bytes)?;
-            eprintln!("已写出整改台账 {} 项到 {}", rows.len(), path.display());
+            super::out::err_line(&format!("已写出整改台账 {} 项到 {}", rows.len(), path.display()));
         }
         None => write_stdout(&bytes)?,
     }
@@ -96,11 +96,7 @@ pub fn terminal_width() -> usize {
     columns.or_else(terminal).unwrap_or(80)
 }
 
+/// Text output to standard output (through `out`, which shows control characters).
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| Error::io("stdout", e)),
-    }
+    super::out::stdout(&String::from_utf8_lossy(bytes))
 }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod notice;
+pub mod out;
 pub mod template;
 
 use crate::domain::Result;

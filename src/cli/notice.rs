@@ -6,7 +6,6 @@ use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Notice, NoticeState, Result};
 use crate::export::notice::{self, NoticeDoc, chinese_date};
 use crate::i18n::Lang;
-use std::io::Write;
 use std::path::Path;
 
 const WHAT: &str = "jixiao notice";
@@ -25,7 +24,7 @@ pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     match &args.output {
         Some(path) => {
             crate::fsutil::write_output(path, text.as_bytes())?;
-            eprintln!("已写出通知书 {} 到 {}", doc.notice.number, path.display());
+            super::out::err_line(&format!("已写出通知书 {} 到 {}", doc.notice.number, path.display()));
         }
         None => write_stdout(text.as_bytes())?,
     }
@@ -128,10 +127,5 @@ fn all_notices(backend: &dyn Backend) -> Result<Vec<Notice>> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| Error::io("stdout", e)),
-    }
+    super::ledger::write_stdout(bytes)
 }

@@ -10,17 +10,17 @@ pub fn run(data: &Path, action: TemplateCmd) -> Result<i32> {
     match action {
         TemplateCmd::List => {
             for p in templates.problems() {
-                eprintln!("jixiao: 模板 {p}");
+                super::out::err_line(&format!("jixiao: 模板 {p}"));
             }
             for (t, source) in templates.list() {
                 let leaves = t.instantiate(0, crate::domain::Meta::new("-", chrono::DateTime::UNIX_EPOCH)).leaves().count();
-                println!(
+                super::out::line(&format!(
                     "{:<14} {}  （{}，总分 {}，末级指标 {leaves} 个，{source}）",
                     t.name,
                     t.title,
                     t.kind.as_deref().unwrap_or("通用"),
                     t.total
-                );
+                ))?;
             }
         }
         TemplateCmd::Show { name } => {

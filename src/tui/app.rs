@@ -151,8 +151,11 @@ impl App {
     }
 
     pub fn on_paste(&mut self, text: &str) {
+        // Control characters are refused at save; pasted from a document they are invisible,
+        // so they are dropped here (CR is turned into line breaks by the screens).
+        let clean: String = text.chars().filter(|c| *c == '\r' || !crate::text::is_control(*c)).collect();
         if let Some(top) = self.top() {
-            top.paste(text);
+            top.paste(&clean);
         }
     }
 
