@@ -406,6 +406,18 @@ impl Command {
         }
     }
 
+    /// The evidence the command records (scores, findings, responses, progress).
+    pub fn evidence(&self) -> &[Evidence] {
+        match self {
+            Command::Score { evidence, .. }
+            | Command::RecordFinding { evidence, .. }
+            | Command::ReviseFinding { evidence, .. }
+            | Command::SubmitResponse { evidence, .. }
+            | Command::AddProgress { evidence, .. } => evidence,
+            _ => &[],
+        }
+    }
+
     /// Every text field within `limits::MAX_TEXT_BYTES` and free of control characters
     /// (an imported bundle's records too).
     pub fn check_bounds(&self) -> crate::domain::Result<()> {

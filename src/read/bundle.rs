@@ -32,6 +32,10 @@ pub struct Bundle {
     /// Budget totals (万元) set per fiscal year, the base of the dashboard's coverage.
     #[serde(default)]
     pub budget_totals: Vec<BudgetTotal>,
+    /// The store admins (empty: none named), so a backup restored keeps who may do
+    /// store-wide things.
+    #[serde(default)]
+    pub admins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

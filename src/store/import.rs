@@ -15,12 +15,13 @@ use super::keys;
 use super::tx::{self, Tx};
 use crate::command::Outcome;
 use crate::domain::{Error, Result};
-use crate::read::audit::{RecordKind, Touch};
+use crate::read::audit::{AuditRecord, RecordKind, Touch};
 use crate::read::bundle::{Bundle, FORMAT};
 use std::collections::{HashMap, HashSet};
 
-pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result<Applied> {
+pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result<Applied> {
     validate(bundle)?;
+    let source = bundle_sha256(bundle);
     let mut b = bundle.clone();
 
     // Codes that exist: refuse, or with merge skip those projects and all under them.
@@ -57,7 +58,6 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
     let items = remap(tx, tx::ITEMS, b"seq/item", b.items.iter().map(|i| i.id))?;
     let notices = remap(tx, tx::NOTICES, b"seq/notice", b.notices.iter().map(|n| n.id))?;
     let milestones = remap(tx, tx::MILESTONES, b"seq/milestone", b.milestones.iter().map(|m| m.id))?;
-    let audits = remap(tx, tx::AUDIT, b"seq/audit", b.audit.iter().map(|a| a.id))?;
     let pm = |id: u64| projects.get(&id).copied().unwrap_or(id);
     let fm = |id: u64| findings.get(&id).copied().unwrap_or(id);
     let im = |id: u64| items.get(&id).copied().unwrap_or(id);
@@ -140,9 +140,38 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
     for n in &b.notices {
         tx.bump_seq(&tx::notice_counter(number_prefix(&n.number), n.year), n.seq as u64)?;
     }
-    for a in &mut b.audit {
-        a.id = audits.get(&a.id).copied().unwrap_or(a.id);
-        tx.raw_put(tx::AUDIT, &keys::id(a.id), &super::codec::encode(a))?;
+    // Admins come along where the store has none named (a backup restored).
+    if !b.admins.is_empty() && super::roles::admins(tx)?.is_empty() {
+        super::roles::set_admins(tx, &b.admins)?;
+    }
+    // The bundle's history is kept as imported history: numbered after the store's own,
+    // attached to the records as they are numbered here, and marked with the bundle, the
+    // importer and the time, so it never reads as something done in this store.
+    let milestone_map = |id: u64| milestones.get(&id).copied().unwrap_or(id);
+    for a in &b.audit {
+        let touched: Vec<Touch> = a
+            .touched
+            .iter()
+            .map(|t| {
+                let id = match t.kind {
+                    RecordKind::Project | RecordKind::Tree | RecordKind::Indicator => pm(t.id),
+                    RecordKind::Finding => fm(t.id),
+                    RecordKind::Item | RecordKind::Response => im(t.id),
+                    RecordKind::Notice => nm(t.id),
+                    RecordKind::Milestone => milestone_map(t.id),
+                };
+                Touch { id, ..t.clone() }
+            })
+            .collect();
+        let original: serde_json::Value = serde_json::from_str(&a.command).unwrap_or(serde_json::Value::String(a.command.clone()));
+        let command = serde_json::json!({
+            "cmd": IMPORTED_HISTORY,
+            "bundle_sha256": source,
+            "original": {"id": a.id, "actor": a.actor, "at": a.at, "command": original},
+        });
+        let record =
+            AuditRecord { id: tx.next_seq(b"seq/audit")?, actor: ctx.actor.clone(), at: ctx.now, command: command.to_string(), touched };
+        tx.raw_put(tx::AUDIT, &keys::id(record.id), &super::codec::encode(&record))?;
     }
     Ok(Applied {
         outcome: Outcome {
@@ -154,6 +183,18 @@ pub fn import_bundle(tx: &Tx, _ctx: &Ctx, bundle: &Bundle, merge: bool) -> Resul
         },
         touched,
     })
+}
+
+/// The command name an imported history record carries in the audit log.
+pub const IMPORTED_HISTORY: &str = "imported_history";
+
+/// The sha256 of the bundle as `jixiao export` writes it (pretty JSON and a newline), so
+/// for an exported file it equals `sha256sum FILE`.
+fn bundle_sha256(b: &Bundle) -> String {
+    use sha2::{Digest, Sha256};
+    let mut json = serde_json::to_vec_pretty(b).unwrap_or_default();
+    json.push(b'\n');
+    Sha256::digest(&json).iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// The ids (as in the bundle) of the records being imported.

@@ -137,6 +137,7 @@ impl Store {
     /// Used to seed a demo store quickly.
     pub fn apply_unflushed(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
         cmd.check_bounds()?;
+        heal::check_evidence_received(&self.dir, cmd)?;
         // One write at a time: the kept lists are renewed in commit order.
         let _one = self.caches.write.lock().unwrap_or_else(|e| e.into_inner());
         self.caches.begin_write();

@@ -281,6 +281,9 @@ impl Store {
                 b.budget_totals.push(crate::read::bundle::BudgetTotal { year, amount: decode(&v, "预算总额")? });
             }
         }
+        if project.is_none() {
+            b.admins = self.admins()?;
+        }
         let audit = self.audit_log()?;
         b.audit = match project {
             None => audit,
