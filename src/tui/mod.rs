@@ -39,7 +39,7 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
     let io = |e: std::io::Error| Error::io("terminal", e);
     terminal::install_signal_handlers().map_err(io)?;
     let (keymap, errors) = Keymap::from_config(keymap_flag);
-    let drafts = draft::Drafts::new(data, backend.actor());
+    let drafts = draft::Drafts::for_store(data, backend.actor());
     let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts, data: Some(data) };
     let mut app = App::new(Box::new(screens::project_list::ProjectList::new(&cx)));
     if let Some(msg) = keymap_notice(&errors, lang) {
