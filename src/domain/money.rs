@@ -32,7 +32,7 @@ pub fn parse_plain(text: &str) -> Result<Decimal, String> {
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
-        return Err(format!("「{text}」不是数：写普通的十进制数，如 146.24（不用科学计数法、正号或只有小数点的写法）"));
+        return Err(format!("「{text}」不是数：写如 146.24 的普通十进制数"));
     }
     // Anything Decimal holds is read (stores written before the ranges); the ranges are
     // the validators' to say.
