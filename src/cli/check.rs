@@ -27,33 +27,58 @@ const DEFAULT_MIB: u64 = 4096;
 /// The exit code of a check that did not finish (1: it finished and found problems).
 pub const STOPPED: i32 = 3;
 
+/// What the thread asking the server tells `run`.
+enum Heard {
+    NoServer,
+    Server,
+    Answer(Reply),
+}
+
 pub fn run(data: &Path) -> Result<i32> {
     if let Some(progress) = std::env::var_os(CHILD_ENV) {
         return scan_here(data, Path::new(&progress));
     }
     let limit = time_limit();
+    let started = Instant::now();
     let (tx, rx) = std::sync::mpsc::channel();
     let dir = data.to_path_buf();
-    // A thread, so that a server which never answers is given up on after `limit`.
-    std::thread::spawn(move || {
-        let answer = crate::connect::server_for_check(&dir).and_then(|server| match server {
-            Some(backend) => backend.query(&Query::Check).map(Some),
-            None => Ok(None),
-        });
-        let _ = tx.send(answer);
+    // A thread, so that a server which never answers is given up on: first it says whether a
+    // server answered at all (`None`: scan in a child), then what the server's check found.
+    std::thread::spawn(move || match crate::connect::server_for_check(&dir) {
+        Ok(Some(backend)) => {
+            let _ = tx.send(Ok(Heard::Server));
+            let _ = tx.send(backend.query(&Query::Check).map(Heard::Answer));
+        }
+        Ok(None) => {
+            let _ = tx.send(Ok(Heard::NoServer));
+        }
+        Err(e) => {
+            let _ = tx.send(Err(e));
+        }
     });
-    match rx.recv_timeout(limit) {
-        Ok(Ok(Some(reply))) => print_report(data, reply),
-        Ok(Ok(None)) => scan_in_child(data, limit),
+    // Finding out takes milliseconds, or as long as a server starting up takes (10 s at most).
+    let answer = match rx.recv_timeout(limit.max(Duration::from_secs(10))) {
+        Ok(Ok(Heard::NoServer)) => return scan_in_child(data, limit),
+        Ok(Ok(Heard::Server)) => rx.recv_timeout(limit.saturating_sub(started.elapsed())),
+        other => other,
+    };
+    match answer {
+        Ok(Ok(Heard::Answer(reply))) => print_report(data, reply),
+        Ok(Ok(_)) => Err(Error::corrupt("jixiao check", "回复类型不符")),
         Ok(Err(e)) => Err(e),
         Err(_) => {
-            let secs = limit.as_secs_f64();
-            let why = say(
-                &format!("服务器没有在 {secs} 秒内答复；停止服务器后用 jixiao --local check 查出位置"),
-                &format!("the server gave no answer within {secs} s; stop the server and run jixiao --local check to find where"),
-            );
             // The scan runs in the server: where it is, only a scan of our own can tell.
-            Ok(stopped(&why, Some(&say("服务器正在读取的记录", "the record the server is reading"))))
+            let secs = limit.as_secs_f64();
+            println!(
+                "{}",
+                say(
+                    &format!("检查中止：服务器没有在 {secs} 秒内答复；存储很可能已损坏：停止服务器后运行 jixiao --local check 查出位置"),
+                    &format!(
+                        "check stopped: the server gave no answer within {secs} s; the store is likely corrupt: stop the server and run jixiao --local check to find where"
+                    ),
+                )
+            );
+            Ok(STOPPED)
         }
     }
 }

@@ -24,9 +24,10 @@ pub const CHECKSUM_LEN: usize = 4;
 /// The most a decode may claim for strings and lists in one value. A damaged length prefix
 /// (in a version-1 value, or one whose damage the checksum missed) would otherwise make
 /// bincode allocate what the prefix says (up to 2^64 bytes: an abort, not an error). The
-/// largest value jixiao writes is an import's audit record (every project code it brought,
-/// every record it touched: about 2 MB for 10,000 projects), so 64 MiB leaves a wide margin,
-/// and one wrongly sized allocation of 64 MiB is harmless even in `check`'s 4 GiB child.
+/// largest values jixiao writes are an import's audit record (a code and a touch per project
+/// imported: ~170 KB for 10,000 projects) and an indicator tree with its bases (tens of KB),
+/// so 64 MiB leaves a margin of hundreds, and one wrongly sized allocation of 64 MiB is
+/// harmless even in `check`'s 4 GiB child.
 pub const DECODE_LIMIT: usize = 64 * 1024 * 1024;
 
 fn encode_config() -> bincode::config::Configuration {
