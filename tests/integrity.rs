@@ -163,6 +163,31 @@ fn every_flipped_byte_of_a_project_and_an_item_is_reported_corrupt_by_name() {
     );
 }
 
+#[test]
+fn a_flipped_byte_in_a_setting_is_reported_naming_the_setting() {
+    let dir = demo_store();
+    let data = dir.path();
+    {
+        let local = open_as_zhangsan(data);
+        local
+            .store()
+            .execute(&cmd(json!({"cmd": "set_categories", "categories": ["资金闲置/沉淀", "档案资料不完整"]})), &local.ctx())
+            .unwrap();
+    }
+    let db = sled::open(data.join("store")).unwrap();
+    let meta = db.open_tree("meta").unwrap();
+    let mut v = meta.get(b"categories").unwrap().unwrap().to_vec();
+    let at = v.windows("档案".len()).position(|w| w == "档案".as_bytes()).unwrap();
+    v[at] ^= 0x01;
+    meta.insert(b"categories", v).unwrap();
+    db.flush().unwrap();
+    drop((meta, db));
+    let (out, _) = check_bounded(data, Duration::from_secs(30), &[]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains(&format!("设置「categories」 key {}: 已损坏", hex(b"categories"))), "{report}");
+}
+
 // ─── the check guard ────────────────────────────────────────────────────────────
 
 #[test]
