@@ -46,9 +46,7 @@ pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
     crate::fsutil::create_private_dir(data)?;
     // No server answers. A store held by some other process is not ours to serve.
     if !DirLock::is_held(data, LOCK) {
-        if let Err(Error::Locked { dir, holder }) = DirLock::acquire(data) {
-            return Err(Error::Locked { dir, holder: format!("{holder}；它不是 jixiao serve，不能共用 (not a server)") });
-        }
+        refuse_if_held_by_other(data)?;
         start_server(data)?;
     }
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -63,6 +61,36 @@ pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Names the holder when a process that is not a server holds the store.
+fn refuse_if_held_by_other(data: &Path) -> Result<()> {
+    match DirLock::acquire(data) {
+        Err(Error::Locked { dir, holder }) => {
+            Err(Error::Locked { dir, holder: format!("{holder}；它不是 jixiao serve，不能共用 (not a server)") })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `jixiao check`: the running server, which owns the store (never with `--local`); `None`
+/// when no server runs and the store is free, so the caller scans it in a process of its
+/// own instead of starting a server that would keep running on a store that may be damaged.
+pub fn server_for_check(data: &Path) -> Result<Option<Box<dyn Backend>>> {
+    if LOCAL_ONLY.load(Ordering::SeqCst) {
+        return Ok(None);
+    }
+    if let Some(r) = Remote::connect(&socket_path(data))? {
+        return Ok(Some(Box::new(r)));
+    }
+    if DirLock::is_held(data, LOCK) {
+        // A server is starting: wait for it as every command does.
+        return open_backend(data).map(Some);
+    }
+    if data.exists() {
+        refuse_if_held_by_other(data)?;
+    }
+    Ok(None)
 }
 
 /// Starts `jixiao serve` in its own session, its output in DATA/server.log.

@@ -1,7 +1,8 @@
-//! The stored format: `[schema version][bincode payload]`. The committed bytes in
-//! fixtures/codec/ were written by schema version 1; they must keep decoding to the same
-//! values. If a stored struct changes, these tests fail until a migration is written
-//! (see src/store/migrate.rs). Regenerate only for a new schema: JIXIAO_WRITE_FIXTURES=1.
+//! The stored format: `[schema version][bincode payload][CRC32C]` (version 1: no checksum).
+//! The committed bytes in fixtures/codec/ were written by schema versions 1 and 2; they must
+//! keep decoding to the same values. If a stored struct changes, these tests fail until a
+//! migration is written (see src/store/migrate.rs). JIXIAO_WRITE_FIXTURES=1 writes the
+//! current schema's fixtures (v2-*.bin): only for a new schema, never over older ones.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use jixiao::domain::finding::FindingBody;
@@ -187,8 +188,13 @@ fn audit() -> AuditRecord {
     }
 }
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/codec").join(format!("v1-{name}.bin"))
+fn fixture(version: u8, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/codec").join(format!("v{version}-{name}.bin"))
+}
+
+fn read_fixture(version: u8, name: &str) -> Vec<u8> {
+    let path = fixture(version, name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, value: T) {
@@ -196,19 +202,26 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, value:
     assert_eq!(bytes[0], SCHEMA);
     let back: T = decode(&bytes, name).unwrap();
     assert_eq!(back, value, "{name}: round trip");
-    let path = fixture(name);
     if std::env::var_os("JIXIAO_WRITE_FIXTURES").is_some() {
+        let path = fixture(SCHEMA, name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &bytes).unwrap();
     }
-    let stored = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(stored[0], 1, "{name}: fixture is version 1");
-    let old: T = decode(&stored, name).unwrap_or_else(|e| panic!("{name}: version-1 bytes no longer decode: {e}"));
-    assert_eq!(old, value, "{name}: version-1 bytes decode to a different value");
+    for version in [1, 2] {
+        let stored = read_fixture(version, name);
+        assert_eq!(stored[0], version, "{name}: fixture is version {version}");
+        let old: T = decode(&stored, name).unwrap_or_else(|e| panic!("{name}: version-{version} bytes no longer decode: {e}"));
+        assert_eq!(old, value, "{name}: version-{version} bytes decode to a different value");
+    }
+    let (v1, v2) = (read_fixture(1, name), read_fixture(2, name));
+    assert_eq!(v2, bytes, "{name}: this binary no longer writes the committed version-2 bytes");
+    // The migration re-frames version 1 byte for byte: same payload, checksum added.
+    assert_eq!(v1[1..], v2[1..v2.len() - 4], "{name}: version 1 and 2 payloads differ");
+    assert_eq!(v2[v2.len() - 4..], crc32c::crc32c(&v2[..v2.len() - 4]).to_le_bytes(), "{name}: CRC32C, little-endian");
 }
 
 #[test]
-fn version_1_fixtures_decode_and_values_round_trip() {
+fn version_1_and_2_fixtures_decode_and_values_round_trip() {
     check("project", project());
     check("tree", tree());
     check("finding", finding());
@@ -219,14 +232,88 @@ fn version_1_fixtures_decode_and_values_round_trip() {
     check("audit", audit());
 }
 
+/// Every byte of a version-2 value changed, one at a time (each single bit and all eight
+/// bits): never a value, always `corrupt` naming the record, whatever the byte held (the
+/// version, a length prefix, text, the checksum).
+fn every_change_is_corrupt<T: DeserializeOwned + Debug>(name: &str) -> usize {
+    let good = read_fixture(2, name);
+    let mut tried = 0;
+    for pos in 0..good.len() {
+        for mask in [1u8, 2, 4, 8, 16, 32, 64, 128, 0xff] {
+            let mut bad = good.clone();
+            bad[pos] ^= mask;
+            match decode::<T>(&bad, "整改事项 #5") {
+                Err(Error::Corrupt { what, .. }) => assert_eq!(what, "整改事项 #5"),
+                other => panic!("{name}: byte {pos} ^ {mask:#04x} gave {other:?}"),
+            }
+            tried += 1;
+        }
+    }
+    tried
+}
+
+#[test]
+fn any_changed_byte_of_a_stored_value_is_corrupt() {
+    let n = every_change_is_corrupt::<Project>("project")
+        + every_change_is_corrupt::<IndicatorTree>("tree")
+        + every_change_is_corrupt::<Finding>("finding")
+        + every_change_is_corrupt::<RectItem>("item")
+        + every_change_is_corrupt::<Response>("response")
+        + every_change_is_corrupt::<Notice>("notice")
+        + every_change_is_corrupt::<Milestone>("milestone")
+        + every_change_is_corrupt::<AuditRecord>("audit");
+    assert!(n > 10_000, "{n}");
+}
+
+/// A length prefix claiming 2^40 bytes (a terabyte) for the project's code. Without a decode
+/// limit bincode allocates what the prefix says before reading: an abort, not an error.
+fn huge_length_prefix() -> Vec<u8> {
+    let mut payload = vec![12u8]; // id 12
+    payload.push(0xfd); // a u64 length follows (bincode varint)
+    payload.extend_from_slice(&(1u64 << 40).to_le_bytes());
+    payload.extend_from_slice("ZD21-17".as_bytes());
+    payload
+}
+
+#[test]
+fn a_huge_length_prefix_is_corrupt_not_an_allocation() {
+    let started = std::time::Instant::now();
+    // Version 1 has no checksum: only the limit stands between the prefix and the allocator.
+    let mut v1 = vec![1u8];
+    v1.extend_from_slice(&huge_length_prefix());
+    let e = decode::<Project>(&v1, "项目 #12").unwrap_err();
+    assert!(matches!(&e, Error::Corrupt { what, .. } if what == "项目 #12"), "{e:?}");
+    // Version 2 with a checksum that holds (damage the checksum missed, or a bug that wrote it).
+    let mut v2 = vec![2u8];
+    v2.extend_from_slice(&huge_length_prefix());
+    let sum = crc32c::crc32c(&v2).to_le_bytes();
+    v2.extend_from_slice(&sum);
+    let e = decode::<Project>(&v2, "项目 #12").unwrap_err();
+    assert!(matches!(&e, Error::Corrupt { what, .. } if what == "项目 #12"), "{e:?}");
+    // A list said to hold 2^40 strings runs out of bytes at once.
+    let mut list = vec![1u8, 0xfd];
+    list.extend_from_slice(&(1u64 << 40).to_le_bytes());
+    list.extend_from_slice(&[3, b'a', b'b', b'c']);
+    assert!(matches!(decode::<Vec<String>>(&list, "问题类别"), Err(Error::Corrupt { .. })));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+}
+
 #[test]
 fn a_newer_schema_is_refused_naming_both_versions() {
+    // A genuine newer value: its checksum holds (every version from 2 on ends in one).
     let mut bytes = encode(&milestone());
     bytes[0] = SCHEMA + 1;
+    let body = bytes.len() - 4;
+    let sum = crc32c::crc32c(&bytes[..body]).to_le_bytes();
+    bytes[body..].copy_from_slice(&sum);
     let e = decode::<Milestone>(&bytes, "里程碑").unwrap_err();
     assert!(matches!(e, Error::SchemaTooNew { found, supported } if found == SCHEMA + 1 && supported == SCHEMA));
     let text = e.to_string();
     assert!(text.contains(&(SCHEMA + 1).to_string()) && text.contains(&SCHEMA.to_string()), "{text}");
+    // The same version byte on a value whose checksum does not hold is damage, not news.
+    let mut damaged = encode(&milestone());
+    damaged[0] = SCHEMA + 1;
+    assert!(matches!(decode::<Milestone>(&damaged, "里程碑 #9"), Err(Error::Corrupt { what, .. }) if what == "里程碑 #9"));
 }
 
 #[test]

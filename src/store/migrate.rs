@@ -1,20 +1,119 @@
-//! Schema migrations. Version 1 is the first stored layout and the current one, so no
-//! record needs upgrading yet. When SCHEMA becomes 2: copy the changed structs here as
-//! `v1::Project` etc. (frozen), decode the payload with them, convert to the current
-//! type, and add a store-wide rewrite in `migrate_store` so old bytes do not linger.
+//! Schema migrations, run by `Store::open` when the meta tree names an older schema.
+//!
+//! 1 → 2: the stored structs did not change; every codec-encoded value gains the CRC32C
+//! of its version byte and payload (`codec.rs`). A version-1 value is re-framed byte for
+//! byte (`[1][payload]` → `[2][payload][crc]`), not decoded and encoded again: the same
+//! payload is kept, so a value that did not decode before the migration still does not
+//! (and `check` names it), and no tree needs a type to be migrated. The trees are rewritten
+//! in batches; the schema byte moves to 2 only at the end, in one transaction with the
+//! migration's audit record, so a migration cut short runs again on the next open and skips
+//! what it already rewrote.
+//!
+//! When a stored struct changes: copy the old one here as `v2::Project` etc. (frozen),
+//! decode the older payload with it in `upgrade`, convert, and add the store-wide rewrite.
 
+use super::codec::{self, SCHEMA};
+use super::{Ctx, Store, keys, tx};
 use crate::domain::{Error, Result};
+use crate::read::audit::AuditRecord;
 use serde::de::DeserializeOwned;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-/// Decodes a payload written by an older schema into the current type.
-pub fn upgrade<T: DeserializeOwned>(version: u8, _payload: &[u8], what: &str) -> Result<T> {
-    Err(Error::corrupt(what, format!("未知的数据格式版本 {version} (unknown schema version)")))
+/// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
+pub const ENCODED_TREES: [usize; 9] =
+    [tx::PROJECTS, tx::TREES, tx::FINDINGS, tx::ITEMS, tx::RESPONSES, tx::NOTICES, tx::MILESTONES, tx::DEADLINES, tx::SUMMARIES];
+
+/// Values rewritten per sled batch: large enough that a 10,000-project store takes a few
+/// dozen batches, small enough that a batch stays a few megabytes.
+const BATCH: usize = 5_000;
+
+/// In the meta tree only the settings are codec-encoded; the schema byte, the derived
+/// trees' version and the id counters are raw bytes.
+pub fn meta_is_encoded(key: &[u8]) -> bool {
+    key == super::read::CATEGORIES_KEY
+        || key == super::roles::ADMINS_KEY
+        || key.starts_with(b"budget_total/")
+        || key.starts_with(b"notice_prefix/")
 }
 
-/// Brings a whole store from `from` to the current schema; a no-op while SCHEMA is 1.
-pub fn migrate_store(from: u8, _db: &sled::Db) -> Result<()> {
-    match from {
-        super::codec::SCHEMA => Ok(()),
-        v => Err(Error::corrupt("store", format!("未知的数据格式版本 {v} (unknown schema version)"))),
+/// Decodes a value written by an older schema into the current type.
+pub fn upgrade<T: DeserializeOwned>(version: u8, payload: &[u8], what: &str) -> Result<T> {
+    match version {
+        // Version 1 is version 2 without the checksum: same structs, same payload.
+        1 => codec::decode_payload(payload, what),
+        v => Err(Error::corrupt(what, format!("未知的数据格式版本 {v} (unknown schema version)"))),
     }
+}
+
+/// The audit record's text for a migration (a JSON object like every command's).
+pub fn audit_text(from: u8, to: u8) -> String {
+    serde_json::json!({"cmd": "migrate", "from": from, "to": to}).to_string()
+}
+
+fn io(e: sled::Error) -> Error {
+    Error::io("store", e)
+}
+
+impl Store {
+    /// Brings the store from schema `from` to `SCHEMA`, recording it as `who()` in the audit
+    /// log. Runs in `open`, before any read: the kept lists are still empty, and the derived
+    /// trees are re-framed like every other tree, so they still match their records.
+    pub(super) fn migrate(&self, from: u8, who: impl FnOnce() -> Ctx) -> Result<()> {
+        if from != 1 {
+            return Err(Error::corrupt("store", format!("未知的数据格式版本 {from} (unknown schema version)")));
+        }
+        for idx in ENCODED_TREES {
+            reframe_v1(self.tree(idx), |_| true)?;
+        }
+        reframe_v1(self.audit_tree(), |_| true)?;
+        reframe_v1(self.tree(tx::META), meta_is_encoded)?;
+        let ctx = who();
+        let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
+        all.push(&self.audit);
+        let result = all.as_slice().transaction(|t| {
+            let txn = tx::Tx::new(t);
+            let id = txn.next_seq(b"seq/audit").map_err(ConflictableTransactionError::Abort)?;
+            let record = AuditRecord { id, actor: ctx.actor.clone(), at: ctx.now, command: audit_text(from, SCHEMA), touched: vec![] };
+            t[tx::AUDIT].insert(&keys::id(id), codec::encode(&record))?;
+            t[tx::META].insert(&b"schema"[..], &[SCHEMA])?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => self.flush(),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(io(e)),
+        }
+    }
+}
+
+/// Gives every version-1 value of `tree` whose key passes `encoded` its checksum, in
+/// batches. Values already of version 2 (a migration cut short) or unreadable are left:
+/// `check` names the unreadable ones.
+fn reframe_v1(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool) -> Result<()> {
+    let label = format!("迁移 {}", String::from_utf8_lossy(&tree.name()));
+    let mut batch = sled::Batch::default();
+    let mut pending = 0;
+    for kv in tree.iter() {
+        let (k, v) = kv.map_err(io)?;
+        if v.first() != Some(&1) || !encoded(&k) {
+            continue;
+        }
+        crate::progress::at(&label, &k);
+        let mut out = Vec::with_capacity(v.len() + codec::CHECKSUM_LEN);
+        out.push(2);
+        out.extend_from_slice(&v[1..]);
+        let sum = codec::checksum(&out);
+        out.extend_from_slice(&sum);
+        batch.insert(k, out);
+        pending += 1;
+        if pending == BATCH {
+            tree.apply_batch(std::mem::take(&mut batch)).map_err(io)?;
+            pending = 0;
+        }
+    }
+    if pending > 0 {
+        tree.apply_batch(batch).map_err(io)?;
+    }
+    Ok(())
 }

@@ -67,8 +67,19 @@ pub struct Ctx {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in a data directory created 0700.
+    /// Opens (creating if needed) the store in a data directory created 0700. A store of an
+    /// older schema is migrated, recorded in the audit log as this process's user now.
     pub fn open(dir: &Path, templates: Templates) -> Result<Store> {
+        // Opening is not a command a caller times: the clock is read only if a migration runs.
+        Self::open_as(dir, templates, || Ctx {
+            actor: crate::identity::current_user(),
+            now: Utc::now(),
+            today: chrono::Local::now().date_naive(),
+        })
+    }
+
+    /// `open`, with `who` naming the user and time a migration is recorded under.
+    pub fn open_as(dir: &Path, templates: Templates, who: impl FnOnce() -> Ctx) -> Result<Store> {
         crate::fsutil::create_private_dir(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let path = dir.join("store");
@@ -80,12 +91,12 @@ impl Store {
         }
         let audit = db.open_tree(AUDIT_TREE).map_err(|e| heal::storage(&path, e))?;
         let store = Store { db, trees, audit, dir: dir.to_path_buf(), templates, caches: Default::default(), _lock: lock };
-        store.check_schema()?;
+        store.check_schema(who)?;
         store.ensure_derived()?;
         Ok(store)
     }
 
-    fn check_schema(&self) -> Result<()> {
+    fn check_schema(&self, who: impl FnOnce() -> Ctx) -> Result<()> {
         let meta = &self.trees[tx::META];
         let io = |e: sled::Error| heal::storage(&self.dir, e);
         match meta.get(b"schema").map_err(io)? {
@@ -100,9 +111,7 @@ impl Store {
                     return Err(Error::SchemaTooNew { found, supported: codec::SCHEMA });
                 }
                 if found < codec::SCHEMA {
-                    migrate::migrate_store(found, &self.db)?;
-                    meta.insert(b"schema", &[codec::SCHEMA]).map_err(io)?;
-                    self.db.flush().map_err(io)?;
+                    self.migrate(found, who)?;
                 }
                 Ok(())
             }
