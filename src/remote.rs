@@ -50,6 +50,16 @@ struct Conn {
     waiting: Arc<Mutex<Waiting>>,
 }
 
+impl Drop for Conn {
+    /// Ends the connection both ways: the reader thread (blocked on its own descriptor of the
+    /// socket) sees the end and exits, and the server frees the client's place at once.
+    fn drop(&mut self) {
+        if let Ok(s) = self.stream.lock() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
 impl Conn {
     fn is_open(&self) -> bool {
         self.waiting.lock().map(|w| w.open).unwrap_or(false)
