@@ -133,6 +133,8 @@ fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>) -> End {
             Ok(None) => return End::Quiet,
             Err(end) => return end,
         };
+        // Counted from here until its answer is written: a stop waits for both.
+        let _counted = InFlight::enter(&shared.in_flight);
         let req: Request = match serde_json::from_slice(&frame.bytes) {
             Ok(r) => r,
             Err(e) => return End::Tell(format!("请求无法解析，连接已关闭 (malformed request, connection closed): {e}"), false),
@@ -290,7 +292,6 @@ fn listen_for_events(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>, lo
 /// transaction never committed (sled drops its buffered writes when the closure unwinds), so
 /// the client is told it was not applied, and the server goes on.
 fn handle(shared: &Shared, id: u64, me: &crate::backend::Local, user: &str, op: Op) -> Result<Answer> {
-    let _counted = InFlight::enter(&shared.in_flight);
     if shared.stopping.load(Ordering::SeqCst) {
         return Err(Error::Refused { message: "服务器正在停止 (the server is stopping)：请稍后重试".into() });
     }
