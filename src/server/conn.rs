@@ -41,7 +41,9 @@ impl From<Error> for End {
 /// Serves one client until it leaves or breaks a limit; logs why it ended if not quietly.
 pub(super) fn run(shared: &Arc<Shared>, seat: Seat, stream: &Arc<UnixStream>) {
     let id = seat.id;
-    let outcome = catch_unwind(AssertUnwindSafe(|| session(shared, id, stream)));
+    // One writer at a time on this socket: responses, events, and the closing word.
+    let write_lock = Arc::new(Mutex::new(()));
+    let outcome = catch_unwind(AssertUnwindSafe(|| session(shared, id, stream, &write_lock)));
     let end = match outcome {
         Ok(end) => end,
         Err(panic) => End::Failed(Error::Internal { message: panic_text(panic.as_ref()) }),
@@ -50,7 +52,7 @@ pub(super) fn run(shared: &Arc<Shared>, seat: Seat, stream: &Arc<UnixStream>) {
         End::Quiet => {}
         End::Tell(message, retry) => {
             eprintln!("jixiao serve: client {id}: closed: {message}");
-            let _ = send(stream, &Mutex::new(()), &ServerMsg::Closing { message, retry });
+            let _ = send(stream, &write_lock, &ServerMsg::Closing { message, retry });
         }
         End::Failed(e) => eprintln!("jixiao serve: client {id}: {}", e.render(crate::i18n::Lang::En)),
     }
@@ -80,7 +82,7 @@ fn tick(limits: &super::Limits) -> Duration {
     (limits.frame_timeout.min(limits.idle_timeout) / 4).clamp(Duration::from_millis(50), Duration::from_secs(1))
 }
 
-fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>) -> End {
+fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>, write_lock: &Arc<Mutex<()>>) -> End {
     let limits = &shared.limits;
     let io = |e: std::io::Error| End::Failed(Error::io(super::SOCKET, e));
     if let Err(e) = stream.set_read_timeout(Some(tick(limits))).and_then(|_| stream.set_write_timeout(Some(limits.frame_timeout))) {
@@ -90,7 +92,6 @@ fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>) -> End {
         Ok(u) => u,
         Err(e) => return End::Failed(e),
     };
-    let write_lock = Arc::new(Mutex::new(()));
     let (hello, _) = match read_one(shared, stream, None, true) {
         Ok(Some(f)) => f,
         Ok(None) => return End::Quiet,
@@ -123,7 +124,7 @@ fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>) -> End {
         return End::Failed(e);
     }
     if hello.events {
-        listen_for_events(shared, id, stream, &write_lock);
+        listen_for_events(shared, id, stream, write_lock);
     }
     let me = shared.local.shared(&user);
     loop {
