@@ -114,6 +114,12 @@ impl Local {
         Ctx { actor: self.actor.clone(), now, today }
     }
 
+    /// Applies a command a client sent with its request id (the server): a retry of one
+    /// already applied gets the first answer and `true`, and is not applied again.
+    pub fn execute_request(&self, cmd: &Command, request: &str) -> Result<(Outcome, bool)> {
+        self.store.execute_request(cmd, &self.ctx(), request)
+    }
+
     /// Applies many commands, each in its own transaction, flushing once at the end.
     /// Stops at the first error (what was applied before it stays applied).
     pub fn execute_batch(&self, cmds: &[Command]) -> Result<Vec<Outcome>> {

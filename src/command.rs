@@ -387,6 +387,10 @@ pub enum Command {
 impl Command {
     /// The snake_case name, as in the JSON `cmd` field.
     pub fn name(&self) -> String {
+        // An import's bundle may be hundreds of MiB: never turned into a JSON value for its name.
+        if let Command::Import { .. } = self {
+            return "import".into();
+        }
         serde_json::to_value(self)
             .ok()
             .and_then(|v| v.get("cmd").and_then(|c| c.as_str()).map(str::to_string))

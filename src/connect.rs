@@ -5,6 +5,7 @@
 use crate::backend::Backend;
 use crate::domain::{Error, Result};
 use crate::remote::Remote;
+pub use crate::server::Limits;
 use crate::server::{LOCK, socket_path};
 use crate::store::lock::DirLock;
 use std::path::Path;
@@ -32,27 +33,47 @@ pub fn open_for_workbench(data: &Path) -> Result<Box<dyn Backend>> {
         local.warm_in_background();
         return Ok(Box::new(local));
     }
-    open_backend(data)
+    Ok(Box::new(remote(data, true)?))
 }
 
 pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
         return Ok(Box::new(crate::backend::Local::open(data)?));
     }
+    Ok(Box::new(remote(data, false)?))
+}
+
+/// A Remote on the data dir's server, started on demand; a dropped connection is redialled
+/// the same way (a server killed meanwhile is started again). `listen`: the workbench, which
+/// takes other users' commands as events.
+fn remote(data: &Path, listen: bool) -> Result<Remote> {
+    let stream = reach_server(data)?;
+    let dir = data.to_path_buf();
+    Remote::over(stream, listen, Box::new(move || reach_server(&dir)))
+}
+
+/// A connection to the store's server: a running one, else one started in the background.
+fn reach_server(data: &Path) -> Result<std::os::unix::net::UnixStream> {
     let sock = socket_path(data);
-    if let Some(r) = Remote::connect(&sock)? {
-        return Ok(Box::new(r));
+    if let Some(s) = crate::remote::dial(&sock)? {
+        return Ok(s);
     }
     crate::fsutil::create_private_dir(data)?;
-    // No server answers. A store held by some other process is not ours to serve.
-    if !DirLock::is_held(data, LOCK) {
-        refuse_if_held_by_other(data)?;
-        start_server(data)?;
-    }
     let deadline = Instant::now() + Duration::from_secs(10);
+    let mut started: Option<Instant> = None;
     loop {
-        if let Some(r) = Remote::connect(&sock)? {
-            return Ok(Box::new(r));
+        if let Some(s) = crate::remote::dial(&sock)? {
+            return Ok(s);
+        }
+        // No server answers and none is starting (it would hold server.lock). One we started
+        // that is gone without answering (killed, or it lost the race to another client's)
+        // is started again after a second.
+        if !DirLock::is_held(data, LOCK) && started.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+            if let Some(holder) = held_by_another_process(data) {
+                return Err(holder);
+            }
+            start_server(data)?;
+            started = Some(Instant::now());
         }
         if Instant::now() > deadline {
             let log = std::fs::read_to_string(data.join("server.log")).unwrap_or_default();
@@ -63,14 +84,25 @@ pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
     }
 }
 
-/// Names the holder when a process that is not a server holds the store.
-fn refuse_if_held_by_other(data: &Path) -> Result<()> {
-    match DirLock::acquire(data) {
-        Err(Error::Locked { dir, holder }) => {
-            Err(Error::Locked { dir, holder: format!("{holder}；它不是 jixiao serve，不能共用 (not a server)") })
+/// A store held by a process that is not a server (`--local`) is not ours to serve. Another
+/// client checking the same way holds the lock for a moment only, and a server starting
+/// takes server.lock: so the lock must stay held, by no server, for a while.
+fn held_by_another_process(data: &Path) -> Option<Error> {
+    let mut last = None;
+    for _ in 0..5 {
+        match DirLock::acquire(data) {
+            Ok(_) => return None,
+            Err(Error::Locked { dir, holder }) => {
+                last = Some(Error::Locked { dir, holder: format!("{holder}；它不是 jixiao serve，不能共用 (not a server)") });
+            }
+            Err(_) => return None,
         }
-        _ => Ok(()),
+        if DirLock::is_held(data, LOCK) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
+    last
 }
 
 /// `jixiao check`: the running server, which owns the store (never with `--local`); `None`
@@ -80,15 +112,17 @@ pub fn server_for_check(data: &Path) -> Result<Option<Box<dyn Backend>>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
         return Ok(None);
     }
-    if let Some(r) = Remote::connect(&socket_path(data))? {
-        return Ok(Some(Box::new(r)));
+    if crate::remote::dial(&socket_path(data))?.is_some() {
+        return open_backend(data).map(Some);
     }
     if DirLock::is_held(data, LOCK) {
         // A server is starting: wait for it as every command does.
         return open_backend(data).map(Some);
     }
-    if data.exists() {
-        refuse_if_held_by_other(data)?;
+    if data.exists()
+        && let Some(holder) = held_by_another_process(data)
+    {
+        return Err(holder);
     }
     Ok(None)
 }
@@ -120,6 +154,6 @@ fn start_server(data: &Path) -> Result<()> {
 }
 
 /// `jixiao serve`: this process becomes the store's server.
-pub fn serve(data: &Path, idle_exit: Option<Duration>) -> Result<i32> {
-    crate::server::serve(data, idle_exit)
+pub fn serve(data: &Path, idle_exit: Option<Duration>, limits: Limits) -> Result<i32> {
+    crate::server::serve(data, idle_exit, limits)
 }

@@ -967,3 +967,55 @@ fn asking_whether_a_lock_is_held_neither_creates_nor_writes_it() {
     assert!(!DirLock::is_held(dir.path(), "server.lock"));
     DirLock::acquire_named(dir.path(), "server.lock").expect("asking left no lock behind");
 }
+
+#[test]
+fn a_command_sent_again_with_its_request_id_is_answered_not_applied_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = open(dir.path(), "zhangwei");
+    let m = cmd(json!({"cmd": "add_milestone", "title": "重试的里程碑", "kind": "其他", "due": "2021-12-31"}));
+    let (first, replayed) = local.execute_request(&m, "5f0c2a9e41d3b7c8a6e2f1d09b3c4a57").unwrap();
+    assert!(!replayed);
+    let (again, replayed) = local.execute_request(&m, "5f0c2a9e41d3b7c8a6e2f1d09b3c4a57").unwrap();
+    assert!(replayed, "the retry is answered from the first try");
+    assert_eq!(again, first);
+    let count = |l: &Local| l.store().milestones_of(None).unwrap().iter().filter(|x| x.title == "重试的里程碑").count();
+    assert_eq!(count(&local), 1);
+    assert_eq!(local.store().audit_log().unwrap().len(), 1);
+    // The same id from another user is another request.
+    let (_, replayed) = local.shared("lisi").with_clock(clock()).execute_request(&m, "5f0c2a9e41d3b7c8a6e2f1d09b3c4a57").unwrap();
+    assert!(!replayed);
+    assert_eq!(count(&local), 2);
+    // A command that failed remembers nothing: sent again once it can succeed, it applies.
+    let phase = cmd(json!({"cmd": "set_phase", "project": "ZD21-01", "phase": "评分"}));
+    assert!(matches!(local.execute_request(&phase, "failed-first"), Err(Error::NotFound { .. })));
+    // An id that is no id is refused.
+    assert!(matches!(local.execute_request(&m, ""), Err(Error::Invalid { .. })));
+    assert!(matches!(local.execute_request(&m, &"x".repeat(65)), Err(Error::Invalid { .. })));
+    assert_eq!(local.store().remembered_requests(), 2);
+    assert!(local.store().check().is_clean(), "{:?}", local.store().check().problems);
+    // A store made before the requests tree existed opens, the tree created empty.
+    drop(local);
+    {
+        let db = sled::open(dir.path().join("store")).unwrap();
+        assert!(db.drop_tree("requests").unwrap());
+        db.flush().unwrap();
+    }
+    let local = open(dir.path(), "zhangwei");
+    assert_eq!(local.store().remembered_requests(), 0);
+    assert_eq!(count(&local), 2);
+    assert!(local.store().check().is_clean());
+}
+
+#[test]
+fn the_newest_ten_thousand_answers_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = open(dir.path(), "zhangwei");
+    let c = cmd(json!({"cmd": "set_categories", "categories": ["绩效意识不强"]}));
+    for i in 0..10_005u32 {
+        local.execute_request(&c, &format!("r{i}")).unwrap();
+    }
+    assert_eq!(local.store().remembered_requests(), 10_000);
+    assert!(local.execute_request(&c, "r10004").unwrap().1, "a recent one is answered");
+    assert!(!local.execute_request(&c, "r4").unwrap().1, "the oldest were forgotten");
+    assert_eq!(local.store().remembered_requests(), 10_000);
+}

@@ -75,6 +75,19 @@ pub enum Cmd {
         /// Exit after this many seconds without a client (how clients start a server on demand)
         #[arg(long, value_name = "SECONDS")]
         idle_exit: Option<u64>,
+        /// Close a connection that sends no request for this long (default 600; a workbench
+        /// listening for events is never closed for idling)
+        #[arg(long, value_name = "SECONDS")]
+        idle_timeout: Option<u64>,
+        /// Close a connection whose message (or hello) is not complete this long after it began (default 30)
+        #[arg(long, value_name = "SECONDS")]
+        frame_timeout: Option<u64>,
+        /// Connections of one user at once (default 64)
+        #[arg(long, value_name = "N")]
+        max_connections_per_user: Option<usize>,
+        /// Connections in all (default 512)
+        #[arg(long, value_name = "N")]
+        max_connections: Option<usize>,
     },
 }
 

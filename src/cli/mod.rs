@@ -36,6 +36,16 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
         Some(Cmd::Admin { action }) => admin::run(&data, action),
-        Some(Cmd::Serve { idle_exit }) => crate::connect::serve(&data, idle_exit.map(std::time::Duration::from_secs)),
+        Some(Cmd::Serve { idle_exit, idle_timeout, frame_timeout, max_connections_per_user, max_connections }) => {
+            let secs = std::time::Duration::from_secs;
+            let d = crate::connect::Limits::default();
+            let limits = crate::connect::Limits {
+                idle_timeout: idle_timeout.map(secs).unwrap_or(d.idle_timeout),
+                frame_timeout: frame_timeout.map(secs).unwrap_or(d.frame_timeout),
+                per_user: max_connections_per_user.unwrap_or(d.per_user),
+                total: max_connections.unwrap_or(d.total),
+            };
+            crate::connect::serve(&data, idle_exit.map(secs), limits)
+        }
     }
 }

@@ -58,6 +58,15 @@ pub enum Error {
         path: String,
         message: String,
     },
+    /// The server caught a panic while handling a request; nothing of it was written.
+    Internal {
+        message: String,
+    },
+    /// The server refused a connection or a request over one of its limits; `message`
+    /// names the limit (Chinese first, English in parentheses) and what to do.
+    Refused {
+        message: String,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -89,6 +98,8 @@ impl Error {
             Error::SchemaTooNew { .. } => "schema",
             Error::Corrupt { .. } => "corrupt",
             Error::Io { .. } => "io",
+            Error::Internal { .. } => "internal",
+            Error::Refused { .. } => "refused",
         }
     }
 
@@ -171,6 +182,16 @@ impl Error {
                     format!("cannot read or write {path}: {message}")
                 }
             }
+            Error::Internal { message } => {
+                if zh {
+                    format!(
+                        "服务器处理请求时出错 (internal error)：{message}；该请求没有执行 (the request was not applied)，详情见 server.log"
+                    )
+                } else {
+                    format!("internal error in the server: {message}; the request was not applied (details in server.log)")
+                }
+            }
+            Error::Refused { message } => message.clone(),
         }
     }
 }

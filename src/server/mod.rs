@@ -1,23 +1,29 @@
 //! `jixiao serve`: one process owns the store (sled allows one per store) and serves the
 //! team's clients on `DATA/server.sock`, a thread per client. Each client is the OS user on
 //! the other end of the socket (SO_PEERCRED), never a name it claims. Every command is
-//! applied and flushed before it is acknowledged, then broadcast to every client as an
-//! Event. SIGTERM/SIGINT: stop accepting, let the commands in flight finish, flush, remove
-//! the socket. `server.lock` is held for the server's life, so a socket left by a killed
-//! server is known to be stale and replaced.
+//! applied and flushed before it is acknowledged, then broadcast as an Event to the clients
+//! that listen for events. SIGTERM/SIGINT: stop accepting, shut idle clients out, let the
+//! commands in flight finish, flush, remove the socket. `server.lock` is held for the
+//! server's life, so a socket left by a killed server is known to be stale and replaced.
+//!
+//! No input stops it: a panic while handling a request is caught and answered as an error
+//! (`conn.rs`), and every client's bounds (frame size, half-sent frames, idle connections,
+//! connections per user and in all) are `Limits`.
 
+pub mod conn;
 pub mod peer;
 pub mod protocol;
 
-use crate::backend::{Backend, Local};
+use crate::backend::Local;
 use crate::domain::{Error, Result};
-use protocol::{Answer, Event, Hello, HelloReply, Op, PROTOCOL, Request, ServerMsg, read_frame, write_frame};
+use protocol::{Event, HelloReply, write_frame};
+use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub const SOCKET: &str = "server.sock";
@@ -44,27 +50,163 @@ pub fn via_short_path<T>(path: &Path, f: impl FnOnce(&Path) -> std::io::Result<T
     out
 }
 
+/// What a server bounds, each refused with the limit named. The defaults are for a team;
+/// `jixiao serve` takes each as a flag (tests shorten the timeouts).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A frame (and the hello) must arrive whole within this once begun: a client that
+    /// stalls mid-frame holds a thread and a buffer for no longer.
+    pub frame_timeout: Duration,
+    /// A connection with no request for this long is closed, unless it listens for events
+    /// (a workbench open on a screen). Its client reconnects on its next request.
+    pub idle_timeout: Duration,
+    /// Connections of one OS user: a team member has a workbench or two and some scripts.
+    pub per_user: usize,
+    /// Connections in all: each holds a descriptor and a thread or two.
+    pub total: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { frame_timeout: Duration::from_secs(30), idle_timeout: Duration::from_secs(600), per_user: 64, total: 512 }
+    }
+}
+
+/// How many refused connections are answered at once; beyond that they are closed unanswered
+/// (a flood of connections must not become a flood of threads).
+const MAX_REFUSING: usize = 16;
+
+/// One connected client.
+struct Client {
+    uid: u32,
+    stream: Arc<UnixStream>,
+    /// Where its events go, when it listens for them (bounded: a client that stops reading
+    /// is dropped, not buffered for).
+    events: Option<SyncSender<Event>>,
+}
+
 /// What every client thread shares.
 struct Shared {
     local: Local,
-    clients: Mutex<Vec<(u64, Sender<ServerMsg>)>>,
+    limits: Limits,
+    clients: Mutex<HashMap<u64, Client>>,
     in_flight: AtomicUsize,
     stopping: AtomicBool,
-    connected: AtomicUsize,
+    /// A bulk frame (an import bundle) is being read or applied: one at a time.
+    bulk: AtomicBool,
+    refusing: AtomicUsize,
+}
+
+/// A client's place among the connected: dropping it (however its thread ends, a panic
+/// included) frees the place, so the count that idle exit and the connection limits read
+/// stays right.
+struct Seat {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        self.shared.clients().remove(&self.id);
+    }
+}
+
+/// A request being handled: counted until dropped, so a stop waits for it, panic or not.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(n: &'a AtomicUsize) -> Self {
+        n.fetch_add(1, Ordering::SeqCst);
+        InFlight(n)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Shared {
+    /// The client list; a panic elsewhere while it was held (nothing in it can panic, but
+    /// a poisoned lock must never wedge the server) does not stop its use.
+    fn clients(&self) -> MutexGuard<'_, HashMap<u64, Client>> {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn connected(&self) -> usize {
+        self.clients().len()
+    }
+
     fn broadcast(&self, event: Event) {
-        if let Ok(mut clients) = self.clients.lock() {
-            // A client whose writer has gone is dropped from the list.
-            clients.retain(|(_, tx)| tx.send(ServerMsg::Event { event: event.clone() }).is_ok());
+        let mut clients = self.clients();
+        for (id, c) in clients.iter_mut() {
+            let Some(tx) = &c.events else { continue };
+            match tx.try_send(event.clone()) {
+                Ok(()) => {}
+                // A client this far behind has stopped reading: drop it rather than hold
+                // events for it without end. Its workbench reconnects on its next request.
+                Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                    eprintln!("jixiao serve: client {id}: not reading its events; disconnected");
+                    let _ = c.stream.shutdown(std::net::Shutdown::Both);
+                    c.events = None;
+                }
+            }
         }
     }
+
+    /// A place for a new connection of user `uid`, or why not (zh, en).
+    fn admit(self: &Arc<Self>, id: u64, uid: u32, stream: Arc<UnixStream>) -> std::result::Result<Seat, (String, String)> {
+        let mut clients = self.clients();
+        let (total, per_user) = (self.limits.total, self.limits.per_user);
+        if clients.len() >= total {
+            return Err((
+                format!(
+                    "服务器的连接数已达上限 {total} 个 (connection limit: {total} in all)：请稍后重试，或请管理员调整 jixiao serve --max-connections"
+                ),
+                format!(
+                    "the server has reached its limit of {total} connections: retry later, or ask the admin to raise jixiao serve --max-connections"
+                ),
+            ));
+        }
+        if clients.values().filter(|c| c.uid == uid).count() >= per_user {
+            return Err((
+                format!(
+                    "你的连接数已达上限：每个用户最多 {per_user} 个 (connection limit: {per_user} per user)：关闭不用的 jixiao 窗口或脚本后重试"
+                ),
+                format!(
+                    "you have reached the limit of {per_user} connections per user: close jixiao windows or scripts you do not use, then retry"
+                ),
+            ));
+        }
+        clients.insert(id, Client { uid, stream, events: None });
+        Ok(Seat { shared: self.clone(), id })
+    }
+}
+
+/// Raises the soft limit on open descriptors to the hard one (a connection holds one), and
+/// says how many the server may have open.
+fn raise_descriptor_limit() -> u64 {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit read and write one rlimit struct we own.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 1024;
+        }
+        let want = lim.rlim_max.min(1 << 20);
+        if want > lim.rlim_cur {
+            let raised = libc::rlimit { rlim_cur: want, rlim_max: lim.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim.rlim_cur = want;
+            }
+        }
+    }
+    lim.rlim_cur
 }
 
 /// Runs the server until a termination signal, or until it has had no client for `idle`
 /// (a server started on demand by a client), or until its socket file is removed.
-pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
+pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32> {
     crate::fsutil::create_private_dir(data)?;
     let _server_lock = crate::store::lock::DirLock::acquire_named(data, LOCK).map_err(|e| match e {
         Error::Locked { dir, holder } => {
@@ -72,45 +214,37 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
         }
         other => other,
     })?;
-    let local = crate::backend::Local::open(data)?;
+    let local = open_store(data)?;
     let path = socket_path(data);
     // We hold server.lock: any socket here was left by a server that died.
     let _ = std::fs::remove_file(&path);
     let listener = via_short_path(&path, |p| UnixListener::bind(p)).map_err(|e| Error::io(path.display().to_string(), e))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)).map_err(|e| Error::io(path.display().to_string(), e))?;
     crate::signals::install_signal_handlers().map_err(|e| Error::io("signals", e))?;
+    log_panics_briefly();
+    let mut limits = limits;
+    // Descriptors for the store, the log and the listener first; a connection takes one.
+    let fit = usize::try_from(raise_descriptor_limit().saturating_sub(128)).unwrap_or(usize::MAX);
+    if fit < limits.total {
+        eprintln!("jixiao serve: {fit} connections at most (RLIMIT_NOFILE), not {}", limits.total);
+        limits.total = fit;
+    }
     eprintln!("jixiao serve: {} (pid {})", path.display(), std::process::id());
 
     let shared = Arc::new(Shared {
         local,
-        clients: Mutex::new(vec![]),
+        limits,
+        clients: Mutex::new(HashMap::new()),
         in_flight: AtomicUsize::new(0),
         stopping: AtomicBool::new(false),
-        connected: AtomicUsize::new(0),
+        bulk: AtomicBool::new(false),
+        refusing: AtomicUsize::new(0),
     });
     shared.local.warm_in_background();
     // Accepting blocks in its own thread, so a client is answered at once; this thread
     // watches for signals, idleness and the socket file.
     let acceptor = shared.clone();
-    std::thread::spawn(move || {
-        let mut next_client = 0u64;
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            next_client += 1;
-            let (shared, id) = (acceptor.clone(), next_client);
-            shared.connected.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || {
-                // A client that breaks the protocol is dropped; the log says why.
-                if let Err(e) = client(&shared, id, stream) {
-                    eprintln!("jixiao serve: client {id}: {}", e.render(crate::i18n::Lang::En));
-                }
-                if let Ok(mut clients) = shared.clients.lock() {
-                    clients.retain(|(cid, _)| *cid != id);
-                }
-                shared.connected.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
-    });
+    std::thread::spawn(move || accept_loop(&acceptor, &listener));
     let mut idle_since = Instant::now();
     let mut last_check = Instant::now();
     loop {
@@ -118,7 +252,7 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
-        if shared.connected.load(Ordering::SeqCst) > 0 {
+        if shared.connected() > 0 {
             idle_since = Instant::now();
         } else if idle.is_some_and(|d| idle_since.elapsed() >= d) {
             break;
@@ -132,6 +266,11 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
         }
     }
     shared.stopping.store(true, Ordering::SeqCst);
+    // Idle clients must not hold the stop: their sockets are shut for reading, so their
+    // threads end at once; a command in flight still finishes and is answered.
+    for c in shared.clients().values() {
+        let _ = c.stream.shutdown(std::net::Shutdown::Read);
+    }
     let deadline = Instant::now() + Duration::from_secs(30);
     while shared.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
@@ -141,66 +280,86 @@ pub fn serve(data: &Path, idle: Option<Duration>) -> Result<i32> {
     Ok(0)
 }
 
-fn client(shared: &Shared, id: u64, stream: UnixStream) -> Result<()> {
-    let io = |e: std::io::Error| Error::io(SOCKET, e);
-    stream.set_nonblocking(false).map_err(io)?;
-    let user = peer::user_of(&stream)?;
-    let mut reader = stream.try_clone().map_err(io)?;
-    let mut writer = stream;
-    let hello: Option<Hello> = read_frame(&mut reader)?;
-    let Some(hello) = hello else { return Ok(()) };
-    if hello.protocol != PROTOCOL {
-        let (ours, theirs) = (env!("CARGO_PKG_VERSION"), hello.version);
-        let reply = HelloReply::Refused {
-            zh: format!(
-                "服务器运行的是 jixiao {ours}（协议 {PROTOCOL}），本程序是 {theirs}（协议 {}）：请用同一版本重启服务器（jixiao serve），或用 --local",
-                hello.protocol
-            ),
-            en: format!(
-                "the server runs jixiao {ours} (protocol {PROTOCOL}), this client is {theirs} (protocol {}): restart the server with the same version (jixiao serve), or use --local",
-                hello.protocol
-            ),
-        };
-        return write_frame(&mut writer, &reply);
-    }
-    write_frame(&mut writer, &HelloReply::Welcome { user: user.clone(), version: env!("CARGO_PKG_VERSION").into() })?;
+/// A caught panic is logged in one line (where, and what); the first one with its backtrace
+/// too. A client that sends thousands of bad requests must not fill the disk with traces.
+fn log_panics_briefly() {
+    static TRACED: AtomicBool = AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("?");
+        let what = info.payload().downcast_ref::<&str>().copied().or_else(|| info.payload().downcast_ref::<String>().map(|s| s.as_str()));
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("jixiao serve: thread '{name}' panicked at {at}: {}", what.unwrap_or("panic"));
+        if !TRACED.swap(true, Ordering::SeqCst) {
+            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+        }
+    }));
+}
 
-    // One writer thread per client: responses and broadcast events share the socket.
-    let (tx, rx) = channel::<ServerMsg>();
-    if let Ok(mut clients) = shared.clients.lock() {
-        clients.push((id, tx.clone()));
-    }
-    let writer_thread = std::thread::spawn(move || {
-        for msg in rx {
-            if write_frame(&mut writer, &msg).is_err() {
-                break;
-            }
+/// Opens the store. We hold server.lock, so a process holding store.lock is a client that
+/// is checking, for a moment, whether the store is free before starting us: wait for it.
+fn open_store(data: &Path) -> Result<Local> {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        match crate::backend::Local::open(data) {
+            Err(Error::Locked { .. }) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            other => return other,
         }
-    });
-    let me = shared.local.shared(&user);
-    while let Some(req) = read_frame::<Request>(&mut reader)? {
-        shared.in_flight.fetch_add(1, Ordering::SeqCst);
-        let result = if shared.stopping.load(Ordering::SeqCst) {
-            Err(Error::io(SOCKET, "服务器正在停止 (the server is stopping): 稍后重试"))
-        } else {
-            match req.op {
-                Op::Execute { command } => me.execute(&command).map(|o| {
-                    shared.broadcast(Event { audit: o.audit, actor: user.clone(), command: command.name(), id: o.id });
-                    Answer::Outcome(o)
-                }),
-                Op::Query { query } => me.query(&query).map(|r| Answer::Reply(Box::new(r))),
+    }
+}
+
+fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
+    let mut next_client = 0u64;
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                // Out of descriptors (EMFILE) leaves the connection waiting: pause, do not spin.
+                eprintln!("jixiao serve: accept: {e}");
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
             }
         };
-        let sent = tx.send(ServerMsg::Response { id: req.id, result });
-        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-        if sent.is_err() {
-            break;
+        let Ok(uid) = peer::uid_of(&stream) else { continue };
+        next_client += 1;
+        let id = next_client;
+        let stream = Arc::new(stream);
+        match shared.admit(id, uid, stream.clone()) {
+            Ok(seat) => {
+                let s = shared.clone();
+                // If the thread cannot start, the closure and its seat are dropped: the place is freed.
+                let started = std::thread::Builder::new().name(format!("client-{id}")).spawn(move || conn::run(&s, seat, &stream));
+                if let Err(e) = started {
+                    eprintln!("jixiao serve: client {id}: no thread: {e}");
+                }
+            }
+            Err((zh, en)) => refuse(shared, stream, zh, en),
         }
     }
-    drop(tx);
-    if let Ok(mut clients) = shared.clients.lock() {
-        clients.retain(|(cid, _)| *cid != id);
+}
+
+/// Tells a connection over a limit why, in a short-lived thread (it reads the client's hello
+/// first, so the client reads the answer instead of a reset connection).
+fn refuse(shared: &Arc<Shared>, stream: Arc<UnixStream>, zh: String, en: String) {
+    if shared.refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING {
+        shared.refusing.fetch_sub(1, Ordering::SeqCst);
+        return;
     }
-    let _ = writer_thread.join();
-    Ok(())
+    struct Done(Arc<Shared>);
+    impl Drop for Done {
+        fn drop(&mut self) {
+            self.0.refusing.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let done = Done(shared.clone());
+    let _ = std::thread::Builder::new().name("refuse".into()).spawn(move || {
+        let _done = done;
+        let tick = Duration::from_millis(200);
+        let _ = stream.set_read_timeout(Some(tick));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+        let deadline = Some(Instant::now() + Duration::from_secs(1));
+        let _ = protocol::read_frame_limited::<serde_json::Value>(&mut &*stream, protocol::MAX_HELLO, deadline);
+        let _ = write_frame(&mut &*stream, &HelloReply::Refused { zh, en });
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    });
 }

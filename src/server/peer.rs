@@ -7,6 +7,15 @@ use std::os::unix::net::UnixStream;
 
 /// The peer's uid.
 pub fn uid_of(stream: &UnixStream) -> Result<u32> {
+    cred_of(stream).map(|c| c.uid)
+}
+
+/// The peer's process id (a client finds the server it reaches; tests stop it by this).
+pub fn pid_of(stream: &UnixStream) -> Result<i32> {
+    cred_of(stream).map(|c| c.pid)
+}
+
+fn cred_of(stream: &UnixStream) -> Result<libc::ucred> {
     let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
     let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
     // SAFETY: getsockopt writes at most `len` bytes into `cred`, a plain C struct we own.
@@ -16,7 +25,7 @@ pub fn uid_of(stream: &UnixStream) -> Result<u32> {
     if rc != 0 {
         return Err(Error::io("server.sock", std::io::Error::last_os_error()));
     }
-    Ok(cred.uid)
+    Ok(cred)
 }
 
 /// The peer's user name (`uid<N>` when the uid has no passwd entry).

@@ -26,8 +26,15 @@ impl<T> Default for Slot<T> {
 }
 
 impl<T> Slot<T> {
+    /// The slot, locked. A panic while it was held (a renewal cut short) leaves a list that
+    /// may be half patched: it is dropped, and the next read scans the trees again.
     fn lock(&self) -> Option<MutexGuard<'_, Option<Arc<T>>>> {
-        self.0.lock().ok()
+        Some(self.0.lock().unwrap_or_else(|poisoned| {
+            self.0.clear_poison();
+            let mut slot = poisoned.into_inner();
+            *slot = None;
+            slot
+        }))
     }
 }
 
@@ -114,6 +121,24 @@ fn patch<T, K: Ord>(list: &mut Vec<T>, key: K, key_of: impl Fn(&T) -> K, value: 
 }
 
 impl Store {
+    /// `renew_caches`, and if renewing panics, every kept list dropped instead (the next read
+    /// scans): the commit stands, and its answer is not turned into an error by a list.
+    pub(crate) fn renew_caches_or_drop(&self, w: &Writes) {
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.renew_caches(w))).is_err() {
+            let c = &self.caches;
+            if let Some(mut s) = c.rows.lock() {
+                *s = None;
+            }
+            if let Some(mut s) = c.summaries.lock() {
+                *s = None;
+            }
+            if let Some(mut s) = c.deadlines.lock() {
+                *s = None;
+            }
+            c.generation.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
     /// After a commit: brings every kept list up to what was written, then lets scans keep
     /// their results again. A list that cannot be renewed is dropped (the next read scans).
     pub(crate) fn renew_caches(&self, w: &Writes) {

@@ -209,6 +209,18 @@ impl Store {
             }
         }
 
+        // Remembered answers decode (a retry would otherwise meet a corrupt one).
+        for kv in self.tree(tx::REQUESTS).scan_prefix(b"r") {
+            match kv {
+                Ok((k, v)) => {
+                    if let Err(e) = decode::<super::requests::Remembered>(&v, "请求的回复") {
+                        r.problems.push(format!("请求的回复 key {}: {e}", hex(&k)));
+                    }
+                }
+                Err(e) => r.problems.push(format!("请求的回复: 读取失败 {e}")),
+            }
+        }
+
         // The audit log: ids match their keys and increase.
         let mut last = 0;
         for (k, a) in &audit {

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod lock;
 pub mod migrate;
 pub mod read;
+pub mod requests;
 pub mod roles;
 mod summary;
 pub mod tx;
@@ -29,8 +30,9 @@ use std::path::{Path, PathBuf};
 /// sled's default cache is 1 GiB; a field laptop needs far less.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Tree names, in the order `Tx` indexes them.
-pub const TREE_NAMES: [&str; 13] = [
+/// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
+/// older store is opened (sled's `open_tree`), so existing stores keep opening.
+pub const TREE_NAMES: [&str; 14] = [
     "meta",
     "projects",
     "codes",
@@ -44,6 +46,7 @@ pub const TREE_NAMES: [&str; 13] = [
     "children",
     "deadlines",
     "summaries",
+    "requests",
 ];
 pub const AUDIT_TREE: &str = "audit";
 
@@ -142,9 +145,24 @@ impl Store {
         Ok(outcome)
     }
 
+    /// `execute` for a command a client sent with its request id: the id and the answer are
+    /// remembered in the command's own transaction, so a retry of a command already applied
+    /// (its client lost the connection before the answer came) gets the first answer and
+    /// `true` instead of applying it twice. Flushed either way: the first try may still be
+    /// flushing in another thread when its retry arrives.
+    pub fn execute_request(&self, cmd: &Command, ctx: &Ctx, request: &str) -> Result<(Outcome, bool)> {
+        let answer = self.apply_inner(cmd, ctx, Some(request))?;
+        self.flush()?;
+        Ok(answer)
+    }
+
     /// Applies without flushing; the caller must `flush()` before reporting success.
     /// Used to seed a demo store quickly.
     pub fn apply_unflushed(&self, cmd: &Command, ctx: &Ctx) -> Result<Outcome> {
+        self.apply_inner(cmd, ctx, None).map(|(o, _)| o)
+    }
+
+    fn apply_inner(&self, cmd: &Command, ctx: &Ctx, request: Option<&str>) -> Result<(Outcome, bool)> {
         cmd.check_bounds()?;
         heal::check_evidence_received(&self.dir, cmd)?;
         // One write at a time: the kept lists are renewed in commit order.
@@ -152,9 +170,17 @@ impl Store {
         self.caches.begin_write();
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
+        // A panic inside this closure unwinds out of sled's `transaction` before its commit:
+        // the writes buffered so far are dropped with it, so nothing is half applied.
         let result = all.as_slice().transaction(|t| {
             let tx = tx::Tx::new(t);
+            if let Some(id) = request
+                && let Some(first) = requests::answer(&tx, &ctx.actor, id).map_err(ConflictableTransactionError::Abort)?
+            {
+                return Ok((first, Default::default(), true));
+            }
             let mut applied = apply::apply(&tx, cmd, ctx, &self.templates).map_err(ConflictableTransactionError::Abort)?;
+            test_panic_on(cmd);
             let audit_id = tx.next_seq(b"seq/audit").map_err(ConflictableTransactionError::Abort)?;
             let record = crate::read::AuditRecord {
                 id: audit_id,
@@ -165,14 +191,17 @@ impl Store {
             };
             t[tx::AUDIT].insert(&keys::id(audit_id), codec::encode(&record))?;
             applied.outcome.audit = audit_id;
-            Ok((applied.outcome, tx.take_writes()))
+            if let Some(id) = request {
+                requests::remember(&tx, &ctx.actor, id, ctx.now, &applied.outcome).map_err(ConflictableTransactionError::Abort)?;
+            }
+            Ok((applied.outcome, tx.take_writes(), false))
         });
         // An aborted transaction wrote nothing: renewing with no writes only lets scans keep
         // their results again.
-        let writes = result.as_ref().map(|(_, w)| w).ok();
-        self.renew_caches(writes.unwrap_or(&Default::default()));
+        let writes = result.as_ref().map(|(_, w, _)| w).ok();
+        self.renew_caches_or_drop(writes.unwrap_or(&Default::default()));
         match result {
-            Ok((outcome, _)) => Ok(outcome),
+            Ok((outcome, _, replayed)) => Ok((outcome, replayed)),
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(heal::storage(&self.dir, e)),
         }
@@ -182,8 +211,26 @@ impl Store {
         self.db.flush().map(|_| ()).map_err(|e| heal::storage(&self.dir, e))
     }
 
+    /// How many answers to client request ids are remembered (`store/requests.rs`).
+    pub fn remembered_requests(&self) -> usize {
+        requests::count(self.tree(tx::REQUESTS))
+    }
+
     /// Bytes on disk as sled reports them.
     pub fn size_on_disk(&self) -> u64 {
         self.db.size_on_disk().unwrap_or(0)
+    }
+}
+
+/// Test-only: `JIXIAO_TEST_PANIC_ON=<command name>` makes the store panic while applying that
+/// command, after its writes and before its commit, so tests prove that a panic in a command
+/// leaves nothing written and that the server keeps serving, whatever the domain's own
+/// arithmetic does. Read once; nothing sets it outside tests.
+fn test_panic_on(cmd: &Command) {
+    static ON: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    if let Some(name) = ON.get_or_init(|| std::env::var("JIXIAO_TEST_PANIC_ON").ok())
+        && *name == cmd.name()
+    {
+        panic!("JIXIAO_TEST_PANIC_ON={name}: a panic injected by a test");
     }
 }

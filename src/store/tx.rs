@@ -22,8 +22,10 @@ pub const MILESTONES: usize = 9;
 pub const CHILDREN: usize = 10;
 pub const DEADLINES: usize = 11;
 pub const SUMMARIES: usize = 12;
+/// Answers remembered by client request id (`store/requests.rs`).
+pub const REQUESTS: usize = 13;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 13;
+pub const AUDIT: usize = 14;
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
