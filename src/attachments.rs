@@ -104,3 +104,134 @@ pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
         Err(CopyError::TooBig(_)) => Err(std::io::Error::other("too big")),
     }
 }
+
+/// One piece of an evidence file sent through the team server's socket: the client hashes
+/// the file first, then sends it in chunks; the server writes each where it belongs, hashes
+/// the whole when the last one arrives, and keeps it only if both hashes agree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Chunk {
+    /// The file's own name (what the evidence record shows).
+    pub name: String,
+    pub size: u64,
+    /// The client's sha256 of the whole file.
+    pub sha256: String,
+    /// Where `data` starts in the file.
+    pub offset: u64,
+    /// The bytes, base64 (empty: only asking what the server has).
+    pub data: String,
+}
+
+/// What the server has of an upload.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upload {
+    /// Send from this offset (what is already there is kept: a broken link resumes).
+    Need { offset: u64 },
+    /// Received and checked.
+    Done { evidence: Evidence },
+}
+
+/// Bytes of file per chunk: 4 MiB is 5.3 MiB as base64 JSON, well inside a request frame,
+/// and a few seconds on a slow link, so a dropped connection costs little.
+pub const CHUNK_BYTES: usize = 4 << 20;
+
+/// The server's side of an upload into `data`'s attachments. Idempotent: a chunk at another
+/// offset than the part already held is answered with the offset to send from.
+pub fn receive(data: &Path, chunk: &Chunk, now: DateTime<Utc>) -> Result<Upload> {
+    use base64::Engine;
+    let record = format!("佐证资料「{}」", chunk.name);
+    if chunk.sha256.len() != 64 || !chunk.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        return Err(Error::invalid(&record, "sha256", "应为 64 位小写十六进制"));
+    }
+    let limit = limit_bytes();
+    if chunk.size > limit {
+        return Err(Error::invalid(&record, "size", format!("{} MiB，超过佐证文件上限 {} MiB", chunk.size >> 20, limit >> 20)));
+    }
+    let dir = dir(data);
+    crate::fsutil::create_private_dir(&dir)?;
+    let done = || Upload::Done {
+        evidence: Evidence::File { name: chunk.name.clone(), size: chunk.size, sha256: chunk.sha256.clone(), added_at: now },
+    };
+    let target = dir.join(&chunk.sha256);
+    if std::fs::metadata(&target).is_ok_and(|m| m.len() == chunk.size) {
+        return Ok(done());
+    }
+    let part = dir.join(format!(".part-{}", chunk.sha256));
+    let shown = part.display().to_string();
+    let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+    // A probe (no data), or a chunk for another place than the part has reached: say where
+    // to send from. An empty file has nothing to send and is finished at once.
+    if chunk.size > 0 && (chunk.data.is_empty() || chunk.offset != have) {
+        return Ok(Upload::Need { offset: have });
+    }
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(&chunk.data).map_err(|e| Error::invalid(&record, "data", e.to_string()))?;
+    if chunk.offset + bytes.len() as u64 > chunk.size {
+        return Err(Error::invalid(&record, "data", format!("超出文件大小 {} 字节", chunk.size)));
+    }
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part).map_err(|e| crate::fsutil::io_error(&shown, e))?;
+        f.write_all(&bytes).map_err(|e| crate::fsutil::io_error(&shown, e))?;
+    }
+    let have = chunk.offset + bytes.len() as u64;
+    if have < chunk.size {
+        return Ok(Upload::Need { offset: have });
+    }
+    let (size, sha256) = hash_file(&part).map_err(|e| crate::fsutil::io_error(&shown, e))?;
+    if size != chunk.size || sha256 != chunk.sha256 {
+        let _ = std::fs::remove_file(&part);
+        return Err(Error::invalid(&record, "sha256", "收到的文件与发送前的校验值不符（传输出错）：请重新附上"));
+    }
+    std::fs::File::open(&part).and_then(|f| f.sync_all()).map_err(|e| crate::fsutil::io_error(&shown, e))?;
+    std::fs::rename(&part, &target).map_err(|e| crate::fsutil::io_error(&shown, e))?;
+    Ok(done())
+}
+
+/// The client's side: hashes the file, then sends it chunk by chunk through `send` (a
+/// round trip to the server), starting where the server says it has got to.
+pub fn send(path: &Path, mut send: impl FnMut(&Chunk) -> Result<Upload>) -> Result<Evidence> {
+    use base64::Engine;
+    use std::io::{Seek, SeekFrom};
+    let shown = path.display().to_string();
+    if !path.is_file() {
+        return Err(Error::invalid("佐证资料", "path", format!("「{shown}」不存在或不是文件：检查路径")));
+    }
+    let (size, sha256) = hash_file(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取「{shown}」失败：{e}")))?;
+    let limit = limit_bytes();
+    if size > limit {
+        return Err(Error::invalid("佐证资料", "path", format!("「{shown}」有 {} MiB，超过佐证文件上限 {} MiB", size >> 20, limit >> 20)));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(shown.clone());
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+    let mut chunk = Chunk { name, size, sha256, offset: 0, data: String::new() };
+    let mut buf = vec![0u8; CHUNK_BYTES];
+    // Each answer moves the offset forward (or says done); a bounded number of turns stops
+    // a server that keeps asking for the same bytes.
+    for _ in 0..(size / CHUNK_BYTES as u64 + 8) * 2 {
+        match send(&chunk)? {
+            Upload::Done { evidence } => return Ok(evidence),
+            Upload::Need { offset } => {
+                file.seek(SeekFrom::Start(offset)).map_err(|e| Error::io(&shown, e))?;
+                let n = read_full(&mut file, &mut buf).map_err(|e| Error::io(&shown, e))?;
+                chunk.offset = offset;
+                chunk.data = base64::engine::general_purpose::STANDARD.encode(&buf[..n]);
+            }
+        }
+    }
+    Err(Error::io(&shown, "服务器没有收完文件 (the server did not take the whole file)：请重试"))
+}
+
+/// Reads until `buf` is full or the file ends.
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

@@ -24,6 +24,9 @@ pub trait Backend {
     fn take_events(&self) -> Vec<Event> {
         vec![]
     }
+    /// Takes an evidence file into the store's attachments and returns its record: copied
+    /// here in-process; through a shared store's socket, sent to the server that owns them.
+    fn attach(&self, path: &std::path::Path) -> Result<crate::domain::Evidence>;
 }
 
 /// A boxed backend (the one `cli::connect` picked) is a backend.
@@ -45,6 +48,9 @@ impl<B: Backend + ?Sized> Backend for Box<B> {
     }
     fn take_events(&self) -> Vec<Event> {
         (**self).take_events()
+    }
+    fn attach(&self, path: &std::path::Path) -> Result<crate::domain::Evidence> {
+        (**self).attach(path)
     }
 }
 
@@ -180,7 +186,8 @@ impl Backend for Local {
                 if request.filter.within.is_some_and(|w| !(0..=max).contains(&w)) {
                     return Err(crate::domain::Error::invalid("jixiao due", "--within", format!("应在 0 到 {max} 天之间")));
                 }
-                crate::domain::calendar::check_date(request.today).map_err(|m| crate::domain::Error::invalid("jixiao due", "--as-of", m))?;
+                crate::domain::calendar::check_date(request.today)
+                    .map_err(|m| crate::domain::Error::invalid("jixiao due", "--as-of", m))?;
                 // A mistyped project or unit would print an empty list and exit 0: a cron job
                 // with --fail-if-overdue would never fire. Name the bad value instead.
                 if let Some(code) = &request.filter.project {
@@ -217,6 +224,10 @@ impl Backend for Local {
 
     fn now(&self) -> DateTime<Utc> {
         self.clock.now().0
+    }
+
+    fn attach(&self, path: &std::path::Path) -> Result<crate::domain::Evidence> {
+        crate::attachments::attach(self.store.dir(), path, self.now())
     }
 }
 

@@ -98,6 +98,7 @@ struct RequestRef<'a> {
 enum OpRef<'a> {
     Execute { command: &'a Command, request: &'a str },
     Query { query: &'a Query },
+    Upload { chunk: &'a crate::attachments::Chunk },
 }
 
 /// A new request id: 128 bits, random per process plus a counter, as 32 hex digits.
@@ -318,14 +319,21 @@ impl Backend for Remote {
                 }
                 Ok(o)
             }
-            Answer::Reply(_) => Err(Error::corrupt("server.sock", "命令的回复类型不符")),
+            _ => Err(Error::corrupt("server.sock", "命令的回复类型不符")),
         }
+    }
+
+    fn attach(&self, path: &std::path::Path) -> Result<crate::domain::Evidence> {
+        crate::attachments::send(path, |chunk| match self.call(OpRef::Upload { chunk })? {
+            Answer::Upload(u) => Ok(u),
+            _ => Err(Error::corrupt("server.sock", "上传的回复类型不符")),
+        })
     }
 
     fn query(&self, q: &Query) -> Result<Reply> {
         match self.call(OpRef::Query { query: q })? {
             Answer::Reply(r) => Ok(*r),
-            Answer::Outcome(_) => Err(Error::corrupt("server.sock", "查询的回复类型不符")),
+            _ => Err(Error::corrupt("server.sock", "查询的回复类型不符")),
         }
     }
 

@@ -8,9 +8,10 @@ use serde_json::json;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-/// Evidence given as `{"path": "…"}` is copied into the data dir's attachments (under its
-/// sha256) and replaced by the file record, as the TUI does; a bad path names itself.
-fn attach_paths(v: &mut serde_json::Value, data: &Path, now: chrono::DateTime<chrono::Utc>) -> std::result::Result<(), String> {
+/// Evidence given as `{"path": "…"}` is handed to the backend (copied into the store's
+/// attachments under its sha256; sent to the server for a shared store) and replaced by the
+/// file record, as the TUI does; a bad path names itself.
+fn attach_paths(v: &mut serde_json::Value, backend: &dyn Backend) -> std::result::Result<(), String> {
     match v {
         serde_json::Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -18,18 +19,18 @@ fn attach_paths(v: &mut serde_json::Value, data: &Path, now: chrono::DateTime<ch
                     if let serde_json::Value::Array(list) = child {
                         for e in list.iter_mut() {
                             if let Some(path) = e.get("path").and_then(|p| p.as_str()).map(str::to_string) {
-                                let ev = crate::attachments::attach(data, Path::new(&path), now).map_err(|err| err.to_string())?;
+                                let ev = backend.attach(Path::new(&path)).map_err(|err| err.to_string())?;
                                 *e = serde_json::to_value(ev).map_err(|err| err.to_string())?;
                             }
                         }
                     }
                 } else {
-                    attach_paths(child, data, now)?;
+                    attach_paths(child, backend)?;
                 }
             }
             Ok(())
         }
-        serde_json::Value::Array(list) => list.iter_mut().try_for_each(|x| attach_paths(x, data, now)),
+        serde_json::Value::Array(list) => list.iter_mut().try_for_each(|x| attach_paths(x, backend)),
         _ => Ok(()),
     }
 }
@@ -47,7 +48,7 @@ pub fn run(data: &Path) -> Result<i32> {
         }
         let parsed = serde_json::from_str::<serde_json::Value>(trimmed)
             .map_err(|e| ("parse", format!("第 {} 行不是有效命令：{e}（格式见 docs/commands.md）", n + 1)))
-            .and_then(|mut v| attach_paths(&mut v, data, local.now()).map(|_| v).map_err(|e| ("invalid", e)))
+            .and_then(|mut v| attach_paths(&mut v, local.as_ref()).map(|_| v).map_err(|e| ("invalid", e)))
             .and_then(|v| {
                 serde_json::from_value::<Command>(v)
                     .map_err(|e| ("parse", format!("第 {} 行不是有效命令：{e}（格式见 docs/commands.md）", n + 1)))

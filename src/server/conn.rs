@@ -299,6 +299,7 @@ fn handle(shared: &Shared, id: u64, me: &crate::backend::Local, user: &str, op: 
     let what = match &op {
         Op::Execute { command, .. } => command.name(),
         Op::Query { query } => format!("{query:?}").split([' ', '{', '(']).next().unwrap_or("query").to_string(),
+        Op::Upload { .. } => "upload".to_string(),
     };
     let answer = catch_unwind(AssertUnwindSafe(|| -> Result<Answer> {
         use crate::backend::Backend;
@@ -313,6 +314,8 @@ fn handle(shared: &Shared, id: u64, me: &crate::backend::Local, user: &str, op: 
                 Ok(Answer::Outcome(o))
             }
             Op::Query { query } => me.query(&query).map(|r| Answer::Reply(Box::new(r))),
+            // The server writes the attachments: members need no write access to the data dir.
+            Op::Upload { chunk } => crate::attachments::receive(me.store().dir(), &chunk, me.now()).map(Answer::Upload),
         }
     }));
     answer.unwrap_or_else(|panic| {

@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::time::Instant;
 
 /// Bump when any message or the types inside them change shape.
-pub const PROTOCOL: u32 = 4;
+pub const PROTOCOL: u32 = 5;
 /// A request frame larger than this is refused. Requests are commands and queries: the
 /// largest one is a command with long texts (a finding, a basis, a notice), kilobytes; 16 MiB
 /// is a thousand times that, while 64 connections of one user sending it at once still stay
@@ -68,6 +68,10 @@ pub enum Op {
     Query {
         query: Query,
     },
+    /// A piece of an evidence file (`attachments::send`); idempotent, so a retry is safe.
+    Upload {
+        chunk: crate::attachments::Chunk,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +85,7 @@ pub struct Request {
 pub enum Answer {
     Outcome(Outcome),
     Reply(Box<Reply>),
+    Upload(crate::attachments::Upload),
 }
 
 pub use crate::backend::Event;

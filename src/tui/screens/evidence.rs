@@ -1,13 +1,14 @@
 //! Turning what the user typed into an evidence reference.
 
 use crate::domain::Evidence;
-use chrono::{DateTime, Utc};
+use crate::tui::app::Cx;
 use std::path::Path;
 
-/// An existing file is copied into the data dir's attachments (under its sha256) and
-/// recorded with its name, size and time; text that looks like a path but names no file is
-/// refused; anything else is a document name.
-pub fn from_input(text: &str, data: Option<&Path>, now: DateTime<Utc>) -> Result<Evidence, String> {
+/// An existing file is handed to the backend (copied into the store's attachments under its
+/// sha256, by the server for a shared store) and recorded with its name, size and time; text
+/// that looks like a path but names no file is refused; anything else is a document name.
+pub fn from_input(text: &str, cx: &Cx) -> Result<Evidence, String> {
+    let now = cx.backend.now();
     let expanded = match text.strip_prefix("~/") {
         Some(rest) => std::env::var("HOME").map(|h| format!("{h}/{rest}")).unwrap_or_else(|_| text.to_string()),
         None => text.to_string(),
@@ -15,8 +16,8 @@ pub fn from_input(text: &str, data: Option<&Path>, now: DateTime<Utc>) -> Result
     let path = Path::new(&expanded);
     let looks_like_path = text.starts_with('/') || text.starts_with("./") || text.starts_with("../") || text.starts_with("~/");
     if path.is_file() {
-        return match data {
-            Some(d) => crate::attachments::attach(d, path, now).map_err(|e| e.to_string()),
+        return match cx.data {
+            Some(_) => cx.backend.attach(path).map_err(|e| e.render(cx.lang)),
             None => {
                 let (size, sha256) = crate::attachments::hash_file(path).map_err(|e| format!("读取「{text}」失败：{e}"))?;
                 let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| text.to_string());
@@ -48,6 +49,6 @@ fn document(text: &str) -> Result<Evidence, String> {
 }
 
 /// Several references typed in one field, separated by ；or ;.
-pub fn list_from_input(text: &str, data: Option<&Path>, now: DateTime<Utc>) -> Result<Vec<Evidence>, String> {
-    text.split(['；', ';']).map(str::trim).filter(|s| !s.is_empty()).map(|s| from_input(s, data, now)).collect()
+pub fn list_from_input(text: &str, cx: &Cx) -> Result<Vec<Evidence>, String> {
+    text.split(['；', ';']).map(str::trim).filter(|s| !s.is_empty()).map(|s| from_input(s, cx)).collect()
 }

@@ -210,7 +210,7 @@ impl Findings {
         let note = cx.t(Msg::FnEvidenceNote).to_string();
         let submit = Box::new(move |v: &[String], cx: &Cx| {
             let mut evidence = f.body.evidence.clone();
-            evidence.extend(super::evidence::list_from_input(&v[0], cx.data, cx.backend.now()).map_err(|e| (0, e))?);
+            evidence.extend(super::evidence::list_from_input(&v[0], cx).map_err(|e| (0, e))?);
             Ok(Command::ReviseFinding {
                 finding: f.id,
                 expected_version: Some(f.meta.version),

@@ -307,7 +307,7 @@ fn transition(it: &RectItem, action: ItemAction) -> Make {
                     Field::text(cx.t(Msg::ItDate), &today).checked(check_date),
                 ];
                 let submit = Box::new(move |v: &[String], cx: &Cx| {
-                    let evidence = super::evidence::list_from_input(&v[1], cx.data, cx.backend.now()).map_err(|e| (1, e))?;
+                    let evidence = super::evidence::list_from_input(&v[1], cx).map_err(|e| (1, e))?;
                     let d = date(&v[2], cx).map_err(|e| (2, e))?;
                     let text = v[0].trim().to_string();
                     Ok(if action == ItemAction::Submit {

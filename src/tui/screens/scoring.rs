@@ -378,7 +378,7 @@ fn evidence_form(code: &str, node: &Node, cx: &Cx) -> Form {
     let score = node.score.clone();
     let submit = Box::new(move |v: &[String], cx: &Cx| {
         let Some(s) = &score else { return Err((0, String::new())) };
-        let evidence = super::evidence::from_input(v[0].trim(), cx.data, cx.backend.now()).map_err(|e| (0, e))?;
+        let evidence = super::evidence::from_input(v[0].trim(), cx).map_err(|e| (0, e))?;
         let mut list = s.evidence.clone();
         list.push(evidence);
         Ok(Command::Score {
