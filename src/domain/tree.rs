@@ -208,6 +208,13 @@ impl IndicatorTree {
             out.push(format!("末级指标分值合计 {sum}，应为 {}", self.total));
         }
         for n in &self.nodes {
+            // Written before the ranges, a value may lie outside them: named, never a panic.
+            if let Err(m) = super::money::check_points(n.points) {
+                out.push(format!("指标「{}」分值 {m}", self.path(n.id)));
+            }
+            if let Some(v) = n.score.as_ref().map(|s| s.value).filter(|v| *v < Decimal::ZERO || *v > n.points) {
+                out.push(format!("指标「{}」得分 {v} 不在 0 到 {} 分之间", self.path(n.id), n.points));
+            }
             if !self.is_leaf(n.id) {
                 let child_sum = super::money::sum(self.children(Some(n.id)).map(|c| &c.points));
                 if child_sum != n.points {

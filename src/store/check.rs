@@ -155,9 +155,16 @@ impl Store {
                 Ok(Some(v)) if keys::read_id(&v) == Some(n.id) => {}
                 _ => r.problems.push(format!("通知书 #{}: 编号索引缺少「{}」", n.id, n.number)),
             }
+            if let Err(e) = n.validate() {
+                r.problems.push(e.to_string());
+            }
         }
         for (_, m) in &milestones {
             expected_children.insert(keys::child(keys::CHILD_MILESTONE, m.project.unwrap_or(0), m.id).to_vec());
+            // A date outside the calendar (written before the rule) breaks the deadline index.
+            if let Err(e) = m.validate() {
+                r.problems.push(e.to_string());
+            }
         }
         let actual_children: BTreeSet<Vec<u8>> = self.tree(tx::CHILDREN).iter().flatten().map(|(k, _)| k.to_vec()).collect();
         for k in expected_children.difference(&actual_children) {

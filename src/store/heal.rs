@@ -50,3 +50,20 @@ pub fn check_evidence_received(data: &Path, cmd: &crate::command::Command) -> Re
     }
     Ok(())
 }
+
+/// Opens sled. We hold the store lock, so a sled file lock still held can only be a handle
+/// of this process being let go (sled's flusher thread drops it a moment after the last
+/// handle: `jixiao demo` seeds, closes and then serves the same store): wait for it, briefly.
+pub fn open_sled(path: &Path, cache: u64) -> Result<sled::Db> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match sled::Config::new().path(path).cache_capacity(cache).open() {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(storage(path, e)),
+        }
+    }
+}
+

@@ -87,7 +87,7 @@ impl Store {
         let lock = lock::DirLock::acquire(dir)?;
         let path = dir.join("store");
         heal::remove_unfinished_snapshots(&path)?;
-        let db = sled::Config::new().path(&path).cache_capacity(CACHE_BYTES).open().map_err(|e| heal::storage(&path, e))?;
+        let db = heal::open_sled(&path, CACHE_BYTES)?;
         let mut trees = Vec::with_capacity(TREE_NAMES.len());
         for name in TREE_NAMES {
             trees.push(db.open_tree(name).map_err(|e| heal::storage(&path, e))?);
