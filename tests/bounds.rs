@@ -137,7 +137,7 @@ fn a_stored_value_out_of_range_is_reported_and_shown_not_a_panic() {
     // What an older jixiao let through, written into the closed store's trees.
     {
         use jixiao::store::{codec, keys};
-        let db = sled::open(dir.path().join("store")).unwrap();
+        let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
         let (projects, summaries) = (db.open_tree("projects").unwrap(), db.open_tree("summaries").unwrap());
         let (key, value) = projects.iter().next().unwrap().unwrap();
         let mut p: jixiao::domain::Project = codec::decode(&value, "项目").unwrap();
@@ -222,7 +222,7 @@ fn the_cli_never_prints_a_control_character_raw() {
     jixiao::demo::create(dir.path(), 0, |_, _| {}).unwrap();
     {
         use jixiao::store::codec;
-        let db = sled::open(dir.path().join("store")).unwrap();
+        let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
         let items = db.open_tree("items").unwrap();
         for kv in items.iter() {
             let (key, value) = kv.unwrap();

@@ -388,7 +388,7 @@ fn check_names_a_damaged_record_and_a_broken_index_and_exits_1() {
     assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
     assert!(run(&["--local", "check"], Some(&data)).status.success());
     {
-        let db = sled::open(data.join("store")).unwrap();
+        let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
         db.open_tree("projects").unwrap().insert(2u64.to_be_bytes(), vec![1u8, 0xff, 0x03]).unwrap();
         db.open_tree("codes").unwrap().remove("ZD21-09".as_bytes()).unwrap();
         db.flush().unwrap();

@@ -329,7 +329,7 @@ fn a_store_written_by_a_newer_schema_is_refused_on_open() {
     let templates = jixiao::templates::Templates::builtin().unwrap();
     drop(jixiao::store::Store::open(dir.path(), templates.clone()).unwrap());
     {
-        let db = sled::open(dir.path().join("store")).unwrap();
+        let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
         db.open_tree("meta").unwrap().insert(b"schema", &[SCHEMA + 1]).unwrap();
         db.flush().unwrap();
     }

@@ -210,7 +210,7 @@ fn derived_trees_of_an_older_layout_are_rebuilt_on_open() {
     drop(local);
     {
         // What a jixiao before the versioned layout left: no version mark, other bytes.
-        let db = sled::open(dir.path().join("store")).unwrap();
+        let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
         db.open_tree("meta").unwrap().remove("derived_version").unwrap();
         let t = db.open_tree("deadlines").unwrap();
         let first = t.iter().next().unwrap().unwrap().0;

@@ -65,7 +65,7 @@ fn text(b: &[u8]) -> String {
 
 /// The key and stored value of the first record in `tree` that `pick` accepts.
 fn find<T: serde::de::DeserializeOwned>(data: &Path, tree: &str, pick: impl Fn(&T) -> bool) -> (Vec<u8>, Vec<u8>) {
-    let db = sled::open(data.join("store")).unwrap();
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
     for kv in db.open_tree(tree).unwrap().iter() {
         let (k, v) = kv.unwrap();
         if pick(&codec::decode::<T>(&v, tree).unwrap()) {
@@ -76,7 +76,7 @@ fn find<T: serde::de::DeserializeOwned>(data: &Path, tree: &str, pick: impl Fn(&
 }
 
 fn put(data: &Path, tree: &str, key: &[u8], value: &[u8]) {
-    let db = sled::open(data.join("store")).unwrap();
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
     db.open_tree(tree).unwrap().insert(key, value).unwrap();
     db.flush().unwrap();
 }
@@ -174,7 +174,7 @@ fn a_flipped_byte_in_a_setting_is_reported_naming_the_setting() {
             .execute(&cmd(json!({"cmd": "set_categories", "categories": ["资金闲置/沉淀", "档案资料不完整"]})), &local.ctx())
             .unwrap();
     }
-    let db = sled::open(data.join("store")).unwrap();
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
     let meta = db.open_tree("meta").unwrap();
     let mut v = meta.get(b"categories").unwrap().unwrap().to_vec();
     let at = v.windows("档案".len()).position(|w| w == "档案".as_bytes()).unwrap();
@@ -218,7 +218,7 @@ fn a_check_past_its_memory_limit_ends_with_a_report_not_an_abort_of_the_caller()
 /// schema byte, counters, ids in the code indexes) never end in a checksum that holds.
 /// `keep_v2` leaves every other project in version 2, as a migration cut short would.
 fn downgrade_to_v1(data: &Path, keep_v2: bool) -> usize {
-    let db = sled::open(data.join("store")).unwrap();
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
     let mut n = 0;
     for name in db.tree_names() {
         let tree = db.open_tree(&name).unwrap();
@@ -243,7 +243,7 @@ fn downgrade_to_v1(data: &Path, keep_v2: bool) -> usize {
 
 /// Every value by tree: (tree, key) → first byte, for the raw-versus-encoded comparison.
 fn versions(data: &Path) -> Vec<(Vec<u8>, Vec<u8>, u8, bool)> {
-    let db = sled::open(data.join("store")).unwrap();
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
     let mut out = vec![];
     for name in db.tree_names() {
         for kv in db.open_tree(&name).unwrap().iter() {
@@ -316,7 +316,7 @@ fn migrated_store_reads_the_same(keep_v2: bool) {
     drop(local);
 
     // Schema 2, and no value left without its checksum except the raw ones.
-    let db = sled::open(data.join("store")).unwrap();
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
     assert_eq!(db.open_tree("meta").unwrap().get(b"schema").unwrap().as_deref(), Some(&[SCHEMA][..]));
     drop(db);
     for (tree, key, version, sum) in versions(data) {

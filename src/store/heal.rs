@@ -66,4 +66,3 @@ pub fn open_sled(path: &Path, cache: u64) -> Result<sled::Db> {
         }
     }
 }
-

@@ -8,7 +8,7 @@ pub mod check;
 pub mod codec;
 mod dashboard;
 pub mod derived;
-mod heal;
+pub mod heal;
 pub mod import;
 pub mod keys;
 pub mod lock;
