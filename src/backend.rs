@@ -180,7 +180,8 @@ impl Backend for Local {
                 if request.filter.within.is_some_and(|w| !(0..=max).contains(&w)) {
                     return Err(crate::domain::Error::invalid("jixiao due", "--within", format!("应在 0 到 {max} 天之间")));
                 }
-                crate::domain::calendar::check_date(request.today).map_err(|m| crate::domain::Error::invalid("jixiao due", "--as-of", m))?;
+                crate::domain::calendar::check_date(request.today)
+                    .map_err(|m| crate::domain::Error::invalid("jixiao due", "--as-of", m))?;
                 // A mistyped project or unit would print an empty list and exit 0: a cron job
                 // with --fail-if-overdue would never fire. Name the bad value instead.
                 if let Some(code) = &request.filter.project {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod fsutil;
 pub mod i18n;
 pub mod identity;
+pub mod layout;
 pub mod progress;
 pub mod query;
 pub mod read;
