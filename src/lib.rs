@@ -6,6 +6,7 @@ pub mod cli;
 pub mod command;
 pub mod connect;
 pub mod demo;
+pub mod doctor;
 pub mod domain;
 pub mod export;
 pub mod fsutil;
