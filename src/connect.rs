@@ -62,6 +62,12 @@ fn remote(data: &Path, listen: bool) -> Result<Remote> {
 /// in the background. A team store's (a data dir shared with a group): its service only.
 fn reach_server(data: &Path) -> Result<std::os::unix::net::UnixStream> {
     let sock = socket_path(data);
+    if let Some(s) = crate::remote::dial(&sock)? {
+        return Ok(s);
+    }
+    if let Some(old) = older_server(data) {
+        return Err(old);
+    }
     match crate::layout::access(data)? {
         Access::Missing | Access::Personal => on_demand(data, &sock),
         Access::OwnTeam | Access::Member { .. } => service(data, &sock),
@@ -97,11 +103,23 @@ fn not_running(sock: &Path) -> Error {
     Error::io(sock.display().to_string(), message)
 }
 
+/// A server of an older jixiao, listening on DATA/server.sock (where the socket was before
+/// run/): it holds the store, so no new one can start; it must be stopped (nothing is said
+/// to it, only its pid read).
+fn older_server(data: &Path) -> Option<Error> {
+    let old = data.join(crate::server::SOCKET);
+    let stream = crate::server::via_short_path(&old, |p| std::os::unix::net::UnixStream::connect(p)).ok()?;
+    let pid = crate::server::peer::pid_of(&stream).map(|p| p.to_string()).unwrap_or_else(|_| "?".into());
+    let shown = old.display();
+    Some(Error::Refused {
+        message: format!(
+            "旧版本的 jixiao 服务器仍在 {shown} 上运行（进程 {pid}）：请停止它（或重启服务），新版本的服务器在 run/server.sock (an older jixiao server still runs on {shown}, pid {pid}: stop it or restart the service)"
+        ),
+    })
+}
+
 /// A personal store's server: a running one, else one started in the background.
 fn on_demand(data: &Path, sock: &Path) -> Result<std::os::unix::net::UnixStream> {
-    if let Some(s) = crate::remote::dial(sock)? {
-        return Ok(s);
-    }
     crate::fsutil::create_private_dir(data)?;
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut started: Option<Instant> = None;

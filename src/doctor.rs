@@ -105,6 +105,7 @@ pub fn inspect(data: &Path) -> Report {
             None,
         );
     }
+    ancestors(data, &ins, &mut r);
     parts(data, &ins, &mut r);
     for issue in &ins.issues {
         r.push(if issue.blocks { Level::Fail } else { Level::Warn }, issue.zh.clone(), Some(issue.command()));
@@ -116,6 +117,33 @@ pub fn inspect(data: &Path) -> Report {
     free_space(data, &mut r);
     leftovers(data, &mut r);
     r
+}
+
+/// The directories above the data dir: whoever may rename or replace an entry in one of
+/// them could put a data dir of their own in its place, whose run/ and socket they own, and
+/// clients would take their server for the store's (they check the server against the
+/// owner of what they find). So each must be root's or the owner's, and writable by no one
+/// else unless sticky (/tmp).
+fn ancestors(data: &Path, ins: &Inspection, r: &mut Report) {
+    let Ok(real) = std::fs::canonicalize(data) else { return };
+    for dir in real.ancestors().skip(1) {
+        let Ok(s) = Stat::of(dir) else { continue };
+        let foreign = s.uid != 0 && s.uid != ins.data.uid;
+        let writable = s.mode & 0o022 != 0 && s.mode & 0o1000 == 0;
+        if !(foreign || writable) {
+            continue;
+        }
+        let (who, fix) = if foreign {
+            (format!("属于用户 {} (owned by {})", s.owner(), s.owner()), format!("chown root {}", crate::layout::quote(dir)))
+        } else {
+            (format!("权限 {:04o}，别人可写 (writable by others)", s.mode), format!("chmod go-w {}", crate::layout::quote(dir)))
+        };
+        r.push(
+            Level::Warn,
+            format!("上级目录 {} {who}：能改它的人能把数据目录换成自己的 (whoever can change it can replace the data dir)", dir.display()),
+            Some(fix),
+        );
+    }
 }
 
 /// A part's line is as bad as the worst issue found with it (whose own line names the fix).

@@ -613,3 +613,25 @@ fn a_data_dir_open_to_others_is_refused_with_the_chmod_that_fixes_it_and_doctor_
     assert!(!out.status.success(), "refused, not chmodded");
     assert_eq!(std::fs::metadata(&home).unwrap().mode() & 0o7777, 0o755);
 }
+
+#[test]
+fn a_server_of_an_older_jixiao_on_data_server_sock_is_named_and_a_writable_parent_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    // Under a directory anyone may write: doctor warns, naming the chmod.
+    let open = dir.path().join("公共目录");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let data = open.join("数据");
+    assert!(bin().arg("--data").arg(&data).args(["--local", "due"]).output().unwrap().status.success());
+    let out = bin().arg("--data").arg(&data).arg("doctor").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "a warning, not a failure: {said}");
+    assert!(said.contains("[注意] 上级目录") && said.contains(&format!("chmod go-w '{}'", open.display())), "{said}");
+    // A server of the version before run/ still listening where the socket used to be.
+    let old = std::os::unix::net::UnixListener::bind(data.join("server.sock")).unwrap();
+    let out = bin().arg("--data").arg(&data).arg("due").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("旧版本的 jixiao 服务器仍在") && said.contains(&format!("进程 {}", std::process::id())), "{said}");
+    drop(old);
+}

@@ -320,6 +320,8 @@ pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32>
     bound.accept_in_background(&shared);
     let mut idle_since = Instant::now();
     let mut last_check = Instant::now();
+    // A socket that cannot be bound again is logged once until it can.
+    let mut rebind_failing = false;
     let ended = loop {
         if let Some(sig) = crate::signals::take_signal() {
             break Ended::Signal(sig);
@@ -345,13 +347,18 @@ pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32>
                     bound.retire();
                     bound = fresh;
                     bound.accept_in_background(&shared);
+                    rebind_failing = false;
                     eprintln!(
                         "jixiao serve: {} 套接字 {} 被删除或替换，已重建 (socket removed or replaced: recreated)",
                         now_text(),
                         path.display()
                     );
                 }
-                Err(e) => eprintln!("jixiao serve: {} {}", now_text(), e.render(crate::i18n::Lang::En)),
+                Err(e) if !rebind_failing => {
+                    rebind_failing = true;
+                    eprintln!("jixiao serve: {} socket gone, not bound again yet: {}", now_text(), e.render(crate::i18n::Lang::En));
+                }
+                Err(_) => {}
             }
         }
     };
