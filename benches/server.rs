@@ -49,7 +49,8 @@ fn read_while(sock: &std::path::Path, reading: &std::sync::atomic::AtomicBool) -
 fn main() {
     let clients = env("JIXIAO_BENCH_CLIENTS", 8);
     let per_client = env("JIXIAO_BENCH_COMMANDS", 500);
-    let temp = tempfile::tempdir().expect("temp dir");
+    // Private (0700): a data dir open to others is refused once a store is in it.
+    let temp = tempfile::Builder::new().permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700)).tempdir().expect("temp dir");
     let store = std::env::var_os("JIXIAO_BENCH_STORE").map(std::path::PathBuf::from);
     if let Some(from) = &store {
         // A copy: the milestones the writers add stay out of the store given.
@@ -64,7 +65,7 @@ fn main() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("jixiao serve");
-    let sock = data.join("server.sock");
+    let sock = data.join("run/server.sock");
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::os::unix::net::UnixStream::connect(&sock).is_err() {
         assert!(Instant::now() < deadline, "the server did not come up");

@@ -1,9 +1,13 @@
-//! Which backend a command uses: a running team server (jixiao serve) when one listens on
-//! `DATA/server.sock`; else one started on demand in the background (detached, like tmux;
-//! it exits a minute after its last client leaves); in-process only with `--local`.
+//! Which backend a command uses: a running server (jixiao serve) when one listens on
+//! `DATA/run/server.sock` and is the store's owner; for a personal store (a data dir of
+//! ours, 0700) else one started on demand in the background (detached, like tmux; it exits a
+//! minute after its last client leaves); in-process only with `--local`. A team store (a
+//! data dir shared with a group) is served by its service alone: when none answers, the
+//! member is told to start it.
 
 use crate::backend::Backend;
 use crate::domain::{Error, Result};
+use crate::layout::Access;
 use crate::remote::Remote;
 pub use crate::server::Limits;
 use crate::server::{LOCK, socket_path};
@@ -14,6 +18,8 @@ use std::time::{Duration, Instant};
 
 static LOCAL_ONLY: AtomicBool = AtomicBool::new(false);
 
+/// The systemd unit a team store's server runs as (README: "A shared store for the team").
+pub const SERVICE_UNIT: &str = "jixiao";
 /// How long a server started on demand waits for a client before it exits.
 pub const IDLE_EXIT_SECS: u64 = 60;
 /// Set in the environment of a server started on demand: a process started so that still
@@ -52,17 +58,73 @@ fn remote(data: &Path, listen: bool) -> Result<Remote> {
     Remote::over(stream, listen, Box::new(move || reach_server(&dir)))
 }
 
-/// A connection to the store's server: a running one, else one started in the background.
+/// A connection to the store's server. A personal store's: a running one, else one started
+/// in the background. A team store's (a data dir shared with a group): its service only.
 fn reach_server(data: &Path) -> Result<std::os::unix::net::UnixStream> {
     let sock = socket_path(data);
     if let Some(s) = crate::remote::dial(&sock)? {
         return Ok(s);
     }
+    if let Some(old) = older_server(data) {
+        return Err(old);
+    }
+    match crate::layout::access(data)? {
+        Access::Missing | Access::Personal => on_demand(data, &sock),
+        Access::OwnTeam | Access::Member { .. } => service(data, &sock),
+    }
+}
+
+/// The team's service. No member starts a server: files it made would be the member's, and
+/// the service could not open them. A server restarting (systemd) or binding its socket again
+/// is waited for a moment; one starting (its lock held: only the owner can tell) longer.
+fn service(data: &Path, sock: &Path) -> Result<std::os::unix::net::UnixStream> {
+    let wait = if DirLock::is_held(data, LOCK) { Duration::from_secs(10) } else { Duration::from_millis(1500) };
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Some(s) = crate::remote::dial(sock)? {
+            return Ok(s);
+        }
+        if Instant::now() >= deadline {
+            return Err(not_running(sock));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// What a team member is told when no server answers.
+fn not_running(sock: &Path) -> Error {
+    let message = if crate::i18n::current() == crate::i18n::Lang::En {
+        format!("the team store's server is not running: ask an admin to run systemctl start {SERVICE_UNIT}")
+    } else {
+        format!(
+            "团队数据库的服务没有运行：请管理员执行 systemctl start {SERVICE_UNIT} (the team server is not running: ask an admin to start it)"
+        )
+    };
+    Error::io(sock.display().to_string(), message)
+}
+
+/// A server of an older jixiao, listening on DATA/server.sock (where the socket was before
+/// run/): it holds the store, so no new one can start; it must be stopped (nothing is said
+/// to it, only its pid read).
+fn older_server(data: &Path) -> Option<Error> {
+    let old = data.join(crate::server::SOCKET);
+    let stream = crate::server::via_short_path(&old, |p| std::os::unix::net::UnixStream::connect(p)).ok()?;
+    let pid = crate::server::peer::pid_of(&stream).map(|p| p.to_string()).unwrap_or_else(|_| "?".into());
+    let shown = old.display();
+    Some(Error::Refused {
+        message: format!(
+            "旧版本的 jixiao 服务器仍在 {shown} 上运行（进程 {pid}）：请停止它（或重启服务），新版本的服务器在 run/server.sock (an older jixiao server still runs on {shown}, pid {pid}: stop it or restart the service)"
+        ),
+    })
+}
+
+/// A personal store's server: a running one, else one started in the background.
+fn on_demand(data: &Path, sock: &Path) -> Result<std::os::unix::net::UnixStream> {
     crate::fsutil::create_private_dir(data)?;
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut started: Option<Instant> = None;
     loop {
-        if let Some(s) = crate::remote::dial(&sock)? {
+        if let Some(s) = crate::remote::dial(sock)? {
             return Ok(s);
         }
         // No server answers and none is starting (it would hold server.lock). One we started
@@ -112,8 +174,13 @@ pub fn server_for_check(data: &Path) -> Result<Option<Box<dyn Backend>>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
         return Ok(None);
     }
-    if crate::remote::dial(&socket_path(data))?.is_some() {
+    let sock = socket_path(data);
+    if crate::remote::dial(&sock)?.is_some() {
         return open_backend(data).map(Some);
+    }
+    if let Access::Member { .. } = crate::layout::access(data)? {
+        // Another user's store: only its server may look into it.
+        return Err(not_running(&sock));
     }
     if DirLock::is_held(data, LOCK) {
         // A server is starting: wait for it as every command does.
@@ -129,14 +196,19 @@ pub fn server_for_check(data: &Path) -> Result<Option<Box<dyn Backend>>> {
 
 /// Starts `jixiao serve` in its own session, its output in DATA/server.log.
 fn start_server(data: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::process::CommandExt;
     if std::env::var_os(STARTED_ENV).is_some() {
         return Err(Error::io("jixiao serve", "本进程由 jixiao 启动为服务器，不再启动另一个 (started as a server; not starting another)"));
     }
     let exe = std::env::current_exe().map_err(|e| Error::io("jixiao", e))?;
     let log_path = data.join("server.log");
-    let log =
-        std::fs::OpenOptions::new().create(true).append(true).open(&log_path).map_err(|e| Error::io(log_path.display().to_string(), e))?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&log_path)
+        .map_err(|e| Error::io(log_path.display().to_string(), e))?;
     let err = log.try_clone().map_err(|e| Error::io(log_path.display().to_string(), e))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("--data").arg(data).args(["serve", "--idle-exit", &IDLE_EXIT_SECS.to_string()]);

@@ -21,13 +21,16 @@ pub fn io_error(path: &str, e: std::io::Error) -> Error {
     Error::io(path, message)
 }
 
-/// Creates a directory (and its parents) readable by its owner alone, when missing.
+/// Creates a directory (and its parents) readable by its owner alone, when missing: 0700
+/// whatever the umask (one of 0777 would leave it 0000, a lax one does not widen it).
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     if dir.is_dir() {
         return Ok(());
     }
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| Error::io(dir.display().to_string(), e))
+    let shown = dir.display().to_string();
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| io_error(&shown, e))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| Error::io(&shown, e))
 }
 
 /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it.

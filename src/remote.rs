@@ -118,13 +118,23 @@ fn request_id() -> String {
     format!("{:032x}", base.wrapping_add(u128::from(COUNT.fetch_add(1, Ordering::SeqCst))))
 }
 
-/// A connection to `socket`, or `None` when no server listens there.
+/// A connection to `socket` (DATA/run/server.sock), or `None` when no server listens there.
+/// Nothing is said on it before the server is known to be the store's owner: the process
+/// that listens (SO_PEERCRED) must be the user owning DATA/run/ and DATA/, or it is refused
+/// naming both users.
 pub fn dial(socket: &Path) -> Result<Option<UnixStream>> {
-    match crate::server::via_short_path(socket, |p| UnixStream::connect(p)) {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused) => Ok(None),
-        Err(e) => Err(Error::io(socket.display().to_string(), e)),
+    let stream = match crate::server::via_short_path(socket, |p| UnixStream::connect(p)) {
+        Ok(s) => s,
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Err(crate::layout::no_access(socket, e)),
+        Err(e) => return Err(Error::io(socket.display().to_string(), e)),
+    };
+    let owner = crate::layout::store_owner(socket)?;
+    let server = crate::server::peer::uid_of(&stream)?;
+    if server != owner {
+        return Err(crate::layout::impostor(socket, server, owner));
     }
+    Ok(Some(stream))
 }
 
 /// Says hello on a new connection and starts its reader; returns it and the user the server

@@ -18,11 +18,15 @@ fn bin() -> Command {
 /// `jixiao serve` on `data`, once its socket answers. Its log goes to a file: a pipe nobody
 /// reads would stop the server once full.
 fn serve(data: &Path) -> Child {
-    std::fs::create_dir_all(data).unwrap();
+    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(data).unwrap();
+    // A data dir with more than jixiao's own files in it is not adopted: private from the start.
+    std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).unwrap();
     let log = std::fs::File::create(data.join("serve-test.log")).unwrap();
     let child = bin().arg("--data").arg(data).arg("serve").stdout(Stdio::null()).stderr(log).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while std::os::unix::net::UnixStream::connect(data.join("server.sock")).is_err() {
+    while std::os::unix::net::UnixStream::connect(data.join("run/server.sock")).is_err() {
         assert!(Instant::now() < deadline, "the server did not come up");
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -61,14 +65,18 @@ fn commands_through_the_server_are_audited_as_the_peer_and_a_stopped_server_clea
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let me = jixiao::identity::current_user();
     assert_eq!(v["audit"].as_array().unwrap().last().unwrap()["actor"], me.as_str(), "the peer's uid, mapped to its name");
-    // The socket is for the owner and the group only.
+    // A personal store (its data dir 0700): the socket, in run/, is for its owner alone.
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir.path().join("server.sock")).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o660);
+    let mode = |p: &str| std::fs::metadata(dir.path().join(p)).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode("run"), 0o700);
+    assert_eq!(mode("run/server.sock"), 0o600);
+    assert_eq!(mode("store"), 0o700);
+    assert_eq!(mode("store/db"), 0o600);
+    assert_eq!(mode("server.lock"), 0o600);
     // SIGTERM: a clean exit that removes the socket.
     unsafe { libc::kill(server.id() as i32, libc::SIGTERM) };
     assert!(server.wait().unwrap().success());
-    assert!(!dir.path().join("server.sock").exists());
+    assert!(!dir.path().join("run/server.sock").exists());
 }
 
 #[test]
@@ -76,7 +84,7 @@ fn a_client_of_another_protocol_is_told_what_to_do() {
     use jixiao::server::protocol::{Hello, HelloReply, read_frame, write_frame};
     let dir = tempfile::tempdir().unwrap();
     let mut server = serve(dir.path());
-    let mut s = std::os::unix::net::UnixStream::connect(dir.path().join("server.sock")).unwrap();
+    let mut s = std::os::unix::net::UnixStream::connect(dir.path().join("run/server.sock")).unwrap();
     write_frame(&mut s, &Hello { protocol: 999, version: "9.9.9".into(), events: false }).unwrap();
     match read_frame::<HelloReply>(&mut s).unwrap() {
         Some(HelloReply::Refused { zh, en }) => {
@@ -94,13 +102,24 @@ fn a_client_starts_a_server_on_demand_and_local_bypasses_it() {
     let dir = tempfile::tempdir().unwrap();
     let r = exec_lines(dir.path(), &[milestone("按需启动的服务器")]);
     assert_eq!(r[0]["ok"], true, "{r:?}");
-    assert!(dir.path().join("server.sock").exists(), "a server was started in the background");
+    assert!(dir.path().join("run/server.sock").exists(), "a server was started in the background");
     // While it runs, --local cannot open the store, and says who holds it.
     let out = bin().arg("--data").arg(dir.path()).args(["--local", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("另一个 jixiao"), "{}", String::from_utf8_lossy(&out.stderr));
-    // Removing its socket ends it (as deleting a temporary data dir does).
-    std::fs::remove_file(dir.path().join("server.sock")).unwrap();
+    // Removing its socket does not end it: it binds it again, and is reached as before.
+    let pid = server_pid(dir.path()).expect("a server");
+    std::fs::remove_file(dir.path().join("run/server.sock")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while server_pid(dir.path()).is_none() {
+        assert!(Instant::now() < deadline, "the socket was not bound again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(server_pid(dir.path()), Some(pid), "the same server");
+    let r = exec_lines(dir.path(), &[milestone("套接字重建之后")]);
+    assert_eq!(r[0]["ok"], true, "{r:?}");
+    // SIGTERM ends it; then --local opens the store.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let out = bin().arg("--data").arg(dir.path()).args(["--local", "check"]).output().unwrap();
@@ -117,12 +136,13 @@ fn a_data_dir_deeper_than_a_socket_path_allows_is_served() {
     // A Unix socket path stops at 107 bytes; Chinese folder names pass that quickly.
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("二〇二六年度预算绩效重点评价项目资料").join("财政局绩效评价科与第三方机构共享的数据目录");
-    assert!(data.join("server.sock").as_os_str().len() > 108, "{}", data.display());
+    assert!(data.join("run/server.sock").as_os_str().len() > 108, "{}", data.display());
     let r = exec_lines(&data, &[milestone("深目录里的里程碑")]);
     assert_eq!(r[0]["ok"], true, "{r:?}");
-    assert!(data.join("server.sock").exists(), "the server listens in the data dir itself");
+    assert!(data.join("run/server.sock").exists(), "the server listens in the data dir itself");
     assert_eq!(titles(&data).get("深目录里的里程碑"), Some(&1), "a second client reaches the same server");
-    std::fs::remove_file(data.join("server.sock")).unwrap();
+    let pid = server_pid(&data).expect("a server");
+    unsafe { libc::kill(pid, libc::SIGTERM) };
 }
 
 #[test]
@@ -133,12 +153,13 @@ fn a_process_started_as_a_server_does_not_start_another() {
     let out = bin().arg("--data").arg(dir.path()).arg("due").env("JIXIAO_STARTED_SERVER", "1").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("不再启动另一个"), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!dir.path().join("server.sock").exists(), "no server was started");
+    assert!(!dir.path().join("run/server.sock").exists(), "no server was started");
 }
 
 /// The pid of the server answering on `data`'s socket (its peer credentials), if one answers.
 fn server_pid(data: &Path) -> Option<i32> {
-    let s = std::os::unix::net::UnixStream::connect(data.join("server.sock")).ok()?;
+    let sock = data.join("run/server.sock");
+    let s = jixiao::server::via_short_path(&sock, |p| std::os::unix::net::UnixStream::connect(p)).ok()?;
     jixiao::server::peer::pid_of(&s).ok()
 }
 
@@ -247,7 +268,7 @@ fn an_open_workbench_shows_another_clients_change_within_a_second() {
     let out = bin().arg("--data").arg(dir.path()).args(["--local", "demo", "--seed-only"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut server = serve(dir.path());
-    let remote = jixiao::remote::Remote::connect(&dir.path().join("server.sock")).unwrap().expect("a server");
+    let remote = jixiao::remote::Remote::connect(&dir.path().join("run/server.sock")).unwrap().expect("a server");
     let keymap = jixiao::tui::keymap::Keymap::builtin();
     let drafts = jixiao::tui::draft::Drafts::disabled();
     let cx = Cx { backend: &remote, lang: jixiao::i18n::Lang::Zh, today: remote.today(), keymap: &keymap, drafts: &drafts, data: None };

@@ -32,7 +32,11 @@ fn seeded() -> (tempfile::TempDir, PathBuf) {
 
 /// `jixiao serve ARGS` on `data`, once it answers; its log in a file (a full pipe would stop it).
 fn serve(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
-    std::fs::create_dir_all(data).unwrap();
+    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(data).unwrap();
+    // A data dir with more than jixiao's own files in it is not adopted: private from the start.
+    std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).unwrap();
     let log = std::fs::File::create(data.join("serve-test.log")).unwrap();
     let mut cmd = bin();
     cmd.arg("--data").arg(data).arg("serve").args(args).stdout(Stdio::null()).stderr(log);
@@ -41,7 +45,7 @@ fn serve(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
     }
     let child = cmd.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while UnixStream::connect(data.join("server.sock")).is_err() {
+    while UnixStream::connect(data.join("run/server.sock")).is_err() {
         assert!(Instant::now() < deadline, "the server did not come up");
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -81,7 +85,7 @@ fn milestone(title: &str) -> Command {
 
 /// A raw connection that has said hello (`events`: listening for events).
 fn raw(data: &Path, events: bool) -> UnixStream {
-    let mut s = UnixStream::connect(data.join("server.sock")).unwrap();
+    let mut s = UnixStream::connect(data.join("run/server.sock")).unwrap();
     write_frame(&mut s, &Hello { protocol: PROTOCOL, version: "raw".into(), events }).unwrap();
     match read_frame::<HelloReply>(&mut s).unwrap() {
         Some(HelloReply::Welcome { .. }) => s,
@@ -116,7 +120,7 @@ fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
 #[test]
 fn two_thousand_bad_requests_and_broken_frames_leave_the_server_as_it_was() {
     let (_dir, data) = seeded();
-    let sock = data.join("server.sock");
+    let sock = data.join("run/server.sock");
     // `set_categories` panics inside its transaction (test-only injection), whatever the
     // domain's arithmetic does by now; the overflowing score and `due` are real panic sources
     // while the domain does not bound them, refused as invalid once it does.
@@ -246,7 +250,7 @@ fn sigterm_with_twenty_idle_clients_connected_stops_the_server_within_two_second
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("数据");
     let mut server = serve(&data, &[], &[]);
-    let sock = data.join("server.sock");
+    let sock = data.join("run/server.sock");
     // Ten workbenches (listening for events) and ten command connections, all idle, and one
     // more stalled in the middle of a frame.
     let benches: Vec<Remote> = (0..10).map(|_| Remote::connect(&sock).unwrap().unwrap()).collect();
@@ -274,7 +278,7 @@ fn the_65th_connection_of_one_user_is_refused_with_the_limit_named() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("数据");
     let server = serve(&data, &[], &[]);
-    let sock = data.join("server.sock");
+    let sock = data.join("run/server.sock");
     let mut held: Vec<Remote> = (0..64).map(|_| Remote::connect(&sock).unwrap().unwrap()).collect();
     let e = Remote::connect(&sock).err().expect("the 65th is refused");
     assert_eq!(e.kind(), "refused");
@@ -304,7 +308,7 @@ fn a_silent_connection_is_closed_after_the_idle_timeout_but_a_listening_workbenc
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("数据");
     let server = serve(&data, &["--idle-timeout", "1"], &[]);
-    let sock = data.join("server.sock");
+    let sock = data.join("run/server.sock");
     let workbench = Remote::connect(&sock).unwrap().unwrap();
     let dial = {
         let sock = sock.clone();
@@ -358,7 +362,9 @@ fn an_import_bundle_over_16_mib_goes_through_the_server_and_other_large_requests
     assert_eq!(v["error"]["kind"], "refused", "{v}");
     let message = v["error"]["message"].as_str().unwrap();
     assert!(message.contains("超过上限 16 MiB") && message.contains("16 MiB limit"), "{message}");
-    std::fs::remove_file(dst.join("server.sock")).unwrap();
+    // The server started on demand: stopped by its pid (its socket's peer).
+    let s = UnixStream::connect(dst.join("run/server.sock")).unwrap();
+    unsafe { libc::kill(jixiao::server::peer::pid_of(&s).unwrap(), libc::SIGTERM) };
 }
 
 #[test]
@@ -367,7 +373,7 @@ fn a_server_started_for_idle_exit_still_exits_after_a_client_whose_request_panic
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("数据");
     let mut server = serve(&data, &["--idle-exit", "1"], &[("JIXIAO_TEST_PANIC_ON", "add_milestone")]);
-    let client = Remote::connect(&data.join("server.sock")).unwrap().unwrap();
+    let client = Remote::connect(&data.join("run/server.sock")).unwrap().unwrap();
     let e = client.execute(&milestone("会触发崩溃的里程碑")).unwrap_err();
     assert_eq!(e.kind(), "internal", "{e}");
     drop(client);

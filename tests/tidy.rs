@@ -32,6 +32,11 @@ const WALLS: &[(&str, &[&str], &str)] = &[
         "the store knows no screen",
     ),
     ("src/fsutil.rs", &["crate::store", "crate::tui", "crate::cli", "crate::backend"], "file helpers sit below everything"),
+    (
+        "src/layout/",
+        &["crate::store", "crate::server", "crate::tui", "crate::cli", "crate::backend", "crate::connect"],
+        "the layout sits below everything: the store and the server both check it",
+    ),
     ("src/text.rs", &["crate::"], "text width helpers sit below everything"),
 ];
 

@@ -70,7 +70,13 @@ pub enum Cmd {
         #[command(subcommand)]
         action: AdminCmd,
     },
-    /// Own the store and serve the team's clients on DATA/server.sock (stop with SIGTERM or ctrl-c)
+    /// The data dir's owner, modes, socket, server, locks, free space and health, each with its fix
+    Doctor {
+        /// Apply the fixes: the chmods, leftover sled snapshots removed
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Own the store and serve the team's clients on DATA/run/server.sock (stop with SIGTERM or ctrl-c)
     Serve {
         /// Exit after this many seconds without a client (how clients start a server on demand)
         #[arg(long, value_name = "SECONDS")]

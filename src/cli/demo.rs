@@ -9,6 +9,7 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&s
         Some(d) => d,
         None => tempfile::Builder::new()
             .prefix("jixiao-demo-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .tempdir()
             .map_err(|e| Error::io(std::env::temp_dir().display().to_string(), e))?
             .keep(),

@@ -5,6 +5,7 @@ pub mod args;
 pub mod check;
 pub mod datadir;
 pub mod demo;
+pub mod doctor;
 pub mod due;
 pub mod exec;
 pub mod export;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
+        Some(Cmd::Doctor { fix }) => doctor::run(&data, fix),
         Some(Cmd::Admin { action }) => admin::run(&data, action),
         Some(Cmd::Serve { idle_exit, idle_timeout, frame_timeout, max_connections_per_user, max_connections }) => {
             let secs = std::time::Duration::from_secs;

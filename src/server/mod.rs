@@ -1,10 +1,12 @@
 //! `jixiao serve`: one process owns the store (sled allows one per store) and serves the
-//! team's clients on `DATA/server.sock`, a thread per client. Each client is the OS user on
+//! team's clients on `DATA/run/server.sock`, a thread per client. Each client is the OS user on
 //! the other end of the socket (SO_PEERCRED), never a name it claims. Every command is
 //! applied and flushed before it is acknowledged, then broadcast as an Event to the clients
 //! that listen for events. SIGTERM/SIGINT: stop accepting, shut idle clients out, let the
 //! commands in flight finish, flush, remove the socket. `server.lock` is held for the
-//! server's life, so a socket left by a killed server is known to be stale and replaced.
+//! server's life, so a socket left by a killed server is known to be stale and replaced;
+//! one removed while it runs is bound again. The server owns every file of the store and
+//! makes each with its mode whatever the umask (`crate::layout`).
 //!
 //! No input stops it: a panic while handling a request is caught and answered as an error
 //! (`conn.rs`), and every client's bounds (frame size, half-sent frames, idle connections,
@@ -29,8 +31,9 @@ use std::time::{Duration, Instant};
 pub const SOCKET: &str = "server.sock";
 pub const LOCK: &str = "server.lock";
 
+/// DATA/run/server.sock: in a directory only the store's owner writes (`crate::layout`).
 pub fn socket_path(data: &Path) -> PathBuf {
-    data.join(SOCKET)
+    data.join(crate::layout::RUN_DIR).join(SOCKET)
 }
 
 /// A Unix socket's path may not pass 107 bytes, and a deep data directory with Chinese
@@ -204,10 +207,75 @@ fn raise_descriptor_limit() -> u64 {
     lim.rlim_cur
 }
 
+/// Why the server's main loop ended.
+enum Ended {
+    Signal(i32),
+    Idle,
+    /// The data dir is gone (a temporary one deleted, or replaced): nothing left to serve.
+    DataGone,
+}
+
+/// The listening socket at DATA/run/server.sock, and which file it is (a removed or replaced
+/// socket file is noticed and bound again).
+struct Bound {
+    listener: Arc<UnixListener>,
+    retired: Arc<AtomicBool>,
+    file: (u64, u64),
+}
+
+impl Bound {
+    /// Binds the socket, run/ made first if it is gone, with the layout's modes and group.
+    fn new(data: &Path, kind: crate::layout::Kind) -> Result<Bound> {
+        use std::os::unix::fs::MetadataExt;
+        crate::layout::prepare_run(data, kind)?;
+        let path = socket_path(data);
+        let shown = path.display().to_string();
+        // We hold server.lock: a socket here was left by a server that died, or put there by
+        // someone who could write run/ (the owner, root): ours replaces it.
+        let _ = std::fs::remove_file(&path);
+        let listener = via_short_path(&path, |p| UnixListener::bind(p)).map_err(|e| Error::io(&shown, e))?;
+        if kind == crate::layout::Kind::Team {
+            crate::layout::give_group(&path, data)?;
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(kind.socket_mode())).map_err(|e| Error::io(&shown, e))?;
+        let m = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&shown, e))?;
+        Ok(Bound { listener: Arc::new(listener), retired: Arc::new(AtomicBool::new(false)), file: (m.dev(), m.ino()) })
+    }
+
+    /// True while the socket file at `path` is still the one this listener is bound to.
+    fn still_there(&self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| (m.dev(), m.ino()) == self.file)
+    }
+
+    /// Starts the thread that accepts on it.
+    fn accept_in_background(&self, shared: &Arc<Shared>) {
+        let (shared, listener, retired) = (shared.clone(), self.listener.clone(), self.retired.clone());
+        std::thread::spawn(move || accept_loop(&shared, &listener, &retired));
+    }
+
+    /// Ends its accepting thread: shutting a listening socket wakes a blocked accept.
+    fn retire(&self) {
+        use std::os::fd::AsRawFd;
+        self.retired.store(true, Ordering::SeqCst);
+        // SAFETY: shutdown on a descriptor the listener owns and keeps open.
+        unsafe { libc::shutdown(self.listener.as_raw_fd(), libc::SHUT_RDWR) };
+    }
+}
+
+fn now_text() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S%:z").to_string()
+}
+
 /// Runs the server until a termination signal, or until it has had no client for `idle`
-/// (a server started on demand by a client), or until its socket file is removed.
+/// (a server started on demand by a client), or until its data dir is removed. Its socket
+/// file removed or replaced is bound again (and logged), so no one else's socket can stand in
+/// for it while it runs. Exit code 0 after SIGTERM, SIGINT or idle exit only: a supervisor
+/// (systemd's Restart=on-failure) restarts it after anything else.
 pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32> {
+    crate::layout::private_umask();
     crate::fsutil::create_private_dir(data)?;
+    let kind = crate::layout::check_for_open(data)?;
     let _server_lock = crate::store::lock::DirLock::acquire_named(data, LOCK).map_err(|e| match e {
         Error::Locked { dir, holder } => {
             Error::Locked { dir, holder: format!("{holder}; jixiao serve 已在运行 (a server already runs)") }
@@ -215,11 +283,17 @@ pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32>
         other => other,
     })?;
     let local = open_store(data)?;
+    // Made here, the owner's: a member's client that made it first would own it.
+    crate::fsutil::create_private_dir(&crate::attachments::dir(data))?;
+    // The data dir this server holds: one deleted and made again at the same path is
+    // another store (whose lock we do not hold), not ours to serve.
+    let same_dir = {
+        use std::os::unix::fs::MetadataExt;
+        let ours = std::fs::metadata(data).map(|m| (m.dev(), m.ino())).map_err(|e| Error::io(data.display().to_string(), e))?;
+        move || std::fs::metadata(data).is_ok_and(|m| m.is_dir() && (m.dev(), m.ino()) == ours)
+    };
     let path = socket_path(data);
-    // We hold server.lock: any socket here was left by a server that died.
-    let _ = std::fs::remove_file(&path);
-    let listener = via_short_path(&path, |p| UnixListener::bind(p)).map_err(|e| Error::io(path.display().to_string(), e))?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660)).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let mut bound = Bound::new(data, kind)?;
     crate::signals::install_signal_handlers().map_err(|e| Error::io("signals", e))?;
     log_panics_briefly();
     let mut limits = limits;
@@ -229,7 +303,7 @@ pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32>
         eprintln!("jixiao serve: {fit} connections at most (RLIMIT_NOFILE), not {}", limits.total);
         limits.total = fit;
     }
-    eprintln!("jixiao serve: {} (pid {})", path.display(), std::process::id());
+    eprintln!("jixiao serve: {} {} (pid {}, {})", now_text(), path.display(), std::process::id(), kind.label());
 
     let shared = Arc::new(Shared {
         local,
@@ -243,28 +317,51 @@ pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32>
     shared.local.warm_in_background();
     // Accepting blocks in its own thread, so a client is answered at once; this thread
     // watches for signals, idleness and the socket file.
-    let acceptor = shared.clone();
-    std::thread::spawn(move || accept_loop(&acceptor, &listener));
+    bound.accept_in_background(&shared);
     let mut idle_since = Instant::now();
     let mut last_check = Instant::now();
-    loop {
-        if crate::signals::take_signal().is_some() {
-            break;
+    // A socket that cannot be bound again is logged once until it can.
+    let mut rebind_failing = false;
+    let ended = loop {
+        if let Some(sig) = crate::signals::take_signal() {
+            break Ended::Signal(sig);
         }
         std::thread::sleep(Duration::from_millis(20));
         if shared.connected() > 0 {
             idle_since = Instant::now();
         } else if idle.is_some_and(|d| idle_since.elapsed() >= d) {
-            break;
+            break Ended::Idle;
         }
-        // A removed socket (its data dir deleted, or a new server took over) ends this one.
-        if last_check.elapsed() >= Duration::from_secs(1) {
-            last_check = Instant::now();
-            if !path.exists() {
-                break;
+        if last_check.elapsed() < Duration::from_millis(200) {
+            continue;
+        }
+        last_check = Instant::now();
+        if !same_dir() {
+            break Ended::DataGone;
+        }
+        if !bound.still_there(&path) {
+            // Removed (by hand, by a cleanup job) or replaced: bound again, so clients keep
+            // reaching this server and no other process can answer in its place.
+            match Bound::new(data, kind) {
+                Ok(fresh) => {
+                    bound.retire();
+                    bound = fresh;
+                    bound.accept_in_background(&shared);
+                    rebind_failing = false;
+                    eprintln!(
+                        "jixiao serve: {} 套接字 {} 被删除或替换，已重建 (socket removed or replaced: recreated)",
+                        now_text(),
+                        path.display()
+                    );
+                }
+                Err(e) if !rebind_failing => {
+                    rebind_failing = true;
+                    eprintln!("jixiao serve: {} socket gone, not bound again yet: {}", now_text(), e.render(crate::i18n::Lang::En));
+                }
+                Err(_) => {}
             }
         }
-    }
+    };
     shared.stopping.store(true, Ordering::SeqCst);
     // Idle clients must not hold the stop: their sockets are shut for reading, so their
     // threads end at once; a command in flight still finishes and is answered.
@@ -276,8 +373,19 @@ pub fn serve(data: &Path, idle: Option<Duration>, limits: Limits) -> Result<i32>
         std::thread::sleep(Duration::from_millis(5));
     }
     shared.local.store().flush()?;
-    let _ = std::fs::remove_file(&path);
-    Ok(0)
+    if bound.still_there(&path) {
+        let _ = std::fs::remove_file(&path);
+    }
+    match ended {
+        Ended::Signal(libc::SIGTERM | libc::SIGINT) | Ended::Idle => Ok(0),
+        Ended::Signal(sig) => {
+            eprintln!("jixiao serve: {} signal {sig}: stopped; exit {}", now_text(), 128 + sig);
+            Ok(128 + sig)
+        }
+        Ended::DataGone => {
+            Err(Error::io(data.display().to_string(), "数据目录已被删除，服务器退出 (the data dir was removed: the server stops)"))
+        }
+    }
 }
 
 /// A caught panic is logged in one line (where, and what); the first one with its backtrace
@@ -308,9 +416,13 @@ fn open_store(data: &Path) -> Result<Local> {
     }
 }
 
-fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
-    let mut next_client = 0u64;
+fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener, retired: &AtomicBool) {
+    // Client ids go on across listeners (a socket bound again starts another loop).
+    static NEXT_CLIENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     for stream in listener.incoming() {
+        if retired.load(Ordering::SeqCst) {
+            return;
+        }
         let stream = match stream {
             Ok(s) => s,
             Err(e) => {
@@ -321,8 +433,7 @@ fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
             }
         };
         let Ok(uid) = peer::uid_of(&stream) else { continue };
-        next_client += 1;
-        let id = next_client;
+        let id = NEXT_CLIENT.fetch_add(1, Ordering::SeqCst) + 1;
         let stream = Arc::new(stream);
         match shared.admit(id, uid, stream.clone()) {
             Ok(seat) => {

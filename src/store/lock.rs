@@ -5,6 +5,7 @@ use crate::domain::{Error, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 pub struct DirLock {
@@ -29,7 +30,9 @@ impl DirLock {
     pub fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
         let path = dir.join(name);
         let shown = path.display().to_string();
+        // The owner's alone (0600), whatever the umask: who holds the store is no one else's business.
         let mut file = OpenOptions::new()
+            .mode(0o600)
             .read(true)
             .write(true)
             .create(true)

@@ -81,9 +81,13 @@ impl Store {
         })
     }
 
-    /// `open`, with `who` naming the user and time a migration is recorded under.
+    /// `open`, with `who` naming the user and time a migration is recorded under. Only the
+    /// data dir's owner opens it, and only while its layout is safe (`crate::layout`); what
+    /// sled writes is this user's alone whatever the umask.
     pub fn open_as(dir: &Path, templates: Templates, who: impl FnOnce() -> Ctx) -> Result<Store> {
+        crate::layout::private_umask();
         crate::fsutil::create_private_dir(dir)?;
+        crate::layout::check_for_open(dir)?;
         let lock = lock::DirLock::acquire(dir)?;
         let path = dir.join("store");
         heal::remove_unfinished_snapshots(&path)?;
