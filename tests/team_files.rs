@@ -346,6 +346,25 @@ fn the_readme_team_recipe_makes_a_store_nobody_can_spoof_rewrite_or_read_from_ou
     assert!(v["error"]["message"].as_str().unwrap().contains(OBSERVER), "{v}");
     let out = jixiao(OBSERVER, &data, &["due", "--format", "json"], "");
     assert!(out.status.success(), "the observer reads: {}", text(&out));
+    // Two members attach evidence, each after the other used the store first: the files go
+    // through the socket and the service writes them (members cannot write DATA at all).
+    for (who, name) in [(MEMBER, "成员的资金拨付凭证.pdf"), (LEAD, "组长的验收报告.pdf")] {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let file = home.path().join(name);
+        std::fs::write(&file, format!("{who} 的佐证材料").repeat(2000)).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let finding = format!(
+            r#"{{"cmd":"record_finding","project":"TF26-01","text":"{who} 发现资金拨付滞后","category":"资金使用不规范","severity":"一般","amount":null,"indicators":[],"publish":false,"evidence":[{{"path":"{}"}}]}}"#,
+            file.display()
+        );
+        let v = exec_line(who, &data, &finding);
+        assert_eq!(v["ok"], true, "{who} attaches evidence: {v}");
+        let (_, sha) = jixiao::attachments::hash_file(&file).unwrap();
+        let (owner, _, m) = stat(&data.join("attachments").join(&sha));
+        assert_eq!((owner.as_str(), m), (SVC, 0o600), "{who}'s evidence is the service's file");
+    }
+
     let out = jixiao(LEAD, &data, &["export", "--project", "TF26-01"], "");
     assert!(out.status.success(), "{}", text(&out));
     let bundle: Value = serde_json::from_slice(&out.stdout).unwrap();
