@@ -91,7 +91,12 @@ pub fn inspect(data: &Path) -> Report {
     };
     let me = euid();
     r.owner_here = ins.data.uid == me;
-    r.push(level_of(&ins, data), format!("数据目录 {}：{}", describe(data, &ins.data), ins.kind.label()), None);
+    let mut line = format!("数据目录 {}：{}", describe(data, &ins.data), ins.kind.label());
+    if ins.kind == Kind::Team {
+        // Group bits make a team store; on a store of one's own they are a slip of chmod.
+        line.push_str(&format!("；若是个人数据库 (if it is yours alone)：chmod 700 {}", data.display()));
+    }
+    r.push(level_of(&ins, data), line, None);
     // Root sees and mends everything; anyone else but the owner sees part.
     if ins.data.uid != me && me != 0 {
         r.push(
