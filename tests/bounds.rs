@@ -35,6 +35,12 @@ fn unparsable(v: serde_json::Value) -> String {
     }
 }
 
+/// A finding on ZD21-06 with `text`, as a user writes it for exec.
+fn finding_on_06(text: impl Into<String>) -> serde_json::Value {
+    json!({"cmd": "record_finding", "project": "ZD21-06", "text": text.into(), "category": "资金使用不规范",
+           "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false})
+}
+
 fn new_project(amount: &str) -> serde_json::Value {
     json!({"cmd": "create_project", "code": "ZD21-90", "name": "农村饮水安全巩固提升", "kind": "项目支出",
            "fiscal_year": 2021, "unit": "市水利局", "amount": amount, "lead": ACTOR})
@@ -117,14 +123,12 @@ fn dates_lie_between_1949_and_2200() {
 fn a_text_field_holds_at_most_64_kib() {
     let env = Env::new();
     let long = "资金".repeat(MAX_TEXT_BYTES / 6 + 1);
-    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": long, "category": "资金使用不规范",
-                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    let finding = finding_on_06(long);
     let (field, msg) = refused(&env, finding);
     assert_eq!(field, "text");
     assert!(msg.contains("64 KiB"), "{msg}");
     let fits = "资金".repeat(MAX_TEXT_BYTES / 6 - 10);
-    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": fits, "category": "资金使用不规范",
-                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    let finding = finding_on_06(fits);
     env.local.execute(&command(finding)).unwrap();
 }
 
@@ -204,13 +208,11 @@ fn control_characters_are_refused_at_entry() {
     let (field, msg) = refused(&env, v);
     assert_eq!(field, "unit");
     assert!(msg.contains("\\u{1b}") && msg.contains("控制字符"), "{msg}");
-    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": "资金\u{9b}31m拨付滞后", "category": "资金使用不规范",
-                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    let finding = finding_on_06("资金\u{9b}31m拨付滞后");
     let (field, _) = refused(&env, finding);
     assert_eq!(field, "text");
     // Newlines and tabs are text.
-    let finding = json!({"cmd": "record_finding", "project": "ZD21-06", "text": "资金拨付滞后：\n\t一季度未拨付", "category": "资金使用不规范",
-                         "severity": "一般", "amount": null, "indicators": [], "evidence": [], "publish": false});
+    let finding = finding_on_06("资金拨付滞后：\n\t一季度未拨付");
     env.local.execute(&command(finding)).unwrap();
 }
 
