@@ -273,13 +273,26 @@ fn sigterm_with_twenty_idle_clients_connected_stops_the_server_within_two_second
     assert!(String::from_utf8_lossy(&out.stdout).contains("停止前的里程碑"));
 }
 
+/// A connection, once the server has a place: the probe `serve` made to see the server up
+/// holds one until the server sees it closed.
+fn take_place(sock: &Path) -> Remote {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match Remote::connect(sock) {
+            Ok(Some(r)) => return r,
+            other => assert!(Instant::now() < deadline, "no place: {:?}", other.err()),
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn the_65th_connection_of_one_user_is_refused_with_the_limit_named() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("数据");
     let server = serve(&data, &[], &[]);
     let sock = data.join("run/server.sock");
-    let mut held: Vec<Remote> = (0..64).map(|_| Remote::connect(&sock).unwrap().unwrap()).collect();
+    let mut held: Vec<Remote> = (0..64).map(|_| take_place(&sock)).collect();
     let e = Remote::connect(&sock).err().expect("the 65th is refused");
     assert_eq!(e.kind(), "refused");
     assert!(e.to_string().contains("每个用户最多 64 个 (connection limit: 64 per user)"), "{e}");
@@ -296,7 +309,7 @@ fn the_65th_connection_of_one_user_is_refused_with_the_limit_named() {
 
     // In all: a server allowing 3.
     let server = serve(&data, &["--max-connections", "3"], &[]);
-    let held: Vec<Remote> = (0..3).map(|_| Remote::connect(&sock).unwrap().unwrap()).collect();
+    let held: Vec<Remote> = (0..3).map(|_| take_place(&sock)).collect();
     let e = Remote::connect(&sock).err().expect("the 4th is refused");
     assert!(e.to_string().contains("连接数已达上限 3 个 (connection limit: 3 in all)"), "{e}");
     drop(held);
