@@ -34,13 +34,7 @@ pub fn attach(data: &Path, path: &Path, now: DateTime<Utc>) -> Result<Evidence> 
         return Err(Error::invalid("佐证资料", "path", format!("「{shown}」不存在或不是文件：检查路径")));
     }
     let limit = limit_bytes();
-    let too_big = |size: u64| {
-        Error::invalid(
-            "佐证资料",
-            "path",
-            format!("「{shown}」有 {} MiB，超过佐证文件上限 {} MiB：压缩或拆分后再附", size / (1024 * 1024), limit / (1024 * 1024)),
-        )
-    };
+    let too_big = |size: u64| Error::invalid("佐证资料", "path", too_big(&shown, size, limit));
     let size = std::fs::metadata(path).map_err(|e| Error::io(&shown, e))?.len();
     if size > limit {
         return Err(too_big(size));
@@ -61,6 +55,34 @@ pub fn attach(data: &Path, path: &Path, now: DateTime<Utc>) -> Result<Evidence> 
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(shown);
     Ok(Evidence::File { name, size, sha256, added_at: now })
+}
+
+/// What a refusal over the limit says.
+fn too_big(shown: &str, size: u64, limit: u64) -> String {
+    format!("「{shown}」有 {} MiB，超过佐证文件上限 {} MiB：压缩或拆分后再附", size >> 20, limit >> 20)
+}
+
+/// A sha256 as jixiao names copies: 64 lowercase hex digits.
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A file evidence record is taken only for a file jixiao received into the attachments
+/// (same sha256 name, same size): any sha256 and date could otherwise be recorded as seen.
+pub fn check_received(data: &Path, record: &str, evidence: &[Evidence]) -> Result<()> {
+    for e in evidence {
+        if let Evidence::File { name, size, sha256, .. } = e {
+            let received = is_sha256(sha256) && std::fs::metadata(dir(data).join(sha256)).is_ok_and(|m| m.is_file() && m.len() == *size);
+            if !received {
+                return Err(Error::invalid(
+                    record,
+                    "evidence",
+                    format!("佐证文件「{name}」没有交给 jixiao（{sha256} 不在佐证库中）：用 {{\"path\": \"文件路径\"}} 附上文件本身"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 enum CopyError {
@@ -140,12 +162,12 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 pub fn receive(data: &Path, chunk: &Chunk, now: DateTime<Utc>) -> Result<Upload> {
     use base64::Engine;
     let record = format!("佐证资料「{}」", chunk.name);
-    if chunk.sha256.len() != 64 || !chunk.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+    if !is_sha256(&chunk.sha256) {
         return Err(Error::invalid(&record, "sha256", "应为 64 位小写十六进制"));
     }
     let limit = limit_bytes();
     if chunk.size > limit {
-        return Err(Error::invalid(&record, "size", format!("{} MiB，超过佐证文件上限 {} MiB", chunk.size >> 20, limit >> 20)));
+        return Err(Error::invalid(&record, "size", too_big(&chunk.name, chunk.size, limit)));
     }
     let dir = dir(data);
     crate::fsutil::create_private_dir(&dir)?;
@@ -200,7 +222,7 @@ pub fn send(path: &Path, mut send: impl FnMut(&Chunk) -> Result<Upload>) -> Resu
     let (size, sha256) = hash_file(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取「{shown}」失败：{e}")))?;
     let limit = limit_bytes();
     if size > limit {
-        return Err(Error::invalid("佐证资料", "path", format!("「{shown}」有 {} MiB，超过佐证文件上限 {} MiB", size >> 20, limit >> 20)));
+        return Err(Error::invalid("佐证资料", "path", too_big(&shown, size, limit)));
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(shown.clone());
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;

@@ -181,13 +181,7 @@ impl Backend for Local {
             Query::Admins => Reply::Users(s.admins()?),
             Query::Dashboard { filter, today, year } => Reply::Dashboard(Box::new(s.dashboard(filter, *today, *year)?)),
             Query::Due { request } => {
-                // The CLI bounds these; a client speaking to the server directly is held to the same.
-                let max = crate::domain::calendar::MAX_WITHIN_DAYS;
-                if request.filter.within.is_some_and(|w| !(0..=max).contains(&w)) {
-                    return Err(crate::domain::Error::invalid("jixiao due", "--within", format!("应在 0 到 {max} 天之间")));
-                }
-                crate::domain::calendar::check_date(request.today)
-                    .map_err(|m| crate::domain::Error::invalid("jixiao due", "--as-of", m))?;
+                request.check()?;
                 // A mistyped project or unit would print an empty list and exit 0: a cron job
                 // with --fail-if-overdue would never fire. Name the bad value instead.
                 if let Some(code) = &request.filter.project {

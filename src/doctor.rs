@@ -61,6 +61,11 @@ impl Report {
     }
 }
 
+/// The fix when the socket cannot be reached: join the team's group.
+fn join_group(group: &str) -> String {
+    format!("只有组 {group} 的成员能连接：usermod -aG {group} 用户名，重新登录 (only members of {group} reach it)")
+}
+
 fn describe(path: &Path, s: &Stat) -> String {
     format!("{}：所有者 {}，组 {}，权限 {:04o}", path.display(), s.owner(), s.group(), s.mode)
 }
@@ -201,12 +206,7 @@ fn socket(data: &Path, ins: &Inspection, r: &mut Report) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return not_running(r, "不存在 (no socket)"),
         Err(e) => {
-            let group = ins.data.group();
-            return r.push(
-                Level::Fail,
-                format!("{shown}：看不到 (cannot look)：{e}"),
-                Some(format!("只有组 {group} 的成员能连接：usermod -aG {group} 用户名，重新登录 (only members of {group} reach it)")),
-            );
+            return r.push(Level::Fail, format!("{shown}：看不到 (cannot look)：{e}"), Some(join_group(&ins.data.group())));
         }
     };
     let s = Stat { uid: meta.uid(), gid: meta.gid(), mode: meta.mode() & 0o7777 };
@@ -221,12 +221,7 @@ fn socket(data: &Path, ins: &Inspection, r: &mut Report) {
             return not_running(r, "无人应答，是上次留下的 (stale: nothing answers)");
         }
         Err(e) => {
-            let group = ins.data.group();
-            return r.push(
-                Level::Fail,
-                format!("{shown}：连不上 (cannot connect)：{e}"),
-                Some(format!("只有组 {group} 的成员能连接：usermod -aG {group} 用户名，重新登录 (only members of {group} reach it)")),
-            );
+            return r.push(Level::Fail, format!("{shown}：连不上 (cannot connect)：{e}"), Some(join_group(&ins.data.group())));
         }
     };
     let (Ok(uid), Ok(pid)) = (crate::server::peer::uid_of(&stream), crate::server::peer::pid_of(&stream)) else {

@@ -35,6 +35,34 @@ fn unparsable(v: serde_json::Value) -> String {
     }
 }
 
+/// The demo store with records changed under its feet (as an older jixiao could have left
+/// them), the store closed first.
+fn demo_changed_by_hand(change: impl FnOnce(&sled::Db)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    jixiao::demo::create(dir.path(), 0, |_, _| {}).unwrap();
+    let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
+    change(&db);
+    db.flush().unwrap();
+    dir
+}
+
+/// Rewrites each record of `tree` that `change` changed (it returns true).
+fn rewrite<T: serde::Serialize + serde::de::DeserializeOwned>(
+    db: &sled::Db,
+    tree: &str,
+    what: &str,
+    mut change: impl FnMut(&[u8], &mut T) -> bool,
+) {
+    let tree = db.open_tree(tree).unwrap();
+    for kv in tree.iter() {
+        let (key, value) = kv.unwrap();
+        let mut record: T = jixiao::store::codec::decode(&value, what).unwrap();
+        if change(&key, &mut record) {
+            tree.insert(&key, jixiao::store::codec::encode(&record)).unwrap();
+        }
+    }
+}
+
 /// A finding on ZD21-06 with `text`, as a user writes it for exec.
 fn finding_on_06(text: impl Into<String>) -> serde_json::Value {
     json!({"cmd": "record_finding", "project": "ZD21-06", "text": text.into(), "category": "资金使用不规范",
@@ -136,22 +164,24 @@ fn a_text_field_holds_at_most_64_kib() {
 /// Every face that sums amounts still draws, and `check` names the value.
 #[test]
 fn a_stored_value_out_of_range_is_reported_and_shown_not_a_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    jixiao::demo::create(dir.path(), 0, |_, _| {}).unwrap();
-    // What an older jixiao let through, written into the closed store's trees.
-    {
-        use jixiao::store::{codec, keys};
-        let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
-        let (projects, summaries) = (db.open_tree("projects").unwrap(), db.open_tree("summaries").unwrap());
-        let (key, value) = projects.iter().next().unwrap().unwrap();
-        let mut p: jixiao::domain::Project = codec::decode(&value, "项目").unwrap();
-        p.amount = Decimal::MAX;
-        projects.insert(&key, codec::encode(&p)).unwrap();
-        let mut s: jixiao::read::Summary = codec::decode(&summaries.get(keys::id(p.id)).unwrap().unwrap(), "汇总").unwrap();
-        s.amount = Decimal::MAX;
-        summaries.insert(keys::id(p.id), codec::encode(&s)).unwrap();
-        db.flush().unwrap();
-    }
+    // What an older jixiao let through: the first project's amount, and its summary's.
+    let dir = demo_changed_by_hand(|db| {
+        let mut first = None;
+        rewrite(db, "projects", "项目", |key, p: &mut jixiao::domain::Project| {
+            let hit = first.get_or_insert_with(|| key.to_vec()) == key;
+            if hit {
+                p.amount = Decimal::MAX;
+            }
+            hit
+        });
+        rewrite(db, "summaries", "汇总", |key, s: &mut jixiao::read::Summary| {
+            let hit = first.as_deref() == Some(key);
+            if hit {
+                s.amount = Decimal::MAX;
+            }
+            hit
+        });
+    });
     let local = jixiao::backend::Local::open(dir.path()).unwrap().with_clock(clock());
     let rows = local.project_list().unwrap();
     assert!(rows.iter().any(|r| r.amount == Decimal::MAX));
@@ -220,21 +250,13 @@ fn control_characters_are_refused_at_entry() {
 /// control characters visibly, never raw.
 #[test]
 fn the_cli_never_prints_a_control_character_raw() {
-    let dir = tempfile::tempdir().unwrap();
-    jixiao::demo::create(dir.path(), 0, |_, _| {}).unwrap();
-    {
-        use jixiao::store::codec;
-        let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
-        let items = db.open_tree("items").unwrap();
-        for kv in items.iter() {
-            let (key, value) = kv.unwrap();
-            let mut it: jixiao::domain::RectItem = codec::decode(&value, "整改事项").unwrap();
+    let dir = demo_changed_by_hand(|db| {
+        rewrite(db, "items", "整改事项", |_, it: &mut jixiao::domain::RectItem| {
             it.unit = format!("{}\u{1b}]2;已被篡改\u{7}", it.unit);
             it.requirement = format!("\u{1b}]52;c;5pS56aG5\u{7}{}", it.requirement);
-            items.insert(&key, codec::encode(&it)).unwrap();
-        }
-        db.flush().unwrap();
-    }
+            true
+        });
+    });
     let run = |args: &[&str]| {
         let out = Process::new(env!("CARGO_BIN_EXE_jixiao"))
             .env_remove("LANG")

@@ -236,18 +236,23 @@ fn inspect_run(path: &Path, r: Stat, d: Stat, kind: Kind, issues: &mut Vec<Issue
     }
 }
 
+/// `shown` (under `path`) belongs to another user than the store's owner: chown it back.
+fn foreign_issue(path: &Path, shown: &str, uid: u32, owner: u32, recursive: bool) -> Issue {
+    let (theirs, ours) = (user_or_uid(uid), user_or_uid(owner));
+    Issue {
+        path: path.to_path_buf(),
+        part: Part::Private,
+        zh: format!("{shown} 属于用户 {theirs}，不是数据库的所有者 {ours} (belongs to {theirs}, not to the store's owner {ours})"),
+        en: format!("{shown} belongs to {theirs}, not to the store's owner {ours}"),
+        fix: Fix::Chown { uid: owner, recursive },
+        blocks: true,
+    }
+}
+
 fn inspect_private_file(path: &Path, s: &Stat, owner: u32, issues: &mut Vec<Issue>) {
     let shown = path.display().to_string();
     if s.uid != owner {
-        let (theirs, ours) = (s.owner(), user_or_uid(owner));
-        issues.push(Issue {
-            path: path.to_path_buf(),
-            part: Part::Private,
-            zh: format!("{shown} 属于用户 {theirs}，不是数据库的所有者 {ours} (belongs to {theirs}, not to the store's owner {ours})"),
-            en: format!("{shown} belongs to {theirs}, not to the store's owner {ours}"),
-            fix: Fix::Chown { uid: owner, recursive: false },
-            blocks: true,
-        });
+        issues.push(foreign_issue(path, &shown, s.uid, owner, false));
     }
     if s.mode & 0o077 != 0 {
         let (zh, en) = bits(s.mode);
@@ -285,16 +290,7 @@ fn inspect_private_tree(root: &Path, owner: u32, issues: &mut Vec<Issue>, hidden
     }
     let shown = root.display().to_string();
     if let Some((p, uid)) = foreign {
-        let (theirs, ours) = (user_or_uid(uid), user_or_uid(owner));
-        let p = p.display();
-        issues.push(Issue {
-            path: root.to_path_buf(),
-            part: Part::Private,
-            zh: format!("{p} 属于用户 {theirs}，不是数据库的所有者 {ours} (belongs to {theirs}, not to the store's owner {ours})"),
-            en: format!("{p} belongs to {theirs}, not to the store's owner {ours}"),
-            fix: Fix::Chown { uid: owner, recursive: true },
-            blocks: true,
-        });
+        issues.push(foreign_issue(root, &p.display().to_string(), uid, owner, true));
     }
     if let Some((p, mode)) = open {
         let (zh, en) = bits(mode);

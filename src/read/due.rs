@@ -21,6 +21,18 @@ pub struct DueRequest {
     pub english: bool,
 }
 
+impl DueRequest {
+    /// The CLI's bounds (`--within` at most 100 years, `--as-of` in the calendar), for a
+    /// client that speaks to the server directly too.
+    pub fn check(&self) -> Result<()> {
+        let max = crate::domain::calendar::MAX_WITHIN_DAYS;
+        if self.filter.within.is_some_and(|w| !(0..=max).contains(&w)) {
+            return Err(Error::invalid("jixiao due", "--within", format!("应在 0 到 {max} 天之间")));
+        }
+        crate::domain::calendar::check_date(self.today).map_err(|m| Error::invalid("jixiao due", "--as-of", m))
+    }
+}
+
 /// The rendered list, and whether anything in it is overdue (for `--fail-if-overdue`).
 pub fn render<'a>(all: impl IntoIterator<Item = &'a Deadline>, req: &DueRequest) -> Result<(String, bool)> {
     let rows = crate::domain::deadline::select_refs(all, &req.filter, req.today);

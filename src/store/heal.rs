@@ -2,7 +2,6 @@
 //! (ENOSPC) or a read-only one (EROFS) ends a command with what to do; the transaction
 //! wrote nothing. A snapshot sled was writing when the disk filled stays behind as an empty
 //! `snap.*.generating`, after which every open failed with "Read corrupted data".
-//! And evidence files that were never received are not recorded.
 
 use crate::domain::{Error, Result};
 use std::path::Path;
@@ -26,26 +25,6 @@ pub fn remove_unfinished_snapshots(store: &Path) -> Result<()> {
             let path = entry.path();
             std::fs::remove_file(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
             eprintln!("jixiao: 已删除未写完的快照 {}（磁盘写满或断电时留下的，数据不受影响）", path.display());
-        }
-    }
-    Ok(())
-}
-
-/// A file evidence record is taken only for a file jixiao copied into `DATA/attachments/`
-/// (same sha256 name, same size): any sha256 and date could otherwise be recorded as seen.
-pub fn check_evidence_received(data: &Path, cmd: &crate::command::Command) -> Result<()> {
-    for e in cmd.evidence() {
-        if let crate::domain::Evidence::File { name, size, sha256, .. } = e {
-            let copy = crate::attachments::dir(data).join(sha256);
-            let plain_hex = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
-            let received = plain_hex && std::fs::metadata(&copy).is_ok_and(|m| m.is_file() && m.len() == *size);
-            if !received {
-                return Err(Error::invalid(
-                    cmd.name(),
-                    "evidence",
-                    format!("佐证文件「{name}」没有交给 jixiao（{sha256} 不在佐证库中）：用 {{\"path\": \"文件路径\"}} 附上文件本身"),
-                ));
-            }
         }
     }
     Ok(())

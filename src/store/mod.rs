@@ -168,7 +168,7 @@ impl Store {
 
     fn apply_inner(&self, cmd: &Command, ctx: &Ctx, request: Option<&str>) -> Result<(Outcome, bool)> {
         cmd.check_bounds()?;
-        heal::check_evidence_received(&self.dir, cmd)?;
+        crate::attachments::check_received(&self.dir, &cmd.name(), cmd.evidence())?;
         // One write at a time: the kept lists are renewed in commit order.
         let _one = self.caches.write.lock().unwrap_or_else(|e| e.into_inner());
         self.caches.begin_write();
