@@ -4,9 +4,10 @@
 //! bytes never reach a decoder of the new layout. Records themselves are never touched here.
 
 use super::codec::encode;
+use super::heal::in_store;
 use super::tx::{self, DeadlineEntry};
 use super::{Store, keys};
-use crate::domain::{Error, Result};
+use crate::domain::Result;
 use crate::read::summary::Summary;
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,10 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 /// project's fiscal year and amount.
 pub const DERIVED_VERSION: u8 = 3;
 const KEY: &[u8] = b"derived_version";
-
-fn io(e: sled::Error) -> Error {
-    Error::io("store", e)
-}
 
 /// What the derived trees should hold, recomputed from the records.
 pub struct Derived {
@@ -73,21 +70,21 @@ impl Store {
     /// Rebuilds the derived trees when their layout version is not the current one.
     pub(crate) fn ensure_derived(&self) -> Result<()> {
         let meta = self.tree(tx::META);
-        if meta.get(KEY).map_err(io)?.as_deref() == Some(&[DERIVED_VERSION][..]) {
+        if meta.get(KEY).map_err(in_store)?.as_deref() == Some(&[DERIVED_VERSION][..]) {
             return Ok(());
         }
         let d = self.expected_derived()?;
         let summaries = self.tree(tx::SUMMARIES);
         let deadlines = self.tree(tx::DEADLINES);
-        summaries.clear().map_err(io)?;
-        deadlines.clear().map_err(io)?;
+        summaries.clear().map_err(in_store)?;
+        deadlines.clear().map_err(in_store)?;
         for (id, s) in &d.summaries {
-            summaries.insert(keys::id(*id), encode(s)).map_err(io)?;
+            summaries.insert(keys::id(*id), encode(s)).map_err(in_store)?;
         }
         for (k, e) in &d.deadlines {
-            deadlines.insert(k.as_slice(), encode(e)).map_err(io)?;
+            deadlines.insert(k.as_slice(), encode(e)).map_err(in_store)?;
         }
-        meta.insert(KEY, &[DERIVED_VERSION]).map_err(io)?;
+        meta.insert(KEY, &[DERIVED_VERSION]).map_err(in_store)?;
         self.flush()
     }
 }

@@ -14,6 +14,12 @@ pub fn storage(path: &Path, e: sled::Error) -> Error {
     }
 }
 
+/// A sled error met by readers and transactions, which do not carry the store's path: the
+/// same plain words for a full or read-only disk as when opening.
+pub fn in_store(e: sled::Error) -> Error {
+    storage(Path::new("store"), e)
+}
+
 /// Removes `snap.*.generating` files in the store directory: a snapshot sled had not
 /// finished writing (it renames the file when done), so nothing reads or needs it. Runs
 /// under the store lock, so no other process is writing one.

@@ -13,6 +13,7 @@
 //! decode the older payload with it in `upgrade`, convert, and add the store-wide rewrite.
 
 use super::codec::{self, SCHEMA};
+use super::heal::in_store;
 use super::{Ctx, Store, keys, tx};
 use crate::domain::{Error, Result};
 use crate::read::audit::AuditRecord;
@@ -51,10 +52,6 @@ pub fn audit_text(from: u8, to: u8) -> String {
     serde_json::json!({"cmd": "migrate", "from": from, "to": to}).to_string()
 }
 
-fn io(e: sled::Error) -> Error {
-    Error::io("store", e)
-}
-
 impl Store {
     /// Brings the store from schema `from` to `SCHEMA`, recording it as `who()` in the audit
     /// log. Runs in `open`, before any read: the kept lists are still empty, and the derived
@@ -82,7 +79,7 @@ impl Store {
         match result {
             Ok(()) => self.flush(),
             Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(io(e)),
+            Err(TransactionError::Storage(e)) => Err(in_store(e)),
         }
     }
 }
@@ -95,7 +92,7 @@ fn reframe_v1(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool) -> Result<()> 
     let mut batch = sled::Batch::default();
     let mut pending = 0;
     for kv in tree.iter() {
-        let (k, v) = kv.map_err(io)?;
+        let (k, v) = kv.map_err(in_store)?;
         if v.first() != Some(&1) || !encoded(&k) {
             continue;
         }
@@ -108,12 +105,12 @@ fn reframe_v1(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool) -> Result<()> 
         batch.insert(k, out);
         pending += 1;
         if pending == BATCH {
-            tree.apply_batch(std::mem::take(&mut batch)).map_err(io)?;
+            tree.apply_batch(std::mem::take(&mut batch)).map_err(in_store)?;
             pending = 0;
         }
     }
     if pending > 0 {
-        tree.apply_batch(batch).map_err(io)?;
+        tree.apply_batch(batch).map_err(in_store)?;
     }
     Ok(())
 }

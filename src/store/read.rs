@@ -3,6 +3,7 @@
 
 use super::Store;
 use super::codec::decode;
+use super::heal::in_store;
 use super::keys;
 use super::tx::{self, DeadlineEntry};
 use crate::domain::{Deadline, DeadlineKind, Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
@@ -10,10 +11,6 @@ use crate::read::audit::AuditRecord;
 use crate::read::bundle::{Bundle, NoticeCounter};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
-
-fn io(e: sled::Error) -> Error {
-    Error::io("store", e)
-}
 
 fn deadline_kind(byte: Option<&u8>) -> Option<DeadlineKind> {
     match *byte? {
@@ -54,7 +51,7 @@ pub const CATEGORIES_KEY: &[u8] = b"categories";
 impl Store {
     /// The finding categories: the team's edited list, or the seed list of DOMAIN.md §5.
     pub fn categories(&self) -> Result<Vec<String>> {
-        match self.tree(tx::META).get(CATEGORIES_KEY).map_err(io)? {
+        match self.tree(tx::META).get(CATEGORIES_KEY).map_err(in_store)? {
             Some(v) => decode(&v, "问题类别"),
             None => Ok(crate::domain::finding::SEED_CATEGORIES.iter().flat_map(|(_, list)| list.iter().map(|c| c.to_string())).collect()),
         }
@@ -62,7 +59,7 @@ impl Store {
 
     /// The store admins named with `admin add` (empty: none named yet).
     pub fn admins(&self) -> Result<Vec<String>> {
-        match self.tree(tx::META).get(super::roles::ADMINS_KEY).map_err(io)? {
+        match self.tree(tx::META).get(super::roles::ADMINS_KEY).map_err(in_store)? {
             Some(v) => decode(&v, "管理员名单"),
             None => Ok(vec![]),
         }
@@ -70,7 +67,7 @@ impl Store {
 
     /// The budget total set for a fiscal year (`set_budget_total`), if any.
     pub fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>> {
-        match self.tree(tx::META).get(budget_total_key(year)).map_err(io)? {
+        match self.tree(tx::META).get(budget_total_key(year)).map_err(in_store)? {
             Some(v) => {
                 let text: String = decode(&v, "预算总额")?;
                 let mut amount = crate::domain::money::parse_amount(&text).map_err(|m| Error::corrupt("预算总额", m))?;
@@ -84,7 +81,7 @@ impl Store {
     fn scan<T: DeserializeOwned>(&self, tree: &sled::Tree, what: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
         for kv in tree.iter() {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             let id = keys::read_id(&k).unwrap_or(0);
             out.push(decode(&v, &format!("{what} #{id}"))?);
         }
@@ -92,7 +89,7 @@ impl Store {
     }
 
     fn get<T: DeserializeOwned>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
-        match self.tree(tree).get(key).map_err(io)? {
+        match self.tree(tree).get(key).map_err(in_store)? {
             Some(v) => decode(&v, what).map(Some),
             None => Ok(None),
         }
@@ -102,7 +99,7 @@ impl Store {
     fn child_ids(&self, kind: u8, project: u64) -> Result<Vec<u64>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::CHILDREN).scan_prefix(keys::child_prefix(kind, project)) {
-            let (k, _) = kv.map_err(io)?;
+            let (k, _) = kv.map_err(in_store)?;
             if let Some(id) = keys::read_id(&k[9..]) {
                 out.push(id);
             }
@@ -118,7 +115,7 @@ impl Store {
         let id = self
             .tree(tx::CODES)
             .get(code.trim().as_bytes())
-            .map_err(io)?
+            .map_err(in_store)?
             .and_then(|v| keys::read_id(&v))
             .ok_or_else(|| Error::not_found("项目", code))?;
         self.project(id)
@@ -156,7 +153,7 @@ impl Store {
     pub fn responses_of(&self, item: u64) -> Result<Vec<Response>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::RESPONSES).scan_prefix(keys::id(item)) {
-            let (_, v) = kv.map_err(io)?;
+            let (_, v) = kv.map_err(in_store)?;
             out.push(decode(&v, &format!("整改事项 #{item} 的记录"))?);
         }
         Ok(out)
@@ -175,7 +172,7 @@ impl Store {
         let id = self
             .tree(tx::NOTICE_NUMBERS)
             .get(number.trim().as_bytes())
-            .map_err(io)?
+            .map_err(in_store)?
             .and_then(|v| keys::read_id(&v))
             .ok_or_else(|| Error::not_found("通知书", number))?;
         self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", number))
@@ -207,7 +204,7 @@ impl Store {
     pub(super) fn scan_deadlines(&self) -> Result<Vec<std::sync::Arc<Deadline>>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::DEADLINES).iter() {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             out.push(std::sync::Arc::new(deadline_of(&k, &v)?));
         }
         Ok(out)
@@ -215,7 +212,7 @@ impl Store {
 
     /// The deadline index entry at one key, if any.
     pub(crate) fn deadline_at(&self, key: &[u8]) -> Result<Option<std::sync::Arc<Deadline>>> {
-        match self.tree(tx::DEADLINES).get(key).map_err(io)? {
+        match self.tree(tx::DEADLINES).get(key).map_err(in_store)? {
             Some(v) => deadline_of(key, &v).map(|d| Some(std::sync::Arc::new(d))),
             None => Ok(None),
         }
@@ -233,7 +230,7 @@ impl Store {
     fn notice_counters(&self) -> Result<Vec<NoticeCounter>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::META).scan_prefix(b"seq/notice/") {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             let text = String::from_utf8_lossy(&k[b"seq/notice/".len()..]).to_string();
             if let Some((prefix, year)) = text.rsplit_once('/')
                 && let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v))
@@ -265,18 +262,18 @@ impl Store {
         b.projects = projects;
         b.milestones.sort_by_key(|m| m.id);
         b.notice_counters = self.notice_counters()?;
-        b.categories = match self.tree(tx::META).get(CATEGORIES_KEY).map_err(io)? {
+        b.categories = match self.tree(tx::META).get(CATEGORIES_KEY).map_err(in_store)? {
             Some(v) => Some(decode(&v, "问题类别")?),
             None => None,
         };
         for kv in self.tree(tx::META).scan_prefix(b"notice_prefix/") {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             if let Ok(year) = String::from_utf8_lossy(&k[b"notice_prefix/".len()..]).parse::<i32>() {
                 b.notice_prefixes.push(crate::read::bundle::NoticePrefix { year, prefix: decode(&v, "发文字号前缀")? });
             }
         }
         for kv in self.tree(tx::META).scan_prefix(b"budget_total/") {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             if let Ok(year) = String::from_utf8_lossy(&k[b"budget_total/".len()..]).parse::<i32>() {
                 b.budget_totals.push(crate::read::bundle::BudgetTotal { year, amount: decode(&v, "预算总额")? });
             }

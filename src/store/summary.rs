@@ -1,22 +1,19 @@
 //! Reading the summaries and list rows kept in step by every transaction (`crate::read`).
 
 use super::codec::decode;
+use super::heal::in_store;
 use super::{Store, keys, tx};
-use crate::domain::{Error, Result};
+use crate::domain::Result;
 use crate::read::{ProjectRow, Summary};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-fn io(e: sled::Error) -> Error {
-    Error::io("store", e)
-}
 
 impl Store {
     /// Every project's summary, by project id.
     pub fn summaries(&self) -> Result<HashMap<u64, Summary>> {
         let mut out = HashMap::new();
         for kv in self.tree(tx::SUMMARIES).iter() {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             let id = keys::read_id(&k).unwrap_or(0);
             out.insert(id, decode(&v, &format!("项目 #{id} 的汇总"))?);
         }
@@ -45,7 +42,7 @@ impl Store {
     pub(super) fn scan_summaries(&self) -> Result<Vec<Arc<(u64, Summary)>>> {
         let mut out = Vec::new();
         for kv in self.tree(tx::SUMMARIES).iter() {
-            let (k, v) = kv.map_err(io)?;
+            let (k, v) = kv.map_err(in_store)?;
             let id = keys::read_id(&k).unwrap_or(0);
             out.push(Arc::new((id, decode(&v, &format!("项目 #{id} 的汇总"))?)));
         }
@@ -57,7 +54,7 @@ impl Store {
     }
 
     pub(crate) fn stored_summary(&self, project: u64) -> Result<Option<Summary>> {
-        match self.tree(tx::SUMMARIES).get(keys::id(project)).map_err(io)? {
+        match self.tree(tx::SUMMARIES).get(keys::id(project)).map_err(in_store)? {
             Some(v) => decode(&v, &format!("项目 #{project} 的汇总")).map(Some),
             None => Ok(None),
         }

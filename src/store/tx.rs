@@ -49,8 +49,11 @@ pub struct DeadlineEntry {
     pub owners: Vec<String>,
 }
 
-fn storage(e: impl std::fmt::Display) -> Error {
-    Error::io("store", e)
+fn storage(e: sled::transaction::UnabortableTransactionError) -> Error {
+    match e {
+        sled::transaction::UnabortableTransactionError::Storage(e) => super::heal::in_store(e),
+        conflict => Error::io("store", conflict),
+    }
 }
 
 impl<'a> Tx<'a> {
