@@ -6,6 +6,7 @@ use crate::domain::Result;
 use crate::domain::{Deadline, DeadlineFilter, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 pub use crate::query::{Event, Query, Reply};
 use crate::read::dashboard::Dashboard;
+use crate::read::issued::IssuedNotice;
 use crate::read::{AuditRecord, ProjectRow, Summary};
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -164,6 +165,7 @@ impl Backend for Local {
             Query::Responses { item } => Reply::Responses(s.responses_of(*item)?),
             Query::Notices { project } => Reply::Notices(s.notices_of(s.project_by_code(project)?.id)?),
             Query::Notice { number } => Reply::Notices(vec![s.notice_by_number(number)?]),
+            Query::IssuedNotice { number } => Reply::Issued(s.issued_notice(number)?.map(Box::new)),
             Query::Milestones { project } => {
                 let pid = match project {
                     Some(code) => Some(s.project_by_code(code)?.id),
@@ -239,6 +241,8 @@ pub trait Fetch {
     fn responses(&self, item: u64) -> Result<Vec<Response>>;
     fn notices(&self, code: &str) -> Result<Vec<Notice>>;
     fn notice(&self, number: &str) -> Result<Notice>;
+    /// The notice as issued (number or id); `None` when it was issued before jixiao kept copies.
+    fn issued_notice(&self, number: &str) -> Result<Option<IssuedNotice>>;
     fn milestones(&self, code: Option<&str>) -> Result<Vec<Milestone>>;
     fn categories(&self) -> Result<Vec<String>>;
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>>;
@@ -299,6 +303,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     fn notice(&self, number: &str) -> Result<Notice> {
         let list: Vec<Notice> = fetch!(self, Query::Notice { number: number.to_string() }, Notices)?;
         list.into_iter().next().ok_or_else(|| crate::domain::Error::not_found("通知书", number))
+    }
+    fn issued_notice(&self, number: &str) -> Result<Option<IssuedNotice>> {
+        fetch!(self, Query::IssuedNotice { number: number.to_string() }, Issued).map(|c| c.map(|c| *c))
     }
     fn milestones(&self, code: Option<&str>) -> Result<Vec<Milestone>> {
         fetch!(self, Query::Milestones { project: code.map(str::to_string) }, Milestones)

@@ -345,6 +345,11 @@ pub enum Command {
         /// Defaults to the prefix set for the issue date's year (`set_notice_prefix`), else 财绩整.
         #[serde(default)]
         prefix: Option<String>,
+        /// The issuing authority printed above the date (e.g. 市财政局), kept in the issued
+        /// copy; default: the bureau the contact names, else （发文机关）. Left out of the
+        /// JSON when absent, so audit texts of commands without it are as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        issuer: Option<String>,
     },
     CancelNotice {
         /// The notice number (财绩整〔2021〕3号) or id.

@@ -3,6 +3,7 @@
 
 use crate::domain::{Deadline, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 use crate::read::dashboard::Dashboard;
+use crate::read::issued::IssuedNotice;
 use crate::read::{AuditRecord, Bundle, ProjectRow, Summary};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,10 @@ pub enum Query {
         project: String,
     },
     Notice {
+        number: String,
+    },
+    /// The copy of a notice kept when it was issued, by number or id (`read::issued`).
+    IssuedNotice {
         number: String,
     },
     Milestones {
@@ -90,6 +95,8 @@ pub enum Reply {
     Items(Vec<RectItem>),
     Responses(Vec<Response>),
     Notices(Vec<Notice>),
+    /// `None`: the notice was issued before jixiao kept copies.
+    Issued(Option<Box<IssuedNotice>>),
     Milestones(Vec<Milestone>),
     Deadlines(Vec<Deadline>),
     Audit(Vec<AuditRecord>),

@@ -178,9 +178,12 @@ pub struct NoticeArgs {
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The issuing authority printed above the date (default: the bureau named in the notice's contact, e.g. 市财政局)
+    /// The issuing authority printed above the date, with --current or for a notice issued before jixiao kept copies (an issued copy prints the one it was issued with)
     #[arg(long, value_name = "NAME")]
     pub issuer: Option<String>,
+    /// Today's state of the notice (due dates after extensions, revised findings) instead of the copy kept as issued, followed by what changed since issue
+    #[arg(long)]
+    pub current: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,10 +1,17 @@
 //! `jixiao notice NUMBER`: one rectification notice (整改通知书) ready to print, as Markdown
 //! or as plain text wrapped for A4, from Backend queries only.
+//!
+//! By default the notice prints as issued: from the copy the store kept when it was issued,
+//! its text checked against the sha256 recorded then (a mismatch is refused as a damaged
+//! record). A notice cancelled since prints the 【已作废】 block and the reason on top, then
+//! the issued text unchanged. `--current` renders today's records instead, followed by what
+//! changed since issue. A notice issued before jixiao kept copies renders today's records,
+//! with a line on stderr saying so.
 
 use super::args::{NoticeArgs, NoticeFormat};
 use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Notice, NoticeState, Result};
-use crate::export::notice::{self, NoticeDoc, chinese_date};
+use crate::export::notice::{self, IssuedNotice, NoticeDoc, chinese_date};
 use crate::i18n::Lang;
 use std::path::Path;
 
@@ -16,19 +23,90 @@ const LISTED: usize = 10;
 pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     let format = format_of(args);
     let local = crate::connect::open_backend(data)?;
-    let doc = find(&local, &args.number, args.issuer.as_deref())?;
-    let text = match format {
-        NoticeFormat::Md => notice::to_markdown(&doc),
-        NoticeFormat::Txt => notice::to_text(&doc, notice::A4_WIDTH),
+    let today = resolve(&local, &args.number)?;
+    let copy = local.issued_notice(&today.number)?;
+    let printed = match (&copy, args.current) {
+        (Some(copy), false) => as_issued(copy, &today, args.issuer.as_deref(), format)?,
+        (copy, _) => current(&local, &today, copy.as_ref(), args, format)?,
     };
+    for line in &printed.notes {
+        super::out::err_line(line);
+    }
     match &args.output {
         Some(path) => {
-            crate::fsutil::write_output(path, text.as_bytes())?;
-            super::out::err_line(&format!("已写出通知书 {} 到 {}", doc.notice.number, path.display()));
+            crate::fsutil::write_output(path, printed.text.as_bytes())?;
+            super::out::err_line(&format!("已写出通知书 {}（{}）到 {}", today.number, printed.what, path.display()));
         }
-        None => write_stdout(text.as_bytes())?,
+        None => write_stdout(printed.text.as_bytes())?,
     }
     Ok(0)
+}
+
+/// What is printed, what it is (for the -o line) and the lines for stderr.
+struct Printed {
+    text: String,
+    what: &'static str,
+    notes: Vec<String>,
+}
+
+fn render(doc: &NoticeDoc, format: NoticeFormat) -> String {
+    match format {
+        NoticeFormat::Md => notice::to_markdown(doc),
+        NoticeFormat::Txt => notice::to_text(doc, notice::A4_WIDTH),
+    }
+}
+
+/// The copy kept at issue, its text checked first; a cancellation since is marked on top.
+fn as_issued(copy: &IssuedNotice, today: &Notice, issuer: Option<&str>, format: NoticeFormat) -> Result<Printed> {
+    if issuer.is_some() {
+        return Err(Error::invalid(
+            WHAT,
+            "--issuer",
+            format!(
+                "通知书 {} 已按下发时的发文机关「{}」留存，原文不能改；要按另一发文机关排出今天的版本，加 --current",
+                today.number, copy.doc.issuer
+            ),
+        ));
+    }
+    let issued_text = copy.verified_text()?;
+    let mut notes = Vec::new();
+    if today.state == NoticeState::Cancelled {
+        notes.push(format!("通知书 {} 在下发后已作废：开头加注【已作废】和作废原因，其后是下发原文", today.number));
+    }
+    let text = match format {
+        NoticeFormat::Txt if today.state != NoticeState::Cancelled => issued_text,
+        _ => render(&copy.as_shown(today), format),
+    };
+    Ok(Printed { text, what: "下发原文", notes })
+}
+
+/// Today's records rendered; after them, what changed since the issued copy.
+fn current(backend: &dyn Backend, today: &Notice, copy: Option<&IssuedNotice>, args: &NoticeArgs, format: NoticeFormat) -> Result<Printed> {
+    let doc = notice::load(backend, &today.number, args.issuer.as_deref())?;
+    let mut text = render(&doc, format);
+    let mut notes = Vec::new();
+    match copy {
+        Some(copy) => {
+            let list = notice::changes(&copy.doc, &doc);
+            let changes = notice::changes_text(&today.number, &list);
+            match format {
+                NoticeFormat::Txt => text.push_str(&format!("\n{}\n{changes}", "─".repeat(notice::A4_WIDTH / 2))),
+                NoticeFormat::Md => {
+                    let lines: Vec<String> = changes.lines().map(notice::md_escape).collect();
+                    text.push_str(&format!("\n---\n\n{}\n", lines.join("\n")));
+                }
+            }
+        }
+        None if args.current => notes.push(format!(
+            "通知书 {} 下发于 jixiao 留存下发原文之前，没有留存副本：无法列出下发后的变化",
+            today.number
+        )),
+        None => notes.push(format!(
+            "通知书 {} 下发于 jixiao 留存下发原文之前，没有留存副本：以下按今天的数据排出，可能与当初下发的不同",
+            today.number
+        )),
+    }
+    Ok(Printed { text, what: "按今天的数据", notes })
 }
 
 /// `--format`, else the output file's extension (.md / .markdown), else txt.
@@ -42,9 +120,9 @@ fn format_of(args: &NoticeArgs) -> NoticeFormat {
 
 /// The notice under the number as typed, else under its normalised spelling; an unknown
 /// number is an error that names it and lists the numbers there are.
-pub fn find(backend: &dyn Backend, number: &str, issuer: Option<&str>) -> Result<NoticeDoc> {
+pub fn resolve(backend: &dyn Backend, number: &str) -> Result<Notice> {
     for candidate in spellings(number) {
-        match notice::load(backend, &candidate, issuer) {
+        match backend.notice(&candidate) {
             Err(Error::NotFound { what, .. }) if what == "通知书" => continue,
             other => return other,
         }

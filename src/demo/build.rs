@@ -136,6 +136,7 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
             issue_date: Some(run.day(-ago)),
             contact: "市财政局绩效评价股 0736-7201234".into(),
             prefix: Some(seed.notice_prefix.clone()),
+            issuer: None,
         })?;
         for (id, it) in items {
             drive_item(run, case, *id, it)?;

@@ -2,6 +2,7 @@
 
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 use crate::read::AuditRecord;
+use crate::read::issued::IssuedNotice;
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "jixiao-bundle";
@@ -19,6 +20,11 @@ pub struct Bundle {
     pub items: Vec<RectItem>,
     pub responses: Vec<Response>,
     pub notices: Vec<Notice>,
+    /// The notices as issued (`read::issued`), byte for byte: each belongs to the notice of
+    /// its number (`doc.notice.number`; ids inside are those of the day it was issued, which
+    /// an import may renumber). Absent in bundles from before jixiao kept them.
+    #[serde(default)]
+    pub issued: Vec<IssuedNotice>,
     pub milestones: Vec<Milestone>,
     /// The last notice sequence used per prefix and year, so numbers are never reused.
     pub notice_counters: Vec<NoticeCounter>,

@@ -6,6 +6,8 @@ pub mod audit;
 pub mod bundle;
 pub mod dashboard;
 pub mod due;
+pub mod issued;
+pub mod notice;
 pub mod summary;
 
 pub use audit::AuditRecord;

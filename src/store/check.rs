@@ -7,6 +7,7 @@ use super::migrate::meta_is_encoded;
 use super::tx::{self, DeadlineEntry};
 use crate::domain::{Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 use crate::read::audit::AuditRecord;
+use crate::read::issued::IssuedNotice;
 use crate::read::summary::Summary;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -88,6 +89,7 @@ impl Store {
         let items: Vec<(Vec<u8>, RectItem)> = decode_all(self.tree(tx::ITEMS), "整改事项", &mut r);
         let responses: Vec<(Vec<u8>, Response)> = decode_all(self.tree(tx::RESPONSES), "整改记录", &mut r);
         let notices: Vec<(Vec<u8>, Notice)> = decode_all(self.tree(tx::NOTICES), "通知书", &mut r);
+        let issued: Vec<(Vec<u8>, IssuedNotice)> = decode_all(self.tree(tx::ISSUED), "通知书留存副本", &mut r);
         let milestones: Vec<(Vec<u8>, Milestone)> = decode_all(self.tree(tx::MILESTONES), "里程碑", &mut r);
         let deadlines: Vec<(Vec<u8>, DeadlineEntry)> = decode_all(self.tree(tx::DEADLINES), "期限索引", &mut r);
         let audit: Vec<(Vec<u8>, AuditRecord)> = decode_all(self.audit_tree(), "审计记录", &mut r);
@@ -157,6 +159,24 @@ impl Store {
             }
             if let Err(e) = n.validate() {
                 r.problems.push(e.to_string());
+            }
+        }
+        // Each issued copy belongs to its notice and still hashes to what was recorded.
+        let numbers: HashMap<u64, &str> = notices.iter().map(|(_, n)| (n.id, n.number.as_str())).collect();
+        for (k, copy) in &issued {
+            let id = keys::read_id(k).unwrap_or(0);
+            let number = &copy.doc.notice.number;
+            match numbers.get(&id) {
+                None => r.problems.push(format!("通知书留存副本 key {}（{number}）: 对应的通知书 #{id} 不存在", hex(k))),
+                Some(n) if *n != number => {
+                    r.problems.push(format!("通知书留存副本 key {}: 是 {number} 的，却挂在通知书 #{id}（{n}）下", hex(k)))
+                }
+                Some(_) => {}
+            }
+            match copy.verified_text() {
+                Ok(_) => {}
+                Err(Error::Corrupt { message, .. }) => r.problems.push(format!("通知书留存副本 key {}: 已损坏 (corrupt)：{message}", hex(k))),
+                Err(e) => r.problems.push(format!("通知书留存副本 key {}: {e}", hex(k))),
             }
         }
         for (_, m) in &milestones {
@@ -244,6 +264,7 @@ impl Store {
             ("整改事项", items.len()),
             ("整改记录", responses.len()),
             ("通知书", notices.len()),
+            ("通知书留存副本", issued.len()),
             ("里程碑", milestones.len()),
             ("审计记录", audit.len()),
         ];

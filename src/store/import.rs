@@ -42,6 +42,8 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     b.items.retain(|i| kept_items.contains(&i.id));
     b.responses.retain(|r| kept_items.contains(&r.item));
     b.notices.retain(|n| !skipped.contains(&n.project));
+    let numbers: HashSet<String> = b.notices.iter().map(|n| n.number.clone()).collect();
+    b.issued.retain(|c| numbers.contains(&c.doc.notice.number));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
     let existing_bureau = bureau_milestones(tx, &b)?;
     let before_dedupe = b.milestones.len();
@@ -107,6 +109,14 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
         n.project = pm(n.project);
         n.items = n.items.iter().map(|i| im(*i)).collect();
         tx.put_notice(n)?;
+    }
+    // The issued copies are kept as they are (their text and sha256 unchanged), under the id
+    // their notice has here.
+    for copy in &b.issued {
+        let number = &copy.doc.notice.number;
+        if let Some(n) = b.notices.iter().find(|n| n.number == *number) {
+            tx.put_issued(n.id, copy)?;
+        }
     }
     for m in &mut b.milestones {
         m.id = milestones.get(&m.id).copied().unwrap_or(m.id);
@@ -350,6 +360,19 @@ pub fn validate(b: &Bundle) -> Result<()> {
         if let Some(i) = n.items.iter().find(|i| !iids.contains(i)) {
             return Err(Error::invalid(n.label(), "items", format!("整改事项 #{i} 不在导入文件中")));
         }
+    }
+    let mut copies = HashSet::new();
+    for copy in &b.issued {
+        let number = copy.doc.notice.number.as_str();
+        let rec = format!("通知书 {number} 的下发留存副本");
+        if !numbers.contains(number) {
+            return Err(Error::invalid(rec, "doc.notice.number", "导入文件中没有这份通知书"));
+        }
+        if !copies.insert(number) {
+            return Err(Error::invalid(rec, "doc.notice.number", "导入文件中同一通知书有两份留存副本"));
+        }
+        // A copy whose text no longer hashes to what was recorded would be kept as damaged.
+        copy.verified_text().map_err(|e| Error::invalid(rec, "text_sha256", format!("{e}；导入文件被改动过，请用原导出文件")))?;
     }
     for m in &b.milestones {
         m.validate()?;

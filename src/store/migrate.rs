@@ -22,8 +22,18 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 9] =
-    [tx::PROJECTS, tx::TREES, tx::FINDINGS, tx::ITEMS, tx::RESPONSES, tx::NOTICES, tx::MILESTONES, tx::DEADLINES, tx::SUMMARIES];
+pub const ENCODED_TREES: [usize; 10] = [
+    tx::PROJECTS,
+    tx::TREES,
+    tx::FINDINGS,
+    tx::ITEMS,
+    tx::RESPONSES,
+    tx::NOTICES,
+    tx::MILESTONES,
+    tx::DEADLINES,
+    tx::SUMMARIES,
+    tx::ISSUED,
+];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few
 /// dozen batches, small enough that a batch stays a few megabytes.

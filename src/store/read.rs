@@ -9,6 +9,7 @@ use super::tx::{self, DeadlineEntry};
 use crate::domain::{Deadline, DeadlineKind, Error, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response, Result};
 use crate::read::audit::AuditRecord;
 use crate::read::bundle::{Bundle, NoticeCounter};
+use crate::read::issued::IssuedNotice;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
@@ -178,6 +179,27 @@ impl Store {
         self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", number))
     }
 
+    /// A notice under its number, else under its id typed as digits.
+    pub fn notice_by_number_or_id(&self, number: &str) -> Result<Notice> {
+        match (self.notice_by_number(number), number.trim().parse::<u64>()) {
+            (Err(Error::NotFound { .. }), Ok(id)) => {
+                self.get(tx::NOTICES, &keys::id(id), &format!("通知书 #{id}"))?.ok_or_else(|| Error::not_found("通知书", number))
+            }
+            (other, _) => other,
+        }
+    }
+
+    /// The copy of a notice kept when it was issued; `None` for a notice issued before jixiao
+    /// kept copies. An unknown number is `NotFound`.
+    pub fn issued_notice(&self, number: &str) -> Result<Option<IssuedNotice>> {
+        let n = self.notice_by_number_or_id(number)?;
+        self.issued_copy(n.id)
+    }
+
+    fn issued_copy(&self, id: u64) -> Result<Option<IssuedNotice>> {
+        self.get(tx::ISSUED, &keys::id(id), &format!("通知书 #{id} 的下发留存副本"))
+    }
+
     /// Milestones of a project, or the bureau-wide ones for `None`.
     pub fn milestones_of(&self, project: Option<u64>) -> Result<Vec<Milestone>> {
         self.child_ids(keys::CHILD_MILESTONE, project.unwrap_or(0))?
@@ -255,7 +277,10 @@ impl Store {
                 b.responses.extend(self.responses_of(it.id)?);
                 b.items.push(it);
             }
-            b.notices.extend(self.notices_of(p.id)?);
+            for n in self.notices_of(p.id)? {
+                b.issued.extend(self.issued_copy(n.id)?);
+                b.notices.push(n);
+            }
             b.milestones.extend(self.milestones_of(Some(p.id))?);
         }
         b.milestones.extend(self.milestones_of(None)?);

@@ -4,6 +4,7 @@
 use super::codec::{decode, encode};
 use super::keys;
 use crate::domain::{Error, Finding, IndicatorTree, ItemState, Milestone, Notice, NoticeState, Project, RectItem, Response, Result};
+use crate::read::issued::IssuedNotice;
 use crate::read::summary::Summary;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,8 +25,11 @@ pub const DEADLINES: usize = 11;
 pub const SUMMARIES: usize = 12;
 /// Answers remembered by client request id (`store/requests.rs`).
 pub const REQUESTS: usize = 13;
+/// Notices as issued (`read::issued::IssuedNotice`) by notice id: written once, by
+/// `issue_notice`, in its transaction.
+pub const ISSUED: usize = 14;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 14;
+pub const AUDIT: usize = 15;
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
@@ -289,6 +293,15 @@ impl<'a> Tx<'a> {
         self.raw_put(CHILDREN, &keys::child(keys::CHILD_NOTICE, n.project, n.id), &[])?;
         self.put(NOTICES, &keys::id(n.id), n)?;
         self.reindex_notice(n.id)
+    }
+
+    /// Keeps a notice as issued. Written once: a copy already under this id is never replaced
+    /// (an issued 公文 reprints as sent).
+    pub fn put_issued(&self, id: u64, copy: &IssuedNotice) -> Result<()> {
+        if self.raw_get(ISSUED, &keys::id(id))?.is_some() {
+            return Err(Error::corrupt(format!("通知书 #{id} 的下发留存副本"), "已存在，下发原文只写一次 (issued copies are written once)"));
+        }
+        self.put(ISSUED, &keys::id(id), copy)
     }
 
     pub fn milestone(&self, id: u64) -> Result<Milestone> {

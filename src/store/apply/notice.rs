@@ -2,11 +2,14 @@
 
 use super::settings::notice_prefix_for;
 use super::*;
+use crate::read::issued::IssuedNotice;
+use crate::read::notice::{NoticeDoc, issuer_from_contact};
 
 pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
     match cmd {
-        Command::IssueNotice { project, items, issue_date, contact, prefix } => {
-            issue_notice(tx, ctx, project, items, *issue_date, contact, prefix.as_deref())
+        Command::IssueNotice { project, items, issue_date, contact, prefix, issuer } => {
+            let what = IssueWhat { items, date: *issue_date, contact, prefix: prefix.as_deref(), issuer: issuer.as_deref() };
+            issue_notice(tx, ctx, project, what)
         }
         Command::CancelNotice { notice, reason } => {
             let mut n = tx.notice_by_number(notice)?;
@@ -45,15 +48,17 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
     }
 }
 
-fn issue_notice(
-    tx: &Tx,
-    ctx: &Ctx,
-    code: &str,
-    items: &[u64],
+/// What an `issue_notice` command asks for, past its project.
+struct IssueWhat<'a> {
+    items: &'a [u64],
     date: Option<NaiveDate>,
-    contact: &str,
-    prefix: Option<&str>,
-) -> Result<Applied> {
+    contact: &'a str,
+    prefix: Option<&'a str>,
+    issuer: Option<&'a str>,
+}
+
+fn issue_notice(tx: &Tx, ctx: &Ctx, code: &str, what: IssueWhat) -> Result<Applied> {
+    let IssueWhat { items, date, contact, prefix, issuer } = what;
     let p = tx.project_by_code(code)?;
     p.ensure_writable()?;
     if items.is_empty() {
@@ -67,6 +72,7 @@ fn issue_notice(
     let number = format_number(&prefix, year, seq);
     let mut unit: Option<String> = None;
     let mut touched = Vec::new();
+    let mut issued_items = Vec::with_capacity(items.len());
     for item_id in items {
         let mut it = tx.item(*item_id)?;
         if it.project != p.id {
@@ -99,6 +105,7 @@ fn issue_notice(
             at: ctx.now,
         })?;
         touched.push(touch(RecordKind::Item, it.id, before.meta.version, it.meta.version));
+        issued_items.push(it);
     }
     let n = Notice {
         id,
@@ -116,8 +123,29 @@ fn issue_notice(
     };
     n.validate()?;
     tx.put_notice(&n)?;
+    keep_as_issued(tx, p, n, issued_items, issuer)?;
     touched.push(touch(RecordKind::Notice, id, 0, 1));
     let mut a = done(id, 1, touched);
     a.outcome.key = Some(number);
     Ok(a)
+}
+
+/// Keeps the notice as issued, in the issuing transaction: what it prints (the project, its
+/// tree, the findings its items answer, the items as issued, the issuer) and the sha256 of its
+/// text, so it reprints as sent whatever changes later.
+fn keep_as_issued(tx: &Tx, project: Project, notice: Notice, items: Vec<RectItem>, issuer: Option<&str>) -> Result<()> {
+    let tree = tx.tree(project.id)?;
+    let mut findings: Vec<Finding> = Vec::new();
+    for it in &items {
+        if !findings.iter().any(|f| f.id == it.finding) {
+            findings.push(tx.finding(it.finding)?);
+        }
+    }
+    let issuer = match issuer.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => name.to_string(),
+        None => issuer_from_contact(&notice.contact),
+    };
+    let id = notice.id;
+    let doc = NoticeDoc { notice, project, tree, findings, items, issuer };
+    tx.put_issued(id, &IssuedNotice::new(doc))
 }

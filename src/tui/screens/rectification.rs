@@ -131,6 +131,7 @@ impl Rectification {
                 issue_date: Some(parse_date(&v[0], cx).map_err(|e| (0, e))?),
                 contact: v[1].trim().to_string(),
                 prefix: None,
+                issuer: None,
             })
         });
         let title = fill(cx.t(Msg::ItIssueTitle), &[&it.unit, &ids.len().to_string()]);
