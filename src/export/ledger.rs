@@ -82,6 +82,8 @@ pub struct LedgerRow {
     pub project_name: String,
     pub finding_id: u64,
     pub finding_seq: u32,
+    /// 通知书: the number of the notice the item was issued under (none for a draft).
+    pub notice: Option<String>,
     /// 涉及金额 (万元), two places.
     #[serde(serialize_with = "amount_text")]
     pub amount: Option<Decimal>,
@@ -147,11 +149,13 @@ fn due_within(item: &RectItem, as_of: NaiveDate, days: i64) -> bool {
     open && item.due >= as_of && item.due <= as_of + Duration::days(days)
 }
 
-/// What one project contributes to its rows: its findings by id and its indicator names.
+/// What one project contributes to its rows: its findings by id, its indicator names and
+/// its notices' numbers by id.
 struct ProjectParts {
     project: Project,
     findings: HashMap<u64, Finding>,
     tree: IndicatorTree,
+    notices: HashMap<u64, String>,
 }
 
 /// Builds the ledger on `as_of`, filtered and sorted by project code, finding seq, item id.
@@ -200,7 +204,8 @@ fn project_parts(backend: &dyn Backend, projects: &HashMap<u64, Project>, id: u6
     let project = projects.get(&id).cloned().ok_or_else(|| Error::not_found("项目", format!("#{id}")))?;
     let findings = backend.findings(&project.code)?.into_iter().map(|f| (f.id, f)).collect();
     let tree = backend.tree(&project.code)?;
-    Ok(ProjectParts { project, findings, tree })
+    let notices = backend.notices(&project.code)?.into_iter().map(|n| (n.id, n.number)).collect();
+    Ok(ProjectParts { project, findings, tree, notices })
 }
 
 /// The latest response or progress entry: by its own date, then by entry order.
@@ -245,6 +250,7 @@ fn row(part: &ProjectParts, finding: &Finding, item: &RectItem, feedback: Option
         project_name: p.name.clone(),
         finding_id: finding.id,
         finding_seq: finding.seq,
+        notice: item.notice.and_then(|id| part.notices.get(&id).cloned()),
         amount: finding.body.amount,
     }
 }
