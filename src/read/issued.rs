@@ -138,7 +138,7 @@ pub fn changes(issued: &NoticeDoc, current: &NoticeDoc) -> Vec<Change> {
                 out.extend(finding_changes(&problem, a, b));
             }
         }
-        let subject = format!("{subject_n}「{}」", crate::text::truncate(&one_line(&before.requirement), 24));
+        let subject = format!("{subject_n}「{}」", crate::text::truncate(&one_line(&before.requirement), 30));
         out.extend(item_changes(&subject, before, after));
     }
     out
