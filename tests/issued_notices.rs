@@ -116,7 +116,10 @@ fn a_notice_reprints_as_issued_after_an_extension_and_current_lists_what_changed
     assert!(current.contains("2027年1月15日前（原定期限2026年12月20日，经批准延期）"), "{current}");
     assert!(current.contains("普查员劳务费发放表 12 人缺少领取人签字"), "{current}");
     let list = &current[current.find("下发后的变化").expect("a change list")..];
-    assert!(list.contains("整改事项（1）「补齐劳务费发放表签字，报送整…」：整改期限 原 2026-12-20 → 现 2027-01-15（延期已批准）"), "{list}");
+    assert!(
+        list.contains("整改事项（1）「补齐劳务费发放表签字，报送整…」：整改期限 原 2026-12-20 → 现 2027-01-15（延期已批准）"),
+        "{list}"
+    );
     assert!(list.contains("整改事项（2）「修订劳务费发放管理办法」：状态 原 已下达 → 现 整改中"), "{list}");
     assert!(list.contains("问题一：问题事实 原 「普查员劳务费发放表 14 人缺少领取人签字」 → 现 「普查员劳务费发放表 12 人缺少领取人签字」（已修订：复核发放表后更正人数）"), "{list}");
     let current_md = text(&ok(bin(&data, &["notice", NUMBER, "--current", "--format", "md"])).stdout);

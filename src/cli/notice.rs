@@ -97,10 +97,9 @@ fn current(backend: &dyn Backend, today: &Notice, copy: Option<&IssuedNotice>, a
                 }
             }
         }
-        None if args.current => notes.push(format!(
-            "通知书 {} 下发于 jixiao 留存下发原文之前，没有留存副本：无法列出下发后的变化",
-            today.number
-        )),
+        None if args.current => {
+            notes.push(format!("通知书 {} 下发于 jixiao 留存下发原文之前，没有留存副本：无法列出下发后的变化", today.number))
+        }
         None => notes.push(format!(
             "通知书 {} 下发于 jixiao 留存下发原文之前，没有留存副本：以下按今天的数据排出，可能与当初下发的不同",
             today.number

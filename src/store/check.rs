@@ -175,7 +175,9 @@ impl Store {
             }
             match copy.verified_text() {
                 Ok(_) => {}
-                Err(Error::Corrupt { message, .. }) => r.problems.push(format!("通知书留存副本 key {}: 已损坏 (corrupt)：{message}", hex(k))),
+                Err(Error::Corrupt { message, .. }) => {
+                    r.problems.push(format!("通知书留存副本 key {}: 已损坏 (corrupt)：{message}", hex(k)))
+                }
                 Err(e) => r.problems.push(format!("通知书留存副本 key {}: {e}", hex(k))),
             }
         }

@@ -299,7 +299,10 @@ impl<'a> Tx<'a> {
     /// (an issued 公文 reprints as sent).
     pub fn put_issued(&self, id: u64, copy: &IssuedNotice) -> Result<()> {
         if self.raw_get(ISSUED, &keys::id(id))?.is_some() {
-            return Err(Error::corrupt(format!("通知书 #{id} 的下发留存副本"), "已存在，下发原文只写一次 (issued copies are written once)"));
+            return Err(Error::corrupt(
+                format!("通知书 #{id} 的下发留存副本"),
+                "已存在，下发原文只写一次 (issued copies are written once)",
+            ));
         }
         self.put(ISSUED, &keys::id(id), copy)
     }
