@@ -318,3 +318,54 @@ fn changes_compare_the_issued_document_with_todays() {
     assert!(text.starts_with(&format!("下发后的变化（对照 {NUMBER} 下发时留存的原文）：\n1. 问题一")), "{text}");
     assert_eq!(notice::changes_text(NUMBER, &[]).lines().last(), Some("没有变化。"));
 }
+
+/// Every (key, value) of the `issued` tree, raw.
+fn issued_tree(data: &Path) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
+    db.open_tree("issued").unwrap().iter().map(|kv| kv.unwrap()).map(|(k, v)| (k.to_vec(), v.to_vec())).collect()
+}
+
+#[test]
+fn export_and_import_keep_the_copy_byte_for_byte_even_when_ids_are_renumbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    let local = open(&a);
+    run(&local, &setup());
+    let bundle = local.store().export(None).unwrap();
+    assert_eq!(bundle.issued.len(), 1);
+    drop(local);
+    let import = Command::Import { bundle: Box::new(bundle.clone()), merge: false };
+
+    // Into an empty store: same ids, same bytes.
+    open(&b).execute(&import).unwrap();
+    assert_eq!(issued_tree(&b), issued_tree(&a));
+
+    // Into a store whose ids are taken: the notice gets a new id, its copy follows it unchanged.
+    let other = open(&c);
+    run(
+        &other,
+        &[
+            json!({"cmd":"create_project","code":"ZD21-01","name":"融媒体中心运行经费","kind":"项目支出","fiscal_year":2020,"unit":"县融媒体中心","amount":"50"}),
+            json!({"cmd":"record_finding","project":"ZD21-01","text":"设备采购未履行政府采购程序","category":"采购或合同不合规","severity":"重大","indicators":["资金使用合规性"],"publish":true}),
+            json!({"cmd":"create_item","finding":1,"requirement":"补办采购手续","due":"2026-12-31"}),
+            json!({"cmd":"issue_notice","project":"ZD21-01","items":[1],"issue_date":"2026-11-20","contact":CONTACT,"prefix":"衡财绩"}),
+        ],
+    );
+    other.execute(&import).unwrap();
+    let today = other.notice(NUMBER).unwrap();
+    assert_ne!(today.id, bundle.notices[0].id, "the id was taken, so the notice was renumbered");
+    let copy = other.issued_notice(NUMBER).unwrap().expect("the copy came along");
+    assert_eq!(copy, bundle.issued[0]);
+    assert!(changes(&copy.doc, &notice::load(&other, NUMBER, None).unwrap()).is_empty(), "matched by place, not by the old ids");
+    drop(other);
+    let (_, a_value) = &issued_tree(&a)[0];
+    assert!(issued_tree(&c).iter().any(|(_, v)| v == a_value), "the stored bytes are the same");
+    assert_eq!(bin(&c, &["--local", "check"]).status.code(), Some(0), "{}", text(&bin(&c, &["--local", "check"]).stdout));
+
+    // A copy altered in the file rejects the import, naming it.
+    let mut tampered = bundle.clone();
+    tampered.issued[0].doc.items[0].requirement = "无需整改".into();
+    let d = dir.path().join("d");
+    let err = open(&d).execute(&Command::Import { bundle: Box::new(tampered), merge: false }).unwrap_err().to_string();
+    assert!(err.contains(NUMBER) && err.contains("sha256"), "{err}");
+}
