@@ -1,11 +1,15 @@
-//! `jixiao notice NUMBER`: one rectification notice (整改通知书) ready to print, as Markdown
-//! or as plain text wrapped for A4, from Backend queries only.
+//! `jixiao notice NUMBER`: one rectification notice (整改通知书) ready to print, as Markdown,
+//! plain text wrapped for A4, a 公文 .docx (optionally styled by `--reference-doc`) or a PDF
+//! printed from it by LibreOffice, from Backend queries only. Nothing is written unless the
+//! whole document was built.
 
 use super::args::{NoticeArgs, NoticeFormat};
 use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Notice, NoticeState, Result};
+use crate::export::docx::Reference;
 use crate::export::notice::{self, NoticeDoc, chinese_date};
 use crate::i18n::Lang;
+use std::io::IsTerminal;
 use std::path::Path;
 
 const WHAT: &str = "jixiao notice";
@@ -14,30 +18,63 @@ const WHAT: &str = "jixiao notice";
 const LISTED: usize = 10;
 
 pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
-    let format = format_of(args);
+    let format = format_of(args)?;
+    let binary = matches!(format, NoticeFormat::Docx | NoticeFormat::Pdf);
+    if binary && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::invalid(
+            WHAT,
+            "-o",
+            "docx 和 pdf 是二进制文件，不输出到终端 (binary output)：加 -o FILE 写入文件（如 -o 通知书.docx），或重定向到文件、管道",
+        ));
+    }
+    // The reference is read before the store is opened: a wrong file fails fast.
+    let reference = match &args.reference_doc {
+        Some(_) if !binary => {
+            return Err(Error::invalid(WHAT, "--reference-doc", "只用于 --format docx 或 pdf：md 和 txt 没有样式"));
+        }
+        Some(path) => Some(Reference::read(path)?),
+        None => None,
+    };
+    if let Some(r) = reference.as_ref().filter(|r| !r.styles.added.is_empty()) {
+        let names: Vec<&str> = r.styles.added.iter().map(|s| s.name()).collect();
+        super::out::err_line(&format!("参考文档 {} 没有这些样式，用了 jixiao 的：{}", r.path.display(), names.join("、")));
+    }
     let local = crate::connect::open_backend(data)?;
     let doc = find(&local, &args.number, args.issuer.as_deref())?;
-    let text = match format {
-        NoticeFormat::Md => notice::to_markdown(&doc),
-        NoticeFormat::Txt => notice::to_text(&doc, notice::A4_WIDTH),
+    let bytes = match format {
+        NoticeFormat::Md => notice::to_markdown(&doc).into_bytes(),
+        NoticeFormat::Txt => notice::to_text(&doc, notice::A4_WIDTH).into_bytes(),
+        NoticeFormat::Docx => crate::export::notice_docx::to_document(&doc).to_docx(reference.as_ref())?,
+        NoticeFormat::Pdf => {
+            let docx = crate::export::notice_docx::to_document(&doc).to_docx(reference.as_ref())?;
+            crate::export::pdf::docx_to_pdf(&docx, &format!("通知书 {}", doc.notice.number))?
+        }
     };
     match &args.output {
         Some(path) => {
-            crate::fsutil::write_output(path, text.as_bytes())?;
+            crate::fsutil::write_output(path, &bytes)?;
             super::out::err_line(&format!("已写出通知书 {} 到 {}", doc.notice.number, path.display()));
         }
-        None => write_stdout(text.as_bytes())?,
+        None if binary => super::out::stdout_bytes(&bytes)?,
+        None => write_stdout(&bytes)?,
     }
     Ok(0)
 }
 
-/// `--format`, else the output file's extension (.md / .markdown), else txt.
-fn format_of(args: &NoticeArgs) -> NoticeFormat {
-    let from_ext = || {
-        let ext = args.output.as_deref()?.extension()?.to_str()?.to_ascii_lowercase();
-        matches!(ext.as_str(), "md" | "markdown").then_some(NoticeFormat::Md)
+/// `--format`, else the output file's extension (.md / .markdown / .txt / .docx / .pdf), else
+/// txt; `.doc` is refused (it is Word's old binary format, not what is written).
+fn format_of(args: &NoticeArgs) -> Result<NoticeFormat> {
+    let ext = args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let from_ext = match ext.as_deref() {
+        Some("md" | "markdown") => Some(NoticeFormat::Md),
+        Some("docx") => Some(NoticeFormat::Docx),
+        Some("pdf") => Some(NoticeFormat::Pdf),
+        Some("doc") if args.format.is_none() => {
+            return Err(Error::invalid(WHAT, "-o", "写不出 .doc（Word 97 格式）：用 .docx，如 -o 通知书.docx"));
+        }
+        _ => None,
     };
-    args.format.or_else(from_ext).unwrap_or(NoticeFormat::Txt)
+    Ok(args.format.or(from_ext).unwrap_or(NoticeFormat::Txt))
 }
 
 /// The notice under the number as typed, else under its normalised spelling; an unknown
