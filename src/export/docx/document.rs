@@ -2,7 +2,7 @@
 //! margins, the text grid, the footers).
 
 use super::styles::Resolved;
-use super::{Align, DocBlock, Document, PageSetup, Para, Run, Style, table, xml};
+use super::{Align, DocBlock, Document, Grid, PageSetup, Para, Run, Style, table, xml};
 use crate::domain::Result;
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -61,7 +61,10 @@ fn section(p: &PageSetup, page_numbers: bool) -> String {
         String::new()
     };
     let grid = match p.grid {
-        Some((pitch, space)) => format!(r#"<w:docGrid w:type="linesAndChars" w:linePitch="{pitch}" w:charSpace="{space}"/>"#),
+        Some(Grid { line_pitch, chars: Some(space) }) => {
+            format!(r#"<w:docGrid w:type="linesAndChars" w:linePitch="{line_pitch}" w:charSpace="{space}"/>"#)
+        }
+        Some(Grid { line_pitch, chars: None }) => format!(r#"<w:docGrid w:type="lines" w:linePitch="{line_pitch}"/>"#),
         None => r#"<w:docGrid w:linePitch="312"/>"#.to_string(),
     };
     format!(

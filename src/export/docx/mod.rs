@@ -37,21 +37,27 @@ pub struct PageSetup {
     /// From the page's top edge to the header, and from its bottom edge to the footer.
     pub header: u32,
     pub footer: u32,
-    /// `w:docGrid` (type linesAndChars): the line pitch in twips and the char space in
-    /// 1/4096 pt relative to the Normal style's size.
-    pub grid: Option<(u32, i32)>,
+    pub grid: Option<Grid>,
+}
+
+/// `w:docGrid`: the line pitch in twips; with `chars`, the character pitch too, as Word's
+/// char space (1/4096 pt relative to the Normal style's size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grid {
+    pub line_pitch: u32,
+    pub chars: Option<i32>,
 }
 
 impl PageSetup {
     /// A4 as GB/T 9704-2012 lays out a 公文 (DOMAIN.md §10): top 37 mm, left 28 mm, a text
     /// block of 156 × 225 mm (so right 26 mm, bottom 35 mm), 22 lines of 28 characters.
+    ///
+    /// The grid is of lines only: LibreOffice (7.x, 24.x) draws a linesAndChars grid with
+    /// characters at twice their pitch (14 a line), so the 28 characters come from the
+    /// Normal style instead: 3号 condensed by 0.25 pt (see styles.rs).
     pub fn a4_gongwen() -> Self {
         let (text_w, text_h) = (mm(156.0), mm(225.0));
         let (width, height, top, left) = (11906, 16838, mm(37.0), mm(28.0));
-        // 28 characters across the block at 3号 (16 pt): each is block/28 wide, a little
-        // under 16 pt; Word counts the difference in 1/4096 pt.
-        let pitch_pt = f64::from(text_w) / 28.0 / 20.0;
-        let char_space = ((pitch_pt - 16.0) * 4096.0).round() as i32;
         PageSetup {
             width,
             height,
@@ -62,7 +68,7 @@ impl PageSetup {
             header: mm(15.0),
             // The page number's line sits about 7 mm under the text block.
             footer: mm(23.0),
-            grid: Some((text_h / 22, char_space)),
+            grid: Some(Grid { line_pitch: text_h / 22, chars: None }),
         }
     }
 

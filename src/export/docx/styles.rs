@@ -3,9 +3,10 @@
 //!
 //! Chinese fonts go in the east-Asian slot (`w:eastAsia`), a Latin font in the ascii slot:
 //! title 2号 (22 pt) 方正小标宋简体, body 3号 (16 pt) 仿宋_GB2312, 一、 headings 黑体,
-//! （一） headings 楷体_GB2312. Lines are exactly 579 twips, the 22-line grid's pitch.
+//! （一） headings 楷体_GB2312. Lines are exactly 579 twips, the 22-line grid's pitch; body
+//! characters are condensed by 0.25 pt so that 28 fill the 156 mm line.
 
-use super::{PageSetup, Style, xml};
+use super::{Grid, PageSetup, Style, xml};
 use crate::domain::{Error, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -28,12 +29,13 @@ fn definition(s: Style) -> String {
     let indent2 = r#"<w:ind w:firstLineChars="200" w:firstLine="632"/>"#;
     let based = r#"<w:basedOn w:val="Normal"/>"#;
     let (kind, extra, ppr, rpr) = match s {
-        Style::Normal => ("paragraph", String::new(), format!(r#"<w:jc w:val="both"/>{}"#, exact(579)), fonts("仿宋_GB2312") + r#"<w:sz w:val="32"/><w:szCs w:val="32"/>"#),
+        Style::Normal => ("paragraph", String::new(), format!(r#"<w:jc w:val="both"/>{}"#, exact(579)), fonts("仿宋_GB2312") + r#"<w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/>"#),
         Style::BodyText => ("paragraph", based.to_string(), indent2.to_string(), String::new()),
         Style::Title => (
             "paragraph",
             format!(r#"{based}<w:next w:val="BodyText"/>"#),
-            r#"<w:spacing w:before="0" w:after="579" w:line="700" w:lineRule="exact"/><w:jc w:val="center"/>"#.to_string(),
+            // Off the line grid: a 2号 line would take two grid lines.
+            r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="579" w:line="640" w:lineRule="exact"/><w:jc w:val="center"/>"#.to_string(),
             fonts("方正小标宋简体") + r#"<w:sz w:val="44"/><w:szCs w:val="44"/>"#,
         ),
         Style::Subtitle => ("paragraph", based.to_string(), r#"<w:jc w:val="center"/>"#.to_string(), fonts("楷体_GB2312")),
@@ -223,9 +225,10 @@ fn page_setup(document: &str) -> Option<PageSetup> {
     };
     let ours = PageSetup::a4_gongwen();
     let grid = xml::tags(sect, "w:docGrid").next().and_then(|(t, _)| {
-        let pitch = xml::attr(t, "w:linePitch")?.parse().ok()?;
-        let space = xml::attr(t, "w:charSpace").and_then(|v| v.parse().ok()).unwrap_or(0);
-        Some((pitch, space))
+        let line_pitch = xml::attr(t, "w:linePitch")?.parse().ok()?;
+        let with_chars = matches!(xml::attr(t, "w:type").as_deref(), Some("linesAndChars" | "snapToChars"));
+        let chars = with_chars.then(|| xml::attr(t, "w:charSpace").and_then(|v| v.parse().ok()).unwrap_or(0));
+        Some(Grid { line_pitch, chars })
     });
     Some(PageSetup {
         width: num("w:pgSz", "w:w")?,
@@ -259,7 +262,7 @@ mod tests {
     fn a_section_gives_the_page() {
         let doc = r#"<w:body><w:p/><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/><w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/></w:sectPr></w:body>"#;
         let p = page_setup(doc).unwrap();
-        assert_eq!((p.width, p.top, p.left, p.footer, p.grid), (11906, 2098, 1588, 992, Some((579, -849))));
+        assert_eq!((p.width, p.top, p.left, p.footer, p.grid), (11906, 2098, 1588, 992, Some(Grid { line_pitch: 579, chars: Some(-849) })));
         assert_eq!(page_setup("<w:body/>"), None);
     }
 }
