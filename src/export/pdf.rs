@@ -67,7 +67,10 @@ pub fn docx_to_pdf_within(docx: &[u8], name: &str, timeout: Duration) -> Result<
                 // SAFETY: signals the process group this call started, by its id.
                 unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
                 let _ = child.wait();
-                return Err(Error::io(&shown, format!("{} 秒内没有把 {name} 转成 PDF (timed out)：已停止它；再试一次，或用 --format docx", timeout.as_secs())));
+                return Err(Error::io(
+                    &shown,
+                    format!("{} 秒内没有把 {name} 转成 PDF (timed out)：已停止它；再试一次，或用 --format docx", timeout.as_secs()),
+                ));
             }
             None => std::thread::sleep(Duration::from_millis(100)),
         }

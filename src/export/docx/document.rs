@@ -54,9 +54,7 @@ pub fn run(r: &Run) -> String {
 
 fn section(p: &PageSetup, page_numbers: bool) -> String {
     let footers = if page_numbers {
-        format!(
-            r#"<w:footerReference w:type="default" r:id="{FOOTER_ODD}"/><w:footerReference w:type="even" r:id="{FOOTER_EVEN}"/>"#
-        )
+        format!(r#"<w:footerReference w:type="default" r:id="{FOOTER_ODD}"/><w:footerReference w:type="even" r:id="{FOOTER_EVEN}"/>"#)
     } else {
         String::new()
     };

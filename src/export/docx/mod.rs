@@ -221,7 +221,10 @@ pub enum DocBlock {
     /// The document's title (style Title).
     Title(String),
     /// A heading, level 1..=3 (outline levels, so a table of contents finds it).
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Para(Para),
     /// An empty paragraph in the Normal style: one line of space.
     Blank,

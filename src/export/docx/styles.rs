@@ -24,7 +24,9 @@ const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 /// Our definition of one style; `basedOn`/`next` name `Normal`/`BodyText` and are rewritten
 /// to the reference's ids when appended to its styles.
 fn definition(s: Style) -> String {
-    let fonts = |east: &str| format!(r#"<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{east}" w:cs="Times New Roman"/>"#);
+    let fonts = |east: &str| {
+        format!(r#"<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{east}" w:cs="Times New Roman"/>"#)
+    };
     let exact = |line: u32| format!(r#"<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>"#);
     let indent2 = r#"<w:ind w:firstLineChars="200" w:firstLine="632"/>"#;
     let based = r#"<w:basedOn w:val="Normal"/>"#;
@@ -178,12 +180,15 @@ impl Reference {
             )));
         }
         let file = std::fs::File::open(path).map_err(|e| crate::fsutil::io_error(&shown, e))?;
-        let mut zip = zip::ZipArchive::new(file).map_err(|e| {
-            bad(format!("不是 .docx 文件 (not a zip: {e})：用 Word 或 WPS 把样式模板另存为 .docx（不是 .doc 或 .wps）"))
-        })?;
+        let mut zip = zip::ZipArchive::new(file)
+            .map_err(|e| bad(format!("不是 .docx 文件 (not a zip: {e})：用 Word 或 WPS 把样式模板另存为 .docx（不是 .doc 或 .wps）")))?;
         let styles = match part(&mut zip, "word/styles.xml") {
             Ok(Some(text)) => text,
-            Ok(None) => return Err(bad("其中没有 word/styles.xml (no styles part)：不是 Word 文档，或已损坏；用 Word 或 WPS 另存为 .docx 再试".into())),
+            Ok(None) => {
+                return Err(bad(
+                    "其中没有 word/styles.xml (no styles part)：不是 Word 文档，或已损坏；用 Word 或 WPS 另存为 .docx 再试".into()
+                ));
+            }
             Err(why) => return Err(bad(format!("word/styles.xml {why}"))),
         };
         if !styles.contains("<w:styles") {

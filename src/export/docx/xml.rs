@@ -95,7 +95,10 @@ mod tests {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
         let e = escape("前\u{1b}[31m后");
         assert!(!e.contains('\u{1b}') && e.contains("\\u{1b}[31m"), "{e}");
-        assert_eq!(text_runs("一\t二\n三"), "<w:t xml:space=\"preserve\">一</w:t><w:tab/><w:t xml:space=\"preserve\">二</w:t><w:br/><w:t xml:space=\"preserve\">三</w:t>");
+        assert_eq!(
+            text_runs("一\t二\n三"),
+            "<w:t xml:space=\"preserve\">一</w:t><w:tab/><w:t xml:space=\"preserve\">二</w:t><w:br/><w:t xml:space=\"preserve\">三</w:t>"
+        );
     }
 
     #[test]
