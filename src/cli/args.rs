@@ -52,7 +52,7 @@ pub enum Cmd {
     Ledger(LedgerArgs),
     /// Every open deadline (items, notices, milestones), overdue first: a table or JSON
     Due(DueArgs),
-    /// Print a rectification notice (整改通知书) ready to send, as Markdown or plain text
+    /// Print a rectification notice (整改通知书) ready to send: Markdown, plain text, a 公文 .docx or PDF
     Notice(NoticeArgs),
     /// Import a JSON bundle, all or nothing
     Import {
@@ -172,7 +172,8 @@ pub struct NoticeArgs {
     /// The notice number, e.g. 财绩整〔2026〕3号 (also accepted: 财绩整[2026]3号, 财绩整(2026)3)
     #[arg(value_name = "NUMBER")]
     pub number: String,
-    /// md or txt (default: taken from the -o file's extension, else txt, wrapped for A4)
+    /// md, txt, docx or pdf (default: taken from the -o file's extension, else txt, wrapped for A4);
+    /// docx and pdf are binary: written to -o FILE or a pipe, never to a terminal; pdf needs LibreOffice
     #[arg(long, value_enum)]
     pub format: Option<NoticeFormat>,
     /// Write to FILE instead of standard output
@@ -184,12 +185,17 @@ pub struct NoticeArgs {
     /// Today's state of the notice (due dates after extensions, revised findings) instead of the copy kept as issued, followed by what changed since issue
     #[arg(long)]
     pub current: bool,
+    /// docx/pdf: take the styles (fonts, sizes) and page setup from this .docx, as pandoc's --reference-doc does
+    #[arg(long, value_name = "FILE")]
+    pub reference_doc: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NoticeFormat {
     Md,
     Txt,
+    Docx,
+    Pdf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,12 +7,17 @@
 //! the issued text unchanged. `--current` renders today's records instead, followed by what
 //! changed since issue. A notice issued before jixiao kept copies renders today's records,
 //! with a line on stderr saying so.
+//!
+//! Besides Markdown and A4 text, a 公文 .docx (optionally styled by `--reference-doc`) or a
+//! PDF printed from it by LibreOffice; nothing is written unless the whole document was built.
 
 use super::args::{NoticeArgs, NoticeFormat};
 use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Notice, NoticeState, Result};
+use crate::export::docx::Reference;
 use crate::export::notice::{self, IssuedNotice, NoticeDoc, chinese_date};
 use crate::i18n::Lang;
+use std::io::IsTerminal;
 use std::path::Path;
 
 const WHAT: &str = "jixiao notice";
@@ -21,43 +26,76 @@ const WHAT: &str = "jixiao notice";
 const LISTED: usize = 10;
 
 pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
-    let format = format_of(args);
+    let format = format_of(args)?;
+    let binary = matches!(format, NoticeFormat::Docx | NoticeFormat::Pdf);
+    if binary && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::invalid(
+            WHAT,
+            "-o",
+            "docx 和 pdf 是二进制文件，不输出到终端 (binary output)：加 -o FILE 写入文件（如 -o 通知书.docx），或重定向到文件、管道",
+        ));
+    }
+    // The reference is read before the store is opened: a wrong file fails fast.
+    let reference = match &args.reference_doc {
+        Some(_) if !binary => {
+            return Err(Error::invalid(WHAT, "--reference-doc", "只用于 --format docx 或 pdf：md 和 txt 没有样式"));
+        }
+        Some(path) => Some(Reference::read(path)?),
+        None => None,
+    };
+    if let Some(r) = reference.as_ref().filter(|r| !r.styles.added.is_empty()) {
+        let names: Vec<&str> = r.styles.added.iter().map(|s| s.name()).collect();
+        super::out::err_line(&format!("参考文档 {} 没有这些样式，用了 jixiao 的：{}", r.path.display(), names.join("、")));
+    }
+    let out = Output { format, reference: reference.as_ref() };
     let local = crate::connect::open_backend(data)?;
     let today = resolve(&local, &args.number)?;
     let copy = local.issued_notice(&today.number)?;
     let printed = match (&copy, args.current) {
-        (Some(copy), false) => as_issued(copy, &today, args.issuer.as_deref(), format)?,
-        (copy, _) => current(&local, &today, copy.as_ref(), args, format)?,
+        (Some(copy), false) => as_issued(copy, &today, args.issuer.as_deref(), &out)?,
+        (copy, _) => current(&local, &today, copy.as_ref(), args, &out)?,
     };
     for line in &printed.notes {
         super::out::err_line(line);
     }
     match &args.output {
         Some(path) => {
-            crate::fsutil::write_output(path, printed.text.as_bytes())?;
+            crate::fsutil::write_output(path, &printed.bytes)?;
             super::out::err_line(&format!("已写出通知书 {}（{}）到 {}", today.number, printed.what, path.display()));
         }
-        None => write_stdout(printed.text.as_bytes())?,
+        None if binary => super::out::stdout_bytes(&printed.bytes)?,
+        None => write_stdout(&printed.bytes)?,
     }
     Ok(0)
 }
 
 /// What is printed, what it is (for the -o line) and the lines for stderr.
 struct Printed {
-    text: String,
+    bytes: Vec<u8>,
     what: &'static str,
     notes: Vec<String>,
 }
 
-fn render(doc: &NoticeDoc, format: NoticeFormat) -> String {
-    match format {
-        NoticeFormat::Md => notice::to_markdown(doc),
-        NoticeFormat::Txt => notice::to_text(doc, notice::A4_WIDTH),
-    }
+/// The format asked for and the reference .docx lending its styles.
+struct Output<'a> {
+    format: NoticeFormat,
+    reference: Option<&'a Reference>,
+}
+
+fn render(doc: &NoticeDoc, out: &Output) -> Result<Vec<u8>> {
+    Ok(match out.format {
+        NoticeFormat::Md => notice::to_markdown(doc).into_bytes(),
+        NoticeFormat::Txt => notice::to_text(doc, notice::A4_WIDTH).into_bytes(),
+        NoticeFormat::Docx => crate::export::notice_docx::to_document(doc).to_docx(out.reference)?,
+        NoticeFormat::Pdf => {
+            let docx = crate::export::notice_docx::to_document(doc).to_docx(out.reference)?;
+            crate::export::pdf::docx_to_pdf(&docx, &format!("通知书 {}", doc.notice.number))?
+        }
+    })
 }
 
 /// The copy kept at issue, its text checked first; a cancellation since is marked on top.
-fn as_issued(copy: &IssuedNotice, today: &Notice, issuer: Option<&str>, format: NoticeFormat) -> Result<Printed> {
+fn as_issued(copy: &IssuedNotice, today: &Notice, issuer: Option<&str>, out: &Output) -> Result<Printed> {
     if issuer.is_some() {
         return Err(Error::invalid(
             WHAT,
@@ -73,28 +111,30 @@ fn as_issued(copy: &IssuedNotice, today: &Notice, issuer: Option<&str>, format: 
     if today.state == NoticeState::Cancelled {
         notes.push(format!("通知书 {} 在下发后已作废：开头加注【已作废】和作废原因，其后是下发原文", today.number));
     }
-    let text = match format {
-        NoticeFormat::Txt if today.state != NoticeState::Cancelled => issued_text,
-        _ => render(&copy.as_shown(today), format),
+    let bytes = match out.format {
+        NoticeFormat::Txt if today.state != NoticeState::Cancelled => issued_text.into_bytes(),
+        _ => render(&copy.as_shown(today), out)?,
     };
-    Ok(Printed { text, what: "下发原文", notes })
+    Ok(Printed { bytes, what: "下发原文", notes })
 }
 
 /// Today's records rendered; after them, what changed since the issued copy.
-fn current(backend: &dyn Backend, today: &Notice, copy: Option<&IssuedNotice>, args: &NoticeArgs, format: NoticeFormat) -> Result<Printed> {
+fn current(backend: &dyn Backend, today: &Notice, copy: Option<&IssuedNotice>, args: &NoticeArgs, out: &Output) -> Result<Printed> {
     let doc = notice::load(backend, &today.number, args.issuer.as_deref())?;
-    let mut text = render(&doc, format);
+    let mut bytes = render(&doc, out)?;
     let mut notes = Vec::new();
     match copy {
         Some(copy) => {
             let list = notice::changes(&copy.doc, &doc);
             let changes = notice::changes_text(&today.number, &list);
-            match format {
-                NoticeFormat::Txt => text.push_str(&format!("\n{}\n{changes}", "─".repeat(notice::A4_WIDTH / 2))),
+            match out.format {
+                NoticeFormat::Txt => bytes.extend(format!("\n{}\n{changes}", "─".repeat(notice::A4_WIDTH / 2)).into_bytes()),
                 NoticeFormat::Md => {
                     let lines: Vec<String> = changes.lines().map(notice::md_escape).collect();
-                    text.push_str(&format!("\n---\n\n{}\n", lines.join("\n")));
+                    bytes.extend(format!("\n---\n\n{}\n", lines.join("\n")).into_bytes());
                 }
+                // A document sent out carries no change list: it goes to the terminal instead.
+                NoticeFormat::Docx | NoticeFormat::Pdf => notes.extend(changes.lines().map(str::to_string)),
             }
         }
         None if args.current => {
@@ -105,16 +145,23 @@ fn current(backend: &dyn Backend, today: &Notice, copy: Option<&IssuedNotice>, a
             today.number
         )),
     }
-    Ok(Printed { text, what: "按今天的数据", notes })
+    Ok(Printed { bytes, what: "按今天的数据", notes })
 }
 
-/// `--format`, else the output file's extension (.md / .markdown), else txt.
-fn format_of(args: &NoticeArgs) -> NoticeFormat {
-    let from_ext = || {
-        let ext = args.output.as_deref()?.extension()?.to_str()?.to_ascii_lowercase();
-        matches!(ext.as_str(), "md" | "markdown").then_some(NoticeFormat::Md)
+/// `--format`, else the output file's extension (.md / .markdown / .txt / .docx / .pdf), else
+/// txt; `.doc` is refused (it is Word's old binary format, not what is written).
+fn format_of(args: &NoticeArgs) -> Result<NoticeFormat> {
+    let ext = args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let from_ext = match ext.as_deref() {
+        Some("md" | "markdown") => Some(NoticeFormat::Md),
+        Some("docx") => Some(NoticeFormat::Docx),
+        Some("pdf") => Some(NoticeFormat::Pdf),
+        Some("doc") if args.format.is_none() => {
+            return Err(Error::invalid(WHAT, "-o", "写不出 .doc（Word 97 格式）：用 .docx，如 -o 通知书.docx"));
+        }
+        _ => None,
     };
-    args.format.or_else(from_ext).unwrap_or(NoticeFormat::Txt)
+    Ok(args.format.or(from_ext).unwrap_or(NoticeFormat::Txt))
 }
 
 /// The notice under the number as typed, else under its normalised spelling; an unknown

@@ -15,6 +15,16 @@ pub fn stdout(text: &str) -> Result<()> {
     }
 }
 
+/// Bytes of a binary file (docx, pdf) to standard output as they are; the caller has made
+/// sure it is not a terminal. A reader that stops early is not an error.
+pub fn stdout_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Error::io("stdout", e)),
+    }
+}
+
 /// One line to standard output.
 pub fn line(text: &str) -> Result<()> {
     stdout(&format!("{text}\n"))
