@@ -181,6 +181,9 @@ fn issued_pair(env: &Env, app: &mut App, cx: &Cx) -> (u64, u64) {
     press(app, cx, KeyCode::Tab);
     keys(app, cx, CONTACT);
     ctrl(app, cx, 's');
+    // Issued: the .docx is offered; Esc writes nothing.
+    assert_eq!(top_context(app), "form");
+    esc(app, cx);
     assert_eq!(top_context(app), "rectification");
     let list = items(env, CODE);
     assert!(list.iter().all(|i| i.state == ItemState::Issued), "{list:?}");
@@ -255,6 +258,20 @@ fn a_finding_from_record_to_a_closed_item_and_the_ledger() {
     press(&mut app, &cx, KeyCode::Tab);
     keys(&mut app, &cx, CONTACT);
     ctrl(&mut app, &cx, 's');
+    // Issued, the notice is offered as the .docx the unit receives, next to the store.
+    assert_eq!(top_context(&app), "form");
+    let offer = screen(&app, &cx, 120, 40);
+    assert!(offer.contains(&format!("通知书 {number} 已下发")) && offer.contains(&format!("{number}.docx")), "{offer}");
+    let docx = env.dir.path().join("发给单位的通知书.docx");
+    ctrl(&mut app, &cx, 'u');
+    keys(&mut app, &cx, docx.to_str().unwrap());
+    ctrl(&mut app, &cx, 's');
+    assert!(screen(&app, &cx, 120, 40).contains("已写出通知书"), "{}", screen(&app, &cx, 120, 40));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains(&number) && xml.contains(CONTACT.split_whitespace().next().unwrap()), "{xml}");
+    esc(&mut app, &cx);
     assert_eq!(top_context(&app), "rectification");
     let notices = store.notices_of(project.id).unwrap();
     assert_eq!(notices.len(), 1);

@@ -34,6 +34,9 @@ impl Cx<'_> {
     }
 }
 
+/// The step after a command succeeded, from its outcome.
+pub type Then = std::rc::Rc<dyn Fn(&crate::command::Outcome, &Cx) -> Effect>;
+
 /// What an action asks the app to do.
 pub enum Effect {
     None,
@@ -49,6 +52,14 @@ pub enum Effect {
         cmd: Box<Command>,
         pop: usize,
         toast: Option<String>,
+    },
+    /// `Execute`, then the effect built from what the command did (after issuing a notice,
+    /// the offer to write it as a .docx, which needs the notice's number).
+    ExecuteThen {
+        cmd: Box<Command>,
+        pop: usize,
+        toast: Option<String>,
+        then: Then,
     },
     Toast(String),
     Error(String),
@@ -183,6 +194,30 @@ impl App {
         }
     }
 
+    /// Applies a command; on success pops `pop` layers, re-reads the rest, toasts and goes on
+    /// with `then`; on failure shows the error in a blocking popup and keeps every layer
+    /// (nothing typed is lost).
+    fn execute(&mut self, cmd: &Command, pop: usize, toast: Option<String>, then: Option<Then>, cx: &Cx) {
+        match cx.backend.execute(cmd) {
+            Ok(outcome) => {
+                for _ in 0..pop {
+                    self.stack.pop();
+                }
+                for layer in &mut self.stack {
+                    layer.refresh(cx);
+                }
+                self.toast = toast.map(|text| Toast { text, error: false });
+                if let Some(then) = then {
+                    self.apply(then(&outcome, cx), cx);
+                }
+            }
+            Err(e @ crate::domain::Error::Conflict { .. }) => {
+                self.stack.push(Box::new(super::screens::popups::ErrorPopup::conflict(e.render(cx.lang))))
+            }
+            Err(e) => self.stack.push(Box::new(super::screens::popups::ErrorPopup::new(e.render(cx.lang)))),
+        }
+    }
+
     pub fn apply(&mut self, effect: Effect, cx: &Cx) {
         match effect {
             Effect::None => {}
@@ -200,21 +235,8 @@ impl App {
                 self.stack.pop();
                 self.stack.push(layer);
             }
-            Effect::Execute { cmd, pop, toast } => match cx.backend.execute(cmd.as_ref()) {
-                Ok(_) => {
-                    for _ in 0..pop {
-                        self.stack.pop();
-                    }
-                    for layer in &mut self.stack {
-                        layer.refresh(cx);
-                    }
-                    self.toast = toast.map(|text| Toast { text, error: false });
-                }
-                Err(e @ crate::domain::Error::Conflict { .. }) => {
-                    self.stack.push(Box::new(super::screens::popups::ErrorPopup::conflict(e.render(cx.lang))))
-                }
-                Err(e) => self.stack.push(Box::new(super::screens::popups::ErrorPopup::new(e.render(cx.lang)))),
-            },
+            Effect::Execute { cmd, pop, toast } => self.execute(&cmd, pop, toast, None, cx),
+            Effect::ExecuteThen { cmd, pop, toast, then } => self.execute(&cmd, pop, toast, Some(then), cx),
             Effect::Reload => {
                 self.stack.pop();
                 // The edit the popup was about (a form or editor over a screen).

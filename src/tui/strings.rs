@@ -187,6 +187,11 @@ msgs! {
     Required => "不能为空：请填写", "required: please fill it in";
     NotAYear => "「{0}」不是年度：输入如 2020 的四位数字", "“{0}” is not a year: type four digits such as 2020";
     Saved => "已保存", "saved";
+    DocPath => "路径", "Path";
+    DocOfferTitle => "通知书 {0} 已下发：写出 .docx", "Notice {0} issued: write it as .docx";
+    DocOfferNote => "Ctrl-s 写出（公文版式，按下发原文）；Esc 不写，以后可用 jixiao notice 编号 --format docx", "Ctrl-s writes it (公文 layout, as issued); Esc writes nothing: jixiao notice NUMBER --format docx does it later";
+    DocWrittenTitle => "已写出", "Written";
+    DocWritten => "已写出通知书 {0} 到 {1}", "wrote notice {0} to {1}";
     Created => "已创建项目", "project created";
     ArchiveConfirm => "归档项目 {0}「{1}」？归档后只读，重新打开需要说明理由。", "Archive {0} “{1}”? It becomes read-only; reopening needs a reason.";
     ReopenTitle => "重新打开 {0}", "Reopen {0}";

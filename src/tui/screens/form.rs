@@ -4,7 +4,7 @@
 use crate::command::Command;
 use crate::text;
 use crate::tui::action::Action;
-use crate::tui::app::{Cx, Effect, Layer, centered, widen};
+use crate::tui::app::{Cx, Effect, Layer, Then, centered, widen};
 use crate::tui::strings::Msg;
 use crate::tui::widgets::input::LineInput;
 use ratatui::Frame;
@@ -23,6 +23,15 @@ pub enum Value {
 pub type Check = fn(&str, &Cx) -> Result<(), String>;
 /// Builds the command from all values, or names the field (index) that is wrong.
 pub type Submit = Box<dyn Fn(&[String], &Cx) -> Result<Command, (usize, String)>>;
+/// What a form that applies no command does with its values (write a file), or the field
+/// (index) that is wrong.
+pub type Act = Box<dyn Fn(&[String], &Cx) -> Result<Effect, (usize, String)>>;
+
+/// What Ctrl-s does: apply a command built from the values, or act on them directly.
+enum OnSave {
+    Command(Submit),
+    Act(Act),
+}
 
 pub struct Field {
     pub label: String,
@@ -55,7 +64,9 @@ pub struct Form {
     title: String,
     pub fields: Vec<Field>,
     pub focus: usize,
-    submit: Submit,
+    submit: OnSave,
+    /// After the command succeeded: the next step, from its outcome.
+    then: Option<Then>,
     toast: Option<String>,
     /// A line under the fields (e.g. a computed preview or a hint).
     pub note: Option<String>,
@@ -65,7 +76,18 @@ pub struct Form {
 
 impl Form {
     pub fn new(title: String, fields: Vec<Field>, submit: Submit, toast: Option<String>) -> Form {
-        Form { title, fields, focus: 0, submit, toast, note: None, confirm: None }
+        Form { title, fields, focus: 0, submit: OnSave::Command(submit), then: None, toast, note: None, confirm: None }
+    }
+
+    /// A form whose Ctrl-s acts on the values itself instead of applying a command.
+    pub fn acting(title: String, fields: Vec<Field>, act: Act) -> Form {
+        Form { title, fields, focus: 0, submit: OnSave::Act(act), then: None, toast: None, note: None, confirm: None }
+    }
+
+    /// Goes on with `then` once the form's command succeeded.
+    pub fn then(mut self, then: Then) -> Form {
+        self.then = Some(then);
+        self
     }
 
     pub fn confirming(mut self, question: String) -> Form {
@@ -94,7 +116,16 @@ impl Form {
             self.focus = i;
             return Effect::None;
         }
-        match (self.submit)(&self.values(), cx) {
+        let submit = match &self.submit {
+            OnSave::Command(submit) => submit,
+            OnSave::Act(act) => {
+                return act(&self.values(), cx).unwrap_or_else(|(i, msg)| {
+                    self.mark(i, msg);
+                    Effect::None
+                });
+            }
+        };
+        match submit(&self.values(), cx) {
             Ok(cmd) => match &self.confirm {
                 Some(q) => {
                     // Show what is being confirmed, not just the question.
@@ -104,15 +135,23 @@ impl Form {
                     }
                     Effect::Push(Box::new(super::popups::Confirm::new(text, cmd, self.toast.clone()).popping_below(1)))
                 }
-                None => Effect::Execute { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone() },
+                None => match &self.then {
+                    Some(then) => Effect::ExecuteThen { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone(), then: then.clone() },
+                    None => Effect::Execute { cmd: Box::new(cmd), pop: 1, toast: self.toast.clone() },
+                },
             },
             Err((i, msg)) => {
-                if let Some(f) = self.fields.get_mut(i) {
-                    f.error = Some(msg);
-                    self.focus = i;
-                }
+                self.mark(i, msg);
                 Effect::None
             }
+        }
+    }
+
+    /// Shows a field's error and moves there.
+    fn mark(&mut self, i: usize, msg: String) {
+        if let Some(f) = self.fields.get_mut(i) {
+            f.error = Some(msg);
+            self.focus = i;
         }
     }
 }

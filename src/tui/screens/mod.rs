@@ -1,6 +1,7 @@
 //! Screens and popups.
 
 pub mod dashboard;
+pub mod documents;
 pub mod editor;
 pub mod evidence;
 pub mod findings;

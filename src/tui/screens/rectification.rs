@@ -135,7 +135,12 @@ impl Rectification {
             })
         });
         let title = fill(cx.t(Msg::ItIssueTitle), &[&it.unit, &ids.len().to_string()]);
-        Effect::Push(Box::new(Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into()))))
+        // Once issued, the notice is offered as the .docx the unit receives.
+        let then: crate::tui::app::Then = std::rc::Rc::new(|outcome, cx| match &outcome.key {
+            Some(number) => super::documents::offer_notice_docx(number, cx),
+            None => Effect::None,
+        });
+        Effect::Push(Box::new(Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into())).then(then)))
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
