@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bundle;
 pub mod dashboard;
 pub mod due;
+pub mod report;
 pub mod summary;
 
 pub use audit::AuditRecord;
