@@ -36,6 +36,7 @@ pub fn meta_is_encoded(key: &[u8]) -> bool {
         || key == super::roles::ADMINS_KEY
         || key.starts_with(b"budget_total/")
         || key.starts_with(b"notice_prefix/")
+        || key.starts_with(b"report_prefix/")
 }
 
 /// Decodes a value written by an older schema into the current type.

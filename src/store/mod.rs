@@ -32,7 +32,7 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
 /// older store is opened (sled's `open_tree`), so existing stores keep opening.
-pub const TREE_NAMES: [&str; 14] = [
+pub const TREE_NAMES: [&str; 16] = [
     "meta",
     "projects",
     "codes",
@@ -47,6 +47,8 @@ pub const TREE_NAMES: [&str; 14] = [
     "deadlines",
     "summaries",
     "requests",
+    "reports",
+    "report_issues",
 ];
 pub const AUDIT_TREE: &str = "audit";
 
