@@ -1,6 +1,9 @@
 //! Exports rendered from read models: the rectification ledger (整改台账: table, CSV, JSON, XLSX)
-//! and the rectification notice (整改通知书: Markdown, or plain text for A4).
+//! the rectification notice (整改通知书: Markdown, or plain text for A4), and the evaluation
+//! report (评价报告: Markdown; its score table as XLSX).
 
 pub mod ledger;
 pub mod ledger_render;
 pub mod notice;
+pub mod report;
+pub mod report_xlsx;

@@ -13,6 +13,7 @@ mod score_table;
 mod sections;
 
 pub use markdown::{draft_markdown, to_markdown};
+pub use sections::{chinese_date, conclusion};
 pub use score_table::{RowKind, ScoreRow, score_rows};
 
 use crate::domain::outline::{Fill, Generator, Outline};
