@@ -147,7 +147,7 @@ fn analysis(doc: &ReportDoc, level: u8) -> Vec<ReportBlock> {
                 fmt2(top.points),
                 fmt2(s),
                 rate(Some(s), top.points).map(fmt2).unwrap_or_else(|| "—".into()),
-                fmt2(top.points - s)
+                fmt2(lost(&leaves))
             ),
         };
         if unscored > 0 && score.is_some() {
@@ -166,6 +166,12 @@ fn analysis(doc: &ReportDoc, level: u8) -> Vec<ReportBlock> {
         }
     }
     out
+}
+
+/// Points lost on the scored leaves (unscored ones are not counted as lost).
+fn lost(leaves: &[&crate::domain::Node]) -> rust_decimal::Decimal {
+    let lost: Vec<_> = leaves.iter().filter_map(|l| l.score.as_ref().map(|s| l.points - s.value)).collect();
+    crate::domain::money::sum(lost.iter())
 }
 
 fn numbered(texts: Vec<String>) -> ReportBlock {
