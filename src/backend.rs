@@ -3,10 +3,10 @@
 
 use crate::command::{Command, Outcome};
 use crate::domain::Result;
-use crate::domain::{Deadline, DeadlineFilter, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
-pub use crate::query::{Event, Query, Reply};
 use crate::domain::outline::Outline;
 use crate::domain::report::Report;
+use crate::domain::{Deadline, DeadlineFilter, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
+pub use crate::query::{Event, Query, Reply};
 use crate::read::dashboard::Dashboard;
 use crate::read::report::IssuedReport;
 use crate::read::{AuditRecord, ProjectRow, Summary};

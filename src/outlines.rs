@@ -73,8 +73,8 @@ impl Outlines {
     /// The outline for a project of `kind`.
     pub fn for_kind(&self, kind: ProjectKind) -> Result<&Outline> {
         let name = outline_name(kind);
-        self.by_name.get(name).ok_or_else(|| {
-            Error::invalid("报告提纲", name, format!("没有名为「{name}」的报告提纲，可选：{}", self.names().join("、")))
-        })
+        self.by_name
+            .get(name)
+            .ok_or_else(|| Error::invalid("报告提纲", name, format!("没有名为「{name}」的报告提纲，可选：{}", self.names().join("、"))))
     }
 }

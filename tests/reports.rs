@@ -200,7 +200,8 @@ fn a_broken_outline_file_is_named_with_its_line() {
     let text = "name = \"project\"\ntitle = \"绩效评价报告\"\n\n[[section]]\nkey = \"cover\"\nfill = \"data\"\ngenerator = \"cover\"\n\n[[section]]\nkey = \"goals\"\nheading = \"一、目标\"\nfill = \"data\"\n";
     let e = Outline::parse(text, "outlines/project.toml").unwrap_err();
     assert!(e.starts_with("outlines/project.toml:9:") && e.contains("generator"), "{e}");
-    let e = Outline::parse("name = \"x\"\ntitle = \"报告\"\n[[section]]\nkey = \"a\"\nheading = \"一、\"\nfill = \"written\"\n", "x.toml").unwrap_err();
+    let e = Outline::parse("name = \"x\"\ntitle = \"报告\"\n[[section]]\nkey = \"a\"\nheading = \"一、\"\nfill = \"written\"\n", "x.toml")
+        .unwrap_err();
     assert!(e.starts_with("x.toml:6:"), "{e}");
 
     let dir = tempfile::tempdir().unwrap();

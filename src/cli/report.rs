@@ -75,7 +75,8 @@ fn unknown(backend: &dyn Backend, code: &str) -> Error {
     let message = if projects.is_empty() {
         format!("找不到项目「{code}」：库中还没有项目（jixiao exec 的 create_project，见 docs/commands.md）")
     } else {
-        let more = if projects.len() > LISTED { format!("（共 {} 个，列出前 {LISTED} 个）", projects.len()) } else { String::new() };
+        let more =
+            if projects.len() > LISTED { format!("（共 {} 个，列出前 {LISTED} 个）", projects.len()) } else { String::new() };
         let listed: Vec<String> = projects.iter().take(LISTED).map(|p| format!("{}（{}）", p.code, p.name)).collect();
         format!("找不到项目「{code}」。已有的项目{more}：{}。写项目编号，如 {}", listed.join("、"), projects[0].code)
     };

@@ -154,7 +154,11 @@ impl Report {
     /// Records a reopening and makes the report a draft again.
     pub fn reopen(&mut self, code: &str, reason: &str, by: &str, at: DateTime<Utc>, date: NaiveDate) -> Result<()> {
         if reason.trim().is_empty() {
-            return Err(Error::invalid(self.label(code), "reason", "重新打开已出具的报告需要说明理由，如 \"反馈意见交流会后修改问题表述\""));
+            return Err(Error::invalid(
+                self.label(code),
+                "reason",
+                "重新打开已出具的报告需要说明理由，如 \"反馈意见交流会后修改问题表述\"",
+            ));
         }
         if self.state != ReportState::Issued {
             return Err(Error::IllegalTransition {

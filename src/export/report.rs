@@ -63,9 +63,11 @@ impl Chosen {
     pub fn score_rows(&self) -> Vec<ScoreRow> {
         match self {
             Chosen::Draft(doc) => score_rows(&doc.tree),
-            Chosen::Issued(issued) => {
-                issued.blocks.iter().find_map(|b| if let ReportBlock::ScoreTable(rows) = b { Some(rows.clone()) } else { None }).unwrap_or_default()
-            }
+            Chosen::Issued(issued) => issued
+                .blocks
+                .iter()
+                .find_map(|b| if let ReportBlock::ScoreTable(rows) = b { Some(rows.clone()) } else { None })
+                .unwrap_or_default(),
         }
     }
 
@@ -105,7 +107,12 @@ pub fn choose(backend: &dyn Backend, code: &str, revision: Option<u32>) -> Resul
             let doc = load(backend, code)?;
             let note = match (project.phase >= Phase::Final, latest) {
                 (true, None) => format!("项目已{}，但报告尚未出具（项目在有报告功能之前定稿）：打印当前草稿", project.phase.label()),
-                (_, Some(rev)) => format!("项目在{}阶段：打印当前草稿；已出具的第 {} 版用 --revision {}", project.phase.label(), rev.revision, rev.revision),
+                (_, Some(rev)) => format!(
+                    "项目在{}阶段：打印当前草稿；已出具的第 {} 版用 --revision {}",
+                    project.phase.label(),
+                    rev.revision,
+                    rev.revision
+                ),
                 (false, None) => format!("项目在{}阶段：打印当前草稿（定稿时出具并编号）", project.phase.label()),
             };
             Ok((Chosen::Draft(Box::new(doc)), note))

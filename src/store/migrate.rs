@@ -22,8 +22,20 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 9] =
-    [tx::PROJECTS, tx::TREES, tx::FINDINGS, tx::ITEMS, tx::RESPONSES, tx::NOTICES, tx::MILESTONES, tx::DEADLINES, tx::SUMMARIES];
+pub const ENCODED_TREES: [usize; 11] = [
+    tx::PROJECTS,
+    tx::TREES,
+    tx::FINDINGS,
+    tx::ITEMS,
+    tx::RESPONSES,
+    tx::NOTICES,
+    tx::MILESTONES,
+    tx::DEADLINES,
+    tx::SUMMARIES,
+    // Reports came after schema 2; a value framed as version 1 there is reframed all the same.
+    tx::REPORTS,
+    tx::REPORT_ISSUES,
+];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few
 /// dozen batches, small enough that a batch stays a few megabytes.

@@ -28,9 +28,7 @@ fn block(b: &ReportBlock) -> String {
         }
         ReportBlock::Heading { level, text } => format!("{} {}", "#".repeat(*level as usize + 1), escape(text)),
         ReportBlock::Para(t) => escape(t),
-        ReportBlock::Numbered(items) => {
-            items.iter().map(|i| format!("{} {}", i.number, escape(&i.text))).collect::<Vec<_>>().join("\n")
-        }
+        ReportBlock::Numbered(items) => items.iter().map(|i| format!("{} {}", i.number, escape(&i.text))).collect::<Vec<_>>().join("\n"),
         ReportBlock::Table { header, rows } => table(header, rows),
         ReportBlock::ScoreTable(rows) => score_table(rows),
     }

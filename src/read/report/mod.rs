@@ -13,8 +13,8 @@ mod score_table;
 mod sections;
 
 pub use markdown::{draft_markdown, to_markdown};
-pub use sections::{chinese_date, conclusion};
 pub use score_table::{RowKind, ScoreRow, score_rows};
+pub use sections::{chinese_date, conclusion};
 
 use crate::domain::outline::{Fill, Generator, Outline};
 use crate::domain::report::Report;
@@ -53,12 +53,18 @@ pub enum ReportBlock {
     /// The cover's fields, in order.
     Cover(Vec<CoverField>),
     /// An outline heading (level 1 or 2) or a generated one below it (2 or 3).
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Para(String),
     /// Numbered items; the number is part of the data (1. 2. …).
     Numbered(Vec<NumberedItem>),
     /// A plain table of text.
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
     /// The 评分表.
     ScoreTable(Vec<ScoreRow>),
 }

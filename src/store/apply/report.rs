@@ -55,11 +55,7 @@ fn writable_section(outline: &Outline, p: &Project, key: &str) -> Result<String>
     let record = format!("项目 {} 的评价报告", p.code);
     let keys = outline.writable_keys().join("、");
     match outline.section(key.trim()) {
-        None => Err(Error::invalid(
-            record,
-            "section",
-            format!("「{key}」不是「{}」报告提纲的章节；可撰写的章节：{keys}", outline.name),
-        )),
+        None => Err(Error::invalid(record, "section", format!("「{key}」不是「{}」报告提纲的章节；可撰写的章节：{keys}", outline.name))),
         Some(s) if !s.is_writable() => Err(Error::invalid(
             record,
             "section",
@@ -125,10 +121,8 @@ fn reopen(tx: &Tx, ctx: &Ctx, code: &str, reason: &str, expected: Option<u64>) -
     p.phase = Phase::Report;
     p.meta.touch(&ctx.actor, ctx.now);
     tx.put_project(Some(&prior), &p)?;
-    let touched = vec![
-        touch(RecordKind::Report, p.id, before, r.meta.version),
-        touch(RecordKind::Project, p.id, prior.meta.version, p.meta.version),
-    ];
+    let touched =
+        vec![touch(RecordKind::Report, p.id, before, r.meta.version), touch(RecordKind::Project, p.id, prior.meta.version, p.meta.version)];
     let mut a = done(p.id, r.meta.version, touched);
     a.outcome.key = r.number.map(|n| n.text);
     Ok(a)
@@ -140,16 +134,11 @@ pub(super) fn check_phase_move(tx: &Tx, p: &Project, to: Phase) -> Result<()> {
         return Ok(());
     }
     match tx.report(p.id)? {
-        Some(r) if r.state == ReportState::Issued => {
-            r.ensure_draft(&p.code).map_err(|_| Error::IllegalTransition {
-                what: p.label(),
-                state: format!("评价报告已出具（{}）", r.number.as_ref().map(|n| n.text.as_str()).unwrap_or("")),
-                action: format!(
-                    "退回「{}」：先用 reopen_report 说明理由重新打开报告（项目随之回到报告阶段）",
-                    to.label()
-                ),
-            })
-        }
+        Some(r) if r.state == ReportState::Issued => r.ensure_draft(&p.code).map_err(|_| Error::IllegalTransition {
+            what: p.label(),
+            state: format!("评价报告已出具（{}）", r.number.as_ref().map(|n| n.text.as_str()).unwrap_or("")),
+            action: format!("退回「{}」：先用 reopen_report 说明理由重新打开报告（项目随之回到报告阶段）", to.label()),
+        }),
         _ => Ok(()),
     }
 }
