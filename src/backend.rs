@@ -3,10 +3,13 @@
 
 use crate::command::{Command, Outcome};
 use crate::domain::Result;
+use crate::domain::outline::Outline;
+use crate::domain::report::Report;
 use crate::domain::{Deadline, DeadlineFilter, Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 pub use crate::query::{Event, Query, Reply};
 use crate::read::dashboard::Dashboard;
 use crate::read::issued::IssuedNotice;
+use crate::read::report::IssuedReport;
 use crate::read::{AuditRecord, ProjectRow, Summary};
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -207,6 +210,15 @@ impl Backend for Local {
             }
             Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
             Query::Templates => Reply::Templates { names: s.templates().names(), problems: s.templates().problems().to_vec() },
+            Query::Report { project } => Reply::Report(s.report_of(s.project_by_code(project)?.id)?.map(Box::new)),
+            Query::ReportIssue { project, revision } => {
+                Reply::ReportIssue(s.report_issue(s.project_by_code(project)?.id, *revision)?.map(Box::new))
+            }
+            Query::Outline { project } => {
+                let kind = s.project_by_code(project)?.kind;
+                let outlines = s.templates().outlines();
+                Reply::Outline { outline: Box::new(outlines.for_kind(kind)?.clone()), problems: outlines.problems().to_vec() }
+            }
         })
     }
 
@@ -253,6 +265,12 @@ pub trait Fetch {
     fn templates(&self) -> Result<(Vec<String>, Vec<String>)>;
     /// The deadline dashboard, computed where the store is (in the server for a shared store).
     fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard>;
+    /// A project's evaluation report record (none: nothing written or issued yet).
+    fn report(&self, code: &str) -> Result<Option<Report>>;
+    /// One issued revision of a project's report, as printed (none: no such revision).
+    fn report_issue(&self, code: &str, revision: u32) -> Result<Option<IssuedReport>>;
+    /// (the report outline a project is written on, user outline files left out).
+    fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -333,5 +351,18 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard> {
         fetch!(self, Query::Dashboard { filter: filter.clone(), today, year }, Dashboard).map(|d| *d)
+    }
+    fn report(&self, code: &str) -> Result<Option<Report>> {
+        fetch!(self, Query::Report { project: code.to_string() }, Report).map(|r| r.map(|r| *r))
+    }
+    fn report_issue(&self, code: &str, revision: u32) -> Result<Option<IssuedReport>> {
+        fetch!(self, Query::ReportIssue { project: code.to_string(), revision }, ReportIssue).map(|r| r.map(|r| *r))
+    }
+    fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)> {
+        let q = Query::Outline { project: code.to_string() };
+        match self.query(&q)? {
+            Reply::Outline { outline, problems } => Ok((*outline, problems)),
+            _ => Err(wrong_reply(&q)),
+        }
     }
 }

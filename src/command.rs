@@ -362,6 +362,44 @@ pub enum Command {
         year: i32,
         prefix: String,
     },
+    /// Sets the report number prefix (e.g. 上会湘报字) of reports first issued in `year`; a year
+    /// with none set uses 绩评报字. Numbers read 上会湘报字(2026)第0001号.
+    SetReportPrefix {
+        year: i32,
+        prefix: String,
+    },
+    /// Writes one section of a project's evaluation report (a key of its outline whose fill is
+    /// text or both); an empty text clears it. Refused once the report is issued (定稿).
+    WriteReportSection {
+        project: String,
+        section: String,
+        text: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    /// Sets the report's title and the cover fields the project does not hold; a field left
+    /// out keeps its value, an empty string clears it.
+    SetReportTitle {
+        project: String,
+        #[serde(default)]
+        title: Option<String>,
+        /// 委托单位.
+        #[serde(default)]
+        client: Option<String>,
+        /// 主管部门.
+        #[serde(default)]
+        department: Option<String>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    /// Reopens an issued report for a revision: the project goes back to 报告, and its next
+    /// 定稿 issues revision n+1 (the earlier ones are kept).
+    ReopenReport {
+        project: String,
+        reason: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
     /// Sets the budget total (万元) that one fiscal year's evaluations are measured against
     /// for coverage (DOMAIN.md §7: at least 20% of the fund total); none clears it.
     SetBudgetTotal {

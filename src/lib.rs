@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod i18n;
 pub mod identity;
 pub mod layout;
+pub mod outlines;
 pub mod progress;
 pub mod query;
 pub mod read;

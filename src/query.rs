@@ -82,6 +82,19 @@ pub enum Query {
     },
     /// The templates a new project may start from, and the user files left out.
     Templates,
+    /// A project's evaluation report record (none when nothing was written or issued).
+    Report {
+        project: String,
+    },
+    /// One issued revision of a project's report, as printed.
+    ReportIssue {
+        project: String,
+        revision: u32,
+    },
+    /// The report outline a project is written on, and the user outline files left out.
+    Outline {
+        project: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +132,13 @@ pub enum Reply {
     Templates {
         names: Vec<String>,
         /// Each "FILE:LINE: what is wrong".
+        problems: Vec<String>,
+    },
+    Report(Option<Box<crate::domain::report::Report>>),
+    ReportIssue(Option<Box<crate::read::report::IssuedReport>>),
+    Outline {
+        outline: Box<crate::domain::outline::Outline>,
+        /// User outline files left out, each "FILE:LINE: what is wrong".
         problems: Vec<String>,
     },
 }

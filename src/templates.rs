@@ -1,5 +1,6 @@
 //! The template registry: the four shipped templates (embedded in the binary), plus any
-//! the user loads from a path or keeps in `DATA/templates/*.toml`.
+//! the user loads from a path or keeps in `DATA/templates/*.toml`; and the report outlines
+//! (`crate::outlines`), which load beside them.
 
 use crate::domain::{Error, Result, Template};
 use std::collections::BTreeMap;
@@ -17,6 +18,8 @@ pub struct Templates {
     by_name: BTreeMap<String, (Template, String)>,
     /// User template files left out, each as "FILE:LINE: what is wrong".
     problems: Vec<String>,
+    /// The report outlines (`crate::outlines`), loaded beside the templates.
+    outlines: crate::outlines::Outlines,
 }
 
 impl Templates {
@@ -28,13 +31,14 @@ impl Templates {
             let t = Template::parse(text, &format!("fixtures/templates/{name}.toml")).map_err(|m| Error::invalid("内置模板", name, m))?;
             by_name.insert(t.name.clone(), (t, "内置 (built in)".to_string()));
         }
-        Ok(Templates { by_name, problems: Vec::new() })
+        Ok(Templates { by_name, problems: Vec::new(), outlines: crate::outlines::Outlines::builtin()? })
     }
 
     /// The built-in templates plus `DATA/templates/*.toml`.
     pub fn for_data_dir(data: &Path) -> Result<Templates> {
         let mut t = Templates::builtin()?;
         t.load_dir(&data.join("templates"))?;
+        t.outlines.load_dir(&data.join("outlines"));
         Ok(t)
     }
 
@@ -60,6 +64,15 @@ impl Templates {
     /// User template files that were left out, each "FILE:LINE: what is wrong".
     pub fn problems(&self) -> &[String] {
         &self.problems
+    }
+
+    /// The report outlines: shipped, plus `DATA/outlines/*.toml`.
+    pub fn outlines(&self) -> &crate::outlines::Outlines {
+        &self.outlines
+    }
+
+    pub fn outlines_mut(&mut self) -> &mut crate::outlines::Outlines {
+        &mut self.outlines
     }
 
     /// Loads a template file; it replaces a template of the same name.

@@ -71,6 +71,10 @@ fn every_documented_example_runs_and_every_command_is_documented() {
         "set_budget_total",
         "add_admin",
         "remove_admin",
+        "set_report_prefix",
+        "set_report_title",
+        "write_report_section",
+        "reopen_report",
     ];
     for n in all {
         assert!(names.contains(n), "docs/commands.md has no example of {n}");

@@ -54,6 +54,8 @@ pub enum Cmd {
     Due(DueArgs),
     /// Print a rectification notice (整改通知书) ready to send: Markdown, plain text, a 公文 .docx or PDF
     Notice(NoticeArgs),
+    /// Print a project's evaluation report (评价报告) as Markdown, or its score table as XLSX
+    Report(ReportArgs),
     /// Import a JSON bundle, all or nothing
     Import {
         /// Skip projects whose codes already exist instead of refusing the file
@@ -196,6 +198,33 @@ pub enum NoticeFormat {
     Txt,
     Docx,
     Pdf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The project's code, e.g. ZD21-06
+    #[arg(value_name = "CODE")]
+    pub code: String,
+    /// md (default, or taken from the -o file's extension) or xlsx (with --table-only)
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write to FILE instead of standard output (required for xlsx)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An issued revision (1 is the first issue); default: the latest issued one once the
+    /// project is at 定稿 or later, else the current draft
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub revision: Option<u32>,
+    /// Only the score table (评分表)
+    #[arg(long)]
+    pub table_only: bool,
+}
+
+/// The report's formats; docx and pdf are to come beside these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]

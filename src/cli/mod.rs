@@ -13,6 +13,7 @@ pub mod import;
 pub mod ledger;
 pub mod notice;
 pub mod out;
+pub mod report;
 pub mod template;
 
 use crate::domain::Result;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
         Some(Cmd::Due(args)) => due::run(&data, &args),
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
+        Some(Cmd::Report(args)) => report::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
         Some(Cmd::Check) => check::run(&data),
         Some(Cmd::Doctor { fix }) => doctor::run(&data, fix),

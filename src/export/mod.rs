@@ -1,5 +1,6 @@
-//! Exports rendered from read models: the rectification ledger (整改台账: table, CSV, JSON, XLSX)
-//! and the rectification notice (整改通知书: Markdown, plain text for A4, .docx, PDF).
+//! Exports rendered from read models: the rectification ledger (整改台账: table, CSV, JSON, XLSX),
+//! the rectification notice (整改通知书: Markdown, plain text for A4, .docx, PDF), and the
+//! evaluation report (评价报告: Markdown; its score table as XLSX).
 
 pub mod docx;
 pub mod ledger;
@@ -7,3 +8,5 @@ pub mod ledger_render;
 pub mod notice;
 pub mod notice_docx;
 pub mod pdf;
+pub mod report;
+pub mod report_xlsx;

@@ -14,6 +14,8 @@ pub enum RecordKind {
     Response,
     Notice,
     Milestone,
+    /// A project's evaluation report (id: the project's).
+    Report,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,6 +42,18 @@ pub struct Bundle {
     /// store-wide things.
     #[serde(default)]
     pub admins: Vec<String>,
+    /// The projects' evaluation reports (written sections, number, revisions).
+    #[serde(default)]
+    pub reports: Vec<crate::domain::report::Report>,
+    /// Every issued report revision as printed, so a restored store reprints it byte for byte.
+    #[serde(default)]
+    pub report_issues: Vec<crate::read::report::IssuedReport>,
+    /// The last report sequence used per prefix and year, so numbers are never reused.
+    #[serde(default)]
+    pub report_counters: Vec<NoticeCounter>,
+    /// Report number prefixes set per year.
+    #[serde(default)]
+    pub report_prefixes: Vec<NoticePrefix>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod due;
 pub mod issued;
 pub mod notice;
+pub mod report;
 pub mod summary;
 
 pub use audit::AuditRecord;

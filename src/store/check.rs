@@ -64,7 +64,7 @@ fn check_meta(meta: &sled::Tree, report: &mut Report) {
         crate::progress::at("设置", &k);
         let name = String::from_utf8_lossy(&k).to_string();
         let what = format!("设置「{name}」");
-        let decoded = if k.starts_with(b"budget_total/") || k.starts_with(b"notice_prefix/") {
+        let decoded = if k.starts_with(b"budget_total/") || k.starts_with(b"notice_prefix/") || k.starts_with(b"report_prefix/") {
             decode_stored::<String>(&v, &what, &k).map(drop)
         } else {
             decode_stored::<Vec<String>>(&v, &what, &k).map(drop)
@@ -259,6 +259,34 @@ impl Store {
             last = a.id;
         }
 
+        // Reports: each belongs to a project; each issued revision still prints what it printed.
+        let reports: Vec<(Vec<u8>, crate::domain::report::Report)> = decode_all(self.tree(tx::REPORTS), "评价报告", &mut r);
+        let issues: Vec<(Vec<u8>, crate::read::report::IssuedReport)> = decode_all(self.tree(tx::REPORT_ISSUES), "已出具报告", &mut r);
+        for (_, rep) in &reports {
+            if !pids.contains(&rep.project) {
+                r.problems.push(format!("评价报告属于不存在的项目 #{}", rep.project));
+            }
+            for rev in &rep.revisions {
+                if !issues.iter().any(|(_, i)| i.project == rep.project && i.revision == rev.revision) {
+                    r.problems.push(format!("项目 #{} 的评价报告第 {} 版缺少出具时的内容", rep.project, rev.revision));
+                }
+            }
+        }
+        for (_, issued) in &issues {
+            let recorded = reports.iter().find(|(_, rep)| rep.project == issued.project).and_then(|(_, rep)| rep.revision(issued.revision));
+            match recorded {
+                None => r.problems.push(format!("已出具报告：项目 #{} 第 {} 版不在报告记录中", issued.project, issued.revision)),
+                Some(rev) if rev.sha256 != issued.sha256 => {
+                    r.problems.push(format!("项目 #{} 的评价报告第 {} 版：sha256 与报告记录不符", issued.project, issued.revision))
+                }
+                Some(_) => {
+                    if let Err(m) = issued.markdown() {
+                        r.problems.push(format!("项目 #{} 的评价报告：{m}", issued.project));
+                    }
+                }
+            }
+        }
+
         r.counts = vec![
             ("项目", projects.len()),
             ("指标体系", trees.len()),
@@ -268,6 +296,7 @@ impl Store {
             ("通知书", notices.len()),
             ("通知书留存副本", issued.len()),
             ("里程碑", milestones.len()),
+            ("评价报告", reports.len()),
             ("审计记录", audit.len()),
         ];
         r

@@ -44,6 +44,8 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     b.notices.retain(|n| !skipped.contains(&n.project));
     let numbers: HashSet<String> = b.notices.iter().map(|n| n.number.clone()).collect();
     b.issued.retain(|c| numbers.contains(&c.doc.notice.number));
+    b.reports.retain(|r| !skipped.contains(&r.project));
+    b.report_issues.retain(|r| !skipped.contains(&r.project));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
     let existing_bureau = bureau_milestones(tx, &b)?;
     let before_dedupe = b.milestones.len();
@@ -123,6 +125,28 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
         m.project = m.project.map(pm);
         tx.put_milestone(None, m)?;
     }
+    for r in &mut b.reports {
+        r.project = pm(r.project);
+        tx.put_report(r)?;
+        if let Some(n) = &r.number {
+            tx.bump_seq(&tx::report_counter(&n.prefix, n.year), n.seq as u64)?;
+        }
+    }
+    for r in &mut b.report_issues {
+        r.project = pm(r.project);
+        tx.put_report_issue(r)?;
+    }
+    for c in &b.report_counters {
+        tx.bump_seq(&tx::report_counter(&c.prefix, c.year), c.last as u64)?;
+    }
+    for p in &b.report_prefixes {
+        crate::domain::report::check_report_prefix(&p.prefix)
+            .map_err(|m| Error::invalid(format!("{} 年的报告文号前缀", p.year), "prefix", m))?;
+        let key = super::apply::report_prefix_key(p.year);
+        if tx.raw_get(tx::META, &key)?.is_none() {
+            tx.put(tx::META, &key, &p.prefix)?;
+        }
+    }
     // Settings come along where the store has none of its own (a merge keeps the store's).
     if let Some(list) = &b.categories
         && tx.raw_get(tx::META, super::read::CATEGORIES_KEY)?.is_none()
@@ -169,6 +193,7 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
                     RecordKind::Item | RecordKind::Response => im(t.id),
                     RecordKind::Notice => nm(t.id),
                     RecordKind::Milestone => milestone_map(t.id),
+                    RecordKind::Report => pm(t.id),
                 };
                 Touch { id, ..t.clone() }
             })
@@ -234,6 +259,7 @@ impl Kept {
             RecordKind::Item | RecordKind::Response => self.items.contains(&t.id),
             RecordKind::Notice => self.notices.contains(&t.id),
             RecordKind::Milestone => self.milestones.contains(&t.id),
+            RecordKind::Report => self.projects.contains(&t.id),
         }
     }
 }
@@ -374,6 +400,7 @@ pub fn validate(b: &Bundle) -> Result<()> {
         // A copy whose text no longer hashes to what was recorded would be kept as damaged.
         copy.verified_text().map_err(|e| Error::invalid(rec, "text_sha256", format!("{e}；导入文件被改动过，请用原导出文件")))?;
     }
+    validate_reports(b, &pids)?;
     for m in &b.milestones {
         m.validate()?;
         if let Some(p) = m.project
@@ -381,6 +408,37 @@ pub fn validate(b: &Bundle) -> Result<()> {
         {
             return Err(Error::invalid(format!("里程碑 #{}", m.id), "project", format!("项目 #{p} 不在导入文件中")));
         }
+    }
+    Ok(())
+}
+
+/// Reports belong to projects in the bundle, one each; every issued revision is listed by its
+/// report and still renders to the sha256 recorded when it was issued.
+fn validate_reports(b: &Bundle, pids: &HashSet<u64>) -> Result<()> {
+    let mut with_report = HashSet::new();
+    for r in &b.reports {
+        let rec = format!("项目 #{} 的评价报告", r.project);
+        if !pids.contains(&r.project) {
+            return Err(Error::invalid(rec, "project", "所属项目不在导入文件中"));
+        }
+        if !with_report.insert(r.project) {
+            return Err(Error::invalid(rec, "project", "同一项目有两份评价报告"));
+        }
+    }
+    let mut seen = HashSet::new();
+    for issued in &b.report_issues {
+        let rec = format!("项目 #{} 的评价报告第 {} 版", issued.project, issued.revision);
+        let listed = b.reports.iter().find(|r| r.project == issued.project).and_then(|r| r.revision(issued.revision));
+        let Some(rev) = listed else {
+            return Err(Error::invalid(rec, "revision", "报告记录中没有这一版"));
+        };
+        if !seen.insert((issued.project, issued.revision)) {
+            return Err(Error::invalid(rec, "revision", "导入文件中重复"));
+        }
+        if rev.sha256 != issued.sha256 {
+            return Err(Error::invalid(rec, "sha256", "与报告记录中的 sha256 不符"));
+        }
+        issued.markdown().map_err(|m| Error::invalid(&rec, "blocks", m))?;
     }
     Ok(())
 }

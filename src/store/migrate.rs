@@ -22,7 +22,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 10] = [
+pub const ENCODED_TREES: [usize; 12] = [
     tx::PROJECTS,
     tx::TREES,
     tx::FINDINGS,
@@ -33,6 +33,9 @@ pub const ENCODED_TREES: [usize; 10] = [
     tx::DEADLINES,
     tx::SUMMARIES,
     tx::ISSUED,
+    // Reports came after schema 2; a value framed as version 1 there is reframed all the same.
+    tx::REPORTS,
+    tx::REPORT_ISSUES,
 ];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few
@@ -46,6 +49,7 @@ pub fn meta_is_encoded(key: &[u8]) -> bool {
         || key == super::roles::ADMINS_KEY
         || key.starts_with(b"budget_total/")
         || key.starts_with(b"notice_prefix/")
+        || key.starts_with(b"report_prefix/")
 }
 
 /// Decodes a value written by an older schema into the current type.

@@ -32,7 +32,7 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
 /// older store is opened (sled's `open_tree`), so existing stores keep opening.
-pub const TREE_NAMES: [&str; 15] = [
+pub const TREE_NAMES: [&str; 17] = [
     "meta",
     "projects",
     "codes",
@@ -48,6 +48,8 @@ pub const TREE_NAMES: [&str; 15] = [
     "summaries",
     "requests",
     "issued",
+    "reports",
+    "report_issues",
 ];
 pub const AUDIT_TREE: &str = "audit";
 

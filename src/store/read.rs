@@ -200,6 +200,26 @@ impl Store {
         self.get(tx::ISSUED, &keys::id(id), &format!("通知书 #{id} 的下发留存副本"))
     }
 
+    /// A project's evaluation report, if anything was written or issued.
+    pub fn report_of(&self, project: u64) -> Result<Option<crate::domain::report::Report>> {
+        self.get(tx::REPORTS, &keys::id(project), &format!("项目 #{project} 的评价报告"))
+    }
+
+    /// A project's issued report revisions as printed, oldest first.
+    pub fn report_issues_of(&self, project: u64) -> Result<Vec<crate::read::report::IssuedReport>> {
+        let mut out = Vec::new();
+        for kv in self.tree(tx::REPORT_ISSUES).scan_prefix(keys::id(project)) {
+            let (_, v) = kv.map_err(in_store)?;
+            out.push(decode(&v, &format!("项目 #{project} 的已出具报告"))?);
+        }
+        Ok(out)
+    }
+
+    /// One issued revision as printed.
+    pub fn report_issue(&self, project: u64, revision: u32) -> Result<Option<crate::read::report::IssuedReport>> {
+        self.get(tx::REPORT_ISSUES, &tx::report_issue_key(project, revision), &format!("项目 #{project} 的评价报告第 {revision} 版"))
+    }
+
     /// Milestones of a project, or the bureau-wide ones for `None`.
     pub fn milestones_of(&self, project: Option<u64>) -> Result<Vec<Milestone>> {
         self.child_ids(keys::CHILD_MILESTONE, project.unwrap_or(0))?
@@ -249,11 +269,12 @@ impl Store {
         Ok(self.audit_log()?.into_iter().filter(|a| a.touched.iter().any(|t| t.id == project && t.node == Some(node))).collect())
     }
 
-    fn notice_counters(&self) -> Result<Vec<NoticeCounter>> {
+    /// The number counters under `seq/notice/` or `seq/report/`: (prefix, year, last).
+    fn counters(&self, under: &[u8]) -> Result<Vec<NoticeCounter>> {
         let mut out = Vec::new();
-        for kv in self.tree(tx::META).scan_prefix(b"seq/notice/") {
+        for kv in self.tree(tx::META).scan_prefix(under) {
             let (k, v) = kv.map_err(in_store)?;
-            let text = String::from_utf8_lossy(&k[b"seq/notice/".len()..]).to_string();
+            let text = String::from_utf8_lossy(&k[under.len()..]).to_string();
             if let Some((prefix, year)) = text.rsplit_once('/')
                 && let (Ok(year), Some(last)) = (year.parse(), keys::read_id(&v))
             {
@@ -282,11 +303,14 @@ impl Store {
                 b.notices.push(n);
             }
             b.milestones.extend(self.milestones_of(Some(p.id))?);
+            b.reports.extend(self.report_of(p.id)?);
+            b.report_issues.extend(self.report_issues_of(p.id)?);
         }
         b.milestones.extend(self.milestones_of(None)?);
         b.projects = projects;
         b.milestones.sort_by_key(|m| m.id);
-        b.notice_counters = self.notice_counters()?;
+        b.notice_counters = self.counters(b"seq/notice/")?;
+        b.report_counters = self.counters(b"seq/report/")?;
         b.categories = match self.tree(tx::META).get(CATEGORIES_KEY).map_err(in_store)? {
             Some(v) => Some(decode(&v, "问题类别")?),
             None => None,
@@ -295,6 +319,12 @@ impl Store {
             let (k, v) = kv.map_err(in_store)?;
             if let Ok(year) = String::from_utf8_lossy(&k[b"notice_prefix/".len()..]).parse::<i32>() {
                 b.notice_prefixes.push(crate::read::bundle::NoticePrefix { year, prefix: decode(&v, "发文字号前缀")? });
+            }
+        }
+        for kv in self.tree(tx::META).scan_prefix(b"report_prefix/") {
+            let (k, v) = kv.map_err(in_store)?;
+            if let Ok(year) = String::from_utf8_lossy(&k[b"report_prefix/".len()..]).parse::<i32>() {
+                b.report_prefixes.push(crate::read::bundle::NoticePrefix { year, prefix: decode(&v, "报告文号前缀")? });
             }
         }
         for kv in self.tree(tx::META).scan_prefix(b"budget_total/") {
@@ -318,6 +348,7 @@ impl Store {
                         K::Item | K::Response => b.items.iter().map(|i| i.id).collect(),
                         K::Notice => b.notices.iter().map(|n| n.id).collect(),
                         K::Milestone => b.milestones.iter().map(|m| m.id).collect(),
+                        K::Report => b.reports.iter().map(|r| r.project).collect(),
                     }
                 };
                 audit.into_iter().filter(|a| a.touched.iter().any(|t| ids(t.kind).contains(&t.id))).collect()

@@ -64,6 +64,7 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
     let p = match cmd {
         CreateProject { .. }
         | SetNoticePrefix { .. }
+        | SetReportPrefix { .. }
         | SetCategories { .. }
         | SetBudgetTotal { .. }
         | Import { .. }
@@ -86,7 +87,10 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | RenameIndicator { project, .. }
         | SetPoints { project, .. }
         | RecordFinding { project, .. }
-        | IssueNotice { project, .. } => tx.project_by_code(project)?,
+        | IssueNotice { project, .. }
+        | WriteReportSection { project, .. }
+        | SetReportTitle { project, .. }
+        | ReopenReport { project, .. } => tx.project_by_code(project)?,
         SetMilestone { milestone, .. } | RemoveMilestone { milestone } => match tx.milestone(*milestone)?.project {
             Some(p) => tx.project(p)?,
             None => return Ok(None),

@@ -28,8 +28,12 @@ pub const REQUESTS: usize = 13;
 /// Notices as issued (`read::issued::IssuedNotice`) by notice id: written once, by
 /// `issue_notice`, in its transaction.
 pub const ISSUED: usize = 14;
+/// Evaluation reports (`domain::report::Report`), by project id.
+pub const REPORTS: usize = 15;
+/// Issued report revisions as printed (`read::report::IssuedReport`), by project id and revision.
+pub const REPORT_ISSUES: usize = 16;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 15;
+pub const AUDIT: usize = 17;
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
@@ -307,6 +311,26 @@ impl<'a> Tx<'a> {
         self.put(ISSUED, &keys::id(id), copy)
     }
 
+    pub fn report(&self, project: u64) -> Result<Option<crate::domain::report::Report>> {
+        self.get(REPORTS, &keys::id(project), &format!("项目 #{project} 的评价报告"))
+    }
+
+    pub fn put_report(&self, r: &crate::domain::report::Report) -> Result<()> {
+        self.put(REPORTS, &keys::id(r.project), r)
+    }
+
+    /// Stores an issued revision; one already stored is never overwritten.
+    pub fn put_report_issue(&self, issued: &crate::read::report::IssuedReport) -> Result<()> {
+        let key = report_issue_key(issued.project, issued.revision);
+        if self.raw_get(REPORT_ISSUES, &key)?.is_some() {
+            return Err(Error::corrupt(
+                format!("项目 #{} 的评价报告第 {} 版", issued.project, issued.revision),
+                "已出具的版本只能保存一次 (an issued revision is never overwritten)",
+            ));
+        }
+        self.put(REPORT_ISSUES, &key, issued)
+    }
+
     pub fn milestone(&self, id: u64) -> Result<Milestone> {
         self.get(MILESTONES, &keys::id(id), &format!("里程碑 #{id}"))?.ok_or_else(|| Error::not_found("里程碑", format!("#{id}")))
     }
@@ -346,6 +370,18 @@ pub fn response_counter(item: u64) -> Vec<u8> {
 pub fn finding_counter(project: u64) -> Vec<u8> {
     let mut k = b"seq/finding-no/".to_vec();
     k.extend_from_slice(&keys::id(project));
+    k
+}
+
+pub fn report_counter(prefix: &str, year: i32) -> Vec<u8> {
+    format!("seq/report/{prefix}/{year}").into_bytes()
+}
+
+/// Where an issued revision lives in the report issues tree: project id, revision, big-endian.
+pub fn report_issue_key(project: u64, revision: u32) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[..8].copy_from_slice(&keys::id(project));
+    k[8..].copy_from_slice(&revision.to_be_bytes());
     k
 }
 

@@ -7,9 +7,11 @@ mod item;
 mod milestone;
 mod notice;
 mod project;
+mod report;
 mod settings;
 mod tree;
 
+pub use report::report_prefix_key;
 pub use settings::{check_notice_prefix, notice_prefix_key};
 
 use super::Ctx;
@@ -65,6 +67,9 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | DenyExtension { .. }
         | CancelItem { .. } => item::apply(tx, cmd, ctx),
         IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx),
+        SetReportPrefix { .. } | WriteReportSection { .. } | SetReportTitle { .. } | ReopenReport { .. } => {
+            report::apply(tx, cmd, ctx, templates)
+        }
         SetNoticePrefix { .. } | SetBudgetTotal { .. } | AddAdmin { .. } | RemoveAdmin { .. } | SetCategories { .. } | Import { .. } => {
             settings::apply(tx, cmd, ctx)
         }

@@ -74,10 +74,18 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) ->
             if *phase == Phase::Archived {
                 return Err(Error::invalid(format!("项目 {project}"), "phase", "归档请用 archive_project（归档后只读）"));
             }
-            edit_project(tx, ctx, project, *expected_version, |p| {
+            super::report::check_phase_move(tx, &tx.project_by_code(project)?, *phase)?;
+            let mut a = edit_project(tx, ctx, project, *expected_version, |p| {
                 p.phase = *phase;
                 Ok(())
-            })
+            })?;
+            // 定稿 issues the evaluation report (its number, date and the revision as printed).
+            if *phase == Phase::Final
+                && let Some(t) = super::report::issue_at_final(tx, ctx, templates, &tx.project_by_code(project)?)?
+            {
+                a.touched.push(t);
+            }
+            Ok(a)
         }
         Command::ArchiveProject { project, expected_version } => edit_project(tx, ctx, project, *expected_version, |p| {
             p.phase = Phase::Archived;

@@ -1,0 +1,84 @@
+//! `jixiao report CODE`: a project's evaluation report (评价报告) as Markdown, or its score
+//! table (评分表) as Markdown or XLSX; the current draft, or an issued revision exactly as it
+//! was issued. From Backend queries only.
+
+use super::args::{ReportArgs, ReportFormat};
+use crate::backend::{Backend, Fetch};
+use crate::domain::{Error, Result};
+use crate::export::report::{self, Chosen};
+use crate::read::report::{ReportBlock, to_markdown};
+use std::path::Path;
+
+const WHAT: &str = "jixiao report";
+
+/// How many codes an unknown-code error lists.
+const LISTED: usize = 10;
+
+pub fn run(data: &Path, args: &ReportArgs) -> Result<i32> {
+    let format = format_of(args);
+    if format == ReportFormat::Xlsx {
+        if !args.table_only {
+            return Err(Error::invalid(WHAT, "--format", "xlsx 只输出评分表：加上 --table-only（整份报告用 --format md）"));
+        }
+        if args.output.is_none() {
+            return Err(Error::invalid(WHAT, "-o", "xlsx 要写入文件：加上 -o 评分表.xlsx"));
+        }
+    }
+    let backend = crate::connect::open_backend(data)?;
+    let (chosen, note) = match report::choose(&backend, &args.code, args.revision) {
+        Err(Error::NotFound { what, .. }) if what == "项目" => return Err(unknown(&backend, &args.code)),
+        other => other?,
+    };
+    super::out::err_line(&note);
+    if let Ok((_, problems)) = backend.outline(&args.code) {
+        for p in problems {
+            super::out::err_line(&format!("报告提纲 {p}"));
+        }
+    }
+    let bytes = match (format, args.table_only) {
+        (ReportFormat::Xlsx, _) => crate::export::report_xlsx::to_xlsx(&table_title(&chosen), &chosen.score_rows())?,
+        (ReportFormat::Md, true) => to_markdown(&[ReportBlock::ScoreTable(chosen.score_rows())]).into_bytes(),
+        (ReportFormat::Md, false) => chosen.markdown()?.into_bytes(),
+    };
+    match &args.output {
+        Some(path) => {
+            crate::fsutil::write_output(path, &bytes)?;
+            super::out::err_line(&format!("已写出项目 {} 的评价报告到 {}", args.code.trim(), path.display()));
+        }
+        None => super::ledger::write_stdout(&bytes)?,
+    }
+    Ok(0)
+}
+
+/// `--format`, else the output file's extension (.xlsx, .md), else md.
+fn format_of(args: &ReportArgs) -> ReportFormat {
+    let from_ext = || {
+        let ext = args.output.as_deref()?.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => Some(ReportFormat::Xlsx),
+            "md" | "markdown" => Some(ReportFormat::Md),
+            _ => None,
+        }
+    };
+    args.format.or_else(from_ext).unwrap_or(ReportFormat::Md)
+}
+
+/// The sheet's title row: the report's title and 评分表.
+fn table_title(chosen: &Chosen) -> String {
+    let title = chosen.blocks().into_iter().find_map(|b| if let ReportBlock::Title(t) = b { Some(t) } else { None });
+    format!("{}评分表", title.unwrap_or_default())
+}
+
+fn unknown(backend: &dyn Backend, code: &str) -> Error {
+    let code = code.trim();
+    let projects = backend.projects().unwrap_or_default();
+    let message = if projects.is_empty() {
+        format!("找不到项目「{code}」：库中还没有项目（jixiao exec 的 create_project，见 docs/commands.md）")
+    } else {
+        let more =
+            if projects.len() > LISTED { format!("（共 {} 个，列出前 {LISTED} 个）", projects.len()) } else { String::new() };
+        let listed: Vec<String> = projects.iter().take(LISTED).map(|p| format!("{}（{}）", p.code, p.name)).collect();
+        format!("找不到项目「{code}」。已有的项目{more}：{}。写项目编号，如 {}", listed.join("、"), projects[0].code)
+    };
+    Error::invalid(WHAT, "CODE", message)
+}

@@ -1,0 +1,157 @@
+//! The evaluation report (评价报告, DOMAIN.md §10) as pure blocks: from a gathered `ReportDoc`
+//! (project, tree, findings, items, the report record, the outline) to `Vec<ReportBlock>`, in
+//! print order, and their Markdown. The store renders a revision with these at 定稿 and keeps
+//! the blocks (`IssuedReport`), so an issued revision reprints byte for byte; `export::report`
+//! gathers a draft through `Backend`. A DOCX or XLSX writer walks the same blocks.
+//!
+//! - `sections.rs`: what each outline generator produces;
+//! - `score_table.rs`: the 评分表's rows (merged cells marked, subtotals, total);
+//! - `markdown.rs`: `to_markdown`.
+
+mod markdown;
+mod score_table;
+mod sections;
+
+pub use markdown::{draft_markdown, to_markdown};
+pub use score_table::{RowKind, ScoreRow, score_rows};
+pub use sections::{chinese_date, conclusion};
+
+use crate::domain::outline::{Fill, Generator, Outline};
+use crate::domain::report::Report;
+use crate::domain::{Finding, IndicatorTree, Project, RectItem};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Shown under a written section's heading while nothing is written (and it has no subsections).
+pub const PENDING: &str = "（待撰写）";
+
+/// Everything a report prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDoc {
+    pub project: Project,
+    pub tree: IndicatorTree,
+    /// The project's findings (only published ones are printed).
+    pub findings: Vec<Finding>,
+    /// The project's items (their requirements are the suggestions).
+    pub items: Vec<RectItem>,
+    /// The report record (`Report::new` when nothing was written yet).
+    pub report: Report,
+    pub outline: Outline,
+    /// 评价机构 on the cover (`evaluator_of`).
+    pub evaluator: String,
+    /// The issue date of the revision rendered, or today for a draft.
+    pub date: NaiveDate,
+    /// The revision being issued; none for a draft.
+    pub revision: Option<u32>,
+}
+
+/// One piece of the report, in print order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportBlock {
+    /// The report's title.
+    Title(String),
+    /// The cover's fields, in order.
+    Cover(Vec<CoverField>),
+    /// An outline heading (level 1 or 2) or a generated one below it (2 or 3).
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Para(String),
+    /// Numbered items; the number is part of the data (1. 2. …).
+    Numbered(Vec<NumberedItem>),
+    /// A plain table of text.
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    /// The 评分表.
+    ScoreTable(Vec<ScoreRow>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverField {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberedItem {
+    /// "1."
+    pub number: String,
+    pub text: String,
+}
+
+/// What an issued revision printed, kept by the store as issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedReport {
+    pub project: u64,
+    pub revision: u32,
+    pub blocks: Vec<ReportBlock>,
+    /// sha256 (hex) of `to_markdown(&blocks)`.
+    pub sha256: String,
+}
+
+impl IssuedReport {
+    /// The revision's Markdown, checked against the sha256 recorded at issue.
+    pub fn markdown(&self) -> Result<String, String> {
+        let text = to_markdown(&self.blocks);
+        let sum = sha256_hex(text.as_bytes());
+        if sum != self.sha256 {
+            return Err(format!("第 {} 版的 Markdown 与出具时的 sha256 不符（出具时 {}，现在 {sum}）", self.revision, self.sha256));
+        }
+        Ok(text)
+    }
+}
+
+/// sha256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 评价机构: the commissioned firm, else the commissioning body evaluating itself.
+pub fn evaluator_of(project: &Project, report: &Report) -> String {
+    let firm = project.third_party.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let client = report.client.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    firm.or(client).unwrap_or("（未填写）").to_string()
+}
+
+/// The report's title: the one set, else the project's name and the outline's title.
+pub fn title_of(doc: &ReportDoc) -> String {
+    match doc.report.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => t.to_string(),
+        None => format!("{}{}", doc.project.name, doc.outline.title),
+    }
+}
+
+/// The report as blocks, in print order: the title, then each outline section (its heading,
+/// the team's text, the generated content).
+pub fn blocks(doc: &ReportDoc) -> Vec<ReportBlock> {
+    let mut out = vec![ReportBlock::Title(title_of(doc))];
+    let sections = &doc.outline.sections;
+    for (i, s) in sections.iter().enumerate() {
+        if s.generator == Some(Generator::Cover) {
+            out.push(ReportBlock::Cover(sections::cover(doc)));
+            continue;
+        }
+        out.push(ReportBlock::Heading { level: s.level, text: s.heading.clone() });
+        let written = doc.report.sections.get(&s.key).map(|t| t.trim()).unwrap_or("");
+        if s.is_writable() {
+            out.extend(paragraphs(written));
+            let has_children = sections.get(i + 1).is_some_and(|next| next.level > s.level);
+            if written.is_empty() && s.fill == Fill::Text && !has_children {
+                out.push(ReportBlock::Para(PENDING.to_string()));
+            }
+        }
+        if let Some(g) = s.generator {
+            out.extend(sections::generate(doc, g, s.level));
+        }
+    }
+    out
+}
+
+/// Written text as paragraphs: one per non-empty line.
+fn paragraphs(text: &str) -> impl Iterator<Item = ReportBlock> + '_ {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| ReportBlock::Para(l.to_string()))
+}
