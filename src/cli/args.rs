@@ -205,7 +205,7 @@ pub struct ReportArgs {
     /// The project's code, e.g. ZD21-06
     #[arg(value_name = "CODE")]
     pub code: String,
-    /// md (default, or taken from the -o file's extension) or xlsx (with --table-only)
+    /// md (default, or taken from the -o file's extension), docx, pdf (through LibreOffice), or xlsx (with --table-only)
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
     /// Write to FILE instead of standard output (required for xlsx)
@@ -218,12 +218,16 @@ pub struct ReportArgs {
     /// Only the score table (评分表)
     #[arg(long)]
     pub table_only: bool,
+    /// docx/pdf: take the styles (fonts, sizes) and page setup from this .docx, as pandoc's --reference-doc does
+    #[arg(long, value_name = "FILE")]
+    pub reference_doc: Option<PathBuf>,
 }
 
-/// The report's formats; docx and pdf are to come beside these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Md,
+    Docx,
+    Pdf,
     Xlsx,
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod datadir;
 pub mod demo;
 pub mod doctor;
+pub mod document;
 pub mod due;
 pub mod exec;
 pub mod export;

@@ -17,7 +17,6 @@ use crate::domain::{Error, Notice, NoticeState, Result};
 use crate::export::docx::Reference;
 use crate::export::notice::{self, IssuedNotice, NoticeDoc, chinese_date};
 use crate::i18n::Lang;
-use std::io::IsTerminal;
 use std::path::Path;
 
 const WHAT: &str = "jixiao notice";
@@ -28,25 +27,8 @@ const LISTED: usize = 10;
 pub fn run(data: &Path, args: &NoticeArgs) -> Result<i32> {
     let format = format_of(args)?;
     let binary = matches!(format, NoticeFormat::Docx | NoticeFormat::Pdf);
-    if binary && args.output.is_none() && std::io::stdout().is_terminal() {
-        return Err(Error::invalid(
-            WHAT,
-            "-o",
-            "docx 和 pdf 是二进制文件，不输出到终端 (binary output)：加 -o FILE 写入文件（如 -o 通知书.docx），或重定向到文件、管道",
-        ));
-    }
-    // The reference is read before the store is opened: a wrong file fails fast.
-    let reference = match &args.reference_doc {
-        Some(_) if !binary => {
-            return Err(Error::invalid(WHAT, "--reference-doc", "只用于 --format docx 或 pdf：md 和 txt 没有样式"));
-        }
-        Some(path) => Some(Reference::read(path)?),
-        None => None,
-    };
-    if let Some(r) = reference.as_ref().filter(|r| !r.styles.added.is_empty()) {
-        let names: Vec<&str> = r.styles.added.iter().map(|s| s.name()).collect();
-        super::out::err_line(&format!("参考文档 {} 没有这些样式，用了 jixiao 的：{}", r.path.display(), names.join("、")));
-    }
+    super::document::refuse_terminal(WHAT, binary, args.output.as_ref(), "通知书.docx")?;
+    let reference = super::document::reference(WHAT, args.reference_doc.as_deref(), binary)?;
     let out = Output { format, reference: reference.as_ref() };
     let local = crate::connect::open_backend(data)?;
     let today = resolve(&local, &args.number)?;
@@ -151,14 +133,10 @@ fn current(backend: &dyn Backend, today: &Notice, copy: Option<&IssuedNotice>, a
 /// `--format`, else the output file's extension (.md / .markdown / .txt / .docx / .pdf), else
 /// txt; `.doc` is refused (it is Word's old binary format, not what is written).
 fn format_of(args: &NoticeArgs) -> Result<NoticeFormat> {
-    let ext = args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let from_ext = match ext.as_deref() {
+    let from_ext = match super::document::extension(WHAT, args.output.as_deref(), args.format.is_some())?.as_deref() {
         Some("md" | "markdown") => Some(NoticeFormat::Md),
         Some("docx") => Some(NoticeFormat::Docx),
         Some("pdf") => Some(NoticeFormat::Pdf),
-        Some("doc") if args.format.is_none() => {
-            return Err(Error::invalid(WHAT, "-o", "写不出 .doc（Word 97 格式）：用 .docx，如 -o 通知书.docx"));
-        }
         _ => None,
     };
     Ok(args.format.or(from_ext).unwrap_or(NoticeFormat::Txt))

@@ -1,6 +1,8 @@
-//! `jixiao report CODE`: a project's evaluation report (评价报告) as Markdown, or its score
-//! table (评分表) as Markdown or XLSX; the current draft, or an issued revision exactly as it
-//! was issued. From Backend queries only.
+//! `jixiao report CODE`: a project's evaluation report (评价报告) as Markdown, a Word .docx
+//! (optionally styled by `--reference-doc`) or a PDF printed from it by LibreOffice, or its
+//! score table (评分表) as Markdown, .docx or XLSX; the current draft, or an issued revision
+//! exactly as it was issued. From Backend queries only; nothing is written unless the whole
+//! document was built.
 
 use super::args::{ReportArgs, ReportFormat};
 use crate::backend::{Backend, Fetch};
@@ -15,7 +17,10 @@ const WHAT: &str = "jixiao report";
 const LISTED: usize = 10;
 
 pub fn run(data: &Path, args: &ReportArgs) -> Result<i32> {
-    let format = format_of(args);
+    let format = format_of(args)?;
+    let binary = matches!(format, ReportFormat::Docx | ReportFormat::Pdf);
+    super::document::refuse_terminal(WHAT, binary, args.output.as_ref(), "报告.docx")?;
+    let reference = super::document::reference(WHAT, args.reference_doc.as_deref(), binary)?;
     if format == ReportFormat::Xlsx {
         if !args.table_only {
             return Err(Error::invalid(WHAT, "--format", "xlsx 只输出评分表：加上 --table-only（整份报告用 --format md）"));
@@ -35,32 +40,41 @@ pub fn run(data: &Path, args: &ReportArgs) -> Result<i32> {
             super::out::err_line(&format!("报告提纲 {p}"));
         }
     }
+    // An issued revision's Markdown is checked against its sha256 before any format is built.
+    let markdown = chosen.markdown()?;
+    let blocks = match args.table_only {
+        true => vec![ReportBlock::Title(table_title(&chosen)), ReportBlock::ScoreTable(chosen.score_rows())],
+        false => chosen.blocks(),
+    };
+    let docx = || crate::export::report_docx::to_document(&blocks).to_docx(reference.as_ref());
     let bytes = match (format, args.table_only) {
         (ReportFormat::Xlsx, _) => crate::export::report_xlsx::to_xlsx(&table_title(&chosen), &chosen.score_rows())?,
         (ReportFormat::Md, true) => to_markdown(&[ReportBlock::ScoreTable(chosen.score_rows())]).into_bytes(),
-        (ReportFormat::Md, false) => chosen.markdown()?.into_bytes(),
+        (ReportFormat::Md, false) => markdown.into_bytes(),
+        (ReportFormat::Docx, _) => docx()?,
+        (ReportFormat::Pdf, _) => crate::export::pdf::docx_to_pdf(&docx()?, &format!("评价报告 {}", args.code.trim()))?,
     };
     match &args.output {
         Some(path) => {
             crate::fsutil::write_output(path, &bytes)?;
             super::out::err_line(&format!("已写出项目 {} 的评价报告到 {}", args.code.trim(), path.display()));
         }
+        None if binary => super::out::stdout_bytes(&bytes)?,
         None => super::ledger::write_stdout(&bytes)?,
     }
     Ok(0)
 }
 
-/// `--format`, else the output file's extension (.xlsx, .md), else md.
-fn format_of(args: &ReportArgs) -> ReportFormat {
-    let from_ext = || {
-        let ext = args.output.as_deref()?.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "xlsx" => Some(ReportFormat::Xlsx),
-            "md" | "markdown" => Some(ReportFormat::Md),
-            _ => None,
-        }
+/// `--format`, else the output file's extension (.xlsx, .md, .docx, .pdf), else md.
+fn format_of(args: &ReportArgs) -> Result<ReportFormat> {
+    let from_ext = match super::document::extension(WHAT, args.output.as_deref(), args.format.is_some())?.as_deref() {
+        Some("xlsx") => Some(ReportFormat::Xlsx),
+        Some("md" | "markdown") => Some(ReportFormat::Md),
+        Some("docx") => Some(ReportFormat::Docx),
+        Some("pdf") => Some(ReportFormat::Pdf),
+        _ => None,
     };
-    args.format.or_else(from_ext).unwrap_or(ReportFormat::Md)
+    Ok(args.format.or(from_ext).unwrap_or(ReportFormat::Md))
 }
 
 /// The sheet's title row: the report's title and 评分表.

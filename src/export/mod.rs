@@ -9,4 +9,5 @@ pub mod notice;
 pub mod notice_docx;
 pub mod pdf;
 pub mod report;
+pub mod report_docx;
 pub mod report_xlsx;

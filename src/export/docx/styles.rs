@@ -67,8 +67,9 @@ fn definition(s: Style) -> String {
         Style::TableText => (
             "paragraph",
             based.to_string(),
-            r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="auto"/><w:jc w:val="left"/>"#.to_string(),
-            r#"<w:sz w:val="24"/><w:szCs w:val="24"/>"#.to_string(),
+            r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="auto"/><w:jc w:val="left"/>"#.to_string(),
+            // 五号 (10.5 pt): a 评分表's seven columns hold their names and figures on one line.
+            r#"<w:spacing w:val="0"/><w:sz w:val="21"/><w:szCs w:val="21"/>"#.to_string(),
         ),
         Style::Footer => (
             "paragraph",
