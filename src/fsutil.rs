@@ -34,13 +34,44 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it.
+/// The file is readable by its owner alone (drafts, state); `write_output` widens it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_mode(path, bytes, None)
+}
+
+/// `write_atomic`, the file given `mode` before it takes the path's name.
+fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     let shown = path.display().to_string();
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(&shown, e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(&shown, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io_error(&shown, e))?;
+    if let Some(mode) = mode {
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| Error::io(&shown, e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(&shown, e.error))?;
     Ok(())
+}
+
+/// The umask the process was started with, before the store made its own files private.
+static USER_UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+/// Noted the first time the process's umask is tightened (later calls see 077, not the user's).
+pub fn remember_user_umask(mask: u32) {
+    let _ = USER_UMASK.set(mask & 0o777);
+}
+
+/// The user's umask: as noted before the store tightened it, else the process's, read without
+/// changing it (umask(2) sets as it reads, racing other threads); Linux has it in
+/// /proc/self/status since 4.7, else the usual 022.
+fn umask() -> u32 {
+    if let Some(mask) = USER_UMASK.get() {
+        return *mask;
+    }
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Umask:").and_then(|v| u32::from_str_radix(v.trim(), 8).ok())))
+        .unwrap_or(0o022)
 }
 
 /// Writes `-o FILE` where the user pointed: a new or ordinary file atomically (temp +
@@ -56,13 +87,16 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
             if is_link {
                 return Err(Error::io(&shown, "是指向不存在文件的符号链接 (a dangling symlink)：先删除它，或换一个 -o 路径"));
             }
-            write_atomic(path, bytes)
+            // A document written for others to read gets the mode any new file would (0644
+            // under the usual umask), not the temporary file's 0600.
+            write_atomic_mode(path, bytes, Some(0o666 & !umask()))
         }
         Err(e) => Err(Error::io(&shown, e)),
         Ok(m) if m.is_dir() => Err(Error::io(&shown, "是目录 (a directory)：-o 要写文件名，如 -o 整改台账.xlsx")),
         Ok(m) if m.is_file() && m.nlink() == 1 => {
             let target = if is_link { std::fs::canonicalize(path).map_err(|e| Error::io(&shown, e))? } else { path.to_path_buf() };
-            write_atomic(&target, bytes)
+            // Replaced, it keeps the mode it had.
+            write_atomic_mode(&target, bytes, Some(m.mode() & 0o7777))
         }
         Ok(m) => {
             let mut f = std::fs::OpenOptions::new().write(true).truncate(m.is_file()).open(path).map_err(|e| Error::io(&shown, e))?;

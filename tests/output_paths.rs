@@ -101,3 +101,29 @@ fn a_directory_is_refused() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("是目录"), "{err}");
 }
+
+#[test]
+fn a_new_file_gets_the_umasks_mode_and_a_replaced_one_keeps_its_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = store();
+    let out = tempfile::tempdir().unwrap();
+    let new = out.path().join("给科室的备份.json");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(r#"umask 027 && exec "$0" --data "$1" --local export -o "$2""#)
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .arg(data.path())
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(new.metadata().unwrap().mode() & 0o777, 0o640, "0666 under umask 027, not the temporary file's 0600");
+
+    let shared = out.path().join("共享台账.json");
+    std::fs::write(&shared, "旧内容").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let o = export_to(data.path(), &shared);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(shared.metadata().unwrap().mode() & 0o777, 0o664, "a replaced file keeps its mode");
+    assert!(is_bundle(&std::fs::read(&shared).unwrap()));
+}

@@ -224,7 +224,7 @@ pub fn give_group(path: &Path, data: &Path) -> Result<()> {
 /// service unit's UMask=0007, a shell's 0022). Set by the server and before a store opens.
 pub fn private_umask() {
     // SAFETY: umask only sets the process's file mode creation mask.
-    unsafe {
-        libc::umask(0o077);
-    }
+    let started = unsafe { libc::umask(0o077) };
+    // Documents written with -o are the user's, made with the umask the user chose.
+    crate::fsutil::remember_user_umask(started as u32);
 }
