@@ -376,6 +376,14 @@ fn xlsx_reads_back_with_headers_dates_numbers_and_text() {
         }
         assert!(matches!(cell("状态"), Data::String(_)));
     }
+    // The seed issues ZD21-07's report (it is at 定稿): its items carry the report's number.
+    let reported = rows.iter().position(|r| r.project_code == "ZD21-07").unwrap();
+    let number = rows[reported].report.clone().expect("ZD21-07's report is issued");
+    assert!(number.starts_with("绩评报字(2026)第") && number.ends_with('号'), "{number}");
+    assert_eq!(range.get((reported + 1, col("评价报告"))), Some(&Data::String(number)));
+    let draft = rows.iter().position(|r| r.project_code == "ZD21-01").unwrap();
+    assert_eq!(rows[draft].report, None, "ZD21-01 has no issued report");
+    assert_eq!(range.get((draft + 1, col("评价报告"))), Some(&Data::Empty));
     let row = rows.iter().position(|r| r.item_id == env.formula_item).unwrap() + 1;
     assert_eq!(range.get((row, col("涉及金额（万元）"))), Some(&Data::Float(12.5)));
     assert_eq!(range.get((row, col("问题描述"))), Some(&Data::String(FORMULA_TEXT.into())));

@@ -84,6 +84,8 @@ pub struct LedgerRow {
     pub finding_seq: u32,
     /// 通知书: the number of the notice the item was issued under (none for a draft).
     pub notice: Option<String>,
+    /// 评价报告: the number of the project's issued report (none before 定稿).
+    pub report: Option<String>,
     /// 涉及金额 (万元), two places.
     #[serde(serialize_with = "amount_text")]
     pub amount: Option<Decimal>,
@@ -156,6 +158,7 @@ struct ProjectParts {
     findings: HashMap<u64, Finding>,
     tree: IndicatorTree,
     notices: HashMap<u64, String>,
+    report: Option<String>,
 }
 
 /// Builds the ledger on `as_of`, filtered and sorted by project code, finding seq, item id.
@@ -205,7 +208,8 @@ fn project_parts(backend: &dyn Backend, projects: &HashMap<u64, Project>, id: u6
     let findings = backend.findings(&project.code)?.into_iter().map(|f| (f.id, f)).collect();
     let tree = backend.tree(&project.code)?;
     let notices = backend.notices(&project.code)?.into_iter().map(|n| (n.id, n.number)).collect();
-    Ok(ProjectParts { project, findings, tree, notices })
+    let report = backend.report(&project.code)?.and_then(|r| r.number).map(|n| n.text);
+    Ok(ProjectParts { project, findings, tree, notices, report })
 }
 
 /// The latest response or progress entry: by its own date, then by entry order.
@@ -251,6 +255,7 @@ fn row(part: &ProjectParts, finding: &Finding, item: &RectItem, feedback: Option
         finding_id: finding.id,
         finding_seq: finding.seq,
         notice: item.notice.and_then(|id| part.notices.get(&id).cloned()),
+        report: part.report.clone(),
         amount: finding.body.amount,
     }
 }

@@ -2,8 +2,8 @@
 //! CSV for Excel/WPS, JSON, and XLSX.
 //!
 //! CSV, XLSX and the table share the columns of `HEADERS`: the 19 ledger columns of
-//! DOMAIN.md §5 in order, then 通知书 (the number the item was issued under), 涉及金额（万元）
-//! and 事项ID.
+//! DOMAIN.md §5 in order, then 通知书 (the number the item was issued under), 评价报告 (the
+//! number of the project's issued report), 涉及金额（万元） and 事项ID.
 
 use super::ledger::{LedgerRow, totals};
 use crate::domain::money::fmt2;
@@ -14,7 +14,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub const HEADERS: [&str; 22] = [
+pub const HEADERS: [&str; 23] = [
     "序号",
     "项目",
     "问题编号",
@@ -35,6 +35,7 @@ pub const HEADERS: [&str; 22] = [
     "销号日期",
     "逾期天数",
     "通知书",
+    "评价报告",
     "涉及金额（万元）",
     "事项ID",
 ];
@@ -62,7 +63,7 @@ fn int(n: impl TryInto<i64>) -> Cell {
     Cell::Int(n.try_into().ok())
 }
 
-fn cells(r: &LedgerRow) -> [Cell; 22] {
+fn cells(r: &LedgerRow) -> [Cell; 23] {
     use Cell::{Amount, Date, Int, Text};
     [
         int(r.no),
@@ -85,6 +86,7 @@ fn cells(r: &LedgerRow) -> [Cell; 22] {
         Date(r.closed_on),
         Int(r.days_overdue),
         Text(r.notice.clone().unwrap_or_default()),
+        Text(r.report.clone().unwrap_or_default()),
         Amount(r.amount),
         int(r.item_id),
     ]
@@ -142,7 +144,7 @@ struct Col(usize, usize, usize, usize, bool);
 
 /// The columns of the table in the order they get room. The first `CORE` are always shown
 /// (narrowed down to their minimum if need be); the others only while they fit.
-const TABLE_PRIORITY: [Col; 22] = [
+const TABLE_PRIORITY: [Col; 23] = [
     Col(0, 4, 4, 5, true),
     Col(2, 8, 12, 14, false),
     Col(13, 8, 14, 22, false),
@@ -165,8 +167,9 @@ const TABLE_PRIORITY: [Col; 22] = [
     Col(16, 12, 16, 40, false),
     Col(17, 10, 10, 10, false),
     Col(1, 12, 20, 30, false),
-    Col(20, 16, 16, 16, true),
-    Col(21, 6, 6, 8, true),
+    Col(21, 16, 16, 16, true),
+    Col(22, 6, 6, 8, true),
+    Col(20, 12, 22, 24, false),
 ];
 const CORE: usize = 7;
 /// Narrowed first when the core does not fit: 状态, 问题描述, 责任单位, 问题编号.
