@@ -95,6 +95,7 @@ actions! {
     Save => "save", "保存", "save";
     Cancel => "cancel", "取消", "cancel";
     Confirm => "confirm", "确认", "confirm";
+    KeepDraft => "keep_draft", "关闭并保留草稿（放弃修改时；再打开时提供草稿）", "close keeping the draft (when discarding; offered on reopening)";
     AddRow => "add_row", "加一行（扣分项）", "add row (a deduction)";
     RemoveRow => "remove_row", "删一行（所选扣分项）", "remove row (the selected deduction)";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";

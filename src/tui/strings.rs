@@ -296,6 +296,7 @@ msgs! {
     ScMethodField => "评分方法", "Method";
     BasisTitle => "评分依据：{0}（Ctrl-s 保存，Esc 放弃）", "Basis: {0} (Ctrl-s save, Esc discard)";
     DiscardConfirm => "放弃未保存的修改？", "Discard unsaved changes?";
+    DiscardFooter => "y 放弃 · k 关闭并保留草稿 · n 继续编辑", "y discard · k close, keep the draft · n back to the text";
     DraftOffer => "发现未保存的草稿：{0}", "An unsaved draft was found: {0}";
     EvidenceTitle => "添加佐证资料：{0}", "Add evidence: {0}";
     EvidenceField => "文件路径或文件名称", "File path or document name";

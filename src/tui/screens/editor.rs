@@ -120,7 +120,7 @@ impl Layer for TextEditor {
                 cx.drafts.clear(&self.key());
                 Effect::Pop
             }
-            Action::Cancel | Action::Back => Effect::Push(Box::new(Discard { key: self.key() })),
+            Action::Cancel | Action::Back => Effect::Push(Box::new(Discard { key: self.key(), text: self.text() })),
             _ => Effect::None,
         }
     }
@@ -190,9 +190,12 @@ impl TextEditor {
     }
 }
 
-/// "Discard unsaved changes?": yes drops the edits and the draft; no goes back to typing.
+/// "Discard unsaved changes?": yes drops the edits and the draft; no goes back to typing;
+/// keep-draft closes the editor with the text kept as its draft, offered on reopening.
 struct Discard {
     key: String,
+    /// The editor's text when Esc was pressed (it cannot change while this popup is up).
+    text: String,
 }
 
 impl Layer for Discard {
@@ -208,12 +211,16 @@ impl Layer for Discard {
                 cx.drafts.clear(&self.key);
                 Effect::PopMany(2)
             }
+            Action::KeepDraft => {
+                cx.drafts.save(&self.key, &self.text);
+                Effect::PopMany(2)
+            }
             Action::Cancel | Action::Back => Effect::Pop,
             _ => Effect::None,
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        small_question(f, area, cx.t(Msg::ConfirmTitle), cx.t(Msg::DiscardConfirm), cx.t(Msg::ConfirmFooter));
+        small_question(f, area, cx.t(Msg::ConfirmTitle), cx.t(Msg::DiscardConfirm), cx.t(Msg::DiscardFooter));
     }
 }
 
@@ -226,6 +233,9 @@ struct DraftOffer {
 impl Layer for DraftOffer {
     fn context(&self) -> &'static str {
         "confirm"
+    }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::KeepDraft]
     }
     fn is_popup(&self) -> bool {
         true
