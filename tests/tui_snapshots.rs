@@ -524,11 +524,9 @@ fn reviewed_score_refused_popup() {
     snap("error_popup_reviewed", |env, app, cx| {
         on_leaf(env, app, cx, "资金到位率");
         keys(app, cx, "r");
+        // A reviewed score is refused at `e` already (no editor opens), so the keys this test
+        // once typed into the editor went to the tabs instead (`5` now opens 报告).
         keys(app, cx, "e");
-        press(app, cx, KeyCode::Tab);
-        ctrl(app, cx, 'u');
-        keys(app, cx, "95");
-        ctrl(app, cx, 's');
     });
 }
 

@@ -58,6 +58,7 @@ actions! {
     TabScoring => "tab_scoring", "评分", "scoring tab";
     TabFindings => "tab_findings", "问题", "findings tab";
     TabRectification => "tab_rectification", "整改", "rectification tab";
+    TabReport => "tab_report", "报告", "report tab";
     EditScore => "edit_score", "评分（按所选末级指标的评分方法）", "score (the selected leaf, by its method)";
     EditBasis => "edit_basis", "依据（编辑评分依据）", "basis (edit the scoring basis)";
     AddEvidence => "add_evidence", "佐证（添加文件路径或文件名称）", "evidence (a file path or a document name)";
@@ -84,12 +85,17 @@ actions! {
     NextYear => "next_year", "年度（切换看板的评价年度）", "year (of the dashboard's evaluations)";
     OnlyMine => "only_mine", "只看我的（我所在项目组的期限）", "mine only (deadlines of my project teams)";
     BudgetTotal => "budget_total", "预算总额（设置本年度覆盖率的基数）", "budget total (the base of the year's coverage)";
+    ReportTitle => "report_title", "标题与封面（报告标题、委托单位、主管部门）", "title and cover (report title, client, department)";
+    ReopenReport => "reopen_report", "重新打开报告（已出具的，需说明理由）", "reopen the report (an issued one, with a reason)";
+    PreviewDown => "preview_down", "预览下翻", "scroll the preview down";
+    PreviewUp => "preview_up", "预览上翻", "scroll the preview up";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";
     Save => "save", "保存", "save";
     Cancel => "cancel", "取消", "cancel";
     Confirm => "confirm", "确认", "confirm";
+    KeepDraft => "keep_draft", "关闭并保留草稿（放弃修改时；再打开时提供草稿）", "close keeping the draft (when discarding; offered on reopening)";
     AddRow => "add_row", "加一行（扣分项）", "add row (a deduction)";
     RemoveRow => "remove_row", "删一行（所选扣分项）", "remove row (the selected deduction)";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";
@@ -104,6 +110,7 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("scoring", "评分工作区", "scoring workspace"),
     ("findings", "问题标签页", "findings tab"),
     ("rectification", "整改标签页", "rectification tab"),
+    ("report", "报告标签页", "report tab"),
     ("ledger", "整改台账", "rectification ledger"),
     ("dashboard", "期限看板", "deadline dashboard"),
     ("form", "表单", "forms"),

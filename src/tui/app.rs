@@ -347,6 +347,9 @@ fn is_navigation(a: Action) -> bool {
             | TabScoring
             | TabFindings
             | TabRectification
+            | TabReport
+            | PreviewDown
+            | PreviewUp
             | NextField
             | PrevField
             | Quit

@@ -151,6 +151,42 @@ pub fn blocks(doc: &ReportDoc) -> Vec<ReportBlock> {
     out
 }
 
+/// What a section's generator puts under its heading (nothing for a text section): the
+/// workbench previews one section at a time with it.
+pub fn generated(doc: &ReportDoc, section: &crate::domain::outline::Section) -> Vec<ReportBlock> {
+    match section.generator {
+        Some(Generator::Cover) => vec![ReportBlock::Cover(sections::cover(doc))],
+        Some(g) => sections::generate(doc, g, section.level),
+        None => vec![],
+    }
+}
+
+/// What a printed report (an issued revision's blocks) has under one outline section: the
+/// cover block, or the blocks after the section's heading up to the next outline heading.
+/// Empty when the section is not found (an outline changed since).
+pub fn printed_section<'a>(blocks: &'a [ReportBlock], outline: &Outline, key: &str) -> &'a [ReportBlock] {
+    let Some(i) = outline.sections.iter().position(|s| s.key == key) else { return &[] };
+    let s = &outline.sections[i];
+    if s.generator == Some(Generator::Cover) {
+        return blocks.iter().position(|b| matches!(b, ReportBlock::Cover(_))).map(|at| &blocks[at..=at]).unwrap_or(&[]);
+    }
+    // Outline headings come in order, so each is looked for after the one before it.
+    let mut from = 0;
+    let mut start = None;
+    for (j, sec) in outline.sections.iter().enumerate().filter(|(_, sec)| sec.generator != Some(Generator::Cover)) {
+        let heading = |b: &ReportBlock| matches!(b, ReportBlock::Heading { level, text } if *level == sec.level && *text == sec.heading);
+        let Some(at) = blocks[from..].iter().position(heading).map(|p| from + p) else { continue };
+        if let Some(begin) = start {
+            return &blocks[begin..at];
+        }
+        if j == i {
+            start = Some(at + 1);
+        }
+        from = at + 1;
+    }
+    start.map(|begin| &blocks[begin..]).unwrap_or(&[])
+}
+
 /// Written text as paragraphs: one per non-empty line.
 fn paragraphs(text: &str) -> impl Iterator<Item = ReportBlock> + '_ {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| ReportBlock::Para(l.to_string()))

@@ -1,9 +1,10 @@
-//! The basis (评分依据) editor: a multi-line text area for Chinese text and pasted
-//! paragraphs. Ctrl-s saves; Esc asks before discarding. While typing, a draft is written
-//! after each pause, and reopening the field offers the draft.
+//! The multi-line text editor: a text area for Chinese text and pasted paragraphs, used for
+//! the basis (评分依据) of a score and the sections of the evaluation report. Ctrl-s saves
+//! through the command its opener builds from the text; Esc asks before discarding. While
+//! typing, a draft is written after each pause, and reopening the field offers the draft.
 
 use crate::command::Command;
-use crate::domain::tree::{IndicatorRef, Node, Score};
+use crate::domain::tree::{IndicatorRef, Node};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer, centered, widen};
 use crate::tui::strings::{Msg, fill};
@@ -11,19 +12,32 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 use ratatui_textarea::TextArea;
 use std::cell::Cell;
+use std::rc::Rc;
 
-pub struct BasisEditor {
-    code: String,
-    node_id: u32,
-    name: String,
-    rev: u64,
-    score: Score,
-    area: TextArea<'static>,
+/// Builds the command that saves the text (trailing blank lines already trimmed).
+pub type BuildCommand = Rc<dyn Fn(String) -> Command>;
+
+/// What an editor edits: shared by the editor and the draft offer in front of it.
+#[derive(Clone)]
+pub struct EditSpec {
+    /// The popup's title.
+    pub title: String,
+    /// Where the draft is kept (`Drafts` key).
+    pub draft_key: String,
     /// The text as saved, to know whether there is anything to lose.
-    saved: String,
+    pub saved: String,
+    /// Shown under the text while it is empty (what to write here).
+    pub hint: Option<String>,
+    pub build: BuildCommand,
+}
+
+pub struct TextEditor {
+    spec: EditSpec,
+    area: TextArea<'static>,
     /// Whether the current text is already in the draft file.
     drafted: Cell<bool>,
 }
@@ -32,26 +46,36 @@ pub fn draft_key(code: &str, node: u32) -> String {
     format!("basis-{code}-{node}")
 }
 
-impl BasisEditor {
+/// The basis editor of a scored leaf (an unscored one has no basis to write: an error popup).
+pub fn basis_editor(code: &str, node: &Node, cx: &Cx) -> Box<dyn Layer> {
+    let Some(score) = node.score.clone() else {
+        return Box::new(crate::tui::screens::popups::ErrorPopup::new(cx.t(Msg::ScNoBasis).to_string()));
+    };
+    let (project, node_id, rev) = (code.to_string(), node.id, node.rev);
+    let saved = score.basis.clone();
+    let build: BuildCommand = Rc::new(move |basis| Command::Score {
+        project: project.clone(),
+        indicator: IndicatorRef::Id(node_id),
+        input: score.input.clone(),
+        basis,
+        evidence: score.evidence.clone(),
+        expected_rev: Some(rev),
+    });
+    let title = fill(cx.t(Msg::BasisTitle), &[&node.name]);
+    TextEditor::open(EditSpec { title, draft_key: draft_key(code, node.id), saved, hint: None, build }, cx)
+}
+
+impl TextEditor {
     /// The editor, with a popup offering the draft on top when one differs from the saved text.
-    pub fn open(code: &str, node: &Node, cx: &Cx) -> Box<dyn Layer> {
-        let Some(score) = node.score.clone() else {
-            return Box::new(crate::tui::screens::popups::ErrorPopup::new(cx.t(Msg::ScNoBasis).to_string()));
-        };
-        let editor = BasisEditor {
-            code: code.to_string(),
-            node_id: node.id,
-            name: node.name.clone(),
-            rev: node.rev,
-            saved: score.basis.clone(),
-            area: text_area(&score.basis),
-            score,
-            drafted: Cell::new(true),
-        };
-        match cx.drafts.load(&draft_key(code, node.id)) {
-            Some(draft) if draft != editor.saved => Box::new(DraftOffer { editor, draft }),
-            _ => Box::new(editor),
+    pub fn open(spec: EditSpec, cx: &Cx) -> Box<dyn Layer> {
+        match cx.drafts.load(&spec.draft_key) {
+            Some(draft) if draft != spec.saved => Box::new(DraftOffer { spec, draft }),
+            _ => Box::new(TextEditor::with_text(spec.clone(), &spec.saved)),
         }
+    }
+
+    fn with_text(spec: EditSpec, text: &str) -> TextEditor {
+        TextEditor { area: text_area(text), spec, drafted: Cell::new(true) }
     }
 
     fn text(&self) -> String {
@@ -59,7 +83,7 @@ impl BasisEditor {
     }
 
     fn key(&self) -> String {
-        draft_key(&self.code, self.node_id)
+        self.spec.draft_key.clone()
     }
 }
 
@@ -73,7 +97,7 @@ fn text_area(text: &str) -> TextArea<'static> {
     area
 }
 
-impl Layer for BasisEditor {
+impl Layer for TextEditor {
     fn context(&self) -> &'static str {
         "editor"
     }
@@ -92,11 +116,11 @@ impl Layer for BasisEditor {
                 self.drafted.set(false);
                 self.save_effect(cx)
             }
-            Action::Cancel | Action::Back if self.text() == self.saved => {
+            Action::Cancel | Action::Back if self.text() == self.spec.saved => {
                 cx.drafts.clear(&self.key());
                 Effect::Pop
             }
-            Action::Cancel | Action::Back => Effect::Push(Box::new(Discard { key: self.key() })),
+            Action::Cancel | Action::Back => Effect::Push(Box::new(Discard { key: self.key(), text: self.text() })),
             _ => Effect::None,
         }
     }
@@ -113,7 +137,7 @@ impl Layer for BasisEditor {
     }
     fn save_draft(&self, cx: &Cx) {
         if !self.drafted.get() {
-            if self.text() == self.saved {
+            if self.text() == self.spec.saved {
                 cx.drafts.clear(&self.key());
             } else {
                 cx.drafts.save(&self.key(), &self.text());
@@ -122,35 +146,36 @@ impl Layer for BasisEditor {
         }
     }
     fn refresh(&mut self, _cx: &Cx) {}
-    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        self.draw(f, area, cx);
+    fn render(&self, f: &mut Frame, area: Rect, _cx: &Cx) {
+        self.draw(f, area);
     }
 }
 
-impl BasisEditor {
+impl TextEditor {
     fn save_effect(&self, cx: &Cx) -> Effect {
         Effect::Execute {
-            cmd: Box::new(Command::Score {
-                project: self.code.clone(),
-                indicator: IndicatorRef::Id(self.node_id),
-                input: self.score.input.clone(),
-                basis: self.text().trim_end().to_string(),
-                evidence: self.score.evidence.clone(),
-                expected_rev: Some(self.rev),
-            }),
+            cmd: Box::new((self.spec.build)(self.text().trim_end().to_string())),
             pop: 1,
             toast: Some(cx.t(Msg::Saved).to_string()),
         }
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, cx: &Cx) {
+    fn draw(&self, f: &mut Frame, area: Rect) {
         let rect = centered(area, area.width.saturating_sub(8).max(40), area.height.saturating_sub(4).max(8));
         f.render_widget(Clear, widen(rect, area));
         let block = Block::default()
             .borders(Borders::ALL)
             .border_type(BorderType::Rounded)
             .border_style(Style::default().fg(Color::Cyan))
-            .title(format!(" {} ", fill(cx.t(Msg::BasisTitle), &[&self.name])));
+            .title(format!(" {} ", self.spec.title));
+        let block = match &self.spec.hint {
+            // The hint stays in sight on the bottom border while the text is empty.
+            Some(hint) if self.text().trim().is_empty() => {
+                let hint = crate::text::truncate(hint, rect.width.saturating_sub(4) as usize);
+                block.title_bottom(Line::styled(format!(" {hint} "), Style::default().fg(Color::DarkGray)))
+            }
+            _ => block,
+        };
         let inner = block.inner(rect);
         f.render_widget(block, rect);
         f.render_widget(&self.area, inner);
@@ -165,9 +190,12 @@ impl BasisEditor {
     }
 }
 
-/// "Discard unsaved changes?": yes drops the edits and the draft; no goes back to typing.
+/// "Discard unsaved changes?": yes drops the edits and the draft; no goes back to typing;
+/// keep-draft closes the editor with the text kept as its draft, offered on reopening.
 struct Discard {
     key: String,
+    /// The editor's text when Esc was pressed (it cannot change while this popup is up).
+    text: String,
 }
 
 impl Layer for Discard {
@@ -183,18 +211,22 @@ impl Layer for Discard {
                 cx.drafts.clear(&self.key);
                 Effect::PopMany(2)
             }
+            Action::KeepDraft => {
+                cx.drafts.save(&self.key, &self.text);
+                Effect::PopMany(2)
+            }
             Action::Cancel | Action::Back => Effect::Pop,
             _ => Effect::None,
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        small_question(f, area, cx.t(Msg::ConfirmTitle), cx.t(Msg::DiscardConfirm), cx.t(Msg::ConfirmFooter));
+        small_question(f, area, cx.t(Msg::ConfirmTitle), cx.t(Msg::DiscardConfirm), cx.t(Msg::DiscardFooter));
     }
 }
 
 /// Offers a draft found on opening: yes restores it, no keeps the saved text.
 struct DraftOffer {
-    editor: BasisEditor,
+    spec: EditSpec,
     draft: String,
 }
 
@@ -202,28 +234,18 @@ impl Layer for DraftOffer {
     fn context(&self) -> &'static str {
         "confirm"
     }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::KeepDraft]
+    }
     fn is_popup(&self) -> bool {
         true
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
-        let mut editor = BasisEditor {
-            code: self.editor.code.clone(),
-            node_id: self.editor.node_id,
-            name: self.editor.name.clone(),
-            rev: self.editor.rev,
-            score: self.editor.score.clone(),
-            area: text_area(&self.editor.saved),
-            saved: self.editor.saved.clone(),
-            drafted: Cell::new(true),
-        };
         match action {
-            Action::Confirm | Action::Open => {
-                editor.area = text_area(&self.draft);
-                Effect::Replace(Box::new(editor))
-            }
+            Action::Confirm | Action::Open => Effect::Replace(Box::new(TextEditor::with_text(self.spec.clone(), &self.draft))),
             Action::Cancel | Action::Back => {
-                cx.drafts.clear(&editor.key());
-                Effect::Replace(Box::new(editor))
+                cx.drafts.clear(&self.spec.draft_key);
+                Effect::Replace(Box::new(TextEditor::with_text(self.spec.clone(), &self.spec.saved)))
             }
             _ => Effect::None,
         }

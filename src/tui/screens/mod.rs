@@ -11,5 +11,7 @@ pub mod popups;
 pub mod project_list;
 pub mod project_view;
 pub mod rectification;
+pub mod report;
+pub mod report_text;
 pub mod score_editor;
 pub mod scoring;

@@ -213,6 +213,10 @@ impl Layer for Confirm {
     fn context(&self) -> &'static str {
         "confirm"
     }
+    /// Only the discard question of a text editor keeps a draft.
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::KeepDraft]
+    }
     fn is_popup(&self) -> bool {
         true
     }

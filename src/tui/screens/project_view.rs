@@ -1,4 +1,5 @@
-//! One project: tabs 概况 (overview), 评分 (scoring), 问题 and 整改 (next issue).
+//! One project: tabs 概况 (overview), 评分 (scoring), 问题 (findings), 整改 (rectification) and
+//! 报告 (the evaluation report).
 
 use super::project_list::{archive_confirm, deadline_text, phase_form, reopen_form, team_form};
 use super::scoring::Scoring;
@@ -23,9 +24,10 @@ pub enum Tab {
     Scoring,
     Findings,
     Rectification,
+    Report,
 }
 
-const TABS: [Tab; 4] = [Tab::Overview, Tab::Scoring, Tab::Findings, Tab::Rectification];
+const TABS: [Tab; 5] = [Tab::Overview, Tab::Scoring, Tab::Findings, Tab::Rectification, Tab::Report];
 
 pub struct ProjectView {
     code: String,
@@ -36,6 +38,7 @@ pub struct ProjectView {
     pub scoring: Scoring,
     pub findings: super::findings::Findings,
     pub rect: super::rectification::Rectification,
+    pub report: super::report::ReportTab,
     error: Option<String>,
 }
 
@@ -50,6 +53,7 @@ impl ProjectView {
             scoring: Scoring::new(code),
             findings: super::findings::Findings::new(code),
             rect: super::rectification::Rectification::new(code),
+            report: super::report::ReportTab::new(code),
             error: None,
         };
         v.refresh(cx);
@@ -148,11 +152,12 @@ impl Layer for ProjectView {
             Tab::Scoring => "scoring",
             Tab::Findings => "findings",
             Tab::Rectification => "rectification",
+            Tab::Report => "report",
             Tab::Overview => "project_view",
         }
     }
     fn unused_actions(&self) -> &'static [Action] {
-        &[Action::Open]
+        if self.tab == Tab::Report { &[] } else { &[Action::Open] }
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         match action {
@@ -162,10 +167,12 @@ impl Layer for ProjectView {
             Action::TabScoring => self.tab = Tab::Scoring,
             Action::TabFindings => self.tab = Tab::Findings,
             Action::TabRectification => self.tab = Tab::Rectification,
+            Action::TabReport => self.tab = Tab::Report,
             Action::Back => return Effect::Pop,
             _ if self.tab == Tab::Scoring => return self.scoring.handle(action, self.project.as_ref(), cx),
             _ if self.tab == Tab::Findings => return self.findings.handle(action, self.project.as_ref(), cx),
             _ if self.tab == Tab::Rectification => return self.rect.handle(action, self.project.as_ref(), cx),
+            _ if self.tab == Tab::Report => return self.report.handle(action, self.project.as_ref(), cx),
             Action::ResultUse => {
                 let Some(p) = &self.project else { return Effect::None };
                 if p.is_archived() {
@@ -203,10 +210,11 @@ impl Layer for ProjectView {
         self.scoring.refresh(cx);
         self.findings.refresh(cx);
         self.rect.refresh(cx);
+        self.report.refresh(cx);
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let [tabs_area, rule, body] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
-        let titles = [Msg::TabOverview, Msg::TabScoring, Msg::TabFindings, Msg::TabRect].map(|m| cx.t(m));
+        let titles = [Msg::TabOverview, Msg::TabScoring, Msg::TabFindings, Msg::TabRect, Msg::TabReport].map(|m| cx.t(m));
         let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
         let tabs_w = titles.iter().map(|t| text::width(t) as u16 + 3).sum::<u16>() + 1;
         let [left, right] = Layout::horizontal([Constraint::Length(tabs_w), Constraint::Min(0)]).areas(tabs_area);
@@ -226,6 +234,7 @@ impl Layer for ProjectView {
             Tab::Scoring => self.scoring.render(f, body, self.project.as_ref(), cx),
             Tab::Findings => self.findings.render(f, body, cx),
             Tab::Rectification => self.rect.render(f, body, cx),
+            Tab::Report => self.report.render(f, body, cx),
         }
     }
 }

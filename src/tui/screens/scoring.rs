@@ -92,7 +92,7 @@ impl Scoring {
             }
             Action::EditBasis => match &node.score {
                 None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
-                Some(_) => Effect::Push(super::editor::BasisEditor::open(&code, node, cx)),
+                Some(_) => Effect::Push(super::editor::basis_editor(&code, node, cx)),
             },
             Action::AddEvidence => match &node.score {
                 None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
