@@ -204,6 +204,36 @@ fn an_issued_report_refuses_edits_until_reopened_with_a_reason() {
 }
 
 #[test]
+fn w_writes_the_draft_and_an_issued_report_as_issued_to_a_docx() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    at_section(&env, &mut app, &cx, ISSUED, "overview");
+    keys(&mut app, &cx, "w");
+    assert_eq!(top_context(&app), "form");
+    let offer = screen(&app, &cx, 120, 40);
+    assert!(offer.contains(&format!("{ISSUED}评价报告.docx")), "next to the store by default: {offer}");
+    let path = env.dir.path().join("食品安全检测经费评价报告.docx");
+    ctrl(&mut app, &cx, 'u');
+    keys(&mut app, &cx, path.to_str().unwrap());
+    ctrl(&mut app, &cx, 's');
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("已写出项目") && shown.contains("已出具"), "{shown}");
+    // The file is the issued revision: the same bytes `jixiao report` builds from it.
+    let issued = jixiao::export::report::load_issued(&env.local, ISSUED, 1).unwrap();
+    let expected = jixiao::export::report_docx::to_document(&issued.blocks).to_docx(None).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), expected);
+    esc(&mut app, &cx);
+    assert_eq!(top_context(&app), "report");
+    // A path that is not .docx is refused in the form, naming what to write.
+    keys(&mut app, &cx, "w");
+    ctrl(&mut app, &cx, 'u');
+    keys(&mut app, &cx, "报告.pdf");
+    ctrl(&mut app, &cx, 's');
+    assert!(screen(&app, &cx, 120, 40).contains("只写 .docx"), "{}", screen(&app, &cx, 120, 40));
+}
+
+#[test]
 fn reopening_a_report_not_issued_says_to_edit_directly() {
     let env = Env::new();
     let cx = env.cx();

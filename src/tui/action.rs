@@ -87,6 +87,7 @@ actions! {
     BudgetTotal => "budget_total", "预算总额（设置本年度覆盖率的基数）", "budget total (the base of the year's coverage)";
     ReportTitle => "report_title", "标题与封面（报告标题、委托单位、主管部门）", "title and cover (report title, client, department)";
     ReopenReport => "reopen_report", "重新打开报告（已出具的，需说明理由）", "reopen the report (an issued one, with a reason)";
+    WriteDocx => "write_docx", "写出 .docx（已出具的按出具原文，否则按当前草稿）", "write it as .docx (an issued report as issued, else the draft)";
     PreviewDown => "preview_down", "预览下翻", "scroll the preview down";
     PreviewUp => "preview_up", "预览上翻", "scroll the preview up";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";

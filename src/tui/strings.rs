@@ -192,6 +192,8 @@ msgs! {
     DocOfferNote => "Ctrl-s 写出（公文版式，按下发原文）；Esc 不写，以后可用 jixiao notice 编号 --format docx", "Ctrl-s writes it (公文 layout, as issued); Esc writes nothing: jixiao notice NUMBER --format docx does it later";
     DocWrittenTitle => "已写出", "Written";
     DocWritten => "已写出通知书 {0} 到 {1}", "wrote notice {0} to {1}";
+    DocReportTitle => "写出项目 {0} 的评价报告 .docx", "Write project {0}'s evaluation report as .docx";
+    DocReportWritten => "已写出项目 {0} 的评价报告到 {1}", "wrote project {0}'s evaluation report to {1}";
     Created => "已创建项目", "project created";
     ArchiveConfirm => "归档项目 {0}「{1}」？归档后只读，重新打开需要说明理由。", "Archive {0} “{1}”? It becomes read-only; reopening needs a reason.";
     ReopenTitle => "重新打开 {0}", "Reopen {0}";

@@ -1,7 +1,8 @@
 //! Writing a document the team sends from the workbench: after `N` issues a notice, a
 //! one-field form offers its 公文 .docx at a path prefilled next to the store; Esc writes
-//! nothing (`jixiao notice NUMBER --format docx` does it later). The file is written only
-//! once the whole document was built, and never over something that is not a regular file.
+//! nothing (`jixiao notice NUMBER --format docx` does it later). `w` on the 报告 tab offers the
+//! report the same way (the issued revision as issued, else the draft). The file is written
+//! only once the whole document was built, and never over something that is not a regular file.
 
 use crate::backend::Fetch;
 use crate::export::notice;
@@ -28,6 +29,27 @@ pub fn offer_notice_docx(number: &str, cx: &Cx) -> Effect {
     Effect::Push(Box::new(Form::acting(title, fields, act).with_note(cx.t(Msg::DocOfferNote).to_string())))
 }
 
+/// The form offering project `code`'s report as a .docx: what `jixiao report CODE` prints.
+pub fn offer_report_docx(code: &str, cx: &Cx) -> Effect {
+    let name = format!("{code}评价报告");
+    let path = default_dir(cx.data).join(format!("{name}.docx"));
+    let fields = vec![Field::text(cx.t(Msg::DocPath), &path.display().to_string())];
+    let title = fill(cx.t(Msg::DocReportTitle), &[code]);
+    let code = code.to_string();
+    let act = Box::new(move |values: &[String], cx: &Cx| {
+        let path = target(&values[0], &name).map_err(|e| (0, e))?;
+        let render = |e: crate::domain::Error| (0, e.render(cx.lang));
+        let (chosen, which) = crate::export::report::choose(cx.backend, &code, None).map_err(render)?;
+        // An issued revision is checked against its sha256 before it is written.
+        chosen.markdown().map_err(render)?;
+        let bytes = crate::export::report_docx::to_document(&chosen.blocks()).to_docx(None).map_err(render)?;
+        crate::fsutil::write_output(&path, &bytes).map_err(render)?;
+        let lines = vec![Line::from(fill(cx.t(Msg::DocReportWritten), &[&code, &path.display().to_string()])), Line::from(which)];
+        Ok(Effect::Replace(Box::new(ListPopup::new(cx.t(Msg::DocWrittenTitle).to_string(), lines, String::new()))))
+    });
+    Effect::Push(Box::new(Form::acting(title, fields, act)))
+}
+
 /// The notice as issued (the copy kept at issue), as a 公文 .docx.
 fn notice_docx(number: &str, cx: &Cx) -> Result<Vec<u8>, String> {
     let render = |e: crate::domain::Error| e.render(cx.lang);
@@ -50,8 +72,8 @@ fn default_dir(data: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The path as typed: `~/` is the home directory, a directory gets the notice's file name,
-/// and only .docx is written.
+/// The path as typed: `~/` is the home directory, a directory gets the document's file name
+/// (`name`.docx), and only .docx is written.
 fn target(typed: &str, number: &str) -> Result<PathBuf, String> {
     let typed = typed.trim();
     if typed.is_empty() {

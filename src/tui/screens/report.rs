@@ -151,6 +151,10 @@ impl ReportTab {
         match action {
             Action::PreviewDown => self.scroll.set(self.scroll.get() + SCROLL_STEP),
             Action::PreviewUp => self.scroll.set(self.scroll.get().saturating_sub(SCROLL_STEP)),
+            Action::WriteDocx => {
+                let Some(p) = project else { return Effect::None };
+                return super::documents::offer_report_docx(&p.code, cx);
+            }
             Action::Open | Action::Edit | Action::ReportTitle | Action::ReopenReport => {
                 let (Some(p), Some(doc)) = (project, self.doc.as_ref()) else { return Effect::None };
                 let Some(section) = self.sections().get(self.selected) else { return Effect::None };
