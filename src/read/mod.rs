@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod due;
 pub mod issued;
 pub mod notice;
+pub mod print;
 pub mod report;
 pub mod summary;
 

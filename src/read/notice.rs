@@ -18,9 +18,10 @@
 //!   and 特此通知;
 //! - the issuing authority and the issue date (2026年11月22日).
 
+pub use super::print::{chinese_date, chinese_number, md_escape};
 use crate::domain::money::fmt2;
 use crate::domain::{Finding, IndicatorTree, ItemState, Node, Notice, NoticeState, Project, ProjectKind, RectItem, ResultKind};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -60,22 +61,6 @@ pub fn issuer_from_contact(contact: &str) -> String {
         .iter()
         .find_map(|bureau| first.find(bureau).map(|at| first[..at + bureau.len()].to_string()))
         .unwrap_or_else(|| DEFAULT_ISSUER.to_string())
-}
-
-/// `2026年11月22日`.
-pub fn chinese_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// 一, 二 … 九十九 (larger numbers stay in digits).
-pub fn chinese_number(n: usize) -> String {
-    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        1..=9 => DIGITS[n].to_string(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
-        20..=99 => format!("{}十{}", DIGITS[n / 10], if n.is_multiple_of(10) { "" } else { DIGITS[n % 10] }),
-        _ => n.to_string(),
-    }
 }
 
 // --- the document's blocks ---------------------------------------------------------------
@@ -298,18 +283,6 @@ fn md_block(b: &Block) -> String {
         Block::Field(label, text) => format!("- **{}**：{}", md_escape(label), md_escape(text)),
         Block::Note(label, text) => format!("**{}**：{}", md_escape(label), md_escape(text)),
     }
-}
-
-/// Backslash-escapes the characters Markdown would read as markup.
-pub fn md_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 // --- plain text --------------------------------------------------------------------------

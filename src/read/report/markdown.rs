@@ -5,6 +5,7 @@
 use super::score_table::ScoreRow;
 use super::{ReportBlock, ReportDoc};
 use crate::domain::money::fmt2;
+use crate::read::print::md_escape as escape;
 
 /// The blocks as Markdown, ending in one newline. A pure function of the blocks: an issued
 /// revision's stored blocks give the same bytes every time.
@@ -66,14 +67,3 @@ fn cell(text: &str) -> String {
     escape(&text.replace('\n', " "))
 }
 
-/// Backslash-escapes the characters Markdown would read as markup.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}

@@ -4,11 +4,11 @@
 
 use super::score_table::{RowKind, leaves_under, loss_reason, one_line, rate, score_rows};
 use super::{CoverField, NumberedItem, ReportBlock, ReportDoc};
+pub use crate::read::print::{chinese_date, chinese_number};
 use crate::domain::money::fmt2;
 use crate::domain::outline::Generator;
 use crate::domain::project::Recommendation;
 use crate::domain::{FindingState, ItemState, ProjectKind, ResultKind};
-use chrono::{Datelike, NaiveDate};
 
 pub(super) fn generate(doc: &ReportDoc, g: Generator, level: u8) -> Vec<ReportBlock> {
     match g {
@@ -21,22 +21,6 @@ pub(super) fn generate(doc: &ReportDoc, g: Generator, level: u8) -> Vec<ReportBl
         Generator::Suggestions => suggestions(doc),
         Generator::ResultUse => vec![ReportBlock::Para(result_use(doc))],
         Generator::ScoreTable => vec![ReportBlock::ScoreTable(score_rows(&doc.tree))],
-    }
-}
-
-/// `2026年11月22日`.
-pub fn chinese_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// 一, 二 … 九十九 (larger numbers stay in digits).
-pub fn chinese_number(n: usize) -> String {
-    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        1..=9 => DIGITS[n].to_string(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
-        20..=99 => format!("{}十{}", DIGITS[n / 10], if n.is_multiple_of(10) { "" } else { DIGITS[n % 10] }),
-        _ => n.to_string(),
     }
 }
 
