@@ -91,7 +91,12 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
             expected_rev: None,
         })?;
         if s.reviewed {
-            run.cmd(Command::ReviewScore { project: code.clone(), indicator, expected_rev: None })?;
+            // 一级复核 by the case's first member (the lead scored), then 二级 by the lead.
+            let member = case.members.first().ok_or_else(|| field(case, "members", "reviewed 的评分需要一名成员做一级复核"))?;
+            let first = Command::ReviewScore { project: code.clone(), indicator: indicator.clone(), level: Some(1), expected_rev: None };
+            run.count += 1;
+            run.store.apply_unflushed(&first, &Ctx { actor: member.clone(), ..run.ctx.clone() })?;
+            run.cmd(Command::ReviewScore { project: code.clone(), indicator, level: Some(2), expected_rev: None })?;
         }
     }
     // Items issued the same day to the same unit share one notice.

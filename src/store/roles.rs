@@ -36,7 +36,7 @@ pub fn authorize(tx: &Tx, cmd: &Command, actor: &str) -> Result<()> {
         // Store-wide: new projects, settings, bureau-wide dates, imports, admins.
         return if is_admin(tx, actor)? { Ok(()) } else { Err(forbidden(format!("数据库管理员（{}）", admins(tx)?.join("、")))) };
     };
-    if let Command::SetTeam { .. } = cmd {
+    if let Command::SetTeam { .. } | Command::SetQualityReviewer { .. } = cmd {
         // The lead or a named admin; where no admin is named, the team's own members.
         let named = admins(tx)?;
         let allowed = p.team.lead == actor || named.iter().any(|a| a == actor) || (named.is_empty() && p.team.is_member(actor));
@@ -82,6 +82,10 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | ClearScore { project, .. }
         | ReviewScore { project, .. }
         | UnreviewScore { project, .. }
+        | ReturnScore { project, .. }
+        | AnswerReview { project, .. }
+        | RestoreScore { project, .. }
+        | SetQualityReviewer { project, .. }
         | AddIndicator { project, .. }
         | RemoveIndicator { project, .. }
         | RenameIndicator { project, .. }

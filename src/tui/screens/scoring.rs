@@ -103,7 +103,7 @@ impl Scoring {
                 Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::ClearConfirm), &[&node.name]), cmd, None)))
             }
             Action::Review => Effect::Execute {
-                cmd: Box::new(Command::ReviewScore { project: code, indicator: id, expected_rev: Some(node.rev) }),
+                cmd: Box::new(Command::ReviewScore { project: code, indicator: id, level: None, expected_rev: Some(node.rev) }),
                 pop: 0,
                 toast: Some(fill(cx.t(Msg::ReviewedToast), &[&node.name])),
             },
