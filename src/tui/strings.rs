@@ -239,6 +239,7 @@ msgs! {
     ScRevReturned => "退回", "return";
     ScReviewCount => "已二审 {0}/{1}　一审 {2}　退回 {3}", "2nd-reviewed {0}/{1}  1st {2}  returned {3}";
     ScThread => "复核记录", "Review thread";
+    ScGap => "　", "  ";
     ReturnTitle => "退回「{0}」：复核意见", "Send back “{0}”: review note";
     FieldNote => "复核意见", "Note";
     ReturnedToast => "已退回「{0}」", "sent back “{0}”";

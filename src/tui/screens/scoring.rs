@@ -264,7 +264,7 @@ impl Scoring {
         let (second, first, returned, _) = crate::domain::review::tally(states);
         let count = fill(cx.t(Msg::ScReviewCount), &[&second.to_string(), &leaves.to_string(), &first.to_string(), &returned.to_string()]);
         let mut lines = vec![Line::from(vec![
-            Span::styled(format!(" {total}　"), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+            Span::styled(format!(" {total}{}", cx.t(Msg::ScGap)), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
             Span::styled(count, Style::default().fg(if returned > 0 { Color::Red } else { Color::Green })),
         ])];
         let sum = tree.leaf_points_sum();
