@@ -178,6 +178,7 @@ impl Backend for Local {
             }
             Query::Deadlines { until } => Reply::Deadlines(s.deadlines(*until)?),
             Query::Audit => Reply::Audit(s.audit_log()?),
+            Query::Reviews { project } => Reply::Reviews(Box::new(s.reviews_of(s.project_by_code(project)?.id)?)),
             Query::IndicatorHistory { project, node } => Reply::Audit(s.indicator_history(s.project_by_code(project)?.id, *node)?),
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
             Query::Categories => Reply::Categories(s.categories()?),
@@ -258,6 +259,8 @@ pub trait Fetch {
     fn milestones(&self, code: Option<&str>) -> Result<Vec<Milestone>>;
     fn categories(&self) -> Result<Vec<String>>;
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>>;
+    /// A project's review chains and quality reviewer.
+    fn reviews(&self, code: &str) -> Result<crate::domain::review::ProjectReviews>;
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
     fn summaries(&self) -> Result<Vec<Summary>>;
@@ -333,6 +336,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn indicator_history(&self, code: &str, node: u32) -> Result<Vec<AuditRecord>> {
         fetch!(self, Query::IndicatorHistory { project: code.to_string(), node }, Audit)
+    }
+    fn reviews(&self, code: &str) -> Result<crate::domain::review::ProjectReviews> {
+        fetch!(self, Query::Reviews { project: code.to_string() }, Reviews).map(|b| *b)
     }
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>> {
         fetch!(self, Query::Deadlines { until }, Deadlines)

@@ -7,7 +7,7 @@ use crate::domain::evidence::Evidence;
 use crate::domain::project::{MilestoneKind, Phase, ProjectKind, Recommendation};
 use crate::domain::tree::{IndicatorRef, Method, ScoreInput};
 use crate::read::bundle::Bundle;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -112,11 +112,53 @@ pub enum Command {
         #[serde(default)]
         expected_rev: Option<u64>,
     },
+    /// 一级 or 二级复核: by the paper's state and who reviews, or `level` 1 or 2 named.
     ReviewScore {
         project: String,
         indicator: IndicatorRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        level: Option<u8>,
         #[serde(default)]
         expected_rev: Option<u64>,
+    },
+    /// Sends a paper back to its scorer with a review note (复核意见).
+    ReturnScore {
+        project: String,
+        indicator: IndicatorRef,
+        note: String,
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    /// The scorer's answer to a paper sent back (a changed score goes through `score`).
+    AnswerReview {
+        project: String,
+        indicator: IndicatorRef,
+        answer: String,
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    /// Restores an earlier version of a leaf's paper (score, basis, evidence) from its
+    /// history: `version` (1 = its first scoring) or the one standing at `at`.
+    RestoreScore {
+        project: String,
+        indicator: IndicatorRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        expected_rev: Option<u64>,
+        /// Filled in by the store from the history (whatever a caller sent), so the audit
+        /// record says what was restored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        restored: Option<Box<Paper>>,
+    },
+    /// Names the project's quality reviewer (质量复核人), who may give the second review
+    /// besides the lead; `null` removes the name. The lead or a store admin.
+    SetQualityReviewer {
+        project: String,
+        #[serde(default)]
+        user: Option<String>,
     },
     UnreviewScore {
         project: String,
@@ -484,6 +526,20 @@ impl Command {
         };
         Err(crate::domain::Error::invalid(self.name(), field, message))
     }
+}
+
+/// One version of a leaf's paper as its history holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paper {
+    /// 1 for the leaf's first scoring.
+    pub version: u32,
+    pub input: ScoreInput,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 /// What a successful command reports.

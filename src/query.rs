@@ -95,6 +95,10 @@ pub enum Query {
     Outline {
         project: String,
     },
+    /// A project's review chains and quality reviewer.
+    Reviews {
+        project: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +139,7 @@ pub enum Reply {
         problems: Vec<String>,
     },
     Report(Option<Box<crate::domain::report::Report>>),
+    Reviews(Box<crate::domain::review::ProjectReviews>),
     ReportIssue(Option<Box<crate::read::report::IssuedReport>>),
     Outline {
         outline: Box<crate::domain::outline::Outline>,

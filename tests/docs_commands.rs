@@ -7,26 +7,55 @@ use std::process::{Command, Stdio};
 fn every_documented_example_runs_and_every_command_is_documented() {
     let doc = include_str!("../docs/commands.md");
     let me = jixiao::identity::current_user();
-    let lines: Vec<String> = doc.lines().filter(|l| l.starts_with("{\"cmd\"")).map(|l| l.replace("SELF", &me)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["--data"])
-        .arg(dir.path())
-        .arg("exec")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(lines.join("\n").as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let results: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(results.len(), lines.len(), "{stdout}");
-    for (line, r) in lines.iter().zip(&results) {
-        assert_eq!(r["ok"], true, "{line}\n→ {r}");
+    // `{"cmd"…}` lines run as this user through `jixiao exec`; `name$ {"cmd"…}` lines are what
+    // another team member types at their own terminal, run here in-process as that user.
+    let mut lines: Vec<(Option<String>, String)> = Vec::new();
+    for l in doc.lines() {
+        if l.starts_with("{\"cmd\"") {
+            lines.push((None, l.replace("SELF", &me)));
+        } else if let Some((who, rest)) = l.split_once("$ ")
+            && rest.starts_with("{\"cmd\"")
+            && !who.is_empty()
+            && who.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            lines.push((Some(who.to_string()), rest.replace("SELF", &me)));
+        }
     }
-    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let mut results: Vec<serde_json::Value> = Vec::new();
+    let mut stdout = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let who = lines[i].0.clone();
+        let mut j = i;
+        while j < lines.len() && lines[j].0 == who {
+            j += 1;
+        }
+        let chunk: Vec<&str> = lines[i..j].iter().map(|(_, l)| l.as_str()).collect();
+        match who {
+            None => {
+                let out = exec(dir.path(), &chunk.join("\n"));
+                results.extend(out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()));
+                stdout.push_str(&out);
+            }
+            Some(user) => {
+                let local = jixiao::backend::Local::open(dir.path()).unwrap().with_actor(&user);
+                for l in chunk {
+                    let cmd: jixiao::command::Command = serde_json::from_str(l).unwrap_or_else(|e| panic!("{user}$ {l}: {e}"));
+                    let r = jixiao::backend::Backend::execute(&local, &cmd);
+                    results.push(match r {
+                        Ok(_) => serde_json::json!({"ok": true, "cmd": cmd.name()}),
+                        Err(e) => serde_json::json!({"ok": false, "cmd": cmd.name(), "error": e.to_string()}),
+                    });
+                }
+            }
+        }
+        i = j;
+    }
+    assert_eq!(results.len(), lines.len(), "{stdout}");
+    for ((who, line), r) in lines.iter().zip(&results) {
+        assert_eq!(r["ok"], true, "{who:?} {line}\n→ {r}");
+    }
     // Every command name appears in an example (import is documented in prose).
     let names: std::collections::BTreeSet<String> = results.iter().map(|r| r["cmd"].as_str().unwrap().to_string()).collect();
     let all = [
@@ -41,6 +70,10 @@ fn every_documented_example_runs_and_every_command_is_documented() {
         "clear_score",
         "review_score",
         "unreview_score",
+        "return_score",
+        "answer_review",
+        "restore_score",
+        "set_quality_reviewer",
         "add_indicator",
         "remove_indicator",
         "rename_indicator",
@@ -83,4 +116,20 @@ fn every_documented_example_runs_and_every_command_is_documented() {
     assert!(stdout.contains("财绩整〔2026〕1号"), "{stdout}");
     // A notice dated in 2027 takes the prefix set for 2027.
     assert!(stdout.contains("衡财绩〔2027〕1号"), "{stdout}");
+}
+
+/// Runs JSON lines through `jixiao --local exec` as this user; its stdout.
+fn exec(data: &std::path::Path, input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--local", "--data"])
+        .arg(data)
+        .arg("exec")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
 }

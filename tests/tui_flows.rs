@@ -491,19 +491,50 @@ fn evidence_file_time_comes_from_the_backend_clock() {
 
 // ─── review ─────────────────────────────────────────────────────────────────────
 
+/// Runs a command on the env's store as another team member.
+fn as_user(env: &Env, actor: &str, v: serde_json::Value) {
+    let mut ctx = env.local.ctx();
+    ctx.actor = actor.to_string();
+    env.local.store().execute(&command(v.clone()), &ctx).unwrap_or_else(|e| panic!("{actor}: {v}: {e}"));
+}
+
+fn row_text(app: &App, cx: &Cx, leaf: &str) -> String {
+    // The tree's row (the detail's path line also names the leaf).
+    screen(app, cx, 120, 40).lines().find(|l| l.trim_start().starts_with(leaf)).unwrap_or_default().to_string()
+}
+
 #[test]
-fn review_then_edit_is_refused_then_unreview() {
+fn 负责人不能复核自己的评分_成员一审后负责人二审_改分前要取消复核() {
     let env = Env::new();
     let cx = env.cx();
+    // wangfang scores 资金到位率 again, lisi (added to the team) gives the first review.
+    as_user(&env, ACTOR, serde_json::json!({"cmd":"set_team","project":CODE,"lead":ACTOR,"members":["wangfang","lisi"]}));
+    as_user(
+        &env,
+        "wangfang",
+        serde_json::json!({"cmd":"score","project":CODE,"indicator":"资金到位率","input":{"direct":{"value":"4"}},"basis":"到位 80%"}),
+    );
+    as_user(&env, "lisi", serde_json::json!({"cmd":"review_score","project":CODE,"indicator":"资金到位率"}));
     let mut app = new_app(&cx);
-    at_leaf(&env, &mut app, &cx, "资金到位率");
+    // zhangsan scored 立项依据充分性: reviewing it himself is refused, naming the rule.
+    at_leaf(&env, &mut app, &cx, "立项依据充分性");
+    let before = env.audit_len();
     keys(&mut app, &cx, "r");
-    let s = score_of(&env, "资金到位率").unwrap();
-    let r = s.reviewed.expect("reviewed in the store");
+    assert_eq!(top_context(&app), "popup", "an error popup");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("保存失败") && shown.contains("评分人不能复核自己") && shown.contains("请项目组其他成员复核"), "{shown}");
+    assert_eq!(env.audit_len(), before);
+    esc(&mut app, &cx);
+    goto_row(&mut app, &cx, env.row_of(CODE, "资金到位率"));
+    assert!(row_text(&app, &cx, "资金到位率").contains("一审"), "{}", row_text(&app, &cx, "资金到位率"));
+    keys(&mut app, &cx, "r");
+    assert_eq!(toast(&app), Some(("二级复核「资金到位率」".into(), false)));
+    let r = score_of(&env, "资金到位率").unwrap().reviewed.expect("second-reviewed in the store");
     assert_eq!(r.by, ACTOR);
-    assert_eq!(toast(&app), Some(("已复核「资金到位率」".into(), false)));
+    assert!(row_text(&app, &cx, "资金到位率").contains("二审"));
+    assert!(header(&app, &cx).contains("已二审 1/"), "{}", header(&app, &cx));
 
-    // A reviewed score does not open for editing: the toast says to un-review first.
+    // A second-reviewed score does not open for editing: the toast says to un-review first.
     let (before, tree) = (env.audit_len(), env.tree(CODE));
     keys(&mut app, &cx, "e");
     assert_eq!(top_context(&app), "scoring", "no editor on a reviewed score");
@@ -523,33 +554,94 @@ fn review_then_edit_is_refused_then_unreview() {
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "scoring");
     assert!(score_of(&env, "资金到位率").unwrap().reviewed.is_none());
+    assert!(row_text(&app, &cx, "资金到位率").contains("未复核"));
 }
 
 #[test]
-fn review_by_a_member_who_is_not_the_lead_is_refused() {
-    let env = Env::acting_as("wangfang"); // a member of ZD21-06; zhangsan is the lead
+fn 成员一审_再按复核是二审_成员不能做() {
+    let env = Env::acting_as("wangfang"); // a member of ZD21-06; zhangsan is the lead and scored
     let cx = env.cx();
     let mut app = new_app(&cx);
     at_leaf(&env, &mut app, &cx, "资金到位率");
+    keys(&mut app, &cx, "r");
+    assert_eq!(toast(&app), Some(("一级复核「资金到位率」".into(), false)));
+    assert!(score_of(&env, "资金到位率").unwrap().reviewed.is_none(), "the first level is not the score's mark");
+    assert!(row_text(&app, &cx, "资金到位率").contains("一审"));
     let before = env.audit_len();
     keys(&mut app, &cx, "r");
     assert_eq!(top_context(&app), "popup", "an error popup");
     let shown = screen(&app, &cx, 120, 40);
     assert!(shown.contains("保存失败") && shown.contains("负责人"), "{shown}");
     assert_eq!(env.audit_len(), before);
-    assert!(score_of(&env, "资金到位率").unwrap().reviewed.is_none());
-    // Scoring is open to members.
     esc(&mut app, &cx);
-    keys(&mut app, &cx, "e");
-    press(&mut app, &cx, KeyCode::Tab);
-    ctrl(&mut app, &cx, 'u');
-    keys(&mut app, &cx, "90");
-    ctrl(&mut app, &cx, 's');
-    let s = score_of(&env, "资金到位率").unwrap();
-    assert_eq!((s.value, s.scorer.as_str()), (dec("3.60"), "wangfang"));
 }
 
-// ─── tree edits ─────────────────────────────────────────────────────────────────
+#[test]
+fn 退回写意见_表头计数_评分人看到并答复() {
+    let env = Env::acting_as("wangfang");
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    at_leaf(&env, &mut app, &cx, "资金到位率");
+    keys(&mut app, &cx, "t");
+    assert_eq!(top_context(&app), "form");
+    ctrl(&mut app, &cx, 's'); // a note is required
+    assert_eq!(top_context(&app), "form");
+    keys(&mut app, &cx, "缺少拨款凭证");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "scoring");
+    assert!(row_text(&app, &cx, "资金到位率").contains("退回"));
+    assert!(header(&app, &cx).contains("退回 1"), "{}", header(&app, &cx));
+
+    // The scorer (zhangsan) sees the note in the leaf's detail and answers it.
+    let lead = Env { dir: env.dir, local: env.local.shared(ACTOR), keymap: env.keymap, drafts: env.drafts, lang: env.lang };
+    let cx = lead.cx();
+    let mut app = new_app(&cx);
+    at_leaf(&lead, &mut app, &cx, "资金到位率");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("复核记录") && shown.contains("wangfang 一级复核退回："), "{shown}");
+    keys(&mut app, &cx, "w");
+    assert_eq!(top_context(&app), "form");
+    assert!(screen(&app, &cx, 120, 40).contains("退回意见"), "the form shows the note");
+    keys(&mut app, &cx, "已补充拨款凭证");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "scoring");
+    assert!(row_text(&app, &cx, "资金到位率").contains("未复核"));
+    assert!(screen(&app, &cx, 120, 40).contains("zhangsan 答复："));
+    // Nothing to answer now.
+    keys(&mut app, &cx, "w");
+    assert!(toast(&app).is_some_and(|(t, error)| error && t.contains("没有待答复的退回")), "{:?}", toast(&app));
+}
+
+#[test]
+fn 历史里回车恢复较早的版本_先确认() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    as_user(
+        &env,
+        ACTOR,
+        serde_json::json!({"cmd":"score","project":CODE,"indicator":"资金到位率","input":{"direct":{"value":"1"}},"basis":"误录"}),
+    );
+    let first = score_of(&env, "资金到位率").unwrap();
+    at_leaf(&env, &mut app, &cx, "资金到位率");
+    keys(&mut app, &cx, "h");
+    assert_eq!(top_context(&app), "popup");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("[1]") && shown.contains("[2]") && shown.contains("Enter 恢复所选版本"), "{shown}");
+    enter(&mut app, &cx); // the first line: version 1
+    assert_eq!(top_context(&app), "confirm");
+    assert!(screen(&app, &cx, 120, 40).contains("第 1 版"));
+    keys(&mut app, &cx, "y");
+    assert_eq!(top_context(&app), "scoring");
+    assert_eq!(toast(&app), Some(("已恢复「资金到位率」第 1 版".into(), false)));
+    let _ = first;
+    let back = score_of(&env, "资金到位率").unwrap();
+    let v1 =
+        jixiao::read::audit::paper_versions(&env.local.store().indicator_history(env.pid(CODE), env.node_id(CODE, "资金到位率")).unwrap());
+    assert_eq!(v1.len(), 3, "the restore is a version of its own");
+    assert_eq!(back.basis, v1[0].basis);
+    assert_eq!(back.input, v1[0].input);
+}
 
 #[test]
 fn adding_an_indicator_unbalances_the_weights_and_removing_it_balances_them() {

@@ -39,6 +39,11 @@ impl Runner<'_> {
         self.count += 1;
         self.store.apply_unflushed(&c, self.ctx)
     }
+    /// A command by a team member other than the one seeding (the lead).
+    fn as_user(&mut self, actor: &str, c: Command) -> Result<crate::command::Outcome> {
+        self.count += 1;
+        self.store.apply_unflushed(&c, &Ctx { actor: actor.to_string(), ..self.ctx.clone() })
+    }
     fn day(&self, offset: i64) -> NaiveDate {
         self.ctx.today + Duration::days(offset)
     }
@@ -82,17 +87,28 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
         let input = score_input(case, s)?;
         let indicator = IndicatorRef::Name(s.indicator.clone());
         let evidence = s.evidence.iter().map(|n| Evidence::doc(n)).collect();
-        run.cmd(Command::Score {
+        let score = Command::Score {
             project: code.clone(),
             indicator: indicator.clone(),
             input,
             basis: s.basis.clone(),
             evidence,
             expected_rev: None,
-        })?;
-        if s.reviewed {
-            run.cmd(Command::ReviewScore { project: code.clone(), indicator, expected_rev: None })?;
+        };
+        if !s.reviewed {
+            run.cmd(score)?;
+            continue;
         }
+        // A reviewed paper: scored by the first member, 一级复核 by the second, 二级 by the lead.
+        let [scorer, first, ..] = case.members.as_slice() else {
+            return Err(field(case, "members", "reviewed 的评分需要两名成员：一人评分，一人一级复核，负责人二级复核"));
+        };
+        run.as_user(scorer, score)?;
+        run.as_user(
+            first,
+            Command::ReviewScore { project: code.clone(), indicator: indicator.clone(), level: Some(1), expected_rev: None },
+        )?;
+        run.cmd(Command::ReviewScore { project: code.clone(), indicator, level: Some(2), expected_rev: None })?;
     }
     // Items issued the same day to the same unit share one notice.
     let mut notices: BTreeMap<(i64, String), Vec<(u64, &SeedItem)>> = BTreeMap::new();

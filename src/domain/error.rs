@@ -226,6 +226,12 @@ fn field_zh(field: &str) -> String {
         "template" => "指标模板",
         "kind" => "评价类型",
         "phase" => "阶段",
+        "reviewer" => "复核人",
+        "note" => "复核意见",
+        "answer" => "答复",
+        "level" => "复核级别",
+        "version" => "版本",
+        "user" => "用户",
         _ => return field.to_string(),
     };
     match index {

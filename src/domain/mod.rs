@@ -14,6 +14,7 @@ pub mod outline;
 pub mod project;
 pub mod rect;
 pub mod report;
+pub mod review;
 pub mod scoring;
 pub mod template;
 pub mod tree;

@@ -346,6 +346,14 @@ impl IndicatorTree {
         }
     }
 
+    /// A review step that leaves the score as it is (a first review, a return, an answer):
+    /// the leaf's rev still grows, so an edit started before it is a conflict.
+    pub fn touch_paper(&mut self, id: NodeId, expected_rev: Option<u64>) -> Result<()> {
+        let node = self.leaf_for_scoring(id, expected_rev)?;
+        node.rev += 1;
+        Ok(())
+    }
+
     pub fn unreview(&mut self, id: NodeId, reason: &str, expected_rev: Option<u64>) -> Result<()> {
         let node = self.leaf_for_scoring(id, expected_rev)?;
         let what = format!("指标「{}」", node.name);

@@ -41,3 +41,39 @@ pub struct AuditRecord {
     pub command: String,
     pub touched: Vec<Touch>,
 }
+
+/// The versions of one leaf's paper in its history (oldest first, numbered from 1): each
+/// `score`, and each `restore_score` (what it restored). Other steps (reviews, clearing)
+/// make no version.
+pub fn paper_versions(history: &[AuditRecord]) -> Vec<crate::command::Paper> {
+    use crate::command::{Command, Paper};
+    let mut out: Vec<Paper> = Vec::new();
+    for a in history {
+        let Ok(cmd) = serde_json::from_str::<Command>(&a.command) else { continue };
+        let (input, basis, evidence) = match cmd {
+            Command::Score { input, basis, evidence, .. } => (input, basis, evidence),
+            Command::RestoreScore { restored: Some(p), .. } => (p.input, p.basis, p.evidence),
+            _ => continue,
+        };
+        let version = out.len() as u32 + 1;
+        out.push(Paper { version, input, basis, evidence, by: a.actor.clone(), at: a.at });
+    }
+    out
+}
+
+/// The version a restore names: `version` itself, or the one standing at `at`.
+pub fn pick_version(
+    versions: &[crate::command::Paper],
+    version: Option<u32>,
+    at: Option<DateTime<Utc>>,
+) -> std::result::Result<crate::command::Paper, String> {
+    let found = match (version, at) {
+        (Some(v), _) => versions.iter().find(|p| p.version == v),
+        (None, Some(at)) => versions.iter().rev().find(|p| p.at <= at),
+        (None, None) => return Err("写出要恢复的版本：version（第几版，1 为第一次评分）或 at（那一刻的版本）".into()),
+    };
+    found.cloned().ok_or_else(|| match (version, at) {
+        (Some(v), _) => format!("没有第 {v} 版：这条指标共有 {} 版评分", versions.len()),
+        _ => "那一刻之前这条指标还没有评分".to_string(),
+    })
+}

@@ -54,6 +54,12 @@ pub struct Bundle {
     /// Report number prefixes set per year.
     #[serde(default)]
     pub report_prefixes: Vec<NoticePrefix>,
+    /// The review chains (一级/二级复核, returns, answers) of the leaves' working papers.
+    #[serde(default)]
+    pub reviews: Vec<crate::domain::review::ReviewChain>,
+    /// Each project's named quality reviewer.
+    #[serde(default)]
+    pub quality_reviewers: Vec<crate::domain::review::QualityReviewer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

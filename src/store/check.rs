@@ -287,6 +287,17 @@ impl Store {
             }
         }
 
+        // Review chains: each belongs to a project and is keyed by its own (project, node).
+        let reviews: Vec<(Vec<u8>, crate::domain::review::ReviewChain)> = decode_all(self.tree(tx::REVIEWS), "复核记录", &mut r);
+        for (k, c) in &reviews {
+            if !pids.contains(&c.project) {
+                r.problems.push(format!("复核记录属于不存在的项目 #{}", c.project));
+            }
+            if k.as_slice() != keys::review(c.project, c.node).as_slice() {
+                r.problems.push(format!("项目 #{} 指标 #{} 的复核记录：键错乱", c.project, c.node));
+            }
+        }
+
         r.counts = vec![
             ("项目", projects.len()),
             ("指标体系", trees.len()),
@@ -297,6 +308,7 @@ impl Store {
             ("通知书留存副本", issued.len()),
             ("里程碑", milestones.len()),
             ("评价报告", reports.len()),
+            ("复核记录", reviews.len()),
             ("审计记录", audit.len()),
         ];
         r

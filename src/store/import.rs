@@ -46,6 +46,8 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     b.issued.retain(|c| numbers.contains(&c.doc.notice.number));
     b.reports.retain(|r| !skipped.contains(&r.project));
     b.report_issues.retain(|r| !skipped.contains(&r.project));
+    b.reviews.retain(|r| !skipped.contains(&r.project));
+    b.quality_reviewers.retain(|q| !skipped.contains(&q.project));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
     let existing_bureau = bureau_milestones(tx, &b)?;
     let before_dedupe = b.milestones.len();
@@ -135,6 +137,13 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     for r in &mut b.report_issues {
         r.project = pm(r.project);
         tx.put_report_issue(r)?;
+    }
+    for c in &mut b.reviews {
+        c.project = pm(c.project);
+        tx.put_review_chain(c)?;
+    }
+    for q in &b.quality_reviewers {
+        tx.set_quality_reviewer(pm(q.project), Some(&q.user))?;
     }
     for c in &b.report_counters {
         tx.bump_seq(&tx::report_counter(&c.prefix, c.year), c.last as u64)?;
@@ -401,6 +410,19 @@ pub fn validate(b: &Bundle) -> Result<()> {
         copy.verified_text().map_err(|e| Error::invalid(rec, "text_sha256", format!("{e}；导入文件被改动过，请用原导出文件")))?;
     }
     validate_reports(b, &pids)?;
+    for c in &b.reviews {
+        let Some(t) = b.trees.iter().find(|t| t.project == c.project) else {
+            return Err(Error::invalid(format!("项目 #{} 指标 #{} 的复核记录", c.project, c.node), "project", "所属项目不在导入文件中"));
+        };
+        if t.node(c.node).is_none() {
+            return Err(Error::invalid(format!("项目 #{} 指标 #{} 的复核记录", c.project, c.node), "node", "指标体系中没有这个指标"));
+        }
+    }
+    for q in &b.quality_reviewers {
+        if !pids.contains(&q.project) {
+            return Err(Error::invalid(format!("项目 #{} 的质量复核人", q.project), "project", "所属项目不在导入文件中"));
+        }
+    }
     for m in &b.milestones {
         m.validate()?;
         if let Some(p) = m.project

@@ -39,6 +39,11 @@ pub fn response(item: u64, seq: u32) -> [u8; 12] {
     k
 }
 
+/// Review chains: the project id, then the node id.
+pub fn review(project: u64, node: u32) -> [u8; 12] {
+    response(project, node)
+}
+
 /// Deadline index: the date (days from the common era, big-endian), a kind byte, the id.
 pub fn deadline(date: NaiveDate, kind: u8, id: u64) -> [u8; 13] {
     let mut k = [0u8; 13];

@@ -32,7 +32,7 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
 /// older store is opened (sled's `open_tree`), so existing stores keep opening.
-pub const TREE_NAMES: [&str; 17] = [
+pub const TREE_NAMES: [&str; 18] = [
     "meta",
     "projects",
     "codes",
@@ -50,6 +50,7 @@ pub const TREE_NAMES: [&str; 17] = [
     "issued",
     "reports",
     "report_issues",
+    "reviews",
 ];
 pub const AUDIT_TREE: &str = "audit";
 
@@ -170,6 +171,8 @@ impl Store {
     }
 
     fn apply_inner(&self, cmd: &Command, ctx: &Ctx, request: Option<&str>) -> Result<(Outcome, bool)> {
+        let resolved = self.resolve_restore(cmd)?;
+        let cmd = resolved.as_ref().unwrap_or(cmd);
         cmd.check_bounds()?;
         crate::attachments::check_received(&self.dir, &cmd.name(), cmd.evidence())?;
         // One write at a time: the kept lists are renewed in commit order.
@@ -212,6 +215,26 @@ impl Store {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(heal::storage(&self.dir, e)),
         }
+    }
+
+    /// A restore names a version of the leaf's history; the paper it restores is read here,
+    /// before the transaction (sled cannot scan inside one). The audit log is written once and
+    /// never changed, so an earlier version read now is the version the command meant.
+    fn resolve_restore(&self, cmd: &Command) -> Result<Option<Command>> {
+        let Command::RestoreScore { project, indicator, version, at, expected_rev, .. } = cmd else { return Ok(None) };
+        let p = self.project_by_code(project)?;
+        let node = self.tree_of(p.id)?.find(indicator)?.id;
+        let versions = crate::read::audit::paper_versions(&self.indicator_history(p.id, node)?);
+        let paper = crate::read::audit::pick_version(&versions, *version, *at)
+            .map_err(|m| Error::invalid(format!("指标「{indicator}」"), "version", m))?;
+        Ok(Some(Command::RestoreScore {
+            project: project.clone(),
+            indicator: indicator.clone(),
+            version: Some(paper.version),
+            at: *at,
+            expected_rev: *expected_rev,
+            restored: Some(Box::new(paper)),
+        }))
     }
 
     pub fn flush(&self) -> Result<()> {

@@ -215,6 +215,17 @@ impl Store {
         Ok(out)
     }
 
+    /// A project's review chains (by node) and its quality reviewer.
+    pub fn reviews_of(&self, project: u64) -> Result<crate::domain::review::ProjectReviews> {
+        let mut chains = Vec::new();
+        for kv in self.tree(tx::REVIEWS).scan_prefix(keys::id(project)) {
+            let (_, v) = kv.map_err(in_store)?;
+            chains.push(decode(&v, &format!("项目 #{project} 的复核记录"))?);
+        }
+        let quality_reviewer = self.get(tx::META, &tx::quality_reviewer_key(project), &format!("项目 #{project} 的质量复核人"))?;
+        Ok(crate::domain::review::ProjectReviews { chains, quality_reviewer })
+    }
+
     /// One issued revision as printed.
     pub fn report_issue(&self, project: u64, revision: u32) -> Result<Option<crate::read::report::IssuedReport>> {
         self.get(tx::REPORT_ISSUES, &tx::report_issue_key(project, revision), &format!("项目 #{project} 的评价报告第 {revision} 版"))
@@ -305,6 +316,11 @@ impl Store {
             b.milestones.extend(self.milestones_of(Some(p.id))?);
             b.reports.extend(self.report_of(p.id)?);
             b.report_issues.extend(self.report_issues_of(p.id)?);
+            let reviews = self.reviews_of(p.id)?;
+            b.reviews.extend(reviews.chains);
+            if let Some(user) = reviews.quality_reviewer {
+                b.quality_reviewers.push(crate::domain::review::QualityReviewer { project: p.id, user });
+            }
         }
         b.milestones.extend(self.milestones_of(None)?);
         b.projects = projects;

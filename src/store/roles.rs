@@ -36,6 +36,15 @@ pub fn authorize(tx: &Tx, cmd: &Command, actor: &str) -> Result<()> {
         // Store-wide: new projects, settings, bureau-wide dates, imports, admins.
         return if is_admin(tx, actor)? { Ok(()) } else { Err(forbidden(format!("数据库管理员（{}）", admins(tx)?.join("、")))) };
     };
+    if let Command::SetQualityReviewer { .. } = cmd {
+        // Who gives the second review is the lead's call (or a named admin's), never a member's.
+        let allowed = p.team.lead == actor || admins(tx)?.iter().any(|a| a == actor);
+        return if allowed {
+            Ok(())
+        } else {
+            Err(forbidden(format!("{} 的项目负责人（{}）或数据库管理员", p.code, p.team.lead)))
+        };
+    }
     if let Command::SetTeam { .. } = cmd {
         // The lead or a named admin; where no admin is named, the team's own members.
         let named = admins(tx)?;
@@ -82,6 +91,10 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | ClearScore { project, .. }
         | ReviewScore { project, .. }
         | UnreviewScore { project, .. }
+        | ReturnScore { project, .. }
+        | AnswerReview { project, .. }
+        | RestoreScore { project, .. }
+        | SetQualityReviewer { project, .. }
         | AddIndicator { project, .. }
         | RemoveIndicator { project, .. }
         | RenameIndicator { project, .. }

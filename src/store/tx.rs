@@ -32,8 +32,19 @@ pub const ISSUED: usize = 14;
 pub const REPORTS: usize = 15;
 /// Issued report revisions as printed (`read::report::IssuedReport`), by project id and revision.
 pub const REPORT_ISSUES: usize = 16;
+/// Review chains of working papers (`domain::review::ReviewChain`), by project id and node id.
+pub const REVIEWS: usize = 17;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 17;
+pub const AUDIT: usize = 18;
+
+/// Where a project's quality reviewer is kept in the meta tree: this prefix and the id.
+pub const QUALITY_REVIEWER: &[u8] = b"quality_reviewer/";
+
+pub fn quality_reviewer_key(project: u64) -> Vec<u8> {
+    let mut k = QUALITY_REVIEWER.to_vec();
+    k.extend_from_slice(&keys::id(project));
+    k
+}
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
@@ -329,6 +340,28 @@ impl<'a> Tx<'a> {
             ));
         }
         self.put(REPORT_ISSUES, &key, issued)
+    }
+
+    /// A leaf's review chain; none before its first review step.
+    pub fn review_chain(&self, project: u64, node: u32) -> Result<Option<crate::domain::review::ReviewChain>> {
+        self.get(REVIEWS, &keys::review(project, node), &format!("项目 #{project} 指标 #{node} 的复核记录"))
+    }
+
+    pub fn put_review_chain(&self, chain: &crate::domain::review::ReviewChain) -> Result<()> {
+        self.put(REVIEWS, &keys::review(chain.project, chain.node), chain)
+    }
+
+    /// The project's named quality reviewer (质量复核人), if any.
+    pub fn quality_reviewer(&self, project: u64) -> Result<Option<String>> {
+        self.get(META, &quality_reviewer_key(project), &format!("项目 #{project} 的质量复核人"))
+    }
+
+    pub fn set_quality_reviewer(&self, project: u64, user: Option<&str>) -> Result<()> {
+        let key = quality_reviewer_key(project);
+        match user {
+            Some(u) => self.put(META, &key, &u.to_string()),
+            None => self.del(META, &key),
+        }
     }
 
     pub fn milestone(&self, id: u64) -> Result<Milestone> {

@@ -63,9 +63,11 @@ actions! {
     EditBasis => "edit_basis", "依据（编辑评分依据）", "basis (edit the scoring basis)";
     AddEvidence => "add_evidence", "佐证（添加文件路径或文件名称）", "evidence (a file path or a document name)";
     ClearScore => "clear_score", "清除（所选指标的得分）", "clear (the selected score)";
-    Review => "review", "复核（项目负责人复核所选得分）", "review (the selected score; lead)";
+    Review => "review", "复核（一级：评分人以外的成员；二级：负责人或质量复核人）", "review (1st: a member other than the scorer; 2nd: the lead or quality reviewer)";
     Unreview => "unreview", "取消复核（需说明理由）", "un-review (with a reason)";
-    History => "history", "历史（所选指标的修改记录）", "history (of the selected indicator)";
+    ReturnScore => "return_score", "退回（所选底稿，写复核意见）", "send back (the selected paper, with a review note)";
+    AnswerReview => "answer_review", "答复（退回的复核意见）", "answer (the review note of a paper sent back)";
+    History => "history", "历史（所选指标的修改记录；Enter 恢复较早版本）", "history (of the selected indicator; Enter restores a version)";
     AddIndicator => "add_indicator", "添加指标（在所选指标下）", "add (an indicator under the selection)";
     RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove (the selected indicator)";
     RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename (the selected indicator)";

@@ -49,6 +49,10 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | ClearScore { .. }
         | ReviewScore { .. }
         | UnreviewScore { .. }
+        | ReturnScore { .. }
+        | AnswerReview { .. }
+        | RestoreScore { .. }
+        | SetQualityReviewer { .. }
         | AddIndicator { .. }
         | RemoveIndicator { .. }
         | RenameIndicator { .. }

@@ -242,11 +242,18 @@ pub struct Menu {
     title: String,
     entries: Vec<(String, MenuAction)>,
     selected: usize,
+    footer: Option<String>,
 }
 
 impl Menu {
     pub fn new(title: String, entries: Vec<(String, MenuAction)>) -> Self {
-        Menu { title, entries, selected: 0 }
+        Menu { title, entries, selected: 0, footer: None }
+    }
+
+    /// A footer of its own (the history says what Enter does there).
+    pub fn with_footer(mut self, footer: String) -> Self {
+        self.footer = Some(footer);
+        self
     }
 }
 
@@ -286,17 +293,23 @@ impl Layer for Menu {
         let widest = self.entries.iter().map(|(l, _)| text::width(l)).max().unwrap_or(10).max(text::width(&self.title) + 4);
         let rect = centered(area, widest as u16 + 8, self.entries.len() as u16 + 4);
         let inner = open_popup(f, area, rect, &self.title, Color::Cyan);
+        // A long list (a leaf's history) scrolls to keep the selection in view.
+        let body_h = (inner.height as usize).saturating_sub(2).max(1);
+        let skip = (self.selected + 1).saturating_sub(body_h);
         let mut lines: Vec<Line> = self
             .entries
             .iter()
             .enumerate()
+            .skip(skip)
+            .take(body_h)
             .map(|(i, (label, _))| {
                 let style = if i == self.selected { Style::default().fg(Color::White).bg(Color::Blue) } else { Style::default() };
                 Line::from(Span::styled(format!(" {label} "), style))
             })
             .collect();
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(cx.t(Msg::MenuFooter).to_string(), Style::default().fg(Color::DarkGray))));
+        let footer = self.footer.clone().unwrap_or_else(|| cx.t(Msg::MenuFooter).to_string());
+        lines.push(Line::from(Span::styled(footer, Style::default().fg(Color::DarkGray))));
         f.render_widget(Paragraph::new(lines), inner);
     }
 }

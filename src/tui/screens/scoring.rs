@@ -2,10 +2,11 @@
 //! a header with the live total, grade and progress; the selected leaf's basis and evidence.
 
 use super::form::{Field, Form};
-use super::popups::{Confirm, ListPopup};
+use super::popups::{Confirm, Menu, MenuAction};
 use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
+use crate::domain::review::{Level, ProjectReviews, ReviewChain, ReviewState};
 use crate::domain::tree::{IndicatorRef, IndicatorTree, Method, Node};
 use crate::domain::{Evidence, Project, ResultKind};
 use crate::text::{pad_left, pad_right, truncate};
@@ -27,20 +28,33 @@ pub struct Scoring {
     error: Option<String>,
     /// The project's findings, for the link back from an indicator and from deductions.
     findings: Vec<crate::domain::Finding>,
+    /// The leaves' review chains and the project's quality reviewer.
+    reviews: ProjectReviews,
 }
 
 impl Scoring {
     pub fn new(code: &str) -> Self {
-        Scoring { code: code.to_string(), tree: None, selected: 0, offset: Cell::new(0), error: None, findings: vec![] }
+        Scoring {
+            code: code.to_string(),
+            tree: None,
+            selected: 0,
+            offset: Cell::new(0),
+            error: None,
+            findings: vec![],
+            reviews: Default::default(),
+        }
     }
 
     pub fn refresh(&mut self, cx: &Cx) {
-        let load = || -> crate::domain::Result<_> { Ok((cx.backend.tree(&self.code)?, cx.backend.findings(&self.code)?)) };
+        let load = || -> crate::domain::Result<_> {
+            Ok((cx.backend.tree(&self.code)?, cx.backend.findings(&self.code)?, cx.backend.reviews(&self.code)?))
+        };
         match load() {
-            Ok((t, f)) => {
+            Ok((t, f, r)) => {
                 self.selected = self.selected.min(t.nodes.len().saturating_sub(1));
                 self.tree = Some(t);
                 self.findings = f;
+                self.reviews = r;
                 self.error = None;
             }
             Err(e) => self.error = Some(e.render(cx.lang)),
@@ -53,6 +67,11 @@ impl Scoring {
 
     pub fn selected_node(&self) -> Option<&Node> {
         self.tree.as_ref().and_then(|t| t.nodes.get(self.selected))
+    }
+
+    /// Where a leaf's paper stands in the review chain.
+    pub fn review_state(&self, n: &Node) -> ReviewState {
+        self.reviews.state(n.id, n.score.as_ref())
     }
 
     fn is_leaf(&self, n: &Node) -> bool {
@@ -76,7 +95,14 @@ impl Scoring {
         let code = self.code.clone();
         let leaf_only = matches!(
             action,
-            Action::EditScore | Action::EditBasis | Action::AddEvidence | Action::ClearScore | Action::Review | Action::Unreview
+            Action::EditScore
+                | Action::EditBasis
+                | Action::AddEvidence
+                | Action::ClearScore
+                | Action::Review
+                | Action::Unreview
+                | Action::ReturnScore
+                | Action::AnswerReview
         );
         if leaf_only && !self.is_leaf(node) {
             return Effect::Error(cx.t(Msg::ScLeafOnly).to_string());
@@ -102,11 +128,50 @@ impl Scoring {
                 let cmd = Command::ClearScore { project: code, indicator: id, expected_rev: Some(node.rev) };
                 Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::ClearConfirm), &[&node.name]), cmd, None)))
             }
-            Action::Review => Effect::Execute {
-                cmd: Box::new(Command::ReviewScore { project: code, indicator: id, expected_rev: Some(node.rev) }),
-                pop: 0,
-                toast: Some(fill(cx.t(Msg::ReviewedToast), &[&node.name])),
-            },
+            Action::Review => {
+                // The level the paper needs next; the store checks who may give it.
+                let level = if self.review_state(node) == ReviewState::First { Level::Second } else { Level::First };
+                let n = if level == Level::First { 1 } else { 2 };
+                Effect::Execute {
+                    cmd: Box::new(Command::ReviewScore { project: code, indicator: id, level: Some(n), expected_rev: Some(node.rev) }),
+                    pop: 0,
+                    toast: Some(fill(cx.t(Msg::ReviewLevelToast), &[level.label(), &node.name])),
+                }
+            }
+            Action::ReturnScore => {
+                let rev = node.rev;
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    Ok(Command::ReturnScore {
+                        project: code.clone(),
+                        indicator: id.clone(),
+                        note: v[0].trim().to_string(),
+                        expected_rev: Some(rev),
+                    })
+                });
+                let fields = vec![Field::text(cx.t(Msg::FieldNote), "").checked(super::project_list::required)];
+                let toast = fill(cx.t(Msg::ReturnedToast), &[&node.name]);
+                Effect::Push(Box::new(Form::new(fill(cx.t(Msg::ReturnTitle), &[&node.name]), fields, submit, Some(toast))))
+            }
+            Action::AnswerReview => {
+                let note = match self.reviews.chain(node.id).and_then(ReviewChain::open_return) {
+                    Some(e) => e.text(),
+                    None => return Effect::Error(cx.t(Msg::NoOpenReturn).to_string()),
+                };
+                let rev = node.rev;
+                let submit = Box::new(move |v: &[String], _cx: &Cx| {
+                    Ok(Command::AnswerReview {
+                        project: code.clone(),
+                        indicator: id.clone(),
+                        answer: v[0].trim().to_string(),
+                        expected_rev: Some(rev),
+                    })
+                });
+                let fields = vec![Field::text(cx.t(Msg::FieldAnswer), "").checked(super::project_list::required)];
+                Effect::Push(Box::new(
+                    Form::new(fill(cx.t(Msg::AnswerTitle), &[&node.name]), fields, submit, Some(cx.t(Msg::Saved).into()))
+                        .with_note(fill(cx.t(Msg::AnswerNote), &[&note])),
+                ))
+            }
             Action::Unreview => {
                 let rev = node.rev;
                 let submit = Box::new(move |v: &[String], _cx: &Cx| {
@@ -195,8 +260,13 @@ impl Scoring {
         }
         let total =
             fill(cx.t(Msg::ScHeader), &[&fmt2(tree.total_score()), &fmt2(tree.total), &result, &scored.to_string(), &leaves.to_string()]);
-        let mut lines =
-            vec![Line::from(Span::styled(format!(" {total}"), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)))];
+        let states = tree.leaves().map(|n| self.review_state(n));
+        let (second, first, returned, _) = crate::domain::review::tally(states);
+        let count = fill(cx.t(Msg::ScReviewCount), &[&second.to_string(), &leaves.to_string(), &first.to_string(), &returned.to_string()]);
+        let mut lines = vec![Line::from(vec![
+            Span::styled(format!(" {total}{}", cx.t(Msg::ScGap)), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+            Span::styled(count, Style::default().fg(if returned > 0 { Color::Red } else { Color::Green })),
+        ])];
         let sum = tree.leaf_points_sum();
         if sum != tree.total {
             // On its own line so it is never cut on a narrow terminal.
@@ -224,11 +294,13 @@ impl Scoring {
             let leaf = tree.is_leaf(n.id);
             let indent = "  ".repeat(tree.depth(n.id).saturating_sub(1));
             let score = tree.score_of(n.id).map(fmt2).unwrap_or_else(|| "—".into());
-            let (status, status_color) = match &n.score {
+            let (status, status_color) = match self.review_state(n) {
                 _ if !leaf => (String::new(), Color::Reset),
-                None => (cx.t(Msg::ScUnscored).to_string(), Color::DarkGray),
-                Some(s) if s.reviewed.is_some() => (cx.t(Msg::ScReviewed).to_string(), Color::Green),
-                Some(_) => (cx.t(Msg::ScScored).to_string(), Color::Yellow),
+                ReviewState::Unscored => (cx.t(Msg::ScUnscored).to_string(), Color::DarkGray),
+                ReviewState::Unreviewed => (cx.t(Msg::ScScored).to_string(), Color::Yellow),
+                ReviewState::First => (cx.t(Msg::ScRevFirst).to_string(), Color::Cyan),
+                ReviewState::Second => (cx.t(Msg::ScRevSecond).to_string(), Color::Green),
+                ReviewState::Returned => (cx.t(Msg::ScRevReturned).to_string(), Color::Red),
             };
             let method = if leaf { n.method.label() } else { "" };
             let row = format!(
@@ -301,6 +373,16 @@ impl Scoring {
                         format!("{}: {} {}", cx.t(Msg::ScReviewed), r.by, local_time(r.at)),
                         Style::default().fg(Color::Green),
                     )));
+                }
+                if let Some(chain) = self.reviews.chain(n.id).filter(|c| !c.events.is_empty()) {
+                    lines.push(Line::from(label(Msg::ScThread)));
+                    for e in &chain.events {
+                        lines.push(Line::from(vec![
+                            Span::styled(format!("  {} ", local_time(e.at())), Style::default().fg(Color::DarkGray)),
+                            Span::styled(format!("{} ", e.by()), Style::default().fg(Color::Cyan)),
+                            Span::raw(e.text()),
+                        ]));
+                    }
                 }
             }
         }
@@ -394,24 +476,47 @@ fn evidence_form(code: &str, node: &Node, cx: &Cx) -> Form {
         .with_note(cx.t(Msg::EvidenceHint).into())
 }
 
-fn history(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> ListPopup {
+/// The leaf's history; Enter on a version of its paper asks to restore it.
+fn history(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> Menu {
     let records = cx.backend.indicator_history(code, node.id).unwrap_or_default();
-    let mut lines: Vec<Line<'static>> = records
-        .iter()
-        .map(|a| {
-            let v: serde_json::Value = serde_json::from_str(&a.command).unwrap_or_default();
-            let detail = history_detail(&v);
-            Line::from(vec![
-                Span::styled(format!("{} ", local_time(a.at)), Style::default().fg(Color::DarkGray)),
-                Span::styled(format!("{} ", a.actor), Style::default().fg(Color::Cyan)),
-                Span::raw(detail),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(cx.t(Msg::HistoryEmpty).to_string()));
+    let reviewed = node.score.as_ref().is_some_and(|s| s.reviewed.is_some());
+    let mut version = 0u32;
+    let mut entries: Vec<(String, MenuAction)> = Vec::new();
+    for a in &records {
+        let v: serde_json::Value = serde_json::from_str(&a.command).unwrap_or_default();
+        let is_version = matches!(v.get("cmd").and_then(|c| c.as_str()), Some("score" | "restore_score"));
+        let mut line = format!("{} {} {}", local_time(a.at), a.actor, history_detail(&v));
+        if !is_version {
+            entries.push((line, Box::new(|_: &Cx| Effect::None)));
+            continue;
+        }
+        version += 1;
+        line = format!("[{version}] {line}");
+        let (code, id, rev, name, n) = (code.to_string(), node.id, node.rev, node.name.clone(), version);
+        let summary = truncate(&history_detail(&v), 40);
+        entries.push((
+            line,
+            Box::new(move |cx: &Cx| {
+                if reviewed {
+                    return Effect::Error(cx.t(Msg::ScReviewedFirst).to_string());
+                }
+                let cmd = Command::RestoreScore {
+                    project: code.clone(),
+                    indicator: IndicatorRef::Id(id),
+                    version: Some(n),
+                    at: None,
+                    expected_rev: Some(rev),
+                    restored: None,
+                };
+                let toast = fill(cx.t(Msg::RestoredToast), &[&name, &n.to_string()]);
+                Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::RestoreConfirm), &[&name, &n.to_string(), &summary]), cmd, Some(toast))))
+            }),
+        ));
     }
-    ListPopup::new(fill(cx.t(Msg::HistoryTitle), &[&tree.path(node.id)]), lines, cx.t(Msg::ListFooter).to_string())
+    if entries.is_empty() {
+        entries.push((cx.t(Msg::HistoryEmpty).to_string(), Box::new(|_: &Cx| Effect::Pop)));
+    }
+    Menu::new(fill(cx.t(Msg::HistoryTitle), &[&tree.path(node.id)]), entries).with_footer(cx.t(Msg::HistoryFooter).to_string())
 }
 
 /// A short reading of a scoring command from the audit log.
@@ -423,6 +528,9 @@ fn history_detail(v: &serde_json::Value) -> String {
         "clear_score" => "清除得分",
         "review_score" => "复核",
         "unreview_score" => "取消复核",
+        "return_score" => "退回",
+        "answer_review" => "答复",
+        "restore_score" => "恢复",
         "add_indicator" => "添加指标",
         "remove_indicator" => "删除指标",
         "rename_indicator" => "重命名",
