@@ -66,4 +66,3 @@ fn score_table(rows: &[ScoreRow]) -> String {
 fn cell(text: &str) -> String {
     escape(&text.replace('\n', " "))
 }
-

@@ -4,11 +4,11 @@
 
 use super::score_table::{RowKind, leaves_under, loss_reason, one_line, rate, score_rows};
 use super::{CoverField, NumberedItem, ReportBlock, ReportDoc};
-pub use crate::read::print::{chinese_date, chinese_number};
 use crate::domain::money::fmt2;
 use crate::domain::outline::Generator;
 use crate::domain::project::Recommendation;
 use crate::domain::{FindingState, ItemState, ProjectKind, ResultKind};
+pub use crate::read::print::{chinese_date, chinese_number};
 
 pub(super) fn generate(doc: &ReportDoc, g: Generator, level: u8) -> Vec<ReportBlock> {
     match g {
