@@ -33,7 +33,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit => "quit", "退出（编辑中的内容存为草稿）", "quit jixiao (edits in progress are kept as drafts)";
+    Quit => "quit", "退出（有未保存的修改时先问：存为草稿、放弃或留下；再按一次存为草稿退出）", "quit jixiao (with unsaved edits it asks: keep as drafts, discard or stay; pressed again, keeps them and quits)";
     Back => "back", "返回（在首屏时退出）", "back (quit on the top screen)";
     Help => "help", "帮助（当前屏幕的按键）", "help (keys of this screen)";
     MoveUp => "move_up", "上移", "move up";
@@ -96,7 +96,8 @@ actions! {
     Save => "save", "保存", "save";
     Cancel => "cancel", "取消", "cancel";
     Confirm => "confirm", "确认", "confirm";
-    KeepDraft => "keep_draft", "关闭并保留草稿（放弃修改时；再打开时提供草稿）", "close keeping the draft (when discarding; offered on reopening)";
+    KeepDraft => "keep_draft", "保留草稿并关闭（放弃修改或退出时；再打开时提供草稿）", "keep the draft and close (when discarding or quitting; offered on reopening)";
+    DiscardDraft => "discard_draft", "丢弃草稿（发现草稿时；打开已保存的内容）", "discard the draft (when one is found; opens the saved values)";
     AddRow => "add_row", "加一行（扣分项）", "add row (a deduction)";
     RemoveRow => "remove_row", "删一行（所选扣分项）", "remove row (the selected deduction)";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";

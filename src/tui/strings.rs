@@ -51,7 +51,10 @@ msgs! {
     ListFooter => "↑↓ 滚动 · Esc 关闭", "↑↓ scroll · Esc close";
     KeymapTitle => "按键文件有误", "Keymap file errors";
     NoticeFooter => "Enter 或 Esc 关闭", "Enter or Esc to close";
-    DraftFooter => "y 恢复草稿 · n 用已保存的内容", "y restore the draft · n use the saved text";
+    DraftFooter => "y 恢复草稿 · D 丢弃草稿（打开已保存的内容）· Esc 关闭（草稿保留）", "y restore the draft · D discard it (open the saved values) · Esc close (the draft is kept)";
+    QuitTitle => "退出 jixiao", "Quit jixiao";
+    QuitUnsaved => "还有没保存的修改。存为草稿（下次打开同一表单时提供）再退出？", "There are unsaved edits. Keep them as drafts (offered when the same form opens again) and quit?";
+    QuitFooter => "k 存为草稿并退出 · y 放弃修改并退出 · n 留下继续编辑 · Ctrl-c 存为草稿并退出", "k keep drafts and quit · y discard and quit · n stay · Ctrl-c keep drafts and quit";
     DraftTitle => "发现草稿", "Draft found";
     ScScoreFirst => "这一项还没有得分：先按 e 评分，再填写评分依据和佐证资料", "this leaf has no score yet: score it with e first, then write the basis and add evidence";
     ScReviewedFirst => "这一项已复核：先按 R 取消复核（需说明理由）再修改", "this score is reviewed: un-review it with R (with a reason) before changing it";
@@ -299,7 +302,7 @@ msgs! {
     BasisTitle => "评分依据：{0}（Ctrl-s 保存，Esc 放弃）", "Basis: {0} (Ctrl-s save, Esc discard)";
     DiscardConfirm => "放弃未保存的修改？", "Discard unsaved changes?";
     DiscardFooter => "y 放弃 · k 关闭并保留草稿 · n 继续编辑", "y discard · k close, keep the draft · n back to the text";
-    DraftOffer => "发现未保存的草稿：{0}", "An unsaved draft was found: {0}";
+    DraftOffer => "发现未保存的草稿，恢复后是：\n{0}", "An unsaved draft was found; restoring it gives:\n{0}";
     EvidenceTitle => "添加佐证资料：{0}", "Add evidence: {0}";
     EvidenceField => "文件路径或文件名称", "File path or document name";
     EvidenceHint => "文件路径：复制到数据目录并记录大小和 sha256；文件名称可写作「名称|文号|日期|页码」", "a file path is copied into the data dir with its size and sha256; a document can be written as name|number|date|pages";

@@ -201,7 +201,11 @@ impl Findings {
             None => fill(cx.t(Msg::FnNew), &[&p.name]),
             Some(f) => fill(cx.t(Msg::FnEdit), &[&format!("#{}", f.seq)]),
         };
-        Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into()))
+        let key = match f {
+            None => format!("finding-new-{}", p.code),
+            Some(f) => format!("finding-edit-{}", f.id),
+        };
+        Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into())).draft(key)
     }
 
     fn evidence_form(&self, f: &Finding, cx: &Cx) -> Form {
@@ -361,4 +365,5 @@ fn item_form(f: &Finding, p: &Project, cx: &Cx) -> Form {
         })
     });
     Form::new(fill(cx.t(Msg::ItNew), &[&format!("#{}", f.seq)]), fields, submit, Some(cx.t(Msg::Saved).into()))
+        .draft(format!("item-new-{id}"))
 }

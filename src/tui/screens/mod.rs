@@ -15,3 +15,4 @@ pub mod report;
 pub mod report_text;
 pub mod score_editor;
 pub mod scoring;
+pub mod unsaved;

@@ -396,6 +396,7 @@ fn edit_form(it: &RectItem, cx: &Cx) -> Form {
             due,
         })
     });
-    let form = Form::new(fill(cx.t(Msg::ItEdit), &[&id.to_string()]), fields, submit, Some(cx.t(Msg::Saved).into()));
+    let form = Form::new(fill(cx.t(Msg::ItEdit), &[&id.to_string()]), fields, submit, Some(cx.t(Msg::Saved).into()))
+        .draft(format!("item-edit-{id}"));
     if draft { form } else { form.with_note(cx.t(Msg::ItDraftOnlyDue).into()) }
 }
