@@ -119,7 +119,8 @@ fn 恢复问题需要理由_版本号不存在时说明可选的范围() {
 #[test]
 fn 草稿和已撤回的问题不能恢复旧版本_错误说出状态() {
     let env = Env::new();
-    let draft = env.json(json!({"cmd":"record_finding","project":"ZD21-06","text":"草稿问题","category":"档案资料不完整","severity":"一般"})).id;
+    let draft =
+        env.json(json!({"cmd":"record_finding","project":"ZD21-06","text":"草稿问题","category":"档案资料不完整","severity":"一般"})).id;
     assert_eq!(illegal_state(env.run(json!({"cmd":"restore_finding","finding":draft,"revision":1,"reason":"r"}))), "草稿");
     let id = corrected_finding(&env);
     env.json(json!({"cmd":"withdraw_finding","finding":id,"reason":"问题不成立"}));
@@ -200,7 +201,9 @@ fn 删除事项的佐证留在办理记录中_已销号的拒绝() {
     let f = corrected_finding(&env);
     let id = env.json(json!({"cmd":"create_item","finding":f,"requirement":"补齐签字","due":"2021-07-15"})).id;
     env.json(json!({"cmd":"issue_notice","project":"ZD21-06","items":[id],"contact":"市财政局"}));
-    env.json(json!({"cmd":"submit_response","item":id,"text":"已补签","evidence":[{"document":{"name":"补签表"}},{"document":{"name":"旧表"}}]}));
+    env.json(
+        json!({"cmd":"submit_response","item":id,"text":"已补签","evidence":[{"document":{"name":"补签表"}},{"document":{"name":"旧表"}}]}),
+    );
     env.json(json!({"cmd":"remove_evidence","item":id,"evidence":"旧表","reason":"与本事项无关"}));
     let it = env.local.store().item(id).unwrap();
     assert_eq!(it.evidence, vec![Evidence::doc("补签表")]);

@@ -181,7 +181,11 @@ impl Finding {
             return Err(Error::invalid(self.label(), "reason", "恢复旧版本需要说明理由"));
         }
         if self.state != FindingState::Published {
-            let action = if self.state == FindingState::Draft { "恢复旧版本（草稿没有已发布的版本，直接修改即可）" } else { "恢复旧版本" };
+            let action = if self.state == FindingState::Draft {
+                "恢复旧版本（草稿没有已发布的版本，直接修改即可）"
+            } else {
+                "恢复旧版本"
+            };
             return Err(Error::IllegalTransition { what: self.label(), state: self.state.label().into(), action: action.into() });
         }
         let current = self.history.len() + 1;

@@ -504,7 +504,13 @@ pub struct ItemFields {
 
 impl ItemFields {
     pub fn of(it: &RectItem) -> ItemFields {
-        ItemFields { requirement: it.requirement.clone(), unit: it.unit.clone(), contact: it.contact.clone(), due: it.due, reason: String::new() }
+        ItemFields {
+            requirement: it.requirement.clone(),
+            unit: it.unit.clone(),
+            contact: it.contact.clone(),
+            due: it.due,
+            reason: String::new(),
+        }
     }
 
     /// The fields kept in an `Edited` entry's text (None: not such an entry).

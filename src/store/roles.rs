@@ -100,9 +100,7 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | RestoreFinding { finding, .. }
         | WithdrawFinding { finding, .. }
         | CreateItem { finding, .. }
-        | RemoveEvidence { finding: Some(finding), .. } => {
-            tx.project(tx.finding(*finding)?.project)?
-        }
+        | RemoveEvidence { finding: Some(finding), .. } => tx.project(tx.finding(*finding)?.project)?,
         UpdateItem { item, .. }
         | RestoreItem { item, .. }
         | RemoveEvidence { item: Some(item), .. }

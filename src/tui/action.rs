@@ -65,13 +65,15 @@ actions! {
     ClearScore => "clear_score", "清除（所选指标的得分）", "clear (the selected score)";
     Review => "review", "复核（项目负责人复核所选得分）", "review (the selected score; lead)";
     Unreview => "unreview", "取消复核（需说明理由）", "un-review (with a reason)";
-    History => "history", "历史（所选指标的修改记录）", "history (of the selected indicator)";
+    History => "history", "历史（所选指标、问题或事项的修改记录；问题和事项可恢复旧版本）", "history (of the selection; a finding's or item's earlier version can be restored)";
     AddIndicator => "add_indicator", "添加指标（在所选指标下）", "add (an indicator under the selection)";
     RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove (the selected indicator)";
     RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename (the selected indicator)";
     SetPoints => "set_points", "分值（修改所选指标的分值）", "points (of the selected indicator)";
     Publish => "publish", "发布（所选问题，发布后只能更正）", "publish (the selected finding; then only corrections)";
     Withdraw => "withdraw", "撤回（所选问题，需说明理由）", "withdraw (the selected finding, with a reason)";
+    OpenEvidence => "open_evidence", "打开佐证（所选问题或事项的文件副本，有 xdg-open 时打开）", "open evidence (the stored copy of the selection's file; xdg-open where it exists)";
+    RemoveEvidence => "remove_evidence", "删除佐证（需说明理由，留在历史中）", "remove evidence (with a reason; kept in the history)";
     NewItem => "new_item", "整改事项（由所选问题新建）", "new item (from the selected finding)";
     EditCategories => "edit_categories", "问题类别（编辑类别列表）", "categories (edit the list)";
     ItemActions => "item_actions", "办理（所选事项当前可做的操作）", "act (the moves the selected item allows now)";

@@ -58,7 +58,9 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     return Err(Error::invalid(f.label(), "reason", "删除佐证资料需要说明理由"));
                 }
                 if f.state == FindingState::Withdrawn {
-                    return Err(Error::IllegalTransition { what: f.label(), state: f.state.label().into(), action: "删除佐证资料".into() });
+                    return Err(Error::IllegalTransition {
+                        what: f.label(), state: f.state.label().into(), action: "删除佐证资料".into()
+                    });
                 }
                 let i = find_evidence(&f.body.evidence, evidence, &f.label())?;
                 let mut body = f.body.clone();
@@ -98,7 +100,8 @@ pub(super) fn find_evidence(list: &[Evidence], named: &str, record: &str) -> Res
     };
     list.iter().position(hit).ok_or_else(|| {
         let names: Vec<&str> = list.iter().map(Evidence::name).collect();
-        let have = if names.is_empty() { "它没有佐证资料".to_string() } else { format!("它的佐证资料是：{}", names.join("、")) };
+        let have =
+            if names.is_empty() { "它没有佐证资料".to_string() } else { format!("它的佐证资料是：{}", names.join("、")) };
         Error::invalid(record, "evidence", format!("没有名为「{named}」的佐证资料：{have}（按名称或 sha256 指明）"))
     })
 }

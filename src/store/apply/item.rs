@@ -74,7 +74,11 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     return Err(Error::invalid(it.label(), "entry", msg));
                 };
                 if it.state.is_finished() {
-                    return Err(Error::IllegalTransition { what: it.label(), state: it.state.label().into(), action: "恢复修改前的内容".into() });
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "恢复修改前的内容".into(),
+                    });
                 }
                 let mut before = ItemFields::of(it);
                 if old.same(&before) {
@@ -105,7 +109,11 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     return Err(Error::invalid(it.label(), "reason", "删除佐证资料需要说明理由"));
                 }
                 if it.state.is_finished() {
-                    return Err(Error::IllegalTransition { what: it.label(), state: it.state.label().into(), action: "删除佐证资料".into() });
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "删除佐证资料".into(),
+                    });
                 }
                 let i = super::finding::find_evidence(&it.evidence, evidence, &it.label())?;
                 let removed = it.evidence.remove(i);

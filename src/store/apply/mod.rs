@@ -80,7 +80,9 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         SetNoticePrefix { .. } | SetBudgetTotal { .. } | AddAdmin { .. } | RemoveAdmin { .. } | SetCategories { .. } | Import { .. } => {
             settings::apply(tx, cmd, ctx)
         }
-        RemoveEvidence { .. } => Err(Error::invalid("remove_evidence", "finding/item", "指明一个问题（finding）或一个整改事项（item），二者取其一")),
+        RemoveEvidence { .. } => {
+            Err(Error::invalid("remove_evidence", "finding/item", "指明一个问题（finding）或一个整改事项（item），二者取其一"))
+        }
     }
 }
 
