@@ -15,7 +15,10 @@ fn run(env: &Env, v: serde_json::Value) -> jixiao::command::Outcome {
 /// 问题标签页选中一个更正过的问题（新记录的，排在最后）。
 fn corrected_finding(env: &Env, app: &mut jixiao::tui::app::App, cx: &jixiao::tui::app::Cx) -> u64 {
     let id = run(env, json!({"cmd":"record_finding","project":CODE,"text":"劳务费 12 人未签字","category":"财务管理欠规范","severity":"一般","publish":true,"evidence":[{"document":{"name":"劳务费发放表"}}]})).id;
-    run(env, json!({"cmd":"revise_finding","finding":id,"text":"劳务费 14 人未签字","category":"财务管理欠规范","severity":"一般","note":"更正人数"}));
+    run(
+        env,
+        json!({"cmd":"revise_finding","finding":id,"text":"劳务费 14 人未签字","category":"财务管理欠规范","severity":"一般","note":"更正人数"}),
+    );
     open_project(app, cx, "人口普查");
     keys(app, cx, "3");
     keys(app, cx, "G");
@@ -90,7 +93,10 @@ fn 打开纸质佐证说明没有副本_打开文件佐证显示副本路径() {
         jixiao::domain::Evidence::File { sha256, .. } => sha256.clone(),
         _ => unreachable!(),
     };
-    run(&env, json!({"cmd":"revise_finding","finding":id,"text":"劳务费 14 人未签字","category":"财务管理欠规范","severity":"一般","note":"附发放表","evidence":[evidence]}));
+    run(
+        &env,
+        json!({"cmd":"revise_finding","finding":id,"text":"劳务费 14 人未签字","category":"财务管理欠规范","severity":"一般","note":"附发放表","evidence":[evidence]}),
+    );
     app.stack.iter_mut().for_each(|l| l.refresh(&cx));
     app.pause(&cx);
     // xdg-open 不可用时也只显示路径，不会卡住。

@@ -33,7 +33,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit => "quit", "退出（有未保存的修改时先问：存为草稿、放弃或留下；再按一次存为草稿退出）", "quit jixiao (with unsaved edits it asks: keep as drafts, discard or stay; pressed again, keeps them and quits)";
+    Quit => "quit", "退出（有未保存的修改先问；再按一次存草稿退出）", "quit (asks first with unsaved edits; again: keep drafts and quit)";
     Back => "back", "返回（在首屏时退出）", "back (quit on the top screen)";
     Help => "help", "帮助（当前屏幕的按键）", "help (keys of this screen)";
     MoveUp => "move_up", "上移", "move up";
