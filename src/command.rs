@@ -258,6 +258,28 @@ pub enum Command {
         #[serde(default)]
         note: String,
     },
+    /// Brings back an earlier published revision (1 = the first) as a new revision; the
+    /// reason is kept with it.
+    RestoreFinding {
+        finding: u64,
+        revision: usize,
+        reason: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    /// Removes one evidence item of a finding or an item (exactly one of them), named by its
+    /// sha256 or its name; the removed evidence stays in the record's history, and the file in
+    /// `attachments/` stays (others may name the same sha256).
+    RemoveEvidence {
+        #[serde(default)]
+        finding: Option<u64>,
+        #[serde(default)]
+        item: Option<u64>,
+        evidence: String,
+        reason: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
     WithdrawFinding {
         finding: u64,
         reason: String,
@@ -289,6 +311,15 @@ pub enum Command {
         /// Only while a draft; after issue, use an extension.
         #[serde(default)]
         due: Option<NaiveDate>,
+    },
+    /// Puts back an item's fields (requirement, unit, contact, due) as they were before the
+    /// edit recorded in its history entry `entry` (a 修改 entry's number); itself an edit.
+    RestoreItem {
+        item: u64,
+        entry: u32,
+        reason: String,
+        #[serde(default)]
+        expected_version: Option<u64>,
     },
     StartItem {
         item: u64,

@@ -390,7 +390,7 @@ fn a_draft_survives_the_app_and_is_offered_on_reopening() {
 }
 
 #[test]
-fn declining_a_draft_uses_the_saved_text_and_drops_the_draft() {
+fn discarding_a_draft_with_d_uses_the_saved_text_and_drops_the_draft() {
     let env = Env::new();
     let cx = env.cx();
     let key = format!("basis-{CODE}-{}", env.node_id(CODE, "立项依据充分性"));
@@ -398,7 +398,7 @@ fn declining_a_draft_uses_the_saved_text_and_drops_the_draft() {
     let mut app = new_app(&cx);
     at_leaf(&env, &mut app, &cx, "立项依据充分性");
     keys(&mut app, &cx, "b");
-    keys(&mut app, &cx, "n");
+    keys(&mut app, &cx, "D");
     assert_eq!(top_context(&app), "editor");
     assert!(!screen(&app, &cx, 120, 40).contains("旧草稿"));
     assert_eq!(env.drafts.load(&key), None);
@@ -539,10 +539,12 @@ fn 负责人不能复核自己的评分_成员一审后负责人二审_改分前
     keys(&mut app, &cx, "e");
     assert_eq!(top_context(&app), "scoring", "no editor on a reviewed score");
     assert!(toast(&app).is_some_and(|(t, error)| error && t.contains("已复核") && t.contains("R")), "{:?}", toast(&app));
+    app.pause(&cx); // the user reads the refusal before the next key
     keys(&mut app, &cx, "b");
     assert_eq!(top_context(&app), "scoring", "nor the basis editor");
     assert_eq!(env.audit_len(), before);
     assert_eq!(env.tree(CODE), tree);
+    app.pause(&cx);
 
     // Un-review with a reason.
     keys(&mut app, &cx, "R");
@@ -869,6 +871,7 @@ fn archive_makes_the_project_read_only() {
     keys(&mut app, &cx, "e");
     assert_eq!(top_context(&app), "project_list", "no form opens");
     assert_eq!(toast(&app), Some(("项目已归档，只读（按 O 重新打开）".into(), true)));
+    app.pause(&cx); // read before the next key
     // The scoring tab is read-only too.
     enter(&mut app, &cx);
     keys(&mut app, &cx, "2");
@@ -878,6 +881,7 @@ fn archive_makes_the_project_read_only() {
     assert_eq!(toast(&app).map(|t| t.1), Some(true));
     assert_eq!(env.audit_len(), before);
     // Reopen with a reason.
+    app.pause(&cx);
     esc(&mut app, &cx);
     keys(&mut app, &cx, "O");
     keys(&mut app, &cx, "需补充评分");

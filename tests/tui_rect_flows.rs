@@ -322,6 +322,7 @@ fn a_finding_from_record_to_a_closed_item_and_the_ledger() {
     keys(&mut app, &cx, "n"); // the confirmation
     assert_eq!(top_context(&app), "form", "the opinion form is still there");
     esc(&mut app, &cx);
+    keys(&mut app, &cx, "y"); // the opinion typed: Esc asks, y discards
     assert_eq!(top_context(&app), "rectification");
 
     // Returned with reasons.
@@ -458,6 +459,7 @@ fn an_extension_is_requested_then_approved_keeping_the_original_due() {
     assert_eq!(env.audit_len(), before);
     esc(&mut app, &cx);
     esc(&mut app, &cx);
+    keys(&mut app, &cx, "y"); // the form was changed: Esc asks, y discards
 
     pick(&mut app, &cx, "申请延期");
     keys(&mut app, &cx, "乡镇对账需要时间");
@@ -647,6 +649,7 @@ fn issuing_needs_a_draft_and_items_outside_the_legal_moves_are_not_offered() {
     keys(&mut app, &cx, "N");
     assert_eq!(top_context(&app), "rectification");
     assert!(toast(&app).is_some_and(|(t, e)| e && t.contains("草稿")), "{:?}", toast(&app));
+    app.pause(&cx); // keys right after a refusal are dropped until a pause
     // 开始整改 asks, then moves to 整改中.
     pick(&mut app, &cx, "开始整改");
     assert_eq!(top_context(&app), "confirm");

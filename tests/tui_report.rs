@@ -123,7 +123,8 @@ fn a_draft_kept_on_esc_is_offered_on_reopening() {
     assert_eq!((env.audit_len(), written(&env, CODE, "goals")), (before, None), "nothing saved");
     enter(&mut app, &cx);
     assert_eq!(top_context(&app), "confirm", "the draft is offered first");
-    assert!(screen(&app, &cx, 120, 40).contains("发现未保存的草稿：总体目标：按期完成普查登记"));
+    let offer = screen(&app, &cx, 120, 40);
+    assert!(offer.contains("发现未保存的草稿") && offer.contains("总体目标：按期完成普查登记"), "{offer}");
     keys(&mut app, &cx, "y");
     assert_eq!(top_context(&app), "editor");
     keys(&mut app, &cx, "。");
@@ -184,7 +185,8 @@ fn an_issued_report_refuses_edits_until_reopened_with_a_reason() {
     keys(&mut app, &cx, "t");
     assert!(toast(&app).contains("按 R 重新打开"), "nor the title: {}", toast(&app));
     assert_eq!(env.audit_len(), before);
-
+    // Keys typed right after a refusal are dropped until a pause (the user reads it first).
+    app.pause(&cx);
     keys(&mut app, &cx, "R");
     assert_eq!(top_context(&app), "form");
     ctrl(&mut app, &cx, 's');

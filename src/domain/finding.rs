@@ -174,6 +174,30 @@ impl Finding {
         }
     }
 
+    /// Restores earlier revision `revision` (1 = the first published text; the current body is
+    /// revision `history.len() + 1`) as a new revision, so the restore itself can be undone.
+    pub fn restore(&mut self, revision: usize, reason: &str) -> Result<()> {
+        if reason.trim().is_empty() {
+            return Err(Error::invalid(self.label(), "reason", "恢复旧版本需要说明理由"));
+        }
+        if self.state != FindingState::Published {
+            let action = if self.state == FindingState::Draft {
+                "恢复旧版本（草稿没有已发布的版本，直接修改即可）"
+            } else {
+                "恢复旧版本"
+            };
+            return Err(Error::IllegalTransition { what: self.label(), state: self.state.label().into(), action: action.into() });
+        }
+        let current = self.history.len() + 1;
+        let Some(old) = revision.checked_sub(1).and_then(|i| self.history.get(i)) else {
+            let range = if current > 1 { format!("1 到 {}", current - 1) } else { "（没有更早的版本）".to_string() };
+            let msg = format!("没有第 {revision} 版可恢复：当前是第 {current} 版，可恢复的版本是 {range}");
+            return Err(Error::invalid(self.label(), "revision", msg));
+        };
+        let body = old.body.clone();
+        self.revise(body, &format!("恢复第 {revision} 版：{}", reason.trim()))
+    }
+
     pub fn withdraw(&mut self, reason: &str) -> Result<()> {
         if reason.trim().is_empty() {
             return Err(Error::invalid(self.label(), "reason", "撤回问题需要说明理由"));

@@ -446,6 +446,11 @@ pub enum EntryKind {
     ExtensionDenied,
     Cancelled,
     Note,
+    /// The item's fields were edited; the entry's text keeps the fields before the edit
+    /// (`ItemFields` as JSON), so `restore_item` can bring them back.
+    Edited,
+    /// An evidence item was removed with a reason; the entry keeps the evidence removed.
+    EvidenceRemoved,
 }
 
 impl EntryKind {
@@ -463,6 +468,8 @@ impl EntryKind {
             EntryKind::ExtensionDenied => "驳回延期",
             EntryKind::Cancelled => "撤销",
             EntryKind::Note => "备注",
+            EntryKind::Edited => "修改",
+            EntryKind::EvidenceRemoved => "删除佐证",
         }
     }
 }
@@ -481,4 +488,38 @@ pub struct Response {
     pub evidence: Vec<Evidence>,
     pub by: String,
     pub at: DateTime<Utc>,
+}
+
+/// An item's editable fields as they were before an edit, kept in its `Edited` history entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemFields {
+    pub requirement: String,
+    pub unit: String,
+    pub contact: String,
+    pub due: NaiveDate,
+    /// Why the edit was a restore (empty for a plain edit).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl ItemFields {
+    pub fn of(it: &RectItem) -> ItemFields {
+        ItemFields {
+            requirement: it.requirement.clone(),
+            unit: it.unit.clone(),
+            contact: it.contact.clone(),
+            due: it.due,
+            reason: String::new(),
+        }
+    }
+
+    /// The fields kept in an `Edited` entry's text (None: not such an entry).
+    pub fn from_entry(r: &Response) -> Option<ItemFields> {
+        (r.kind == EntryKind::Edited).then(|| serde_json::from_str(&r.text).ok()).flatten()
+    }
+
+    /// The same editable fields (the reason aside).
+    pub fn same(&self, other: &ItemFields) -> bool {
+        (&self.requirement, &self.unit, &self.contact, self.due) == (&other.requirement, &other.unit, &other.contact, other.due)
+    }
 }

@@ -108,10 +108,15 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
             Some(p) => tx.project(p)?,
             None => return Ok(None),
         },
-        PublishFinding { finding, .. } | ReviseFinding { finding, .. } | WithdrawFinding { finding, .. } | CreateItem { finding, .. } => {
-            tx.project(tx.finding(*finding)?.project)?
-        }
+        PublishFinding { finding, .. }
+        | ReviseFinding { finding, .. }
+        | RestoreFinding { finding, .. }
+        | WithdrawFinding { finding, .. }
+        | CreateItem { finding, .. }
+        | RemoveEvidence { finding: Some(finding), .. } => tx.project(tx.finding(*finding)?.project)?,
         UpdateItem { item, .. }
+        | RestoreItem { item, .. }
+        | RemoveEvidence { item: Some(item), .. }
         | StartItem { item, .. }
         | SubmitResponse { item, .. }
         | ReturnItem { item, .. }
@@ -123,6 +128,8 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | DenyExtension { item, .. }
         | CancelItem { item, .. } => tx.project(tx.item(*item)?.project)?,
         CancelNotice { notice, .. } => tx.project(tx.notice_by_number(notice)?.project)?,
+        // Names neither a finding nor an item: refused by `apply` with what to write.
+        RemoveEvidence { .. } => return Ok(None),
     };
     Ok(Some(p))
 }

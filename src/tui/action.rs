@@ -33,7 +33,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit => "quit", "退出（编辑中的内容存为草稿）", "quit jixiao (edits in progress are kept as drafts)";
+    Quit => "quit", "退出（有未保存的修改先问；再按一次存草稿退出）", "quit (asks first with unsaved edits; again: keep drafts and quit)";
     Back => "back", "返回（在首屏时退出）", "back (quit on the top screen)";
     Help => "help", "帮助（当前屏幕的按键）", "help (keys of this screen)";
     MoveUp => "move_up", "上移", "move up";
@@ -67,13 +67,15 @@ actions! {
     Unreview => "unreview", "取消复核（需说明理由）", "un-review (with a reason)";
     ReturnScore => "return_score", "退回（所选底稿，写复核意见）", "send back (the selected paper, with a review note)";
     AnswerReview => "answer_review", "答复（退回的复核意见）", "answer (the review note of a paper sent back)";
-    History => "history", "历史（所选指标的修改记录；Enter 恢复较早版本）", "history (of the selected indicator; Enter restores a version)";
+    History => "history", "历史（所选指标、问题或事项的修改记录；Enter 恢复较早版本）", "history (of the selection; Enter restores an earlier version)";
     AddIndicator => "add_indicator", "添加指标（在所选指标下）", "add (an indicator under the selection)";
     RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove (the selected indicator)";
     RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename (the selected indicator)";
     SetPoints => "set_points", "分值（修改所选指标的分值）", "points (of the selected indicator)";
     Publish => "publish", "发布（所选问题，发布后只能更正）", "publish (the selected finding; then only corrections)";
     Withdraw => "withdraw", "撤回（所选问题，需说明理由）", "withdraw (the selected finding, with a reason)";
+    OpenEvidence => "open_evidence", "打开佐证（所选问题或事项的文件副本，有 xdg-open 时打开）", "open evidence (the stored copy of the selection's file; xdg-open where it exists)";
+    RemoveEvidence => "remove_evidence", "删除佐证（需说明理由，留在历史中）", "remove evidence (with a reason; kept in the history)";
     NewItem => "new_item", "整改事项（由所选问题新建）", "new item (from the selected finding)";
     EditCategories => "edit_categories", "问题类别（编辑类别列表）", "categories (edit the list)";
     ItemActions => "item_actions", "办理（所选事项当前可做的操作）", "act (the moves the selected item allows now)";
@@ -98,7 +100,8 @@ actions! {
     Save => "save", "保存", "save";
     Cancel => "cancel", "取消", "cancel";
     Confirm => "confirm", "确认", "confirm";
-    KeepDraft => "keep_draft", "关闭并保留草稿（放弃修改时；再打开时提供草稿）", "close keeping the draft (when discarding; offered on reopening)";
+    KeepDraft => "keep_draft", "保留草稿并关闭（放弃修改或退出时；再打开时提供草稿）", "keep the draft and close (when discarding or quitting; offered on reopening)";
+    DiscardDraft => "discard_draft", "丢弃草稿（发现草稿时；打开已保存的内容）", "discard the draft (when one is found; opens the saved values)";
     AddRow => "add_row", "加一行（扣分项）", "add row (a deduction)";
     RemoveRow => "remove_row", "删一行（所选扣分项）", "remove row (the selected deduction)";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";

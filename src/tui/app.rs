@@ -65,7 +65,10 @@ pub enum Effect {
     Error(String),
     /// Drop a refused edit: pop the popup and the form under it, and re-read every layer.
     Reload,
+    /// Quit keeping every edit in progress as a draft (asking first when any is open).
     Quit,
+    /// Quit dropping the edits in progress and their drafts (the quit question's y).
+    QuitDiscarding,
 }
 
 pub trait Layer {
@@ -90,6 +93,22 @@ pub trait Layer {
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx);
     /// Called when the app is about to exit or lose the terminal: keep edits as drafts.
     fn save_draft(&self, _cx: &Cx) {}
+    /// Whether it holds edits not saved (quitting or Esc asks first).
+    fn unsaved(&self) -> bool {
+        false
+    }
+    /// Drops its draft: the edits were saved, or the user chose to discard them.
+    fn discard_draft(&self, _cx: &Cx) {}
+    /// A draft of this layer kept from before that differs from what it shows now.
+    fn draft_found(&self, _cx: &Cx) -> Option<super::screens::unsaved::Found> {
+        None
+    }
+    /// Takes over a draft's text (the draft offer's y).
+    fn restore_draft(&mut self, _draft: &str) {}
+    /// The question asked when quitting with edits open (ctrl-c there quits).
+    fn is_quit_question(&self) -> bool {
+        false
+    }
     /// Bound actions this layer ignores, left out of the status bar.
     fn unused_actions(&self) -> &'static [Action] {
         &[]
@@ -108,11 +127,15 @@ pub struct App {
     pub quit: bool,
     /// Startup notices, e.g. keymap file errors.
     pub notices: Vec<String>,
+    /// A key was refused on a screen (a popup that could not open): the keys typed after it
+    /// in the same burst were meant for that popup, so they are dropped until a pause in
+    /// typing or Esc, never reaching the screen (`5` would switch tabs, `r` would review).
+    pub refused: bool,
 }
 
 impl App {
     pub fn new(root: Box<dyn Layer>) -> Self {
-        App { stack: vec![root], pending: vec![], toast: None, quit: false, notices: vec![] }
+        App { stack: vec![root], pending: vec![], toast: None, quit: false, notices: vec![], refused: false }
     }
 
     fn top(&mut self) -> Option<&mut Box<dyn Layer>> {
@@ -123,6 +146,16 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return;
         }
+        let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.refused && !ctrl_c {
+            // The refusal stays in sight while the typed-ahead keys are dropped; Esc ends it.
+            if key.code == KeyCode::Esc {
+                self.refused = false;
+                self.toast = None;
+            }
+            return;
+        }
+        self.refused = false;
         self.toast = None;
         let Some(top) = self.stack.last() else { return };
         let context = top.context();
@@ -170,12 +203,36 @@ impl App {
         }
     }
 
+    /// A pause in typing (the event loop's idle tick): drafts are written, and keys are no
+    /// longer dropped after a refusal.
+    pub fn pause(&mut self, cx: &Cx) {
+        self.refused = false;
+        self.save_drafts(cx);
+    }
+
+    /// Quit, asking first when an edit is open; at that question, quitting again quits
+    /// (keeping the drafts): ctrl-c never traps the user.
+    fn request_quit(&mut self, cx: &Cx) {
+        let asking = self.stack.last().is_some_and(|l| l.is_quit_question());
+        if !asking && self.stack.iter().any(|l| l.unsaved()) {
+            self.stack.push(Box::new(super::screens::unsaved::QuitQuestion));
+            return;
+        }
+        self.save_drafts(cx);
+        self.quit = true;
+    }
+
+    /// A form or editor being opened: when a draft of it is kept, the offer comes first.
+    fn offer(&self, layer: Box<dyn Layer>, cx: &Cx) -> Box<dyn Layer> {
+        match layer.draft_found(cx) {
+            Some(found) => Box::new(super::screens::unsaved::DraftOffer::new(layer, found)),
+            None => layer,
+        }
+    }
+
     pub fn dispatch(&mut self, action: Action, cx: &Cx) {
         match action {
-            Action::Quit => {
-                self.save_drafts(cx);
-                self.quit = true;
-            }
+            Action::Quit => self.request_quit(cx),
             Action::Help => {
                 let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
                 if context != "popup" {
@@ -188,7 +245,9 @@ impl App {
                 self.stack.push(Box::new(super::screens::dashboard::DashboardScreen::new(cx)));
             }
             other => {
+                let on_screen = self.stack.last().is_some_and(|l| !l.is_popup());
                 let effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
+                self.refused = on_screen && matches!(effect, Effect::Error(_));
                 self.apply(effect, cx);
             }
         }
@@ -200,8 +259,11 @@ impl App {
     fn execute(&mut self, cmd: &Command, pop: usize, toast: Option<String>, then: Option<Then>, cx: &Cx) {
         match cx.backend.execute(cmd) {
             Ok(outcome) => {
+                // What those layers held is saved now: their drafts go.
                 for _ in 0..pop {
-                    self.stack.pop();
+                    if let Some(layer) = self.stack.pop() {
+                        layer.discard_draft(cx);
+                    }
                 }
                 for layer in &mut self.stack {
                     layer.refresh(cx);
@@ -221,7 +283,10 @@ impl App {
     pub fn apply(&mut self, effect: Effect, cx: &Cx) {
         match effect {
             Effect::None => {}
-            Effect::Push(layer) => self.stack.push(layer),
+            Effect::Push(layer) => {
+                let layer = self.offer(layer, cx);
+                self.stack.push(layer);
+            }
             Effect::Pop => self.apply(Effect::PopMany(1), cx),
             Effect::PopMany(n) => {
                 for _ in 0..n {
@@ -233,6 +298,7 @@ impl App {
             }
             Effect::Replace(layer) => {
                 self.stack.pop();
+                let layer = self.offer(layer, cx);
                 self.stack.push(layer);
             }
             Effect::Execute { cmd, pop, toast } => self.execute(&cmd, pop, toast, None, cx),
@@ -249,8 +315,13 @@ impl App {
             }
             Effect::Toast(text) => self.toast = Some(Toast { text, error: false }),
             Effect::Error(text) => self.toast = Some(Toast { text, error: true }),
-            Effect::Quit => {
-                self.save_drafts(cx);
+            Effect::Quit => self.request_quit(cx),
+            Effect::QuitDiscarding => {
+                for layer in &self.stack {
+                    layer.discard_draft(cx);
+                }
+                // Nothing is left to be saved as a draft on the way out.
+                self.stack.clear();
                 self.quit = true;
             }
         }

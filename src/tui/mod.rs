@@ -77,7 +77,7 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
             terminal::exit_for_signal(sig);
         }
         if !event::poll(IDLE).map_err(io)? {
-            app.save_drafts(cx);
+            app.pause(cx);
             if terminal::hung_up() {
                 terminal::exit_for_signal(libc::SIGHUP);
             }

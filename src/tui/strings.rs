@@ -51,7 +51,10 @@ msgs! {
     ListFooter => "↑↓ 滚动 · Esc 关闭", "↑↓ scroll · Esc close";
     KeymapTitle => "按键文件有误", "Keymap file errors";
     NoticeFooter => "Enter 或 Esc 关闭", "Enter or Esc to close";
-    DraftFooter => "y 恢复草稿 · n 用已保存的内容", "y restore the draft · n use the saved text";
+    DraftFooter => "y 恢复草稿 · D 丢弃草稿（打开已保存的内容）· Esc 关闭（草稿保留）", "y restore the draft · D discard it (open the saved values) · Esc close (the draft is kept)";
+    QuitTitle => "退出 jixiao", "Quit jixiao";
+    QuitUnsaved => "还有没保存的修改。存为草稿（下次打开同一表单时提供）再退出？", "There are unsaved edits. Keep them as drafts (offered when the same form opens again) and quit?";
+    QuitFooter => "k 存为草稿并退出 · y 放弃修改并退出 · n 留下继续编辑 · Ctrl-c 存为草稿并退出", "k keep drafts and quit · y discard and quit · n stay · Ctrl-c keep drafts and quit";
     DraftTitle => "发现草稿", "Draft found";
     ScScoreFirst => "这一项还没有得分：先按 e 评分，再填写评分依据和佐证资料", "this leaf has no score yet: score it with e first, then write the basis and add evidence";
     ScReviewedFirst => "这一项已复核：先按 R 取消复核（需说明理由）再修改", "this score is reviewed: un-review it with R (with a reason) before changing it";
@@ -316,7 +319,7 @@ msgs! {
     BasisTitle => "评分依据：{0}（Ctrl-s 保存，Esc 放弃）", "Basis: {0} (Ctrl-s save, Esc discard)";
     DiscardConfirm => "放弃未保存的修改？", "Discard unsaved changes?";
     DiscardFooter => "y 放弃 · k 关闭并保留草稿 · n 继续编辑", "y discard · k close, keep the draft · n back to the text";
-    DraftOffer => "发现未保存的草稿：{0}", "An unsaved draft was found: {0}";
+    DraftOffer => "发现未保存的草稿，恢复后是：\n{0}", "An unsaved draft was found; restoring it gives:\n{0}";
     EvidenceTitle => "添加佐证资料：{0}", "Add evidence: {0}";
     EvidenceField => "文件路径或文件名称", "File path or document name";
     EvidenceHint => "文件路径：复制到数据目录并记录大小和 sha256；文件名称可写作「名称|文号|日期|页码」", "a file path is copied into the data dir with its size and sha256; a document can be written as name|number|date|pages";
@@ -332,5 +335,24 @@ msgs! {
     ReviewedToast => "已复核「{0}」", "reviewed “{0}”";
     PhaseTitle => "设置阶段：{0}", "Phase of {0}";
     TeamTitle => "项目组：{0}", "Team of {0}";
+    UndoNoRevisions => "问题 {0} 没有更早的版本（草稿直接修改；发布后的更正才留下版本）", "finding {0} has no earlier revision (a draft is edited in place; corrections after publishing leave revisions)";
+    UndoFindingTitle => "问题 {0} 的历次版本（当前第 {1} 版；Enter 恢复所选版本）", "Revisions of finding {0} (now revision {1}; Enter restores one)";
+    UndoRestoreRevision => "恢复问题 {0} 的第 {1} 版", "Restore revision {1} of finding {0}";
+    UndoRestoreRevisionConfirm => "把第 {0} 版作为新版本恢复？现在的内容留在历史中。\n第 {0} 版：{1}", "Restore revision {0} as a new revision? The current text stays in the history.\nRevision {0}: {1}";
+    UndoNoEdits => "事项 #{0} 还没有修改记录可恢复", "item #{0} has no edits to restore";
+    UndoItemTitle => "事项 #{0} 的修改记录（Enter 恢复修改前的内容）", "Edits of item #{0} (Enter restores the fields before one)";
+    UndoRestoreItem => "恢复事项 #{0} 第 {1} 条修改前的内容", "Restore item #{0} as before edit {1}";
+    UndoRestoreItemConfirm => "把事项 #{0} 恢复为：", "Restore item #{0} to:";
+    UndoNoEvidence => "{0} 没有佐证资料", "{0} has no evidence";
+    UndoOpenEvidenceTitle => "打开 {0} 的佐证资料（Enter 打开）", "Open evidence of {0} (Enter opens)";
+    UndoRemoveEvidenceTitle => "删除 {0} 的佐证资料（Enter 选择）", "Remove evidence of {0} (Enter picks)";
+    UndoRemoveEvidence => "删除佐证「{0}」", "Remove evidence “{0}”";
+    UndoRemoveEvidenceConfirm => "删除佐证「{0}」？它留在历史记录中，文件仍保存在数据目录里。", "Remove evidence “{0}”? It stays in the history, and the file stays in the data dir.";
+    UndoPaperEvidence => "「{0}」是纸质或系统文件，没有电子副本可打开", "“{0}” is a paper or system document: there is no file to open";
+    UndoNoDataDir => "不知道数据目录在哪里：无法找到佐证文件", "the data dir is unknown: the evidence file cannot be found";
+    UndoFileMissing => "「{0}」的副本不在数据目录中：{1}（运行 jixiao check 检查）", "the copy of “{0}” is not in the data dir: {1} (run jixiao check)";
+    UndoEvidenceTitle => "佐证资料", "Evidence";
+    UndoOpened => "已用 xdg-open 打开「{0}」的副本：\n{1}", "opened the copy of “{0}” with xdg-open:\n{1}";
+    UndoNoXdgOpen => "「{0}」的副本在：\n{1}\n（没有 xdg-open，请用文件管理器打开）", "the copy of “{0}” is at:\n{1}\n(no xdg-open here: open it with a file manager)";
     ReadOnly => "项目已归档，只读（按 O 重新打开）", "the project is archived and read-only (O to reopen)";
 }

@@ -196,3 +196,27 @@ pub fn goto_row(app: &mut App, cx: &Cx, row: usize) {
 pub fn top_context(app: &App) -> &'static str {
     app.stack.last().map(|l| l.context()).unwrap_or("")
 }
+
+/// 资金到位率 scored by wangfang, first-reviewed by lisi, second by the lead (zhangsan).
+pub fn second_reviewed(env: &Env) {
+    first_reviewed(env);
+    let mut ctx = env.local.ctx();
+    ctx.actor = "zhangsan".to_string();
+    env.local
+        .store()
+        .execute(&command(serde_json::json!({"cmd":"review_score","project":"ZD21-06","indicator":"资金到位率"})), &ctx)
+        .unwrap();
+}
+
+/// 资金到位率 scored by wangfang and first-reviewed by lisi (added to the team).
+pub fn first_reviewed(env: &Env) {
+    for (actor, v) in [
+        ("zhangsan", serde_json::json!({"cmd":"set_team","project":"ZD21-06","lead":"zhangsan","members":["wangfang","lisi"]})),
+        ("wangfang", serde_json::json!({"cmd":"score","project":"ZD21-06","indicator":"资金到位率","input":{"direct":{"value":"4"}}})),
+        ("lisi", serde_json::json!({"cmd":"review_score","project":"ZD21-06","indicator":"资金到位率"})),
+    ] {
+        let mut ctx = env.local.ctx();
+        ctx.actor = actor.to_string();
+        env.local.store().execute(&command(v), &ctx).unwrap();
+    }
+}

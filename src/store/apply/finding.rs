@@ -49,6 +49,28 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 f.revise(body, note)
             })
         }
+        Command::RestoreFinding { finding, revision, reason, expected_version } => {
+            edit_finding(tx, ctx, *finding, *expected_version, |f, _| f.restore(*revision, reason))
+        }
+        Command::RemoveEvidence { finding: Some(finding), evidence, reason, expected_version, .. } => {
+            edit_finding(tx, ctx, *finding, *expected_version, |f, _| {
+                if reason.trim().is_empty() {
+                    return Err(Error::invalid(f.label(), "reason", "删除佐证资料需要说明理由"));
+                }
+                if f.state == FindingState::Withdrawn {
+                    return Err(Error::IllegalTransition {
+                        what: f.label(), state: f.state.label().into(), action: "删除佐证资料".into()
+                    });
+                }
+                let i = find_evidence(&f.body.evidence, evidence, &f.label())?;
+                let mut body = f.body.clone();
+                let removed = body.evidence.remove(i);
+                // A published finding keeps the old body (with the evidence) as a revision; a
+                // draft has no revisions, so the audit record's command names what went.
+                let note = format!("删除佐证「{}」：{}", removed.name(), reason.trim());
+                f.revise(body, &note)
+            })
+        }
         Command::WithdrawFinding { finding, reason, expected_version } => {
             // A withdrawn finding no longer counts, so none of its items may still be open.
             let f = tx.finding(*finding)?;
@@ -67,6 +89,21 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }
         _ => Err(misrouted(cmd)),
     }
+}
+
+/// The evidence named by its sha256 or its name (the first of several with that name).
+pub(super) fn find_evidence(list: &[Evidence], named: &str, record: &str) -> Result<usize> {
+    let named = named.trim();
+    let hit = |e: &Evidence| match e {
+        Evidence::File { sha256, name, .. } => sha256.eq_ignore_ascii_case(named) || name == named,
+        Evidence::Document { name, .. } => name == named,
+    };
+    list.iter().position(hit).ok_or_else(|| {
+        let names: Vec<&str> = list.iter().map(Evidence::name).collect();
+        let have =
+            if names.is_empty() { "它没有佐证资料".to_string() } else { format!("它的佐证资料是：{}", names.join("、")) };
+        Error::invalid(record, "evidence", format!("没有名为「{named}」的佐证资料：{have}（按名称或 sha256 指明）"))
+    })
 }
 
 fn resolve_indicators(tree: &IndicatorTree, refs: &[IndicatorRef]) -> Result<Vec<NodeId>> {

@@ -1,6 +1,7 @@
 //! Rectification items: drafting them and every step of their state machine.
 
 use super::*;
+use crate::domain::rect::ItemFields;
 
 pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
     match cmd {
@@ -24,6 +25,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }
         Command::UpdateItem { item, expected_version, requirement, unit, contact, due } => {
             edit_item(tx, ctx, *item, *expected_version, None, |it| {
+                let before = ItemFields::of(it);
                 // Closed and cancelled items are final; once issued, the unit was told the
                 // requirement, so only the contact may still change.
                 if it.state.is_finished() {
@@ -57,7 +59,65 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     it.due = *d;
                     it.original_due = *d;
                 }
-                Ok(None)
+                Ok(edited(&before, it))
+            })
+        }
+        Command::RestoreItem { item, entry, reason, expected_version } => {
+            let entry_kept: Option<Response> = tx.get(tx::RESPONSES, &crate::store::keys::response(*item, *entry), "办理记录")?;
+            edit_item(tx, ctx, *item, *expected_version, None, |it| {
+                if reason.trim().is_empty() {
+                    return Err(Error::invalid(it.label(), "reason", "恢复修改前的内容需要说明理由"));
+                }
+                let Some(old) = entry_kept.as_ref().and_then(ItemFields::from_entry) else {
+                    let what = if entry_kept.is_some() { "不是修改记录" } else { "不存在" };
+                    let msg = format!("第 {entry} 条办理记录{what}：在事项的办理记录中选一条「修改」记录");
+                    return Err(Error::invalid(it.label(), "entry", msg));
+                };
+                if it.state.is_finished() {
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "恢复修改前的内容".into(),
+                    });
+                }
+                let mut before = ItemFields::of(it);
+                if old.same(&before) {
+                    return Err(Error::invalid(it.label(), "entry", format!("第 {entry} 条修改前的内容与现在相同：没有可恢复的")));
+                }
+                let draft = it.state == ItemState::Draft;
+                if !draft && (old.requirement != it.requirement || old.unit != it.unit || old.due != it.due) {
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "恢复整改要求、责任单位或期限（已随通知书下达，只有责任人可恢复）".into(),
+                    });
+                }
+                it.requirement = old.requirement;
+                it.unit = old.unit;
+                it.contact = old.contact;
+                if draft {
+                    it.due = old.due;
+                    it.original_due = old.due;
+                }
+                before.reason = format!("恢复第 {entry} 条修改前的内容：{}", reason.trim());
+                Ok(Some((EntryKind::Edited, serde_json::to_string(&before).unwrap_or_default(), vec![])))
+            })
+        }
+        Command::RemoveEvidence { item: Some(item), evidence, reason, expected_version, .. } => {
+            edit_item(tx, ctx, *item, *expected_version, None, |it| {
+                if reason.trim().is_empty() {
+                    return Err(Error::invalid(it.label(), "reason", "删除佐证资料需要说明理由"));
+                }
+                if it.state.is_finished() {
+                    return Err(Error::IllegalTransition {
+                        what: it.label(),
+                        state: it.state.label().into(),
+                        action: "删除佐证资料".into(),
+                    });
+                }
+                let i = super::finding::find_evidence(&it.evidence, evidence, &it.label())?;
+                let removed = it.evidence.remove(i);
+                Ok(Some((EntryKind::EvidenceRemoved, format!("删除佐证「{}」：{}", removed.name(), reason.trim()), vec![removed])))
             })
         }
         Command::StartItem { item, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {
@@ -120,6 +180,11 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }),
         _ => Err(misrouted(cmd)),
     }
+}
+
+/// The history entry of an edit that changed something: the fields before it.
+fn edited(before: &ItemFields, it: &RectItem) -> Option<Entry> {
+    (!before.same(&ItemFields::of(it))).then(|| (EntryKind::Edited, serde_json::to_string(before).unwrap_or_default(), vec![]))
 }
 
 fn check_evidence(evidence: &[Evidence], item: u64) -> Result<()> {

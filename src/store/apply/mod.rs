@@ -57,9 +57,15 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | RemoveIndicator { .. }
         | RenameIndicator { .. }
         | SetPoints { .. } => tree::apply(tx, cmd, ctx),
-        RecordFinding { .. } | PublishFinding { .. } | ReviseFinding { .. } | WithdrawFinding { .. } => finding::apply(tx, cmd, ctx),
+        RecordFinding { .. }
+        | PublishFinding { .. }
+        | ReviseFinding { .. }
+        | RestoreFinding { .. }
+        | WithdrawFinding { .. }
+        | RemoveEvidence { finding: Some(_), item: None, .. } => finding::apply(tx, cmd, ctx),
         CreateItem { .. }
         | UpdateItem { .. }
+        | RestoreItem { .. }
         | StartItem { .. }
         | SubmitResponse { .. }
         | ReturnItem { .. }
@@ -69,13 +75,17 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | RequestExtension { .. }
         | ApproveExtension { .. }
         | DenyExtension { .. }
-        | CancelItem { .. } => item::apply(tx, cmd, ctx),
+        | CancelItem { .. }
+        | RemoveEvidence { finding: None, item: Some(_), .. } => item::apply(tx, cmd, ctx),
         IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx),
         SetReportPrefix { .. } | WriteReportSection { .. } | SetReportTitle { .. } | ReopenReport { .. } => {
             report::apply(tx, cmd, ctx, templates)
         }
         SetNoticePrefix { .. } | SetBudgetTotal { .. } | AddAdmin { .. } | RemoveAdmin { .. } | SetCategories { .. } | Import { .. } => {
             settings::apply(tx, cmd, ctx)
+        }
+        RemoveEvidence { .. } => {
+            Err(Error::invalid("remove_evidence", "finding/item", "指明一个问题（finding）或一个整改事项（item），二者取其一"))
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::command::Command;
 use crate::domain::tree::{IndicatorRef, Node};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer, centered, widen};
+use crate::tui::screens::unsaved::{Discard, Found, changed_part};
 use crate::tui::strings::{Msg, fill};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -66,12 +67,11 @@ pub fn basis_editor(code: &str, node: &Node, cx: &Cx) -> Box<dyn Layer> {
 }
 
 impl TextEditor {
-    /// The editor, with a popup offering the draft on top when one differs from the saved text.
-    pub fn open(spec: EditSpec, cx: &Cx) -> Box<dyn Layer> {
-        match cx.drafts.load(&spec.draft_key) {
-            Some(draft) if draft != spec.saved => Box::new(DraftOffer { spec, draft }),
-            _ => Box::new(TextEditor::with_text(spec.clone(), &spec.saved)),
-        }
+    /// The editor on the saved text; a draft kept from before is offered when it opens
+    /// (`Layer::draft_found`).
+    pub fn open(spec: EditSpec, _cx: &Cx) -> Box<dyn Layer> {
+        let saved = spec.saved.clone();
+        Box::new(TextEditor::with_text(spec, &saved))
     }
 
     fn with_text(spec: EditSpec, text: &str) -> TextEditor {
@@ -120,7 +120,7 @@ impl Layer for TextEditor {
                 cx.drafts.clear(&self.key());
                 Effect::Pop
             }
-            Action::Cancel | Action::Back => Effect::Push(Box::new(Discard { key: self.key(), text: self.text() })),
+            Action::Cancel | Action::Back => Effect::Push(Box::new(Discard::new(self.key(), self.text()))),
             _ => Effect::None,
         }
     }
@@ -144,6 +144,23 @@ impl Layer for TextEditor {
             }
             self.drafted.set(true);
         }
+    }
+    fn unsaved(&self) -> bool {
+        self.text() != self.spec.saved
+    }
+    fn discard_draft(&self, cx: &Cx) {
+        cx.drafts.clear(&self.key());
+        self.drafted.set(true);
+    }
+    fn draft_found(&self, cx: &Cx) -> Option<Found> {
+        let draft = cx.drafts.load(&self.spec.draft_key).filter(|d| *d != self.text())?;
+        let preview = changed_part(&self.spec.saved, &draft, 120).replace('\n', " ⏎ ");
+        Some(Found { key: self.key(), draft, preview })
+    }
+    fn restore_draft(&mut self, draft: &str) {
+        self.area = text_area(draft);
+        // The draft file already holds this text.
+        self.drafted.set(true);
     }
     fn refresh(&mut self, _cx: &Cx) {}
     fn render(&self, f: &mut Frame, area: Rect, _cx: &Cx) {
@@ -188,74 +205,4 @@ impl TextEditor {
             f.set_cursor_position(Position { x: x as u16, y: y as u16 });
         }
     }
-}
-
-/// "Discard unsaved changes?": yes drops the edits and the draft; no goes back to typing;
-/// keep-draft closes the editor with the text kept as its draft, offered on reopening.
-struct Discard {
-    key: String,
-    /// The editor's text when Esc was pressed (it cannot change while this popup is up).
-    text: String,
-}
-
-impl Layer for Discard {
-    fn context(&self) -> &'static str {
-        "confirm"
-    }
-    fn is_popup(&self) -> bool {
-        true
-    }
-    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
-        match action {
-            Action::Confirm | Action::Open => {
-                cx.drafts.clear(&self.key);
-                Effect::PopMany(2)
-            }
-            Action::KeepDraft => {
-                cx.drafts.save(&self.key, &self.text);
-                Effect::PopMany(2)
-            }
-            Action::Cancel | Action::Back => Effect::Pop,
-            _ => Effect::None,
-        }
-    }
-    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        small_question(f, area, cx.t(Msg::ConfirmTitle), cx.t(Msg::DiscardConfirm), cx.t(Msg::DiscardFooter));
-    }
-}
-
-/// Offers a draft found on opening: yes restores it, no keeps the saved text.
-struct DraftOffer {
-    spec: EditSpec,
-    draft: String,
-}
-
-impl Layer for DraftOffer {
-    fn context(&self) -> &'static str {
-        "confirm"
-    }
-    fn unused_actions(&self) -> &'static [Action] {
-        &[Action::KeepDraft]
-    }
-    fn is_popup(&self) -> bool {
-        true
-    }
-    fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
-        match action {
-            Action::Confirm | Action::Open => Effect::Replace(Box::new(TextEditor::with_text(self.spec.clone(), &self.draft))),
-            Action::Cancel | Action::Back => {
-                cx.drafts.clear(&self.spec.draft_key);
-                Effect::Replace(Box::new(TextEditor::with_text(self.spec.clone(), &self.spec.saved)))
-            }
-            _ => Effect::None,
-        }
-    }
-    fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let preview: String = self.draft.replace('\n', " ⏎ ").chars().take(40).collect();
-        small_question(f, area, cx.t(Msg::DraftTitle), &fill(cx.t(Msg::DraftOffer), &[&preview]), cx.t(Msg::DraftFooter));
-    }
-}
-
-fn small_question(f: &mut Frame, area: Rect, title: &str, question: &str, footer: &str) {
-    crate::tui::screens::popups::paragraph_popup(f, area, title, question, footer, Color::Yellow);
 }

@@ -113,8 +113,17 @@ impl Findings {
             _ => {}
         }
         let Some(f) = self.selected_finding() else { return Effect::None };
+        let owner = super::undo::Owner::Finding { id: f.id, version: f.meta.version };
+        match action {
+            Action::History => return super::undo::finding_history(f, cx),
+            Action::OpenEvidence => return super::undo::evidence_list(owner, &format!("问题 #{}", f.seq), &f.body.evidence, false, cx),
+            _ => {}
+        }
         if f.state == FindingState::Withdrawn
-            && matches!(action, Action::Edit | Action::NewItem | Action::AddEvidence | Action::Publish | Action::Withdraw)
+            && matches!(
+                action,
+                Action::Edit | Action::NewItem | Action::AddEvidence | Action::RemoveEvidence | Action::Publish | Action::Withdraw
+            )
         {
             return Effect::Error(cx.t(Msg::FnWithdrawnFirst).to_string());
         }
@@ -139,6 +148,7 @@ impl Findings {
             }
             Action::NewItem => Effect::Push(Box::new(item_form(f, p, cx))),
             Action::AddEvidence => Effect::Push(Box::new(self.evidence_form(f, cx))),
+            Action::RemoveEvidence => super::undo::evidence_list(owner, &label, &f.body.evidence, true, cx),
             _ => Effect::None,
         }
     }
@@ -201,7 +211,11 @@ impl Findings {
             None => fill(cx.t(Msg::FnNew), &[&p.name]),
             Some(f) => fill(cx.t(Msg::FnEdit), &[&format!("#{}", f.seq)]),
         };
-        Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into()))
+        let key = match f {
+            None => format!("finding-new-{}", p.code),
+            Some(f) => format!("finding-edit-{}", f.id),
+        };
+        Form::new(title, fields, submit, Some(cx.t(Msg::Saved).into())).draft(key)
     }
 
     fn evidence_form(&self, f: &Finding, cx: &Cx) -> Form {
@@ -361,4 +375,5 @@ fn item_form(f: &Finding, p: &Project, cx: &Cx) -> Form {
         })
     });
     Form::new(fill(cx.t(Msg::ItNew), &[&format!("#{}", f.seq)]), fields, submit, Some(cx.t(Msg::Saved).into()))
+        .draft(format!("item-new-{id}"))
 }

@@ -1,5 +1,7 @@
 //! A form popup: labelled fields (text or choice), checked field by field; Ctrl-s builds a
-//! command from the values. A refused save keeps every value typed.
+//! command from the values. A refused save keeps every value typed. The values are kept as
+//! a draft while typing (a key naming the form and its record, `finding-new-ZD21-06`),
+//! offered when the same form opens again; Esc on a changed form asks first.
 
 use crate::command::Command;
 use crate::text;
@@ -13,6 +15,13 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use std::cell::RefCell;
+
+/// 16 hex digits of the sha256 of `s`: a file name for a draft key from free text.
+fn short_hash(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(s.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
 
 pub enum Value {
     Text(LineInput),
@@ -72,16 +81,36 @@ pub struct Form {
     pub note: Option<String>,
     /// Ask this question before applying (irreversible steps such as closing an item).
     confirm: Option<String>,
+    /// The values it opened with: what there is to lose is what differs from them.
+    initial: Vec<String>,
+    /// Where its draft is kept (`Drafts` key).
+    draft_key: String,
+    /// The values last written as the draft (or the initial ones: nothing to write).
+    written: RefCell<Vec<String>>,
 }
 
 impl Form {
     pub fn new(title: String, fields: Vec<Field>, submit: Submit, toast: Option<String>) -> Form {
-        Form { title, fields, focus: 0, submit: OnSave::Command(submit), then: None, toast, note: None, confirm: None }
+        Form::build(title, fields, OnSave::Command(submit), toast)
     }
 
     /// A form whose Ctrl-s acts on the values itself instead of applying a command.
     pub fn acting(title: String, fields: Vec<Field>, act: Act) -> Form {
-        Form { title, fields, focus: 0, submit: OnSave::Act(act), then: None, toast: None, note: None, confirm: None }
+        Form::build(title, fields, OnSave::Act(act), None)
+    }
+
+    fn build(title: String, fields: Vec<Field>, submit: OnSave, toast: Option<String>) -> Form {
+        let initial: Vec<String> = fields.iter().map(Field::get).collect();
+        // Without a key of its own, the title names the form and its record (“修改整改事项 #12”).
+        let draft_key = format!("form-{}", short_hash(&title));
+        let written = RefCell::new(initial.clone());
+        Form { title, fields, focus: 0, submit, then: None, toast, note: None, confirm: None, initial, draft_key, written }
+    }
+
+    /// Keeps the draft under `key`, naming the form and its record (`item-edit-12`).
+    pub fn draft(mut self, key: String) -> Form {
+        self.draft_key = key;
+        self
     }
 
     /// Goes on with `then` once the form's command succeeded.
@@ -147,6 +176,16 @@ impl Form {
         }
     }
 
+    /// The values as a draft file holds them: a JSON list, one string per field.
+    fn draft_text(&self) -> String {
+        serde_json::to_string(&self.values()).unwrap_or_default()
+    }
+
+    /// A draft's values, if it was written by a form with as many fields.
+    fn parse_draft(&self, draft: &str) -> Option<Vec<String>> {
+        serde_json::from_str::<Vec<String>>(draft).ok().filter(|v| v.len() == self.fields.len())
+    }
+
     /// Shows a field's error and moves there.
     fn mark(&mut self, i: usize, msg: String) {
         if let Some(f) = self.fields.get_mut(i) {
@@ -175,10 +214,66 @@ impl Layer for Form {
             Action::NextField => self.focus = (self.focus + 1) % n.max(1),
             Action::PrevField => self.focus = (self.focus + n.max(1) - 1) % n.max(1),
             Action::Save => return self.save(cx),
-            Action::Cancel | Action::Back => return Effect::Pop,
+            Action::Cancel | Action::Back if self.unsaved() => {
+                return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft_key.clone(), self.draft_text())));
+            }
+            Action::Cancel | Action::Back => {
+                self.discard_draft(cx);
+                return Effect::Pop;
+            }
             _ => {}
         }
         Effect::None
+    }
+    fn unsaved(&self) -> bool {
+        self.values() != self.initial
+    }
+    fn save_draft(&self, cx: &Cx) {
+        let values = self.values();
+        if *self.written.borrow() == values {
+            return;
+        }
+        if values == self.initial {
+            cx.drafts.clear(&self.draft_key);
+        } else {
+            cx.drafts.save(&self.draft_key, &self.draft_text());
+        }
+        *self.written.borrow_mut() = values;
+    }
+    fn discard_draft(&self, cx: &Cx) {
+        cx.drafts.clear(&self.draft_key);
+        *self.written.borrow_mut() = self.values();
+    }
+    fn draft_found(&self, cx: &Cx) -> Option<super::unsaved::Found> {
+        let draft = cx.drafts.load(&self.draft_key)?;
+        let values = self.parse_draft(&draft)?;
+        let now = self.values();
+        let changed: Vec<String> = self
+            .fields
+            .iter()
+            .zip(values.iter().zip(&now))
+            .filter(|(_, (d, n))| d != n)
+            .map(|(f, (d, _))| format!("{}：{}", f.label, text::truncate(d, 60)))
+            .collect();
+        if changed.is_empty() {
+            return None;
+        }
+        Some(super::unsaved::Found { key: self.draft_key.clone(), draft, preview: changed.join("\n") })
+    }
+    fn restore_draft(&mut self, draft: &str) {
+        let Some(values) = self.parse_draft(draft) else { return };
+        for (f, v) in self.fields.iter_mut().zip(&values) {
+            match &mut f.value {
+                Value::Text(input) => *input = LineInput::new(v),
+                Value::Choice { options, index } => {
+                    if let Some(i) = options.iter().position(|o| o == v) {
+                        *index = i;
+                    }
+                }
+            }
+        }
+        // The draft file already holds these values.
+        *self.written.borrow_mut() = self.values();
     }
     fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
         if let Some(f) = self.fields.get_mut(self.focus) {

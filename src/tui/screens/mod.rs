@@ -15,3 +15,5 @@ pub mod report;
 pub mod report_text;
 pub mod score_editor;
 pub mod scoring;
+pub mod undo;
+pub mod unsaved;

@@ -213,9 +213,9 @@ impl Layer for Confirm {
     fn context(&self) -> &'static str {
         "confirm"
     }
-    /// Only the discard question of a text editor keeps a draft.
+    /// Only the questions about unsaved edits keep or discard a draft.
     fn unused_actions(&self) -> &'static [Action] {
-        &[Action::KeepDraft]
+        &[Action::KeepDraft, Action::DiscardDraft]
     }
     fn is_popup(&self) -> bool {
         true

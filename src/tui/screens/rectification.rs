@@ -94,6 +94,17 @@ impl Rectification {
                     _ => self.issue_form(it, p, cx),
                 };
             }
+            Action::History | Action::OpenEvidence | Action::RemoveEvidence => {
+                let Some(it) = self.selected_item() else { return Effect::None };
+                let owner = super::undo::Owner::Item { id: it.id, version: it.meta.version };
+                let label = format!("事项 #{}", it.id);
+                return match action {
+                    Action::History => super::undo::item_history(it, self.history.get(&it.id).map(Vec::as_slice).unwrap_or(&[]), cx),
+                    Action::OpenEvidence => super::undo::evidence_list(owner, &label, &it.evidence, false, cx),
+                    _ if project.is_some_and(|p| p.is_archived()) => Effect::Error(cx.t(Msg::ReadOnly).to_string()),
+                    _ => super::undo::evidence_list(owner, &label, &it.evidence, true, cx),
+                };
+            }
             _ => {}
         }
         Effect::None
@@ -246,7 +257,22 @@ impl Rectification {
             lines.push((cx.t(Msg::ItHistory).to_string(), cyan));
             for r in history.iter().rev() {
                 let ev = if r.evidence.is_empty() { String::new() } else { format!("（{} 份佐证）", r.evidence.len()) };
-                let text = if r.text.is_empty() { String::new() } else { format!("：{}", r.text) };
+                // A 修改 entry keeps the fields before the edit as JSON: shown as they read.
+                let text = match crate::domain::rect::ItemFields::from_entry(r) {
+                    Some(old) => {
+                        let why = if old.reason.is_empty() { String::new() } else { format!("（{}）", old.reason) };
+                        format!(
+                            "：第 {} 条，修改前 {} · {} · {} · {}{why}",
+                            r.seq,
+                            truncate(&old.requirement, 30),
+                            old.unit,
+                            old.contact,
+                            old.due
+                        )
+                    }
+                    None if r.text.is_empty() => String::new(),
+                    None => format!("：{}", r.text),
+                };
                 lines.push((format!("  {} {} {}{text}{ev}", r.date, r.kind.label(), r.by), plain));
             }
         }
@@ -396,6 +422,7 @@ fn edit_form(it: &RectItem, cx: &Cx) -> Form {
             due,
         })
     });
-    let form = Form::new(fill(cx.t(Msg::ItEdit), &[&id.to_string()]), fields, submit, Some(cx.t(Msg::Saved).into()));
+    let form = Form::new(fill(cx.t(Msg::ItEdit), &[&id.to_string()]), fields, submit, Some(cx.t(Msg::Saved).into()))
+        .draft(format!("item-edit-{id}"));
     if draft { form } else { form.with_note(cx.t(Msg::ItDraftOnlyDue).into()) }
 }
