@@ -120,14 +120,26 @@ fn a_full_disk_fails_each_command_fast_and_loses_nothing() {
     let data = fs.path().join("数据");
     jixiao::demo::create(&data, 0, |_, _| {}).unwrap();
     let filler = fs.fill(256);
-    let lines: Vec<String> = (0..400).map(milestone).collect();
+    // sled may need room to open (a fresh log segment): how much varies from run to run, so
+    // space is given back in steps until a read opens the store, then the writes fill it.
+    for _ in 0..32 {
+        let (ok, _, err, _) = jixiao(&data, &["due"], "");
+        if ok {
+            break;
+        }
+        assert!(err.contains("磁盘已满"), "{err}");
+        let f = std::fs::OpenOptions::new().write(true).open(&filler).unwrap();
+        let len = f.metadata().unwrap().len();
+        f.set_len(len.saturating_sub(128 * 1024)).unwrap();
+    }
+    let lines: Vec<String> = (0..1000).map(milestone).collect();
     let (_, out, _, took) = jixiao(&data, &["exec"], &(lines.join("\n") + "\n"));
     let acknowledged = out.lines().filter(|l| l.contains("\"ok\":true")).count();
     let refused: Vec<&str> = out.lines().filter(|l| l.contains("\"ok\":false")).collect();
     assert!(!refused.is_empty(), "the disk never filled: {acknowledged} stored");
     let other = refused.iter().find(|l| !l.contains("磁盘已满"));
     assert!(other.is_none(), "{other:?}");
-    assert!(took < Duration::from_secs(30), "400 commands on a full disk took {took:?}");
+    assert!(took < Duration::from_secs(30), "1000 commands on a full disk took {took:?}");
     eprintln!("full disk: {acknowledged} stored, {} refused, in {took:?}", refused.len());
     // One more command alone: refused within a second.
     let (_, out, err, took) = jixiao(&data, &["exec"], &milestone(9999));
