@@ -4,7 +4,7 @@
 //! 照旧能读。
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use jixiao::backend::{Backend, Clock, Local};
+use jixiao::backend::{Clock, Fetch, Local};
 use jixiao::command::{Command, Outcome};
 use jixiao::domain::{EntryKind, Error, ItemState, Result};
 use jixiao::export::ledger::{self, LedgerFilter};
@@ -44,7 +44,7 @@ fn issued_item(dir: &Path) -> (Local, u64) {
     let f = ok(json!({"cmd":"record_finding","project":"ZD21-06","text":"普查员劳务费发放表部分缺少领取人签字","category":"财务管理欠规范","severity":"一般","indicators":[],"publish":true})).id;
     let item = ok(json!({"cmd":"create_item","finding":f,"requirement":"补齐劳务费发放表签字，报送整改报告","due":"2026-12-20"})).id;
     ok(json!({"cmd":"issue_notice","project":"ZD21-06","items":[item],"issue_date":"2026-11-02"}));
-    ok(json!({"cmd":"start_item","item":item,"date":"2026-11-03"}));
+    on(&local, d(2026, 11, 3), json!({"cmd":"start_item","item":item,"date":"2026-11-03"})).unwrap();
     (local, item)
 }
 
@@ -145,7 +145,8 @@ fn 先后记录的顺序不因填写的日期而改变() {
     assert_eq!(header[19], "最近审核");
     assert!(csv.contains("退回：未附补签后的发放表"), "{csv}");
 
-    // 批准延期之后，最近审核是延期决定；最近反馈不变。
+    // 再退回、单位申请延期并获批准之后，最近审核是延期决定；最近反馈不变。
+    on(&local, d(2026, 11, 22), json!({"cmd":"return_item","item":item,"reasons":"发放表仍缺 3 个村"})).unwrap();
     on(&local, d(2026, 11, 22), json!({"cmd":"request_extension","item":item,"reason":"需逐村补签","due":"2027-01-15"})).unwrap();
     on(&local, d(2026, 11, 23), json!({"cmd":"approve_extension","item":item})).unwrap();
     let rows = ledger::build(&local, &LedgerFilter::default(), d(2026, 11, 23)).unwrap();
