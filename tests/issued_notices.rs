@@ -138,7 +138,7 @@ fn a_notice_reprints_as_issued_after_an_extension_and_current_lists_what_changed
     // The ledger names the notice: in the table at 120 columns, the CSV and the XLSX.
     let csv = text(&ok(bin(&data, &["ledger", "--format", "csv"])).stdout);
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].contains(",逾期天数,通知书,评价报告,涉及金额（万元）,事项ID"), "{}", lines[0]);
+    assert!(lines[0].contains(",逾期天数,最近审核,通知书,评价报告,涉及金额（万元）,事项ID"), "{}", lines[0]);
     assert_eq!(lines.iter().filter(|l| l.contains(NUMBER)).count(), 2, "{csv}");
     let draft = lines.iter().find(|l| l.contains("对普查员开展财务制度培训")).unwrap();
     assert!(draft.contains("草稿") && !draft.contains("财绩整"), "a draft has no notice: {draft}");
