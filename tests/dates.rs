@@ -40,7 +40,9 @@ fn issued_item(dir: &Path) -> (Local, u64) {
     let local = Local::new(store).with_clock(Clock::Fixed(clock_on(d(2026, 11, 2)), d(2026, 11, 2))).with_actor(LEAD);
     let day = d(2026, 11, 2);
     let ok = |c: Value| on(&local, day, c.clone()).unwrap_or_else(|e| panic!("{c}: {e}"));
-    ok(json!({"cmd":"create_project","code":"ZD21-06","name":"2020年度人口普查工作经费","kind":"项目支出","fiscal_year":2020,"unit":"统计局","amount":"100"}));
+    ok(
+        json!({"cmd":"create_project","code":"ZD21-06","name":"2020年度人口普查工作经费","kind":"项目支出","fiscal_year":2020,"unit":"统计局","amount":"100"}),
+    );
     let f = ok(json!({"cmd":"record_finding","project":"ZD21-06","text":"普查员劳务费发放表部分缺少领取人签字","category":"财务管理欠规范","severity":"一般","indicators":[],"publish":true})).id;
     let item = ok(json!({"cmd":"create_item","finding":f,"requirement":"补齐劳务费发放表签字，报送整改报告","due":"2026-12-20"})).id;
     ok(json!({"cmd":"issue_notice","project":"ZD21-06","items":[item],"issue_date":"2026-11-02"}));
@@ -63,7 +65,8 @@ fn 晚于今天的文件日期被拒绝并说明允许的范围() {
     let dir = tempfile::tempdir().unwrap();
     let (local, item) = issued_item(dir.path());
     let before = local.store().responses_of(item).unwrap();
-    let e = on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-23","text":"已组织补签。"})).unwrap_err();
+    let e =
+        on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-23","text":"已组织补签。"})).unwrap_err();
     let m = invalid_date(&e);
     assert!(m.contains("2026-11-23") && m.contains("2026-11-02") && m.contains("2026-11-22"), "{m}");
     // 字段名以中文说出来：文件日期。
@@ -77,7 +80,8 @@ fn 晚于今天的文件日期被拒绝并说明允许的范围() {
 fn 早于下达日期的文件日期被拒绝并说明允许的范围() {
     let dir = tempfile::tempdir().unwrap();
     let (local, item) = issued_item(dir.path());
-    let e = on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-01","text":"已组织补签。"})).unwrap_err();
+    let e =
+        on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-01","text":"已组织补签。"})).unwrap_err();
     let m = invalid_date(&e);
     assert!(m.contains("2026-11-01") && m.contains("早于下达日期") && m.contains("2026-11-02 至今天 2026-11-22"), "{m}");
     // 复核一方填的日期同样受限：退回、销号、延期决定、撤销。
@@ -98,8 +102,12 @@ fn 早于下达日期的文件日期被拒绝并说明允许的范围() {
 fn 记录日期来自服务器时钟而不是填写的日期() {
     let dir = tempfile::tempdir().unwrap();
     let (local, item) = issued_item(dir.path());
-    on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-10","text":"已组织补签。","evidence":[{"document":{"name":"发放表"}}]}))
-        .unwrap();
+    on(
+        &local,
+        d(2026, 11, 22),
+        json!({"cmd":"submit_response","item":item,"date":"2026-11-10","text":"已组织补签。","evidence":[{"document":{"name":"发放表"}}]}),
+    )
+    .unwrap();
     on(&local, d(2026, 11, 25), json!({"cmd":"close_item","item":item,"opinion":"佐证资料齐全，同意销号","date":"2026-11-12"})).unwrap();
     let history = local.store().responses_of(item).unwrap();
     let response = history.iter().find(|r| r.kind == EntryKind::Response).unwrap();
@@ -120,9 +128,11 @@ fn 记录日期来自服务器时钟而不是填写的日期() {
 fn 先后记录的顺序不因填写的日期而改变() {
     let dir = tempfile::tempdir().unwrap();
     let (local, item) = issued_item(dir.path());
-    on(&local, d(2026, 11, 20), json!({"cmd":"submit_response","item":item,"date":"2026-11-20","text":"第一次报送：已组织补签。"})).unwrap();
+    on(&local, d(2026, 11, 20), json!({"cmd":"submit_response","item":item,"date":"2026-11-20","text":"第一次报送：已组织补签。"}))
+        .unwrap();
     on(&local, d(2026, 11, 21), json!({"cmd":"return_item","item":item,"reasons":"未附补签后的发放表","date":"2026-11-21"})).unwrap();
-    on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-15","text":"第二次报送：附发放表复印件。"})).unwrap();
+    on(&local, d(2026, 11, 22), json!({"cmd":"submit_response","item":item,"date":"2026-11-15","text":"第二次报送：附发放表复印件。"}))
+        .unwrap();
 
     let history = local.store().responses_of(item).unwrap();
     let kinds: Vec<EntryKind> = history.iter().map(|r| r.kind).collect();

@@ -13,6 +13,8 @@ use jixiao::templates::Templates;
 use serde_json::{Value, json};
 use std::path::Path;
 
+mod tui_common;
+
 fn cmd(v: Value) -> Command {
     serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("bad test command {v}: {e}"))
 }
@@ -32,7 +34,10 @@ fn ok(local: &Local, c: Value) -> Outcome {
 }
 
 fn project(local: &Local, code: &str, kind: &str, amount: &str) {
-    ok(local, json!({"cmd":"create_project","code":code,"name":"乡村道路养护资金","kind":kind,"fiscal_year":2025,"unit":"交通运输局","amount":amount}));
+    ok(
+        local,
+        json!({"cmd":"create_project","code":code,"name":"乡村道路养护资金","kind":kind,"fiscal_year":2025,"unit":"交通运输局","amount":amount}),
+    );
 }
 
 fn finding(code: &str, amount: &str) -> Value {
@@ -55,9 +60,7 @@ fn 问题涉及金额超过项目金额被拒绝并说出两个数() {
     assert!(local.store().findings_of(local.store().project_by_code("ZD25-01").unwrap().id).unwrap().is_empty());
     // 相等可以；改正时同样检查。
     let f = ok(&local, finding("ZD25-01", "275")).id;
-    let revise = |amount: &str| {
-        json!({"cmd":"revise_finding","finding":f,"text":"养护资金部分用于弥补公用支出","category":"项目支出弥补公用支出","severity":"较重","amount":amount,"indicators":[]})
-    };
+    let revise = |amount: &str| json!({"cmd":"revise_finding","finding":f,"text":"养护资金部分用于弥补公用支出","category":"项目支出弥补公用支出","severity":"较重","amount":amount,"indicators":[]});
     let e = run(&local, revise("275.01")).unwrap_err();
     assert!(e.to_string().contains("275.01 万元超过项目金额 275.00 万元"), "{e}");
     ok(&local, revise("120"));
@@ -171,4 +174,32 @@ fn export_project_命令行输出带有该项目的总分和等级() {
     assert_eq!(results[0]["total"], expected[0].total.as_str());
     assert_eq!(results[0]["grade"].as_str(), expected[0].grade.as_deref());
     assert!(results[0]["grade"].is_string(), "{}", results[0]);
+}
+
+/// The score detail in the workbench (评分 tab) says when a deduction list claims more than
+/// the leaf's points.
+#[test]
+fn 评分详情写明扣完为止() {
+    let env = tui_common::Env::new();
+    let cx = env.cx();
+    let tree = env.tree("ZD21-06");
+    let leaf = tree
+        .leaves()
+        .find(|n| n.method == jixiao::domain::tree::Method::Deduction && n.score.as_ref().is_none_or(|s| s.reviewed.is_none()))
+        .expect("an unreviewed deduction leaf")
+        .clone();
+    let input = json!({"deduction":{"deductions":[
+        {"points": fmt2(leaf.points), "reason":"普查员劳务费发放表缺签字"},
+        {"points":"2", "reason":"报销凭证附件不全"}]}});
+    let c = json!({"cmd":"score","project":"ZD21-06","indicator":leaf.id,"input":input,"basis":"见扣分项"});
+    jixiao::backend::Backend::execute(&env.local, &cmd(c)).unwrap();
+    let mut app = tui_common::new_app(&cx);
+    tui_common::open_scoring(&mut app, &cx, "人口普查");
+    tui_common::goto_row(&mut app, &cx, env.row_of("ZD21-06", &leaf.name));
+    let shown = tui_common::screen(&app, &cx, 120, 40);
+    // The detail pane (right of the last │ on each line) read as one text: the note may wrap.
+    let pane: String = shown.lines().filter_map(|l| l.rsplit_once('│').map(|(_, r)| r.trim_end().to_string())).collect();
+    let note =
+        format!("扣分合计 {} 分超过本项分值 {} 分，扣完为止（得 0 分）", fmt2(leaf.points + rust_decimal::Decimal::TWO), fmt2(leaf.points));
+    assert!(pane.contains(&note), "{note}\n{shown}");
 }

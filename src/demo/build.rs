@@ -141,14 +141,17 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
         }
     }
     for ((ago, _unit), items) in notices.iter().rev() {
-        run.cmd_on(run.day(-ago), Command::IssueNotice {
-            project: code.clone(),
-            items: items.iter().map(|(id, _)| *id).collect(),
-            issue_date: Some(run.day(-ago)),
-            contact: "市财政局绩效评价股 0736-7201234".into(),
-            prefix: Some(seed.notice_prefix.clone()),
-            issuer: None,
-        })?;
+        run.cmd_on(
+            run.day(-ago),
+            Command::IssueNotice {
+                project: code.clone(),
+                items: items.iter().map(|(id, _)| *id).collect(),
+                issue_date: Some(run.day(-ago)),
+                contact: "市财政局绩效评价股 0736-7201234".into(),
+                prefix: Some(seed.notice_prefix.clone()),
+                issuer: None,
+            },
+        )?;
         for (id, it) in items {
             drive_item(run, case, *id, it)?;
         }
@@ -278,7 +281,13 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
                 let on = run.day(-p.days_ago);
                 run.cmd_on(
                     on,
-                    Command::AddProgress { item: id, text: p.text.clone(), date: Some(on), evidence: docs(&p.evidence), expected_version: None },
+                    Command::AddProgress {
+                        item: id,
+                        text: p.text.clone(),
+                        date: Some(on),
+                        evidence: docs(&p.evidence),
+                        expected_version: None,
+                    },
                 )?;
             }
         }

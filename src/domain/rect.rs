@@ -531,4 +531,3 @@ pub struct Response {
     /// When the server recorded the entry (its clock, not the user's).
     pub at: DateTime<Utc>,
 }
-

@@ -133,7 +133,6 @@ impl Bundle {
     /// `results` computed from the bundle's own trees (a tree without its project is left out).
     pub fn compute_results(&mut self) {
         let codes: std::collections::HashMap<u64, &str> = self.projects.iter().map(|p| (p.id, p.code.as_str())).collect();
-        self.results =
-            self.trees.iter().filter_map(|t| codes.get(&t.project).map(|code| ProjectResult::of(code, t))).collect();
+        self.results = self.trees.iter().filter_map(|t| codes.get(&t.project).map(|code| ProjectResult::of(code, t))).collect();
     }
 }
