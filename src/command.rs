@@ -250,6 +250,9 @@ pub enum Command {
     },
     StartItem {
         item: u64,
+        /// 文件日期: the date on the document this entry records (default: the day it is
+        /// recorded); from the item's issue date to the server's today. The entry itself is
+        /// dated by the server's clock and ordered by when it was recorded.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -257,6 +260,7 @@ pub enum Command {
     },
     SubmitResponse {
         item: u64,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         text: String,
@@ -268,6 +272,7 @@ pub enum Command {
     ReturnItem {
         item: u64,
         reasons: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -276,6 +281,7 @@ pub enum Command {
     CloseItem {
         item: u64,
         opinion: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -284,6 +290,7 @@ pub enum Command {
     MarkLongTerm {
         item: u64,
         reason: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -292,6 +299,7 @@ pub enum Command {
     AddProgress {
         item: u64,
         text: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -303,6 +311,7 @@ pub enum Command {
         item: u64,
         reason: String,
         due: NaiveDate,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -313,6 +322,7 @@ pub enum Command {
         /// Defaults to the requested date.
         #[serde(default)]
         due: Option<NaiveDate>,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -321,6 +331,7 @@ pub enum Command {
     DenyExtension {
         item: u64,
         reason: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -329,6 +340,7 @@ pub enum Command {
     CancelItem {
         item: u64,
         reason: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
