@@ -81,8 +81,8 @@ fn setup() -> Vec<Value> {
 /// What happens after issue: an approved extension on item 1, item 2 started, the finding revised.
 fn later() -> Vec<Value> {
     vec![
-        json!({"cmd":"request_extension","item":1,"reason":"发放表需逐村补签","due":"2027-01-15","date":"2026-12-05"}),
-        json!({"cmd":"approve_extension","item":1,"date":"2026-12-06"}),
+        json!({"cmd":"request_extension","item":1,"reason":"发放表需逐村补签","due":"2027-01-15","date":"2026-11-25"}),
+        json!({"cmd":"approve_extension","item":1,"date":"2026-11-26"}),
         json!({"cmd":"start_item","item":2,"date":"2026-12-02"}),
         json!({"cmd":"revise_finding","finding":1,"text":"普查员劳务费发放表 12 人缺少领取人签字","category":"财务管理欠规范","severity":"较重","amount":"3.6","indicators":["资金使用合规性"],"note":"复核发放表后更正人数"}),
     ]
@@ -138,7 +138,7 @@ fn a_notice_reprints_as_issued_after_an_extension_and_current_lists_what_changed
     // The ledger names the notice: in the table at 120 columns, the CSV and the XLSX.
     let csv = text(&ok(bin(&data, &["ledger", "--format", "csv"])).stdout);
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].contains(",逾期天数,通知书,评价报告,涉及金额（万元）,事项ID"), "{}", lines[0]);
+    assert!(lines[0].contains(",逾期天数,最近审核,通知书,评价报告,涉及金额（万元）,事项ID"), "{}", lines[0]);
     assert_eq!(lines.iter().filter(|l| l.contains(NUMBER)).count(), 2, "{csv}");
     let draft = lines.iter().find(|l| l.contains("对普查员开展财务制度培训")).unwrap();
     assert!(draft.contains("草稿") && !draft.contains("财绩整"), "a draft has no notice: {draft}");

@@ -24,7 +24,8 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-/// 2021-06-01, the day every test runs on.
+/// 2021-06-01, the day every test runs on (items are issued that day, so the document dates
+/// typed on their histories, which may not be later than today, are that day too).
 fn clock() -> Clock {
     Clock::Fixed(Utc.with_ymd_and_hms(2021, 6, 1, 1, 30, 0).unwrap(), d(2021, 6, 1))
 }
@@ -129,7 +130,7 @@ fn notice(project: &str, items: &[u64]) -> Command {
 fn submit(item: u64, text: &str, evidence: &[&str]) -> Command {
     Command::SubmitResponse {
         item,
-        date: Some(d(2021, 6, 10)),
+        date: Some(d(2021, 6, 1)),
         text: text.into(),
         evidence: evidence.iter().map(|e| Evidence::doc(e)).collect(),
         expected_version: None,
@@ -137,7 +138,7 @@ fn submit(item: u64, text: &str, evidence: &[&str]) -> Command {
 }
 
 fn close(item: u64) -> Command {
-    cmd(json!({"cmd": "close_item", "item": item, "opinion": "佐证资料齐全，整改到位，同意销号", "date": "2021-06-16"}))
+    cmd(json!({"cmd": "close_item", "item": item, "opinion": "佐证资料齐全，整改到位，同意销号", "date": "2021-06-01"}))
 }
 
 /// Two projects with scores, findings, items (one closed), a notice and milestones.
@@ -155,7 +156,7 @@ fn seed_two(local: &Local) {
     let i3 = ok(item(f2, "完善检测样品登记台账")).id;
     ok(notice("ZD21-06", &[i1, i2]));
     ok(notice("ZD21-07", &[i3]));
-    ok(cmd(json!({"cmd": "start_item", "item": i1, "date": "2021-06-02"})));
+    ok(cmd(json!({"cmd": "start_item", "item": i1, "date": "2021-06-01"})));
     ok(submit(i1, "已组织补签，附发放表复印件。", &["劳务费发放表（补签）"]));
     ok(close(i1));
     ok(cmd(json!({"cmd": "add_milestone", "project": "ZD21-06", "title": "现场核查完成", "kind": "阶段", "due": "2021-06-20"})));
@@ -503,7 +504,7 @@ fn item_state_machine_notice_numbers_and_append_only_history() {
     assert_eq!(it.notice, Some(s.notice_by_number("财绩整〔2021〕1号").unwrap().id));
 
     // Start, then a response without evidence: closing is refused.
-    local.execute(&cmd(json!({"cmd": "start_item", "item": a, "date": "2021-06-02"}))).unwrap();
+    local.execute(&cmd(json!({"cmd": "start_item", "item": a, "date": "2021-06-01"}))).unwrap();
     local.execute(&submit(a, "已组织补签。", &[])).unwrap();
     assert_eq!(s.item(a).unwrap().state, ItemState::Submitted);
     let early = s.responses_of(a).unwrap();
@@ -522,7 +523,7 @@ fn item_state_machine_notice_numbers_and_append_only_history() {
 
     // Return with reasons, respond again with a document, close.
     local
-        .execute(&cmd(json!({"cmd": "return_item", "item": a, "reasons": "未附补签后的发放表，请补充佐证资料", "date": "2021-06-11"})))
+        .execute(&cmd(json!({"cmd": "return_item", "item": a, "reasons": "未附补签后的发放表，请补充佐证资料", "date": "2021-06-01"})))
         .unwrap();
     assert_eq!(s.item(a).unwrap().state, ItemState::Returned);
     let doc = Evidence::Document {
@@ -534,7 +535,7 @@ fn item_state_machine_notice_numbers_and_append_only_history() {
     local
         .execute(&Command::SubmitResponse {
             item: a,
-            date: Some(d(2021, 6, 15)),
+            date: Some(d(2021, 6, 1)),
             text: "已补签并附发放表复印件。".into(),
             evidence: vec![doc.clone()],
             expected_version: None,
@@ -543,7 +544,8 @@ fn item_state_machine_notice_numbers_and_append_only_history() {
     local.execute(&close(a)).unwrap();
     let it = s.item(a).unwrap();
     assert_eq!(it.state, ItemState::Closed);
-    assert_eq!(it.closed_on, Some(d(2021, 6, 16)));
+    // 销号日期: the day the server recorded the close (the fixed clock's today).
+    assert_eq!(it.closed_on, Some(d(2021, 6, 1)));
     assert_eq!(it.opinion.as_deref(), Some("佐证资料齐全，整改到位，同意销号"));
     assert_eq!(it.evidence, vec![doc.clone()]);
 
@@ -560,7 +562,7 @@ fn item_state_machine_notice_numbers_and_append_only_history() {
     assert_eq!(all[0].text, "财绩整〔2021〕1号");
     assert_eq!(all[2].text, "已组织补签。");
     assert_eq!(all[4].evidence, vec![doc]);
-    assert_eq!(all[4].date, d(2021, 6, 15));
+    assert_eq!(all[4].date, d(2021, 6, 1));
     assert!(all.iter().all(|r| r.by == "zhangsan" && r.item == a));
 
     // A closed item takes no more moves.
@@ -942,7 +944,7 @@ fn cancelling_a_notice_returns_untouched_items_to_draft_and_refuses_once_work_be
     // The corrected notice takes the next number; 1号 is never used again.
     let n2 = ok(notice("ZD21-17", &[a, b])).key.unwrap();
     assert_eq!(n2, "财绩整〔2021〕2号");
-    ok(cmd(json!({"cmd": "start_item", "item": a, "date": "2021-06-02"})));
+    ok(cmd(json!({"cmd": "start_item", "item": a, "date": "2021-06-01"})));
     let e = local.execute(&cmd(json!({"cmd": "cancel_notice", "notice": n2, "reason": "重发"}))).unwrap_err();
     assert!(matches!(&e, Error::IllegalTransition { state, .. } if state == "整改中"), "{e:?}");
     // Refused as a whole: the other item and the notice are unchanged.

@@ -7,7 +7,7 @@
 mod tui_common;
 
 use chrono::NaiveDate;
-use jixiao::backend::{Backend, Query, Reply};
+use jixiao::backend::{Backend, Fetch, Query, Reply};
 use jixiao::domain::{EntryKind, Evidence, Finding, FindingState, ItemState, RectItem, Severity};
 use jixiao::tui::app::{App, Cx};
 use ratatui::crossterm::event::KeyCode;
@@ -906,4 +906,65 @@ fn withdrawing_a_finding_does_not_leave_its_items_overdue() {
     let withdrawn = findings(&env, "ZD21-11")[2].state == FindingState::Withdrawn;
     let still_open: Vec<u64> = open.iter().copied().filter(|id| !item(&env, *id).state.is_finished()).collect();
     assert!(!withdrawn || still_open.is_empty(), "finding #3 is withdrawn but items {still_open:?} are still open and overdue");
+}
+
+/// A response's date is the date on the unit's document: after today, or before the item was
+/// issued, the form stays open on the field naming the range allowed; on the day it is
+/// accepted. The history shows each entry on the day it was recorded, in recorded order,
+/// with a document's own date beside it when it differs.
+#[test]
+fn a_response_date_is_the_documents_date_within_issue_and_today() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    let (first, _) = issued_pair(&env, &mut app, &cx);
+    select_item(&env, &mut app, &cx, first);
+    pick(&mut app, &cx, "提交整改报告");
+    keys(&mut app, &cx, "已向退捕渔民逐户核发补助");
+    press(&mut app, &cx, KeyCode::Tab);
+    press(&mut app, &cx, KeyCode::Tab);
+    let before = env.audit_len();
+    for (typed, says) in [("2026-11-23", "晚于今天"), ("2026-11-21", "早于下达日期")] {
+        ctrl(&mut app, &cx, 'u');
+        keys(&mut app, &cx, typed);
+        ctrl(&mut app, &cx, 's');
+        assert_eq!(top_context(&app), "form", "the form stays open on the date");
+        let shown = screen(&app, &cx, 120, 40);
+        assert!(shown.contains(says) && shown.contains("2026-11-22"), "{typed}: {says}\n{shown}");
+        assert_eq!(env.audit_len(), before, "nothing was written");
+    }
+    ctrl(&mut app, &cx, 'u');
+    keys(&mut app, &cx, "2026-11-22");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "rectification", "{}", screen(&app, &cx, 120, 40));
+    assert_eq!(item(&env, first).state, ItemState::Submitted);
+
+    // A demo item in progress, issued weeks ago: a paper dated earlier than the day it is
+    // recorded shows both dates, and it comes first (latest recorded) in the history.
+    let projects = env.local.projects().unwrap();
+    let it = env.local.all_items().unwrap().into_iter().find(|i| i.state == ItemState::InProgress).expect("an item in progress");
+    let code = projects.iter().find(|p| p.id == it.project).unwrap().code.clone();
+    let issued = it.issue_date.unwrap();
+    let paper = issued + chrono::Duration::days(1);
+    env.local
+        .execute(&jixiao::command::Command::SubmitResponse {
+            item: it.id,
+            date: Some(paper),
+            text: "整改情况报告（补报）".into(),
+            evidence: vec![],
+            expected_version: None,
+        })
+        .unwrap();
+    let mut app = new_app(&cx);
+    open_project(&mut app, &cx, &code);
+    keys(&mut app, &cx, "4");
+    let at = items(&env, &code).iter().position(|i| i.id == it.id).unwrap();
+    press(&mut app, &cx, KeyCode::Home);
+    down(&mut app, &cx, at);
+    let shown = screen(&app, &cx, 120, 40);
+    let line = format!("2026-11-22 整改报告 zhangsan（文件日期：{paper}）：整改情况报告（补报）");
+    let history = shown.find("办理记录").unwrap_or_else(|| panic!("{shown}"));
+    let entry = shown.find(&line).unwrap_or_else(|| panic!("{line}\n{shown}"));
+    let started = shown[history..].find(" 开始整改 ").map(|i| i + history).unwrap_or_else(|| panic!("{shown}"));
+    assert!(history < entry && entry < started, "the entry recorded last comes first\n{shown}");
 }

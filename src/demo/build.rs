@@ -44,6 +44,17 @@ impl Runner<'_> {
         self.count += 1;
         self.store.apply_unflushed(&c, &Ctx { actor: actor.to_string(), ..self.ctx.clone() })
     }
+    /// A step of an item's history as if recorded on `day` (never after the seeding day):
+    /// entries are dated by the clock of the day they are recorded, so the demo's
+    /// histories read as they would have been kept.
+    fn cmd_on(&mut self, day: NaiveDate, c: Command) -> Result<crate::command::Outcome> {
+        self.count += 1;
+        if day >= self.ctx.today {
+            return self.store.apply_unflushed(&c, self.ctx);
+        }
+        let ctx = Ctx { actor: self.ctx.actor.clone(), now: day.and_time(chrono::NaiveTime::MIN).and_utc(), today: day };
+        self.store.apply_unflushed(&c, &ctx)
+    }
     fn day(&self, offset: i64) -> NaiveDate {
         self.ctx.today + Duration::days(offset)
     }
@@ -146,14 +157,17 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
         }
     }
     for ((ago, _unit), items) in notices.iter().rev() {
-        run.cmd(Command::IssueNotice {
-            project: code.clone(),
-            items: items.iter().map(|(id, _)| *id).collect(),
-            issue_date: Some(run.day(-ago)),
-            contact: "市财政局绩效评价股 0736-7201234".into(),
-            prefix: Some(seed.notice_prefix.clone()),
-            issuer: None,
-        })?;
+        run.cmd_on(
+            run.day(-ago),
+            Command::IssueNotice {
+                project: code.clone(),
+                items: items.iter().map(|(id, _)| *id).collect(),
+                issue_date: Some(run.day(-ago)),
+                contact: "市财政局绩效评价股 0736-7201234".into(),
+                prefix: Some(seed.notice_prefix.clone()),
+                issuer: None,
+            },
+        )?;
         for (id, it) in items {
             drive_item(run, case, *id, it)?;
         }
@@ -225,41 +239,43 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
     let issued = it.issued_days_ago.unwrap_or(0);
     let start_day = run.day(-(issued - 2).max(0));
     if let Some(ext) = &it.extension {
-        run.cmd(Command::RequestExtension {
-            item: id,
-            reason: ext.reason.clone(),
-            due: run.day(ext.new_due_in_days),
-            date: Some(start_day),
-            expected_version: None,
-        })?;
+        run.cmd_on(
+            start_day,
+            Command::RequestExtension {
+                item: id,
+                reason: ext.reason.clone(),
+                due: run.day(ext.new_due_in_days),
+                date: Some(start_day),
+                expected_version: None,
+            },
+        )?;
         if ext.approved {
-            run.cmd(Command::ApproveExtension { item: id, due: None, date: Some(start_day), expected_version: None })?;
+            run.cmd_on(start_day, Command::ApproveExtension { item: id, due: None, date: Some(start_day), expected_version: None })?;
         }
     }
     let respond = |run: &mut Runner, r: &super::seed::SeedResponse| -> Result<()> {
-        run.cmd(Command::SubmitResponse {
-            item: id,
-            date: Some(run.day(-r.days_ago)),
-            text: r.text.clone(),
-            evidence: docs(&r.evidence),
-            expected_version: None,
-        })?;
+        let on = run.day(-r.days_ago);
+        run.cmd_on(
+            on,
+            Command::SubmitResponse { item: id, date: Some(on), text: r.text.clone(), evidence: docs(&r.evidence), expected_version: None },
+        )?;
         Ok(())
     };
     match target {
         ItemState::Draft | ItemState::Issued => {}
         ItemState::InProgress => {
-            run.cmd(Command::StartItem { item: id, date: Some(start_day), expected_version: None })?;
+            run.cmd_on(start_day, Command::StartItem { item: id, date: Some(start_day), expected_version: None })?;
         }
         ItemState::Submitted | ItemState::Returned | ItemState::Closed => {
-            run.cmd(Command::StartItem { item: id, date: Some(start_day), expected_version: None })?;
+            run.cmd_on(start_day, Command::StartItem { item: id, date: Some(start_day), expected_version: None })?;
             let mut responses = it.responses.iter().peekable();
             while let Some(r) = responses.next() {
                 respond(run, r)?;
                 let last = responses.peek().is_none();
                 if !last || target == ItemState::Returned {
                     let reasons = it.return_reason.clone().unwrap_or_else(|| "整改报告未附佐证资料，请补充后重新报送".into());
-                    run.cmd(Command::ReturnItem { item: id, reasons, date: Some(run.day(-r.days_ago)), expected_version: None })?;
+                    let on = run.day(-r.days_ago);
+                    run.cmd_on(on, Command::ReturnItem { item: id, reasons, date: Some(on), expected_version: None })?;
                 }
             }
             if it.responses.is_empty() {
@@ -269,21 +285,26 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
                 let opinion = it.opinion.clone().unwrap_or_else(|| "佐证资料齐全，整改到位，同意销号".into());
                 // Reviewed the day after the last response (or today, if that is in the future).
                 let last = it.responses.last().map(|r| r.days_ago).unwrap_or(0);
-                run.cmd(Command::CloseItem { item: id, opinion, date: Some(run.day(-(last - 1).max(0))), expected_version: None })?;
+                let on = run.day(-(last - 1).max(0));
+                run.cmd_on(on, Command::CloseItem { item: id, opinion, date: Some(on), expected_version: None })?;
             }
         }
         ItemState::LongTerm => {
-            run.cmd(Command::StartItem { item: id, date: Some(start_day), expected_version: None })?;
+            run.cmd_on(start_day, Command::StartItem { item: id, date: Some(start_day), expected_version: None })?;
             let reason = it.long_term_reason.clone().unwrap_or_else(|| "涉及体制机制调整，需跨年度持续推进".into());
-            run.cmd(Command::MarkLongTerm { item: id, reason, date: Some(start_day), expected_version: None })?;
+            run.cmd_on(start_day, Command::MarkLongTerm { item: id, reason, date: Some(start_day), expected_version: None })?;
             for p in &it.progress {
-                run.cmd(Command::AddProgress {
-                    item: id,
-                    text: p.text.clone(),
-                    date: Some(run.day(-p.days_ago)),
-                    evidence: docs(&p.evidence),
-                    expected_version: None,
-                })?;
+                let on = run.day(-p.days_ago);
+                run.cmd_on(
+                    on,
+                    Command::AddProgress {
+                        item: id,
+                        text: p.text.clone(),
+                        date: Some(on),
+                        evidence: docs(&p.evidence),
+                        expected_version: None,
+                    },
+                )?;
             }
         }
         ItemState::Cancelled => {

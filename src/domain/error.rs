@@ -217,6 +217,7 @@ fn field_zh(field: &str) -> String {
         "reason" => "理由",
         "requirement" => "整改要求",
         "due" => "期限",
+        "date" => "文件日期",
         "evidence" => "佐证资料",
         "opinion" => "审核意见",
         "text" => "内容",

@@ -130,6 +130,23 @@ impl FindingBody {
         }
         Ok(())
     }
+
+    /// A finding's amount is part of its project's money (DOMAIN.md §8): never above the
+    /// project's amount. Both figures are named so the typo (元 for 万元) shows.
+    pub fn check_within_project(&self, record: &str, project_amount: Decimal) -> Result<()> {
+        match self.amount {
+            Some(a) if a > project_amount => Err(Error::invalid(
+                record,
+                "amount",
+                format!(
+                    "问题涉及金额 {} 万元超过项目金额 {} 万元：涉及金额不能超过项目金额，请核对（单位为万元）",
+                    super::money::fmt2(a),
+                    super::money::fmt2(project_amount)
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Finding {

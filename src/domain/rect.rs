@@ -430,6 +430,42 @@ impl RectItem {
     }
 }
 
+/// Checks the date a user typed on a history entry: the date on the document the unit (or
+/// the reviewer) sent (文件日期 / 来文日期). The entry itself is dated by the server's clock;
+/// this date only describes the paper, so it can be neither in the future nor before the
+/// item was issued (a draft, not issued yet, is bounded by the calendar alone).
+pub fn check_document_date(item: &RectItem, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    let rec = item.label();
+    super::calendar::check_date(date).map_err(|m| Error::invalid(&rec, "date", m))?;
+    match document_date_problem(item.issue_date, date, today) {
+        Some(m) => Err(Error::invalid(rec, "date", m)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with a document date given the item's issue date and today, if anything:
+/// the date given and the range allowed (shared with the forms, which check as you type).
+pub fn document_date_problem(issued: Option<NaiveDate>, date: NaiveDate, today: NaiveDate) -> Option<String> {
+    let range = match issued {
+        Some(issued) => format!("应在下达日期 {issued} 至今天 {today} 之间"),
+        None => format!("不能晚于今天 {today}"),
+    };
+    if date > today {
+        return Some(format!("{date} 晚于今天：{range}（填来文上的日期，不是期限）"));
+    }
+    match issued {
+        Some(issued) if date < issued => Some(format!("{date} 早于下达日期：{range}")),
+        _ => None,
+    }
+}
+
+/// The entry of the kinds `keep` accepts that was recorded last: by `seq`, the order the
+/// server recorded them in, never by the date someone typed (an earlier-dated paper
+/// recorded later is still the latest word).
+pub fn latest_entry(entries: &[Response], keep: impl Fn(EntryKind) -> bool) -> Option<&Response> {
+    entries.iter().filter(|r| keep(r.kind)).max_by_key(|r| r.seq)
+}
+
 /// What an entry in an item's history records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -454,6 +490,16 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// The unit's side of the history: what the ledger's 最近反馈 reads.
+    pub fn is_feedback(self) -> bool {
+        matches!(self, EntryKind::Response | EntryKind::Progress)
+    }
+
+    /// A reviewer's decision: what the ledger's 最近审核 reads.
+    pub fn is_review(self) -> bool {
+        matches!(self, EntryKind::Returned | EntryKind::Closed | EntryKind::ExtensionApproved | EntryKind::ExtensionDenied)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             EntryKind::Issued => "下达",
@@ -482,11 +528,14 @@ pub struct Response {
     /// 1, 2, 3 … within the item.
     pub seq: u32,
     pub kind: EntryKind,
-    /// The date the unit or reviewer gives (the response's own date).
+    /// 文件日期: the date on the document the entry records (the unit's report, a letter),
+    /// as typed (checked by `check_document_date`), else the day it was recorded. It never
+    /// orders the history: `seq` does.
     pub date: NaiveDate,
     pub text: String,
     pub evidence: Vec<Evidence>,
     pub by: String,
+    /// When the server recorded the entry (its clock, not the user's).
     pub at: DateTime<Utc>,
 }
 

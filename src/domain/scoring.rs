@@ -170,6 +170,21 @@ impl ScoreInput {
     }
 }
 
+impl ScoreInput {
+    /// The deductions' total when it exceeds the leaf's points: accepted (the score stops at
+    /// 0, 扣完为止) but worth saying, since the list then claims more than the leaf had.
+    pub fn over_deducted(&self, points: Decimal) -> Option<Decimal> {
+        let ScoreInput::Deduction { deductions } = self else { return None };
+        let total = super::money::sum(deductions.iter().map(|d| &d.points));
+        (total > points).then_some(total)
+    }
+}
+
+/// How an over-deducted leaf is described wherever its deductions are listed.
+pub fn over_deduction_note(total: Decimal, points: Decimal) -> String {
+    format!("扣分合计 {} 分超过本项分值 {} 分，扣完为止（得 0 分）", super::money::fmt2(total), super::money::fmt2(points))
+}
+
 pub(super) fn places(rec: &str, field: &str, v: Decimal) -> Result<()> {
     super::money::check_places(v, &v.to_string()).map_err(|m| Error::invalid(rec, field, m))
 }

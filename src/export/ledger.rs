@@ -15,6 +15,7 @@
 //! The renderers (table, CSV, JSON, XLSX) are in `ledger_render` and re-exported here.
 
 use crate::backend::{Backend, Fetch};
+use crate::domain::rect::latest_entry;
 use crate::domain::{EntryKind, Error, Finding, IndicatorTree, ItemState, Project, RectItem, Response, Result, Severity};
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
@@ -26,10 +27,25 @@ pub use super::ledger_render::{HEADERS, to_csv, to_json, to_table, to_xlsx};
 /// 状态 suffix while an extension request waits for a decision.
 pub const EXTENSION_PENDING: &str = "（延期申请中）";
 
-/// The latest response or progress entry of an item (最近反馈).
+/// The latest response or progress entry of an item (最近反馈): the one recorded last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Feedback {
+    /// 文件日期: the date on the unit's document (as typed, else the day it was recorded).
     pub date: NaiveDate,
+    /// The day the server recorded it (local time).
+    pub recorded_on: NaiveDate,
+    pub text: String,
+}
+
+/// The latest review decision of an item (最近审核): a return, a close or an extension
+/// decision, the one recorded last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    /// 退回, 销号, 批准延期 or 驳回延期.
+    pub kind: String,
+    /// The day the server recorded the decision (local time).
+    pub recorded_on: NaiveDate,
+    pub by: String,
     pub text: String,
 }
 
@@ -68,6 +84,8 @@ pub struct LedgerRow {
     pub extension_pending: bool,
     /// 最近反馈.
     pub latest_feedback: Option<Feedback>,
+    /// 最近审核.
+    pub latest_review: Option<Review>,
     /// 佐证资料数.
     pub evidence_count: usize,
     /// 审核意见.
@@ -110,9 +128,15 @@ impl LedgerRow {
         self.indicators.join("、")
     }
 
-    /// 最近反馈 as one text: "YYYY-MM-DD text", or empty.
+    /// 最近反馈 as one text: "YYYY-MM-DD text" (the document's date), or empty.
     pub fn feedback_text(&self) -> String {
         self.latest_feedback.as_ref().map(|f| format!("{} {}", f.date, f.text)).unwrap_or_default()
+    }
+
+    /// 最近审核 as one text: "YYYY-MM-DD 退回：text" (the day it was recorded), or empty.
+    pub fn review_text(&self) -> String {
+        let text = |r: &Review| if r.text.is_empty() { String::new() } else { format!("：{}", r.text) };
+        self.latest_review.as_ref().map(|r| format!("{} {}{}", r.recorded_on, r.kind, text(r))).unwrap_or_default()
     }
 }
 
@@ -177,8 +201,10 @@ pub fn build(backend: &dyn Backend, filter: &LedgerFilter, as_of: NaiveDate) -> 
         if !filter.keeps_finding(finding) {
             continue;
         }
-        let feedback = latest_feedback(&backend.responses(item.id)?);
-        rows.push(row(part, finding, &item, feedback, as_of));
+        let history = backend.responses(item.id)?;
+        let mut row = row(part, finding, &item, latest_feedback(&history), as_of);
+        row.latest_review = latest_review(&history);
+        rows.push(row);
     }
     rows.sort_by(|a, b| (&a.project_code, a.finding_seq, a.item_id).cmp(&(&b.project_code, b.finding_seq, b.item_id)));
     for (i, r) in rows.iter_mut().enumerate() {
@@ -212,13 +238,26 @@ fn project_parts(backend: &dyn Backend, projects: &HashMap<u64, Project>, id: u6
     Ok(ProjectParts { project, findings, tree, notices, report })
 }
 
-/// The latest response or progress entry: by its own date, then by entry order.
+/// The day an entry was recorded, on this machine's calendar.
+fn recorded_on(r: &Response) -> NaiveDate {
+    r.at.with_timezone(&chrono::Local).date_naive()
+}
+
+/// The response or progress entry recorded last (by `seq`: a paper dated earlier but
+/// recorded later is still the latest word; ordering by the typed date once showed a
+/// rejected response as the latest).
 fn latest_feedback(responses: &[Response]) -> Option<Feedback> {
-    responses
-        .iter()
-        .filter(|r| matches!(r.kind, EntryKind::Response | EntryKind::Progress))
-        .max_by_key(|r| (r.date, r.seq))
-        .map(|r| Feedback { date: r.date, text: r.text.clone() })
+    latest_entry(responses, EntryKind::is_feedback).map(|r| Feedback { date: r.date, recorded_on: recorded_on(r), text: r.text.clone() })
+}
+
+/// The review decision recorded last.
+fn latest_review(responses: &[Response]) -> Option<Review> {
+    latest_entry(responses, EntryKind::is_review).map(|r| Review {
+        kind: r.kind.label().to_string(),
+        recorded_on: recorded_on(r),
+        by: r.by.clone(),
+        text: r.text.clone(),
+    })
 }
 
 fn indicator_names(tree: &IndicatorTree, finding: &Finding) -> Vec<String> {
@@ -244,6 +283,7 @@ fn row(part: &ProjectParts, finding: &Finding, item: &RectItem, feedback: Option
         state: item.state,
         extension_pending: item.pending_extension.is_some(),
         latest_feedback: feedback,
+        latest_review: None,
         evidence_count: item.evidence.len(),
         opinion: item.opinion.clone(),
         closed_on: item.closed_on,

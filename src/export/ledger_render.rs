@@ -2,7 +2,7 @@
 //! CSV for Excel/WPS, JSON, and XLSX.
 //!
 //! CSV, XLSX and the table share the columns of `HEADERS`: the 19 ledger columns of
-//! DOMAIN.md §5 in order, then 通知书 (the number the item was issued under), 评价报告 (the
+//! DOMAIN.md §5 in order, then 最近审核 (the review decision recorded last), 通知书 (the number the item was issued under), 评价报告 (the
 //! number of the project's issued report), 涉及金额（万元） and 事项ID.
 
 use super::ledger::{LedgerRow, totals};
@@ -14,7 +14,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub const HEADERS: [&str; 23] = [
+pub const HEADERS: [&str; 24] = [
     "序号",
     "项目",
     "问题编号",
@@ -34,6 +34,7 @@ pub const HEADERS: [&str; 23] = [
     "审核意见",
     "销号日期",
     "逾期天数",
+    "最近审核",
     "通知书",
     "评价报告",
     "涉及金额（万元）",
@@ -63,7 +64,7 @@ fn int(n: impl TryInto<i64>) -> Cell {
     Cell::Int(n.try_into().ok())
 }
 
-fn cells(r: &LedgerRow) -> [Cell; 23] {
+fn cells(r: &LedgerRow) -> [Cell; 24] {
     use Cell::{Amount, Date, Int, Text};
     [
         int(r.no),
@@ -85,6 +86,7 @@ fn cells(r: &LedgerRow) -> [Cell; 23] {
         Text(r.opinion.clone().unwrap_or_default()),
         Date(r.closed_on),
         Int(r.days_overdue),
+        Text(r.review_text()),
         Text(r.notice.clone().unwrap_or_default()),
         Text(r.report.clone().unwrap_or_default()),
         Amount(r.amount),
@@ -144,7 +146,7 @@ struct Col(usize, usize, usize, usize, bool);
 
 /// The columns of the table in the order they get room. The first `CORE` are always shown
 /// (narrowed down to their minimum if need be); the others only while they fit.
-const TABLE_PRIORITY: [Col; 23] = [
+const TABLE_PRIORITY: [Col; 24] = [
     Col(0, 4, 4, 5, true),
     Col(2, 8, 12, 14, false),
     Col(13, 8, 14, 22, false),
@@ -154,7 +156,7 @@ const TABLE_PRIORITY: [Col; 23] = [
     Col(3, 16, 24, 60, false),
     // 通知书 right after the core: a number such as 财绩整〔2026〕3号 is 17 cells, so it shows
     // at 120 columns (where 问题类别 and 责任人 then give way).
-    Col(19, 8, 18, 20, false),
+    Col(20, 8, 18, 20, false),
     Col(4, 8, 16, 24, false),
     Col(9, 6, 10, 10, false),
     Col(6, 8, 8, 8, false),
@@ -165,11 +167,12 @@ const TABLE_PRIORITY: [Col; 23] = [
     Col(14, 16, 24, 50, false),
     Col(5, 10, 16, 30, false),
     Col(16, 12, 16, 40, false),
+    Col(19, 16, 24, 50, false),
     Col(17, 10, 10, 10, false),
     Col(1, 12, 20, 30, false),
-    Col(21, 16, 16, 16, true),
-    Col(22, 6, 6, 8, true),
-    Col(20, 12, 22, 24, false),
+    Col(22, 16, 16, 16, true),
+    Col(23, 6, 6, 8, true),
+    Col(21, 12, 22, 24, false),
 ];
 const CORE: usize = 7;
 /// Narrowed first when the core does not fit: 状态, 问题描述, 责任单位, 问题编号.

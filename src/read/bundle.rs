@@ -1,5 +1,7 @@
 //! The lossless JSON bundle: everything in the store, for export, import and backups.
 
+use crate::domain::grade::ResultKind;
+use crate::domain::money::fmt2;
 use crate::domain::{Finding, IndicatorTree, Milestone, Notice, Project, RectItem, Response};
 use crate::read::AuditRecord;
 use crate::read::issued::IssuedNotice;
@@ -60,6 +62,52 @@ pub struct Bundle {
     /// Each project's named quality reviewer.
     #[serde(default)]
     pub quality_reviewers: Vec<crate::domain::review::QualityReviewer>,
+    /// Each project's result as computed from its tree when the bundle was written (total,
+    /// grade or ex-ante conclusion), so a script need not sum leaves. Computed, never
+    /// trusted: an import ignores it and computes again from the trees.
+    #[serde(default)]
+    pub results: Vec<ProjectResult>,
+}
+
+/// A project's computed result, one per project of the bundle, in project order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectResult {
+    /// The project's code.
+    pub project: String,
+    /// The sum of the scored leaves, two places, as text (like every figure in the bundle).
+    pub total: String,
+    /// The points the tree is out of (100 for the shipped templates), two places.
+    pub points: String,
+    /// 优/良/中/差 of the total (absent for an ex-ante assessment).
+    pub grade: Option<String>,
+    /// 予以支持 / 调整完善后予以支持 / 不予支持 of an ex-ante assessment (absent otherwise).
+    pub conclusion: Option<String>,
+    /// Leaves scored and leaves in all: a total of a tree not fully scored is provisional.
+    pub scored: u32,
+    pub leaves: u32,
+    // The self-check's result (issue 13 part 1) belongs here, computed the same way and
+    // likewise ignored on import.
+}
+
+impl ProjectResult {
+    /// The result of `tree`, the tree of the project `code`.
+    pub fn of(code: &str, tree: &IndicatorTree) -> Self {
+        let label = tree.result_label().map(str::to_string);
+        let (grade, conclusion) = match tree.bands.kind {
+            ResultKind::Grade => (label, None),
+            ResultKind::Conclusion => (None, label),
+        };
+        let (scored, leaves) = tree.progress();
+        ProjectResult {
+            project: code.to_string(),
+            total: fmt2(tree.total_score()),
+            points: fmt2(tree.total),
+            grade,
+            conclusion,
+            scored: u32::try_from(scored).unwrap_or(u32::MAX),
+            leaves: u32::try_from(leaves).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,5 +134,11 @@ impl Bundle {
     /// An empty bundle of records written in store schema `schema`.
     pub fn new(schema: u8) -> Self {
         Bundle { format: FORMAT.into(), schema, ..Default::default() }
+    }
+
+    /// `results` computed from the bundle's own trees (a tree without its project is left out).
+    pub fn compute_results(&mut self) {
+        let codes: std::collections::HashMap<u64, &str> = self.projects.iter().map(|p| (p.id, p.code.as_str())).collect();
+        self.results = self.trees.iter().filter_map(|t| codes.get(&t.project).map(|code| ProjectResult::of(code, t))).collect();
     }
 }

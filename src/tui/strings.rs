@@ -100,7 +100,8 @@ msgs! {
     ItUnit => "责任单位", "Responsible unit";
     ItContact => "责任人及电话", "Contact";
     ItDue => "整改期限（YYYY-MM-DD）", "Due (YYYY-MM-DD)";
-    ItDate => "日期（YYYY-MM-DD）", "Date (YYYY-MM-DD)";
+    ItDate => "文件日期（来文日期，YYYY-MM-DD）", "Document date (YYYY-MM-DD)";
+    ItDocDate => "文件日期", "document dated";
     ItText => "内容", "Text";
     ItEvidence => "佐证资料（文件路径或名称，；分隔）", "Evidence (file paths or names, separated by ;)";
     ItReason => "理由", "Reason";

@@ -58,7 +58,10 @@ pub fn loss_reason(node: &Node) -> String {
     if let ScoreInput::Deduction { deductions } = &s.input
         && !deductions.is_empty()
     {
-        let parts: Vec<String> = deductions.iter().map(|d| format!("{}（扣{}分）", one_line(&d.reason), fmt2(d.points))).collect();
+        let mut parts: Vec<String> = deductions.iter().map(|d| format!("{}（扣{}分）", one_line(&d.reason), fmt2(d.points))).collect();
+        if let Some(total) = s.input.over_deducted(node.points) {
+            parts.push(crate::domain::scoring::over_deduction_note(total, node.points));
+        }
         return parts.join("；");
     }
     if s.value >= node.points {

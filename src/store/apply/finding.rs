@@ -29,6 +29,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 meta: Meta::new(&ctx.actor, ctx.now),
             };
             f.body.validate(&f.label())?;
+            f.body.check_within_project(&f.label(), p.amount)?;
             if *publish {
                 f.publish()?;
             }
@@ -37,6 +38,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }
         Command::PublishFinding { finding, expected_version } => edit_finding(tx, ctx, *finding, *expected_version, |f, _| f.publish()),
         Command::ReviseFinding { finding, expected_version, text, category, severity, amount, indicators, evidence, note } => {
+            let project_amount = tx.project(tx.finding(*finding)?.project)?.amount;
             edit_finding(tx, ctx, *finding, *expected_version, |f, tree| {
                 let body = FindingBody {
                     text: text.trim().to_string(),
@@ -46,6 +48,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     indicators: resolve_indicators(tree, indicators)?,
                     evidence: evidence.clone(),
                 };
+                body.check_within_project(&f.label(), project_amount)?;
                 f.revise(body, note)
             })
         }

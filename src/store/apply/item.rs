@@ -138,9 +138,9 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         Command::CloseItem { item, opinion, date, expected_version } => {
             let it = tx.item(*item)?;
             tx.project(it.project)?.ensure_lead(&ctx.actor, "销号")?;
-            let on = date.unwrap_or(ctx.today);
+            // 销号日期 is the day the close is recorded; a typed date only dates its paper.
             edit_item(tx, ctx, *item, *expected_version, *date, |it| {
-                it.close(opinion, on)?;
+                it.close(opinion, ctx.today)?;
                 Ok(Some((EntryKind::Closed, opinion.clone(), vec![])))
             })
         }
@@ -193,7 +193,8 @@ fn check_evidence(evidence: &[Evidence], item: u64) -> Result<()> {
 
 type Entry = (EntryKind, String, Vec<Evidence>);
 
-/// Item edits: the domain moves the state; the history entry it returns is appended.
+/// Item edits: the domain moves the state; the history entry it returns is appended under
+/// the next `seq`, which is the order the history is read in.
 fn edit_item(
     tx: &Tx,
     ctx: &Ctx,
@@ -205,13 +206,10 @@ fn edit_item(
     let mut it = tx.item(id)?;
     it.meta.check(&it.label(), expected)?;
     tx.project(it.project)?.ensure_writable()?;
+    // The typed date is the date on the unit's document (文件日期): bounded by the item's
+    // issue and the server's today; the entry itself is dated by the server's clock.
     if let Some(d) = date {
-        crate::domain::calendar::check_date(d).map_err(|m| Error::invalid(it.label(), "date", m))?;
-    }
-    if let (Some(d), Some(issued)) = (date, it.issue_date)
-        && d < issued
-    {
-        return Err(Error::invalid(it.label(), "date", format!("日期 {d} 早于下达日期 {issued}")));
+        crate::domain::rect::check_document_date(&it, d, ctx.today)?;
     }
     let before = it.clone();
     let entry = change(&mut it)?;

@@ -8,7 +8,7 @@ use super::popups::{Confirm, Menu};
 use super::project_list::required;
 use crate::backend::Fetch;
 use crate::command::Command;
-use crate::domain::rect::ItemAction;
+use crate::domain::rect::{ItemAction, document_date_problem};
 use crate::domain::{Finding, ItemState, Notice, Project, RectItem, Response};
 use crate::text::{pad_left, pad_right, truncate, wrap};
 use crate::tui::action::Action;
@@ -252,7 +252,9 @@ impl Rectification {
             dates.push(fill(cx.t(Msg::DaysOverdue), &[&d.to_string()]));
         }
         lines.push((dates.join(" · "), if it.is_overdue(cx.today) { Style::default().fg(Color::Red) } else { plain }));
-        // The latest entries come first: on a small screen they are what matters.
+        // The latest entries come first: on a small screen they are what matters. The order
+        // is the recorded one (seq), each dated by the server's clock; a document's own date
+        // (文件日期) is shown beside it when it differs.
         if let Some(history) = self.history.get(&it.id).filter(|h| !h.is_empty()) {
             lines.push((cx.t(Msg::ItHistory).to_string(), cyan));
             for r in history.iter().rev() {
@@ -273,7 +275,13 @@ impl Rectification {
                     None if r.text.is_empty() => String::new(),
                     None => format!("：{}", r.text),
                 };
-                lines.push((format!("  {} {} {}{text}{ev}", r.date, r.kind.label(), r.by), plain));
+                let recorded = r.at.with_timezone(&chrono::Local).date_naive();
+                let doc = if r.date == recorded {
+                    String::new()
+                } else {
+                    format!("（{}{}{}）", cx.t(Msg::ItDocDate), super::findings::colon(cx), r.date)
+                };
+                lines.push((format!("  {recorded} {} {}{doc}{text}{ev}", r.kind.label(), r.by), plain));
             }
         }
         if let Some(req) = &it.pending_extension {
@@ -321,6 +329,7 @@ impl Rectification {
 fn transition(it: &RectItem, action: ItemAction) -> Make {
     let (id, version) = (it.id, Some(it.meta.version));
     let requested = it.pending_extension.as_ref().map(|r| r.requested_due);
+    let issued = it.issue_date;
     Box::new(move |cx: &Cx| {
         let saved = Some(cx.t(Msg::Saved).to_string());
         let title = format!("#{id} {}", action.label());
@@ -341,6 +350,10 @@ fn transition(it: &RectItem, action: ItemAction) -> Make {
                 let submit = Box::new(move |v: &[String], cx: &Cx| {
                     let evidence = super::evidence::list_from_input(&v[1], cx).map_err(|e| (1, e))?;
                     let d = date(&v[2], cx).map_err(|e| (2, e))?;
+                    // The server refuses it too; saying so here keeps the form open on the field.
+                    if let Some(problem) = d.and_then(|d| document_date_problem(issued, d, cx.today)) {
+                        return Err((2, problem));
+                    }
                     let text = v[0].trim().to_string();
                     Ok(if action == ItemAction::Submit {
                         Command::SubmitResponse { item: id, date: d, text, evidence, expected_version: version }

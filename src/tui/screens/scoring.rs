@@ -354,6 +354,10 @@ impl Scoring {
                         lines.push(Line::from(format!("  −{} {}{from}", fmt2(d.points), d.reason)));
                     }
                 }
+                if let Some(total) = s.input.over_deducted(n.points) {
+                    let note = crate::domain::scoring::over_deduction_note(total, n.points);
+                    lines.push(Line::from(Span::styled(format!("  {note}"), Style::default().fg(Color::Yellow))));
+                }
                 lines.push(Line::from(label(Msg::ScBasis)));
                 if s.basis.trim().is_empty() {
                     lines.push(Line::from(Span::styled(cx.t(Msg::ScNoBasis).to_string(), Style::default().fg(Color::DarkGray))));

@@ -2,6 +2,9 @@
 //! in one transaction, flushed before success. `jixiao exec` reads these as JSON lines
 //! (docs/commands.md); the TUI and the team server send the same values.
 
+mod outcome;
+pub use outcome::{Outcome, Paper};
+
 use crate::domain::Severity;
 use crate::domain::evidence::Evidence;
 use crate::domain::project::{MilestoneKind, Phase, ProjectKind, Recommendation};
@@ -323,6 +326,9 @@ pub enum Command {
     },
     StartItem {
         item: u64,
+        /// 文件日期: the date on the document this entry records (default: the day it is
+        /// recorded); from the item's issue date to the server's today. The entry itself is
+        /// dated by the server's clock and ordered by when it was recorded.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -330,6 +336,7 @@ pub enum Command {
     },
     SubmitResponse {
         item: u64,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         text: String,
@@ -341,6 +348,7 @@ pub enum Command {
     ReturnItem {
         item: u64,
         reasons: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -349,6 +357,7 @@ pub enum Command {
     CloseItem {
         item: u64,
         opinion: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -357,6 +366,7 @@ pub enum Command {
     MarkLongTerm {
         item: u64,
         reason: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -365,6 +375,7 @@ pub enum Command {
     AddProgress {
         item: u64,
         text: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -376,6 +387,7 @@ pub enum Command {
         item: u64,
         reason: String,
         due: NaiveDate,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -386,6 +398,7 @@ pub enum Command {
         /// Defaults to the requested date.
         #[serde(default)]
         due: Option<NaiveDate>,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -394,6 +407,7 @@ pub enum Command {
     DenyExtension {
         item: u64,
         reason: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -402,6 +416,7 @@ pub enum Command {
     CancelItem {
         item: u64,
         reason: String,
+        /// 文件日期, bounded as in `StartItem`.
         #[serde(default)]
         date: Option<NaiveDate>,
         #[serde(default)]
@@ -557,35 +572,4 @@ impl Command {
         };
         Err(crate::domain::Error::invalid(self.name(), field, message))
     }
-}
-
-/// One version of a leaf's paper as its history holds it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Paper {
-    /// 1 for the leaf's first scoring.
-    pub version: u32,
-    pub input: ScoreInput,
-    #[serde(default)]
-    pub basis: String,
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
-    pub by: String,
-    pub at: DateTime<Utc>,
-}
-
-/// What a successful command reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    /// The id of the record created or changed (a project's id for tree edits).
-    pub id: u64,
-    /// Its new version (an indicator's rev for scoring commands).
-    pub version: u64,
-    /// A human key where there is one: a project code, a notice number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The computed score, for scoring commands.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<Decimal>,
-    /// The audit record's id.
-    pub audit: u64,
 }
