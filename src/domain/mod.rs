@@ -15,6 +15,7 @@ pub mod project;
 pub mod rect;
 pub mod report;
 pub mod scoring;
+pub mod selfcheck;
 pub mod template;
 pub mod tree;
 

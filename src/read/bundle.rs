@@ -54,6 +54,16 @@ pub struct Bundle {
     /// Report number prefixes set per year.
     #[serde(default)]
     pub report_prefixes: Vec<NoticePrefix>,
+    /// Self-check overrides per project (which failing checks went out anyway, by whom,
+    /// why); absent in bundles from before the self-check.
+    #[serde(default)]
+    pub overrides: Vec<ProjectOverrides>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectOverrides {
+    pub project: u64,
+    pub list: Vec<crate::domain::selfcheck::Override>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod due;
 pub mod issued;
 pub mod notice;
 pub mod report;
+pub mod selfcheck;
 pub mod summary;
 
 pub use audit::AuditRecord;

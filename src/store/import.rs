@@ -46,6 +46,7 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     b.issued.retain(|c| numbers.contains(&c.doc.notice.number));
     b.reports.retain(|r| !skipped.contains(&r.project));
     b.report_issues.retain(|r| !skipped.contains(&r.project));
+    b.overrides.retain(|o| !skipped.contains(&o.project));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
     let existing_bureau = bureau_milestones(tx, &b)?;
     let before_dedupe = b.milestones.len();
@@ -135,6 +136,10 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     for r in &mut b.report_issues {
         r.project = pm(r.project);
         tx.put_report_issue(r)?;
+    }
+    for o in &mut b.overrides {
+        o.project = pm(o.project);
+        tx.put_overrides(o.project, &o.list)?;
     }
     for c in &b.report_counters {
         tx.bump_seq(&tx::report_counter(&c.prefix, c.year), c.last as u64)?;
@@ -401,6 +406,16 @@ pub fn validate(b: &Bundle) -> Result<()> {
         copy.verified_text().map_err(|e| Error::invalid(rec, "text_sha256", format!("{e}；导入文件被改动过，请用原导出文件")))?;
     }
     validate_reports(b, &pids)?;
+    let mut with_overrides = HashSet::new();
+    for o in &b.overrides {
+        let rec = format!("项目 #{} 的自检放行记录", o.project);
+        if !pids.contains(&o.project) {
+            return Err(Error::invalid(rec, "project", format!("项目 #{} 不在导入文件中", o.project)));
+        }
+        if !with_overrides.insert(o.project) {
+            return Err(Error::invalid(rec, "project", "导入文件中同一项目有两份放行记录：合并为一份"));
+        }
+    }
     for m in &b.milestones {
         m.validate()?;
         if let Some(p) = m.project

@@ -22,7 +22,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 12] = [
+pub const ENCODED_TREES: [usize; 13] = [
     tx::PROJECTS,
     tx::TREES,
     tx::FINDINGS,
@@ -36,6 +36,7 @@ pub const ENCODED_TREES: [usize; 12] = [
     // Reports came after schema 2; a value framed as version 1 there is reframed all the same.
     tx::REPORTS,
     tx::REPORT_ISSUES,
+    tx::OVERRIDES,
 ];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few

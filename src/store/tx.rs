@@ -32,8 +32,11 @@ pub const ISSUED: usize = 14;
 pub const REPORTS: usize = 15;
 /// Issued report revisions as printed (`read::report::IssuedReport`), by project id and revision.
 pub const REPORT_ISSUES: usize = 16;
+/// Self-check overrides (`domain::selfcheck::Override`), a list by project id: which
+/// failing checks the lead sent something out with, by whom, when, why.
+pub const OVERRIDES: usize = 17;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 17;
+pub const AUDIT: usize = 18;
 
 pub struct Tx<'a> {
     t: &'a [TransactionalTree],
@@ -329,6 +332,15 @@ impl<'a> Tx<'a> {
             ));
         }
         self.put(REPORT_ISSUES, &key, issued)
+    }
+
+    /// A project's self-check overrides, oldest first.
+    pub fn overrides(&self, project: u64) -> Result<Vec<crate::domain::selfcheck::Override>> {
+        Ok(self.get(OVERRIDES, &keys::id(project), &format!("项目 #{project} 的自检放行记录"))?.unwrap_or_default())
+    }
+
+    pub fn put_overrides(&self, project: u64, list: &[crate::domain::selfcheck::Override]) -> Result<()> {
+        self.put(OVERRIDES, &keys::id(project), &list.to_vec())
     }
 
     pub fn milestone(&self, id: u64) -> Result<Milestone> {

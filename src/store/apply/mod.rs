@@ -3,6 +3,7 @@
 //! record family; `apply` names which family answers each command.
 
 mod finding;
+mod gate;
 mod item;
 mod milestone;
 mod notice;
@@ -66,7 +67,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | ApproveExtension { .. }
         | DenyExtension { .. }
         | CancelItem { .. } => item::apply(tx, cmd, ctx),
-        IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx),
+        IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx, templates),
         SetReportPrefix { .. } | WriteReportSection { .. } | SetReportTitle { .. } | ReopenReport { .. } => {
             report::apply(tx, cmd, ctx, templates)
         }

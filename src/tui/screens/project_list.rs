@@ -243,6 +243,7 @@ pub fn phase_form(p: &Project, cx: &Cx) -> Form {
             project: code.clone(),
             expected_version: Some(version),
             phase: Phase::parse(&v[0]).map_err(|e| (0, e.to_string()))?,
+            override_reason: None,
         })
     });
     Form::new(fill(cx.t(Msg::PhaseTitle), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))

@@ -132,6 +132,7 @@ impl Rectification {
                 contact: v[1].trim().to_string(),
                 prefix: None,
                 issuer: None,
+                override_reason: None,
             })
         });
         let title = fill(cx.t(Msg::ItIssueTitle), &[&it.unit, &ids.len().to_string()]);
