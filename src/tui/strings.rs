@@ -218,6 +218,8 @@ msgs! {
     OvOverdue => "其中逾期", "overdue";
     OvMilestones => "里程碑", "Milestones";
     OvResultUse => "结果应用", "Result use";
+    OvOverride => "自检放行", "Self-check override";
+    OvOverrideMore => "（共 {} 次）", " ({} in all)";
     OvNone => "无", "none";
     DaysLeft => "还有 {0} 天", "in {0} days";
     DaysOverdue => "逾期 {0} 天", "{0} days overdue";
