@@ -6,6 +6,9 @@ use crate::domain::money::{fmt2, sum};
 use crate::domain::tree::IndicatorRef;
 use rust_decimal::Decimal;
 
+/// Totals are out of 100 (DOMAIN.md §3); the grade bands are drawn on that scale.
+const FULL_MARKS: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
+
 pub(super) fn rules(r: &Records) -> Vec<Line> {
     vec![leaf_sum(r), fixed(r), scored(r), in_range(r), grade(r)]
 }
@@ -14,8 +17,14 @@ fn leaf_sum(r: &Records) -> Line {
     let t = &r.tree;
     let mut rows = Vec::new();
     let total = t.leaf_points_sum();
-    if total != r.template.total {
-        let what = format!("末级指标分值合计 {}，模板「{}」的总分为 {}", fmt2(total), r.template.name, fmt2(r.template.total));
+    if total != r.template.total || total != FULL_MARKS {
+        let what = format!(
+            "末级指标分值合计 {}，应为 {} 分（模板「{}」的总分 {}）",
+            fmt2(total),
+            fmt2(FULL_MARKS),
+            r.template.name,
+            fmt2(r.template.total)
+        );
         rows.push(row("指标体系", what));
     }
     for n in t.nodes.iter().filter(|n| !t.is_leaf(n.id)) {
@@ -24,7 +33,7 @@ fn leaf_sum(r: &Records) -> Line {
             rows.push(row(at_indicator(t, n.id), format!("分值 {}，其下级合计 {}", fmt2(n.points), fmt2(below))));
         }
     }
-    Line::failure("tree.sum", "末级指标分值合计等于模板总分", rows)
+    Line::failure("tree.sum", "末级指标分值合计为 100 分（等于模板总分）", rows)
 }
 
 fn fixed(r: &Records) -> Line {
@@ -73,11 +82,12 @@ fn grade(r: &Records) -> Line {
     if let Err(e) = t.bands.validate() {
         rows.push(row("等级区间", e));
     }
-    if total < Decimal::ZERO || total > r.template.total {
+    let full = r.template.total.min(FULL_MARKS);
+    if total < Decimal::ZERO || total > full {
         let label = t.result_label().unwrap_or("无");
         rows.push(row(
             "综合评分",
-            format!("总分 {} 超出 0–{} 分，{word}「{label}」不是任何区间的结果", fmt2(total), fmt2(r.template.total)),
+            format!("总分 {} 超出 0–{} 分，{word}「{label}」不是任何区间的结果", fmt2(total), fmt2(full)),
         ));
     } else if t.result_label().is_none() {
         rows.push(row("综合评分", format!("总分 {} 不在任何{word}区间内", fmt2(total))));
