@@ -127,13 +127,16 @@ fn finding(id: u64, indicators: Vec<u32>) -> Finding {
 }
 
 fn item(id: u64, finding: u64, requirement: &str, due: NaiveDate) -> RectItem {
-    let d = Draft { id, project: 1, finding, requirement: requirement.into(), unit: "市场监督管理局".into(), contact: String::new(), due };
+    let d = Draft {
+        id, project: 1, finding, requirement: requirement.into(), unit: "市场监督管理局".into(), contact: String::new(), due
+    };
     RectItem::draft(d, meta())
 }
 
 /// A finding on 决策/项目立项/立项依据充分性 where a point was lost, with its item.
 fn with_finding(r: &mut Records) {
-    let input = ScoreInput::Deduction { deductions: vec![Deduction { points: dec("1"), reason: "立项论证不充分".into(), finding: None }] };
+    let input =
+        ScoreInput::Deduction { deductions: vec![Deduction { points: dec("1"), reason: "立项论证不充分".into(), finding: None }] };
     rescore(r, "决策/项目立项/立项依据充分性", input, "", vec![Evidence::doc("立项请示")]);
     let id = node(r, "决策/项目立项/立项依据充分性");
     r.findings.push(finding(3, vec![id]));
@@ -152,10 +155,26 @@ fn a_finished_project_passes_every_rule() {
         assert!(bad.is_empty(), "{tpl}: {bad:#?}");
         // Every rule of §8 has its line.
         for id in [
-            "tree.sum", "tree.fixed", "tree.scored", "tree.range", "tree.grade", "papers.reason", "papers.target",
-            "papers.self_review", "papers.reviewed", "papers.over_deducted", "papers.deviation", "findings.indicator",
-            "findings.category", "findings.items", "findings.amount", "report.cover", "report.sections",
-            "report.suggestions", "report.score_table", "notice.items",
+            "tree.sum",
+            "tree.fixed",
+            "tree.scored",
+            "tree.range",
+            "tree.grade",
+            "papers.reason",
+            "papers.target",
+            "papers.self_review",
+            "papers.reviewed",
+            "papers.over_deducted",
+            "papers.deviation",
+            "findings.indicator",
+            "findings.category",
+            "findings.items",
+            "findings.amount",
+            "report.cover",
+            "report.sections",
+            "report.suggestions",
+            "report.score_table",
+            "notice.items",
         ] {
             line(&c, id);
         }
@@ -168,7 +187,9 @@ fn leaves_summing_to_110_fail_the_sum_and_the_grade() {
     let id = node(&r, "产出/数量指标");
     r.tree.unreview(id, "调整", None).unwrap();
     r.tree.set_points(id, dec("25")).unwrap();
-    r.tree.set_score(id, ScoreInput::Direct { value: dec("25") }, "完成".into(), vec![Evidence::doc("验收单")], "李四", at(), None).unwrap();
+    r.tree
+        .set_score(id, ScoreInput::Direct { value: dec("25") }, "完成".into(), vec![Evidence::doc("验收单")], "李四", at(), None)
+        .unwrap();
     r.tree.review(id, "张三", at(), None).unwrap();
     fails(&r, "tree.sum", "指标体系", "末级指标分值合计 110.00");
     fails(&r, "tree.sum", "产出", "其下级合计 60.00");
@@ -206,7 +227,8 @@ fn every_leaf_scored_within_its_points() {
 #[test]
 fn a_deduction_needs_a_reason_and_evidence() {
     let mut r = finished("project-2020");
-    let input = ScoreInput::Deduction { deductions: vec![Deduction { points: dec("1.5"), reason: "制度未执行".into(), finding: None }] };
+    let input =
+        ScoreInput::Deduction { deductions: vec![Deduction { points: dec("1.5"), reason: "制度未执行".into(), finding: None }] };
     rescore(&mut r, "过程/组织实施/制度执行有效性", input, "", vec![]);
     fails(&r, "papers.reason", "过程/组织实施/制度执行有效性", "扣 1.50 分，没有佐证资料");
     rescore(&mut r, "决策/绩效目标/绩效目标合理性", ScoreInput::Direct { value: dec("3") }, " ", vec![Evidence::doc("绩效目标表")]);
@@ -328,7 +350,10 @@ fn notice_items_have_a_requirement_a_unit_and_a_due_date_after_issue() {
     let pending = jixiao::domain::selfcheck::PendingNotice { items: vec![12], date: day(12, 31) };
     let c = run(&r, &Scope::Notice(pending));
     let l = line(&c, "notice.items");
-    assert!(l.rows.iter().any(|row| row.at == "整改事项 #12（待下发的通知书）" && row.what.contains("不晚于下发日期 2026-12-31")), "{l:#?}");
+    assert!(
+        l.rows.iter().any(|row| row.at == "整改事项 #12（待下发的通知书）" && row.what.contains("不晚于下发日期 2026-12-31")),
+        "{l:#?}"
+    );
     // The notice gate leaves the report to 定稿.
     assert!(c.lines.iter().all(|l| !l.id.starts_with("report.")));
     // A cancelled item is not on any notice.

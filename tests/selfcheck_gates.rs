@@ -116,7 +116,8 @@ fn project_at_report(dir: &Path) -> (Local, Local) {
     );
     let member = lead.shared("李四");
     for n in lead.tree(CODE).unwrap().leaves().map(|n| (n.id, n.points)).collect::<Vec<_>>() {
-        let value = if n.1 == 10.into() && lead.tree(CODE).unwrap().path(n.0).ends_with("服务对象满意度") { "9" } else { &n.1.to_string() };
+        let value =
+            if n.1 == 10.into() && lead.tree(CODE).unwrap().path(n.0).ends_with("服务对象满意度") { "9" } else { &n.1.to_string() };
         run(
             &member,
             json!({"cmd":"score","project":CODE,"indicator":n.0,"input":{"direct":{"value":value}},
@@ -179,7 +180,10 @@ fn leaves_summing_to_110_are_refused_at_final_and_at_a_notice_until_the_lead_ove
     assert!(out.contains("✗ 末级指标分值合计为 100 分"), "{out}");
     let out = out.replace("\n  ", "");
     assert!(out.contains("已带 2 项未通过检查定稿（出具报告）"), "{out}");
-    assert!(out.contains(&format!("下发整改通知书（{number}）")) && out.contains("理由：整改时限紧，先行下发，负责人 张三，2026-11-22"), "{out}");
+    assert!(
+        out.contains(&format!("下发整改通知书（{number}）")) && out.contains("理由：整改时限紧，先行下发，负责人 张三，2026-11-22"),
+        "{out}"
+    );
     let (_, json_out) = jixiao(dir.path(), &["check", "--project", CODE, "--format", "json"]);
     let v: Value = serde_json::from_str(&json_out).unwrap();
     assert_eq!(v["overrides"].as_array().unwrap().len(), 2);
@@ -238,7 +242,14 @@ fn skipping_phases_is_refused_then_overridden_naming_them() {
 fn warnings_never_block_and_a_passing_project_needs_no_override() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(dir.path().join("templates/self-eval-110.toml"), TEMPLATE_110.replace("points = 60", "points = 50").replace("name = \"质量指标\"\npoints = 30", "name = \"质量指标\"\npoints = 20").replace("total = 110", "total = 100")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/self-eval-110.toml"),
+        TEMPLATE_110
+            .replace("points = 60", "points = 50")
+            .replace("name = \"质量指标\"\npoints = 30", "name = \"质量指标\"\npoints = 20")
+            .replace("total = 110", "total = 100"),
+    )
+    .unwrap();
     let (lead, _member) = {
         // The same steps as the 110 project, on a 100-point template.
         let d = dir.path();
@@ -258,8 +269,11 @@ fn warnings_never_block_and_a_passing_project_needs_no_override() {
             } else {
                 json!({"direct":{"value":n.points.to_string()}})
             };
-            run(&member, json!({"cmd":"score","project":CODE,"indicator":n.id,"input":input,"basis":"核实",
-                                 "evidence":[{"document":{"name":"年度台账"}}]}));
+            run(
+                &member,
+                json!({"cmd":"score","project":CODE,"indicator":n.id,"input":input,"basis":"核实",
+                                 "evidence":[{"document":{"name":"年度台账"}}]}),
+            );
             run(&lead, json!({"cmd":"review_score","project":CODE,"indicator":n.id}));
         }
         for phase in ["现场", "评分", "报告"] {

@@ -9,7 +9,9 @@ pub(super) fn rules(r: &Records, pending: Option<&PendingNotice>) -> Vec<Line> {
         // An item already on a notice, or one about to be.
         let (date, number) = match (pending.filter(|p| p.items.contains(&it.id)), it.notice, it.issue_date) {
             (Some(p), _, _) => (p.date, "待下发的通知书".to_string()),
-            (None, Some(n), Some(d)) => (d, r.notices.iter().find(|x| x.id == n).map(|x| x.number.clone()).unwrap_or_else(|| format!("通知书 #{n}"))),
+            (None, Some(n), Some(d)) => {
+                (d, r.notices.iter().find(|x| x.id == n).map(|x| x.number.clone()).unwrap_or_else(|| format!("通知书 #{n}")))
+            }
             _ => continue,
         };
         let at = format!("{}（{number}）", it.label());

@@ -41,10 +41,8 @@ fn fixed(r: &Records) -> Line {
     let mut rows = Vec::new();
     for f in &r.template.fixed {
         match t.find(&IndicatorRef::Name(f.path.clone())) {
-            Ok(n) if n.points != f.points => rows.push(row(
-                at_indicator(t, n.id),
-                format!("分值 {}，模板「{}」固定为 {}", fmt2(n.points), r.template.name, fmt2(f.points)),
-            )),
+            Ok(n) if n.points != f.points => rows
+                .push(row(at_indicator(t, n.id), format!("分值 {}，模板「{}」固定为 {}", fmt2(n.points), r.template.name, fmt2(f.points)))),
             Ok(_) => {}
             Err(_) => rows.push(row(&f.path, format!("模板「{}」固定的指标（{} 分）已删除或改名", r.template.name, fmt2(f.points)))),
         }
@@ -85,10 +83,7 @@ fn grade(r: &Records) -> Line {
     let full = r.template.total.min(FULL_MARKS);
     if total < Decimal::ZERO || total > full {
         let label = t.result_label().unwrap_or("无");
-        rows.push(row(
-            "综合评分",
-            format!("总分 {} 超出 0–{} 分，{word}「{label}」不是任何区间的结果", fmt2(total), fmt2(full)),
-        ));
+        rows.push(row("综合评分", format!("总分 {} 超出 0–{} 分，{word}「{label}」不是任何区间的结果", fmt2(total), fmt2(full))));
     } else if t.result_label().is_none() {
         rows.push(row("综合评分", format!("总分 {} 不在任何{word}区间内", fmt2(total))));
     }

@@ -27,7 +27,15 @@ pub(super) fn check(tx: &Tx, templates: &Templates, p: &Project, scope: Option<&
 
 /// Refuses the step when `check` has failures and no override is given; with an override from
 /// the lead or a named admin, returns it to be kept (`keep`) once the step is done.
-pub(super) fn pass(tx: &Tx, ctx: &Ctx, p: &Project, gate: Gate, check: &SelfCheck, reason: Option<&str>, example: &str) -> Result<Option<Override>> {
+pub(super) fn pass(
+    tx: &Tx,
+    ctx: &Ctx,
+    p: &Project,
+    gate: Gate,
+    check: &SelfCheck,
+    reason: Option<&str>,
+    example: &str,
+) -> Result<Option<Override>> {
     if !check.has_failures() {
         return Ok(None);
     }
@@ -45,7 +53,7 @@ pub(super) fn pass(tx: &Tx, ctx: &Ctx, p: &Project, gate: Gate, check: &SelfChec
     };
     let role = if p.team.lead == ctx.actor {
         "负责人"
-    } else if crate::store::roles::admins(tx)?.iter().any(|a| *a == ctx.actor) {
+    } else if crate::store::roles::admins(tx)?.contains(&ctx.actor) {
         "管理员"
     } else {
         return Err(Error::Forbidden {

@@ -136,7 +136,8 @@ fn phase_gate(tx: &Tx, ctx: &Ctx, templates: &Templates, p: &Project, to: Phase,
     let final_step = to >= Phase::Final && p.phase < Phase::Final;
     let scope = final_step.then_some(Scope::All);
     let check = super::gate::check(tx, templates, p, scope.as_ref(), &skipped)?;
-    let gate = if skipped.is_empty() { Gate::Final } else { Gate::Skip { skipped: skipped.iter().map(|s| s.label().to_string()).collect() } };
+    let gate =
+        if skipped.is_empty() { Gate::Final } else { Gate::Skip { skipped: skipped.iter().map(|s| s.label().to_string()).collect() } };
     let example = format!(r#"{{"cmd":"set_phase","project":"{}","phase":"{}","override_reason":"…"}}"#, p.code, to.label());
     super::gate::pass(tx, ctx, p, gate, &check, reason, &example)
 }

@@ -128,10 +128,18 @@ impl ProjectView {
             lines.push(row(Msg::OvResultUse, format!("{rec}{amount}：{}", r.reason)));
         }
         if let Some(o) = self.overrides.last() {
-            let more = if self.overrides.len() > 1 { fill(cx.t(Msg::OvOverrideMore), &[&self.overrides.len().to_string()]) } else { String::new() };
+            let more = if self.overrides.len() > 1 {
+                fill(cx.t(Msg::OvOverrideMore), &[&self.overrides.len().to_string()])
+            } else {
+                String::new()
+            };
             lines.push(Line::from(vec![
                 Span::styled(text::pad_right(cx.t(Msg::OvOverride), label_w), Style::default().fg(Color::Cyan)),
-                Span::styled(format!("{}{more}", o.line()), Style::default().fg(Color::Yellow)),
+                // One line: the full text is in `jixiao check --project`.
+                Span::styled(
+                    text::truncate(&format!("{}{more}", o.line()), usize::from(area.width).saturating_sub(label_w)),
+                    Style::default().fg(Color::Yellow),
+                ),
             ]));
         }
         lines.push(Line::from(""));
