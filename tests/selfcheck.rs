@@ -72,12 +72,12 @@ fn finished(tpl: &str) -> Records {
     Records {
         project,
         tree,
-        template: t.facts(),
+        template: t.facts().into(),
         findings: vec![],
         items: vec![],
         notices: vec![],
         report: Some(report),
-        outline: Some(outline),
+        outline: Some(outline.into()),
         score_table_total: None,
     }
 }

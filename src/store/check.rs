@@ -338,6 +338,7 @@ impl Store {
         }
         let notices: HashMap<u64, Notice> = notices.into_iter().map(|n| (n.id, n)).collect();
         let mut failing = Vec::new();
+        let mut shared = super::selfcheck::Shared::default();
         for (_, p) in projects {
             // A project without a tree is a problem `check` already names.
             let Some(tree) = trees.remove(&p.id) else { continue };
@@ -349,7 +350,8 @@ impl Store {
                 }
             }
             let (code, report) = (p.code.clone(), reports.remove(&p.id));
-            let rec = super::selfcheck::records(self.templates(), p, tree, f, it, ns, report);
+            let parts = super::selfcheck::Parts { project: p, tree, findings: f, items: it, notices: ns, report };
+            let rec = shared.records(self.templates(), parts);
             if run(&rec, &Scope::All).has_failures() {
                 failing.push(code);
             }

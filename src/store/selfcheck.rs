@@ -4,36 +4,53 @@
 
 use super::Store;
 use super::tx::{self, Tx};
+use crate::domain::outline::Outline;
 use crate::domain::report::Report;
 use crate::domain::selfcheck::{ProjectCheck, Records, Scope, TemplateFacts, run};
-use crate::domain::{Finding, IndicatorTree, Notice, Project, RectItem, Result};
+use crate::domain::{Finding, IndicatorTree, Notice, Project, ProjectKind, RectItem, Result};
 use crate::read::report::{RowKind, score_rows};
 use crate::read::summary::Summary;
 use crate::templates::Templates;
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// The template's facts; a template no longer known (a user file removed) falls back to the
-/// tree's own total with no fixed weights.
-pub fn facts(templates: &Templates, p: &Project, tree: &IndicatorTree) -> TemplateFacts {
-    match templates.get(&p.template) {
-        Ok(t) => t.facts(),
-        Err(_) => TemplateFacts { name: p.template.clone(), total: tree.total, fixed: vec![] },
+/// The template facts and outlines records are completed with, each made once: a
+/// whole-store check shares them between the projects of a template or a kind.
+#[derive(Default)]
+pub struct Shared {
+    facts: HashMap<String, Arc<TemplateFacts>>,
+    outlines: HashMap<ProjectKind, Option<Arc<Outline>>>,
+}
+
+impl Shared {
+    /// The records of one project, completed with what the rules need besides.
+    pub fn records(&mut self, templates: &Templates, parts: Parts) -> Records {
+        let Parts { project, tree, findings, items, notices, report } = parts;
+        // A template no longer known (a user file removed) falls back to the tree's own total
+        // with no fixed weights; that is per tree, so it is not shared.
+        let template = match (self.facts.get(&project.template), templates.get(&project.template)) {
+            (Some(f), _) => f.clone(),
+            (None, Ok(t)) => self.facts.entry(project.template.clone()).or_insert_with(|| Arc::new(t.facts())).clone(),
+            (None, Err(_)) => Arc::new(TemplateFacts { name: project.template.clone(), total: tree.total, fixed: vec![] }),
+        };
+        let outline = self
+            .outlines
+            .entry(project.kind)
+            .or_insert_with(|| templates.outlines().for_kind(project.kind).ok().cloned().map(Arc::new))
+            .clone();
+        let score_table_total = score_rows(&tree).iter().rev().find(|r| r.kind == RowKind::Total).and_then(|r| r.score);
+        Records { project, tree, template, findings, items, notices, report, outline, score_table_total }
     }
 }
 
-/// The records of one project, completed with what the rules need besides.
-pub fn records(
-    templates: &Templates,
-    project: Project,
-    tree: IndicatorTree,
-    findings: Vec<Finding>,
-    items: Vec<RectItem>,
-    notices: Vec<Notice>,
-    report: Option<Report>,
-) -> Records {
-    let template = facts(templates, &project, &tree);
-    let outline = templates.outlines().for_kind(project.kind).ok().cloned();
-    let score_table_total = score_rows(&tree).iter().rev().find(|r| r.kind == RowKind::Total).and_then(|r| r.score);
-    Records { project, tree, template, findings, items, notices, report, outline, score_table_total }
+/// One project's records as read.
+pub struct Parts {
+    pub project: Project,
+    pub tree: IndicatorTree,
+    pub findings: Vec<Finding>,
+    pub items: Vec<RectItem>,
+    pub notices: Vec<Notice>,
+    pub report: Option<Report>,
 }
 
 /// Gathered inside a transaction (the gates): findings and items through the project's kept
@@ -48,22 +65,23 @@ pub fn gather_tx(tx: &Tx, templates: &Templates, p: &Project) -> Result<Records>
             notices.push(tx.notice(n)?);
         }
     }
-    Ok(records(templates, p.clone(), tx.tree(p.id)?, findings, items, notices, tx.report(p.id)?))
+    let parts = Parts { project: p.clone(), tree: tx.tree(p.id)?, findings, items, notices, report: tx.report(p.id)? };
+    Ok(Shared::default().records(templates, parts))
 }
 
 impl Store {
     /// `check --project`: every rule over the project's records, and its overrides.
     pub fn self_check(&self, code: &str) -> Result<ProjectCheck> {
         let p = self.project_by_code(code)?;
-        let r = records(
-            self.templates(),
-            p.clone(),
-            self.tree_of(p.id)?,
-            self.findings_of(p.id)?,
-            self.items_of(p.id)?,
-            self.notices_of(p.id)?,
-            self.report_of(p.id)?,
-        );
+        let parts = Parts {
+            project: p.clone(),
+            tree: self.tree_of(p.id)?,
+            findings: self.findings_of(p.id)?,
+            items: self.items_of(p.id)?,
+            notices: self.notices_of(p.id)?,
+            report: self.report_of(p.id)?,
+        };
+        let r = Shared::default().records(self.templates(), parts);
         Ok(ProjectCheck { check: run(&r, &Scope::All), overrides: self.overrides_of(p.id)? })
     }
 }

@@ -97,7 +97,7 @@ pub enum Scope {
 pub struct Records {
     pub project: Project,
     pub tree: IndicatorTree,
-    pub template: TemplateFacts,
+    pub template: std::sync::Arc<TemplateFacts>,
     /// The project's findings (withdrawn ones may be left out).
     pub findings: Vec<Finding>,
     pub items: Vec<RectItem>,
@@ -105,8 +105,9 @@ pub struct Records {
     pub notices: Vec<Notice>,
     /// None while nothing of the report was written.
     pub report: Option<Report>,
-    /// None when the project's kind has no outline.
-    pub outline: Option<Outline>,
+    /// None when the project's kind has no outline. Shared: a whole-store check gives every
+    /// project of a kind the same one.
+    pub outline: Option<std::sync::Arc<Outline>>,
     /// The total row of the 评分表 as the report prints it (None: not rendered).
     pub score_table_total: Option<Decimal>,
 }
