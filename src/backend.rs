@@ -207,7 +207,11 @@ impl Backend for Local {
             }
             Query::Check => {
                 let r = s.check();
-                Reply::Check { problems: r.problems, counts: r.counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect() }
+                Reply::Check {
+                    problems: r.problems,
+                    counts: r.counts.into_iter().map(|(k, n)| (k.to_string(), n)).collect(),
+                    failing_self_checks: r.failing_self_checks,
+                }
             }
             Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
             Query::Templates => Reply::Templates { names: s.templates().names(), problems: s.templates().problems().to_vec() },
@@ -215,6 +219,7 @@ impl Backend for Local {
             Query::ReportIssue { project, revision } => {
                 Reply::ReportIssue(s.report_issue(s.project_by_code(project)?.id, *revision)?.map(Box::new))
             }
+            Query::SelfCheck { project } => Reply::SelfCheck(Box::new(s.self_check(project)?)),
             Query::Outline { project } => {
                 let kind = s.project_by_code(project)?.kind;
                 let outlines = s.templates().outlines();
@@ -274,6 +279,8 @@ pub trait Fetch {
     fn report_issue(&self, code: &str, revision: u32) -> Result<Option<IssuedReport>>;
     /// (the report outline a project is written on, user outline files left out).
     fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)>;
+    /// A project's self-check, computed where the store is, and the overrides it keeps.
+    fn self_check(&self, code: &str) -> Result<crate::domain::selfcheck::ProjectCheck>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -363,6 +370,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn report_issue(&self, code: &str, revision: u32) -> Result<Option<IssuedReport>> {
         fetch!(self, Query::ReportIssue { project: code.to_string(), revision }, ReportIssue).map(|r| r.map(|r| *r))
+    }
+    fn self_check(&self, code: &str) -> Result<crate::domain::selfcheck::ProjectCheck> {
+        fetch!(self, Query::SelfCheck { project: code.to_string() }, SelfCheck).map(|c| *c)
     }
     fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)> {
         let q = Query::Outline { project: code.to_string() };

@@ -99,6 +99,10 @@ pub enum Query {
     Reviews {
         project: String,
     },
+    /// One project's self-check (DOMAIN.md §8), computed in the store, and its overrides.
+    SelfCheck {
+        project: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +129,9 @@ pub enum Reply {
     Check {
         problems: Vec<String>,
         counts: Vec<(String, usize)>,
+        /// Codes of the projects whose self-check has failures.
+        #[serde(default)]
+        failing_self_checks: Vec<String>,
     },
     Amount(Option<rust_decimal::Decimal>),
     Users(Vec<String>),
@@ -141,6 +148,7 @@ pub enum Reply {
     Report(Option<Box<crate::domain::report::Report>>),
     Reviews(Box<crate::domain::review::ProjectReviews>),
     ReportIssue(Option<Box<crate::read::report::IssuedReport>>),
+    SelfCheck(Box<crate::domain::selfcheck::ProjectCheck>),
     Outline {
         outline: Box<crate::domain::outline::Outline>,
         /// User outline files left out, each "FILE:LINE: what is wrong".

@@ -413,7 +413,9 @@ fn exec_attaches_evidence_given_by_path_and_names_a_missing_one() {
     let fid = exec.send(&finding.to_string())["id"].as_u64().unwrap();
     let item = exec.send(&json!({"cmd": "create_item", "finding": fid, "requirement": "限期发放", "due": "2099-12-31"}).to_string());
     let iid = item["id"].as_u64().unwrap();
-    exec.send(&json!({"cmd": "issue_notice", "project": "ZD21-17", "items": [iid]}).to_string());
+    exec.send(
+        &json!({"cmd": "issue_notice", "project": "ZD21-17", "items": [iid], "override_reason": "测试：项目未评分，先下发"}).to_string(),
+    );
     let bad = exec
         .send(&json!({"cmd": "submit_response", "item": iid, "text": "已发放", "evidence": [{"path": "/没有/这个文件.pdf"}]}).to_string());
     assert_eq!(bad["error"]["kind"], "invalid", "{bad}");

@@ -45,7 +45,10 @@ fn issued_item(dir: &Path) -> (Local, u64) {
     );
     let f = ok(json!({"cmd":"record_finding","project":"ZD21-06","text":"普查员劳务费发放表部分缺少领取人签字","category":"财务管理欠规范","severity":"一般","indicators":[],"publish":true})).id;
     let item = ok(json!({"cmd":"create_item","finding":f,"requirement":"补齐劳务费发放表签字，报送整改报告","due":"2026-12-20"})).id;
-    ok(json!({"cmd":"issue_notice","project":"ZD21-06","items":[item],"issue_date":"2026-11-02"}));
+    // The tree is not scored yet: the lead sends the notice out anyway, saying why.
+    ok(
+        json!({"cmd":"issue_notice","project":"ZD21-06","items":[item],"issue_date":"2026-11-02","override_reason":"现场核查发现的问题先行下发"}),
+    );
     on(&local, d(2026, 11, 3), json!({"cmd":"start_item","item":item,"date":"2026-11-03"})).unwrap();
     (local, item)
 }

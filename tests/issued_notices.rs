@@ -74,7 +74,7 @@ fn setup() -> Vec<Value> {
         json!({"cmd":"create_item","finding":1,"requirement":"补齐劳务费发放表签字，报送整改报告","due":"2026-12-20"}),
         json!({"cmd":"create_item","finding":1,"requirement":"修订劳务费发放管理办法","due":"2027-03-31"}),
         json!({"cmd":"create_item","finding":1,"requirement":"对普查员开展财务制度培训","due":"2027-04-30"}),
-        json!({"cmd":"issue_notice","project":"ZD21-06","items":[1,2],"issue_date":"2026-11-22","contact":CONTACT}),
+        json!({"cmd":"issue_notice","override_reason":"测试：自检未通过，先行下发","project":"ZD21-06","items":[1,2],"issue_date":"2026-11-22","contact":CONTACT}),
     ]
 }
 
@@ -348,7 +348,7 @@ fn export_and_import_keep_the_copy_byte_for_byte_even_when_ids_are_renumbered() 
             json!({"cmd":"create_project","code":"ZD21-01","name":"融媒体中心运行经费","kind":"项目支出","fiscal_year":2020,"unit":"县融媒体中心","amount":"50"}),
             json!({"cmd":"record_finding","project":"ZD21-01","text":"设备采购未履行政府采购程序","category":"采购或合同不合规","severity":"重大","indicators":["资金使用合规性"],"publish":true}),
             json!({"cmd":"create_item","finding":1,"requirement":"补办采购手续","due":"2026-12-31"}),
-            json!({"cmd":"issue_notice","project":"ZD21-01","items":[1],"issue_date":"2026-11-20","contact":CONTACT,"prefix":"衡财绩"}),
+            json!({"cmd":"issue_notice","override_reason":"测试：自检未通过，先行下发","project":"ZD21-01","items":[1],"issue_date":"2026-11-20","contact":CONTACT,"prefix":"衡财绩"}),
         ],
     );
     other.execute(&import).unwrap();

@@ -66,8 +66,7 @@ fn draft(local: &Local, due: &str) -> u64 {
 /// Issues one new draft item on `date` (prefix as given) and returns the notice number.
 fn issue(local: &Local, date: &str, prefix: Option<&str>) -> String {
     let item = draft(local, "2027-12-31");
-    let mut c =
-        json!({"cmd":"issue_notice","project":"ZD21-06","items":[item],"issue_date":date,"contact":"市财政局绩效评价股 0736-7201234"});
+    let mut c = json!({"cmd":"issue_notice","override_reason":"测试：自检未通过，先行下发","project":"ZD21-06","items":[item],"issue_date":date,"contact":"市财政局绩效评价股 0736-7201234"});
     if let Some(p) = prefix {
         c["prefix"] = json!(p);
     }
@@ -94,7 +93,7 @@ fn a_cancelled_number_is_never_reused() {
     run(&local, json!({"cmd":"cancel_notice","notice":second,"reason":"文号登记错误，重新发文"}));
     assert_eq!(issue(&local, "2026-11-03", None), "财绩整〔2026〕3号");
     // The items of the cancelled notice go out again under a new number, never 2号.
-    let reissued = run(&local, json!({"cmd":"issue_notice","project":"ZD21-06","items":[2],"issue_date":"2026-11-04"})).key.unwrap();
+    let reissued = run(&local, json!({"cmd":"issue_notice","override_reason":"测试：自检未通过，先行下发","project":"ZD21-06","items":[2],"issue_date":"2026-11-04"})).key.unwrap();
     assert_eq!(reissued, "财绩整〔2026〕4号");
     let notices = notices_of(&local, "ZD21-06");
     let cancelled: Vec<&Notice> = notices.iter().filter(|n| n.state == NoticeState::Cancelled).collect();
@@ -147,7 +146,10 @@ fn bad_prefixes_are_refused_with_the_reason() {
     assert!(matches!(&e, Error::Invalid { field, .. } if field == "year"), "{e:?}");
     // The same rule holds for a prefix given to issue_notice; nothing is issued.
     let item = draft(&local, "2026-12-31");
-    let e = refused(&local, json!({"cmd":"issue_notice","project":"ZD21-06","items":[item],"issue_date":"2026-12-01","prefix":"财〔绩"}));
+    let e = refused(
+        &local,
+        json!({"cmd":"issue_notice","override_reason":"测试：自检未通过，先行下发","project":"ZD21-06","items":[item],"issue_date":"2026-12-01","prefix":"财〔绩"}),
+    );
     assert!(matches!(&e, Error::Invalid { field, .. } if field == "prefix"), "{e:?}");
     assert!(notices_of(&local, "ZD21-06").is_empty());
     assert_eq!(issue(&local, "2026-12-01", None), "一二三四五六七八九十一二三四五六〔2026〕1号");
@@ -354,7 +356,7 @@ fn an_ex_ante_notice_gives_the_conclusion() {
         json!({"cmd":"record_finding","project":"SQ-01","text":"收费标准测算依据不足","category":"立项依据不足","severity":"一般","indicators":["投入经济性"],"publish":true}),
     );
     let item = run(&local, json!({"cmd":"create_item","finding":2,"requirement":"补充收费标准测算","due":"2026-12-31"})).id;
-    let number = run(&local, json!({"cmd":"issue_notice","project":"SQ-01","items":[item],"issue_date":"2026-12-01"})).key.unwrap();
+    let number = run(&local, json!({"cmd":"issue_notice","override_reason":"测试：自检未通过，先行下发","project":"SQ-01","items":[item],"issue_date":"2026-12-01"})).key.unwrap();
     let doc = notice::load(&local, &number, None).unwrap();
     let txt = squeeze(&notice::to_text(&doc, A4_WIDTH));
     assert!(txt.contains("事前绩效评估发现问题的整改通知"), "{txt}");

@@ -169,7 +169,7 @@ fn an_issued_revision_prints_the_same_docx_after_later_changes() {
     let dir = demo();
     {
         let local = Local::open(dir.path()).unwrap();
-        run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿"}));
+        run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿","override_reason":"测试：自检未通过，先行定稿"}));
     }
     let issued = docx(dir.path(), "第1版.docx", &[]);
     let issued_text = texts(&parts(&issued)["word/document.xml"]);
@@ -178,7 +178,7 @@ fn an_issued_revision_prints_the_same_docx_after_later_changes() {
         let local = Local::open(dir.path()).unwrap();
         run(&local, json!({"cmd":"reopen_report","project":CODE,"reason":"反馈意见交流会后补充评价过程"}));
         run(&local, json!({"cmd":"write_report_section","project":CODE,"section":"process","text":"补充：2021年4月召开反馈意见交流会。"}));
-        run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿"}));
+        run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿","override_reason":"测试：自检未通过，先行定稿"}));
     }
     assert_eq!(docx(dir.path(), "再打第1版.docx", &["--revision", "1"]), issued, "revision 1 is the same document, byte for byte");
     let second = texts(&parts(&docx(dir.path(), "第2版.docx", &[]))["word/document.xml"]);

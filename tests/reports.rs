@@ -124,7 +124,7 @@ fn a_draft_renders_in_outline_order_with_the_written_text_and_the_whole_score_ta
 #[test]
 fn final_issues_a_number_refuses_edits_and_a_reopening_makes_revision_two() {
     let (dir, local) = written_demo();
-    run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿"}));
+    run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿","override_reason":"测试：自检未通过，先行定稿"}));
     let r = local.report(CODE).unwrap().unwrap();
     assert_eq!(r.state, ReportState::Issued);
     assert_eq!(r.number.as_ref().unwrap().text, "上会湘报字(2026)第0001号");
@@ -142,7 +142,7 @@ fn final_issues_a_number_refuses_edits_and_a_reopening_makes_revision_two() {
     run(&local, json!({"cmd":"reopen_report","project":CODE,"reason":"反馈意见交流会后修改绩效目标表述"}));
     assert_eq!(local.project(CODE).unwrap().phase, Phase::Report);
     run(&local, json!({"cmd":"write_report_section","project":CODE,"section":"goals","text":"总体目标：修订后的表述。"}));
-    run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿"}));
+    run(&local, json!({"cmd":"set_phase","project":CODE,"phase":"定稿","override_reason":"测试：自检未通过，先行定稿"}));
     let r = local.report(CODE).unwrap().unwrap();
     assert_eq!(r.revisions.len(), 2);
     assert_eq!(r.revisions[1].reason.as_deref(), Some("反馈意见交流会后修改绩效目标表述"));
@@ -165,7 +165,7 @@ fn final_issues_a_number_refuses_edits_and_a_reopening_makes_revision_two() {
     assert_eq!(markdown(&copy, Some(2)), second);
     assert!(copy.store().check().is_clean(), "{:?}", copy.store().check().problems);
     // The counter came along: the next report of 2026 under the prefix is 第0002号.
-    run(&copy, json!({"cmd":"set_phase","project":"ZD21-08","phase":"定稿"}));
+    run(&copy, json!({"cmd":"set_phase","project":"ZD21-08","phase":"定稿","override_reason":"测试：自检未通过，先行定稿"}));
     assert_eq!(copy.report("ZD21-08").unwrap().unwrap().number.unwrap().text, "上会湘报字(2026)第0002号");
     drop(copy);
 

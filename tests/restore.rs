@@ -164,7 +164,9 @@ fn 恢复事项需要理由_记录必须是修改记录_已下达的只能恢复
     let (field, msg) = invalid_field(env.run(json!({"cmd":"restore_item","item":id,"entry":9,"reason":"r"})));
     assert_eq!(field, "entry");
     assert!(msg.contains("第 9 条"), "{msg}");
-    env.json(json!({"cmd":"issue_notice","project":"ZD21-06","items":[id],"contact":"市财政局"}));
+    env.json(
+        json!({"cmd":"issue_notice","project":"ZD21-06","items":[id],"contact":"市财政局","override_reason":"底稿未评完，问题先行下发"}),
+    );
     // 下达的那一条不是修改记录。
     let (_, msg) = invalid_field(env.run(json!({"cmd":"restore_item","item":id,"entry":2,"reason":"r"})));
     assert!(msg.contains("不是修改记录"), "{msg}");
@@ -200,7 +202,9 @@ fn 删除事项的佐证留在办理记录中_已销号的拒绝() {
     let env = Env::new();
     let f = corrected_finding(&env);
     let id = env.json(json!({"cmd":"create_item","finding":f,"requirement":"补齐签字","due":"2021-07-15"})).id;
-    env.json(json!({"cmd":"issue_notice","project":"ZD21-06","items":[id],"contact":"市财政局"}));
+    env.json(
+        json!({"cmd":"issue_notice","project":"ZD21-06","items":[id],"contact":"市财政局","override_reason":"底稿未评完，问题先行下发"}),
+    );
     env.json(
         json!({"cmd":"submit_response","item":id,"text":"已补签","evidence":[{"document":{"name":"补签表"}},{"document":{"name":"旧表"}}]}),
     );

@@ -894,7 +894,8 @@ fn archive_makes_the_project_read_only() {
 fn edit_overtaken_by_wangfang(env: &Env, app: &mut jixiao::tui::app::App, cx: &jixiao::tui::app::Cx) {
     keys(app, cx, "/人口普查\n");
     keys(app, cx, "e");
-    let cmd = jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report };
+    let cmd =
+        jixiao::command::Command::SetPhase { project: CODE.into(), expected_version: None, phase: Phase::Report, override_reason: None };
     let mut ctx = env.local.ctx();
     ctx.actor = "wangfang".into();
     env.local.store().execute(&cmd, &ctx).unwrap();

@@ -162,7 +162,12 @@ fn stale_edit_error_popup() {
         keys(app, cx, "/人口普查\n");
         keys(app, cx, "e");
         // Someone else changes the project while the form is open.
-        let cmd = Command::SetPhase { project: "ZD21-06".into(), expected_version: None, phase: jixiao::domain::Phase::Report };
+        let cmd = Command::SetPhase {
+            project: "ZD21-06".into(),
+            expected_version: None,
+            phase: jixiao::domain::Phase::Report,
+            override_reason: None,
+        };
         let mut ctx = env.local.ctx();
         ctx.actor = "wangfang".into(); // a member of ZD21-06
         env.local.store().execute(&cmd, &ctx).unwrap();

@@ -65,8 +65,16 @@ pub enum Cmd {
     },
     /// Read commands as JSON lines on standard input and apply each (docs/commands.md)
     Exec,
-    /// Decode every record and check indexes, tree sums and the audit log
-    Check,
+    /// Decode every record and check indexes, tree sums and the audit log; with --project, the
+    /// project's self-check (自检) before anything leaves the team
+    Check {
+        /// The project's code: run its self-check (exit 1 when a check fails)
+        #[arg(long, value_name = "CODE")]
+        project: Option<String>,
+        /// table (fits 80 columns) or json; with --project only
+        #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+        format: DueFormat,
+    },
     /// The store admins: add USER, remove USER, list
     Admin {
         #[command(subcommand)]

@@ -98,11 +98,12 @@ fn memory_limit_mib() -> u64 {
 
 /// Prints the report; exit 0 when clean, 1 when problems were found.
 fn print_report(data: &Path, reply: Reply) -> Result<i32> {
-    let Reply::Check { problems, counts } = reply else {
+    let Reply::Check { problems, counts, failing_self_checks } = reply else {
         return Err(Error::corrupt("jixiao check", "回复类型不符"));
     };
     let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
     super::out::line(&format!("{}：{}", data.display(), counts.join("，")))?;
+    super::out::line(&self_check_line(&failing_self_checks))?;
     if problems.is_empty() {
         super::out::line("检查通过：没有发现问题 (clean)")?;
         return Ok(0);
@@ -112,6 +113,23 @@ fn print_report(data: &Path, reply: Reply) -> Result<i32> {
     }
     super::out::line(&format!("发现 {} 个问题 (problems found)", problems.len()))?;
     Ok(1)
+}
+
+/// The self-check summary: how many projects fail theirs, the first few named. It does not
+/// change the exit code, which stays the store's integrity.
+fn self_check_line(failing: &[String]) -> String {
+    if failing.is_empty() {
+        return say("自检：所有项目的自检都已通过", "self-check: every project passes its self-check");
+    }
+    const NAMED: usize = 5;
+    let mut named = failing.iter().take(NAMED).cloned().collect::<Vec<_>>().join("、");
+    if failing.len() > NAMED {
+        named.push_str(" …");
+    }
+    say(
+        &format!("自检：{} 个项目有未通过的检查（{named}；jixiao check --project CODE 查看）", failing.len()),
+        &format!("self-check: {} projects fail checks ({named}; see jixiao check --project CODE)", failing.len()),
+    )
 }
 
 /// Prints why the check stopped and where (the last record read, if any); the exit code.

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod args;
 pub mod check;
+pub mod check_project;
 pub mod datadir;
 pub mod demo;
 pub mod doctor;
@@ -38,7 +39,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Report(args)) => report::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),
-        Some(Cmd::Check) => check::run(&data),
+        Some(Cmd::Check { project: Some(code), format }) => check_project::run(&data, &code, format),
+        Some(Cmd::Check { project: None, format }) => {
+            if format == args::DueFormat::Json {
+                return Err(crate::domain::Error::invalid("jixiao check", "--format", "json 只用于单个项目的自检：加 --project CODE"));
+            }
+            check::run(&data)
+        }
         Some(Cmd::Doctor { fix }) => doctor::run(&data, fix),
         Some(Cmd::Admin { action }) => admin::run(&data, action),
         Some(Cmd::Serve { idle_exit, idle_timeout, frame_timeout, max_connections_per_user, max_connections }) => {

@@ -74,6 +74,10 @@ pub enum Command {
         #[serde(default)]
         expected_version: Option<u64>,
         phase: Phase,
+        /// Goes to 定稿, or skips phases, despite failing self-checks: why (the project's lead
+        /// or a named admin only; kept with the project). Left out of the JSON when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        override_reason: Option<String>,
     },
     ArchiveProject {
         project: String,
@@ -438,6 +442,9 @@ pub enum Command {
         /// JSON when absent, so audit texts of commands without it are as before.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         issuer: Option<String>,
+        /// Issues despite failing self-checks: why (the project's lead or a named admin only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        override_reason: Option<String>,
     },
     CancelNotice {
         /// The notice number (财绩整〔2021〕3号) or id.

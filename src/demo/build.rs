@@ -12,6 +12,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+/// The reason a seed case goes on with failing self-checks (its working papers are only
+/// partly entered); recorded with the project like any override, so the demo shows them.
+const DEMO_OVERRIDE: &str = "演示数据：案例只录入了部分底稿";
+
 /// Seeds the store with the case list and the year's recurring milestones; flushes once.
 pub fn seed(store: &Store, ctx: &Ctx, seed: &SeedFile) -> Result<usize> {
     let mut run = Runner { store, ctx, count: 0 };
@@ -166,6 +170,7 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
                 contact: "市财政局绩效评价股 0736-7201234".into(),
                 prefix: Some(seed.notice_prefix.clone()),
                 issuer: None,
+                override_reason: Some(DEMO_OVERRIDE.into()),
             },
         )?;
         for (id, it) in items {
@@ -188,8 +193,15 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
     let phase = Phase::parse(&case.phase)?;
     if phase == Phase::Archived {
         run.cmd(Command::ArchiveProject { project: code, expected_version: None })?;
-    } else if phase != Phase::Prepare {
-        run.cmd(Command::SetPhase { project: code, expected_version: None, phase })?;
+    } else {
+        // Step by step up to 报告, as a team goes; a case recorded as past 定稿 then moves on
+        // through the self-check's override (its papers are only partly entered).
+        for step in Phase::ALL.into_iter().filter(|p| *p > Phase::Prepare && *p <= phase.min(Phase::Report)) {
+            run.cmd(Command::SetPhase { project: code.clone(), expected_version: None, phase: step, override_reason: None })?;
+        }
+        if phase > Phase::Report {
+            run.cmd(Command::SetPhase { project: code, expected_version: None, phase, override_reason: Some(DEMO_OVERRIDE.into()) })?;
+        }
     }
     Ok(())
 }

@@ -34,6 +34,14 @@ pub enum Error {
         state: String,
         action: String,
     },
+    /// A step the self-check guards (定稿, a notice, phases skipped) met failing checks:
+    /// `failures` lists them, `fix` says how to mend or override.
+    SelfCheck {
+        what: String,
+        step: String,
+        failures: String,
+        fix: String,
+    },
     /// The actor lacks the role the command needs.
     Forbidden {
         action: String,
@@ -93,6 +101,7 @@ impl Error {
             Error::AlreadyExists { .. } => "exists",
             Error::Conflict { .. } => "conflict",
             Error::IllegalTransition { .. } => "illegal_transition",
+            Error::SelfCheck { .. } => "self_check",
             Error::Forbidden { .. } => "forbidden",
             Error::Locked { .. } => "locked",
             Error::SchemaTooNew { .. } => "schema",
@@ -141,6 +150,13 @@ impl Error {
                     format!("{what} 处于「{state}」状态，不能执行「{action}」")
                 } else {
                     format!("{what} is in state `{state}`; `{action}` is not allowed there")
+                }
+            }
+            Error::SelfCheck { what, step, failures, fix } => {
+                if zh {
+                    format!("{what} 自检未通过，不能{step}：\n{failures}\n{fix}")
+                } else {
+                    format!("{what} fails its self-check; `{step}` is refused:\n{failures}\n{fix}")
                 }
             }
             Error::Forbidden { action, role, actor } => {

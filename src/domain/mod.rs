@@ -16,6 +16,7 @@ pub mod rect;
 pub mod report;
 pub mod review;
 pub mod scoring;
+pub mod selfcheck;
 pub mod template;
 pub mod tree;
 

@@ -50,6 +50,10 @@ pub struct TemplateNode {
     pub direction: Option<String>,
     #[serde(default)]
     pub guide: Option<String>,
+    /// The row's points are fixed by rule (the self-evaluation's level-1 weights): the
+    /// self-check fails a tree where they changed.
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 /// Points may be written `3`, `2.5` or `"2.5"`.
@@ -117,6 +121,20 @@ impl Template {
             };
         }
         Bands { kind: self.result, bands: self.bands.iter().map(|b| Band { label: b.label.clone(), min: b.min }).collect() }
+    }
+
+    /// What the self-check needs: the total and the fixed weights, each by its path of names.
+    pub fn facts(&self) -> super::selfcheck::TemplateFacts {
+        let mut fixed = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for row in &self.indicators {
+            names.truncate(row.level.saturating_sub(1));
+            names.push(row.name.as_str());
+            if row.fixed {
+                fixed.push(super::selfcheck::FixedWeight { path: names.join("/"), points: row.points });
+            }
+        }
+        super::selfcheck::TemplateFacts { name: self.name.clone(), total: self.total, fixed }
     }
 
     /// A fresh, unscored tree for a project.

@@ -67,6 +67,16 @@ pub struct Bundle {
     /// trusted: an import ignores it and computes again from the trees.
     #[serde(default)]
     pub results: Vec<ProjectResult>,
+    /// Self-check overrides per project (which failing checks went out anyway, by whom,
+    /// why); absent in bundles from before the self-check.
+    #[serde(default)]
+    pub overrides: Vec<ProjectOverrides>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectOverrides {
+    pub project: u64,
+    pub list: Vec<crate::domain::selfcheck::Override>,
 }
 
 /// A project's computed result, one per project of the bundle, in project order.

@@ -10,6 +10,7 @@ pub mod issued;
 pub mod notice;
 pub mod print;
 pub mod report;
+pub mod selfcheck;
 pub mod summary;
 
 pub use audit::AuditRecord;

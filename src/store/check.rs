@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub struct Report {
     pub problems: Vec<String>,
     pub counts: Vec<(&'static str, usize)>,
+    /// Codes of the projects whose self-check (DOMAIN.md §8) has failures.
+    pub failing_self_checks: Vec<String>,
 }
 
 impl Report {
@@ -298,6 +300,14 @@ impl Store {
             }
         }
 
+        let overrides: Vec<(Vec<u8>, Vec<crate::domain::selfcheck::Override>)> =
+            decode_all(self.tree(tx::OVERRIDES), "自检放行记录", &mut r);
+        for (k, _) in &overrides {
+            let id = keys::read_id(k).unwrap_or(0);
+            if !pids.contains(&id) {
+                r.problems.push(format!("自检放行记录属于不存在的项目 #{id}"));
+            }
+        }
         r.counts = vec![
             ("项目", projects.len()),
             ("指标体系", trees.len()),
@@ -311,6 +321,54 @@ impl Store {
             ("复核记录", reviews.len()),
             ("审计记录", audit.len()),
         ];
+        crate::progress::at("自检", &[]);
+        let notices = notices.into_iter().map(|(_, n)| n).collect();
+        r.failing_self_checks = self.failing_self_checks(projects, trees, findings, items, notices, reports);
         r
+    }
+
+    /// The projects whose self-check fails, from the records `check` decoded anyway: the
+    /// rules are arithmetic over them, so the summary line costs no extra reads.
+    fn failing_self_checks(
+        &self,
+        projects: Vec<(Vec<u8>, Project)>,
+        trees: Vec<(Vec<u8>, IndicatorTree)>,
+        findings: Vec<(Vec<u8>, Finding)>,
+        items: Vec<(Vec<u8>, RectItem)>,
+        notices: Vec<Notice>,
+        reports: Vec<(Vec<u8>, crate::domain::report::Report)>,
+    ) -> Vec<String> {
+        use crate::domain::selfcheck::{Scope, run};
+        let mut trees: HashMap<u64, IndicatorTree> = trees.into_iter().map(|(_, t)| (t.project, t)).collect();
+        let mut reports: HashMap<u64, crate::domain::report::Report> = reports.into_iter().map(|(_, r)| (r.project, r)).collect();
+        let mut by_project: HashMap<u64, (Vec<Finding>, Vec<RectItem>)> = HashMap::new();
+        for (_, f) in findings {
+            by_project.entry(f.project).or_default().0.push(f);
+        }
+        for (_, it) in items {
+            by_project.entry(it.project).or_default().1.push(it);
+        }
+        let notices: HashMap<u64, Notice> = notices.into_iter().map(|n| (n.id, n)).collect();
+        let mut failing = Vec::new();
+        let mut shared = super::selfcheck::Shared::default();
+        for (_, p) in projects {
+            // A project without a tree is a problem `check` already names.
+            let Some(tree) = trees.remove(&p.id) else { continue };
+            let (f, it) = by_project.remove(&p.id).unwrap_or_default();
+            let mut ns: Vec<Notice> = Vec::new();
+            for id in it.iter().filter_map(|i| i.notice) {
+                if let Some(n) = notices.get(&id).filter(|_| !ns.iter().any(|x| x.id == id)) {
+                    ns.push(n.clone());
+                }
+            }
+            let (code, report) = (p.code.clone(), reports.remove(&p.id));
+            let parts = super::selfcheck::Parts { project: p, tree, findings: f, items: it, notices: ns, report };
+            let rec = shared.records(self.templates(), parts);
+            if run(&rec, &Scope::All).has_failures() {
+                failing.push(code);
+            }
+        }
+        failing.sort();
+        failing
     }
 }

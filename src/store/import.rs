@@ -48,6 +48,7 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     b.report_issues.retain(|r| !skipped.contains(&r.project));
     b.reviews.retain(|r| !skipped.contains(&r.project));
     b.quality_reviewers.retain(|q| !skipped.contains(&q.project));
+    b.overrides.retain(|o| !skipped.contains(&o.project));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
     let existing_bureau = bureau_milestones(tx, &b)?;
     let before_dedupe = b.milestones.len();
@@ -144,6 +145,10 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     }
     for q in &b.quality_reviewers {
         tx.set_quality_reviewer(pm(q.project), Some(&q.user))?;
+    }
+    for o in &mut b.overrides {
+        o.project = pm(o.project);
+        tx.put_overrides(o.project, &o.list)?;
     }
     for c in &b.report_counters {
         tx.bump_seq(&tx::report_counter(&c.prefix, c.year), c.last as u64)?;
@@ -421,6 +426,16 @@ pub fn validate(b: &Bundle) -> Result<()> {
     for q in &b.quality_reviewers {
         if !pids.contains(&q.project) {
             return Err(Error::invalid(format!("项目 #{} 的质量复核人", q.project), "project", "所属项目不在导入文件中"));
+        }
+    }
+    let mut with_overrides = HashSet::new();
+    for o in &b.overrides {
+        let rec = format!("项目 #{} 的自检放行记录", o.project);
+        if !pids.contains(&o.project) {
+            return Err(Error::invalid(rec, "project", format!("项目 #{} 不在导入文件中", o.project)));
+        }
+        if !with_overrides.insert(o.project) {
+            return Err(Error::invalid(rec, "project", "导入文件中同一项目有两份放行记录：合并为一份"));
         }
     }
     for m in &b.milestones {

@@ -22,7 +22,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 13] = [
+pub const ENCODED_TREES: [usize; 14] = [
     tx::PROJECTS,
     tx::TREES,
     tx::FINDINGS,
@@ -37,6 +37,7 @@ pub const ENCODED_TREES: [usize; 13] = [
     tx::REPORTS,
     tx::REPORT_ISSUES,
     tx::REVIEWS,
+    tx::OVERRIDES,
 ];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few

@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod read;
 pub mod requests;
 pub mod roles;
+pub mod selfcheck;
 mod summary;
 pub mod tx;
 
@@ -32,7 +33,7 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
 /// older store is opened (sled's `open_tree`), so existing stores keep opening.
-pub const TREE_NAMES: [&str; 18] = [
+pub const TREE_NAMES: [&str; 19] = [
     "meta",
     "projects",
     "codes",
@@ -51,6 +52,7 @@ pub const TREE_NAMES: [&str; 18] = [
     "reports",
     "report_issues",
     "reviews",
+    "overrides",
 ];
 pub const AUDIT_TREE: &str = "audit";
 

@@ -231,6 +231,11 @@ impl Store {
         self.get(tx::REPORT_ISSUES, &tx::report_issue_key(project, revision), &format!("项目 #{project} 的评价报告第 {revision} 版"))
     }
 
+    /// A project's self-check overrides, oldest first.
+    pub fn overrides_of(&self, project: u64) -> Result<Vec<crate::domain::selfcheck::Override>> {
+        Ok(self.get(tx::OVERRIDES, &keys::id(project), &format!("项目 #{project} 的自检放行记录"))?.unwrap_or_default())
+    }
+
     /// Milestones of a project, or the bureau-wide ones for `None`.
     pub fn milestones_of(&self, project: Option<u64>) -> Result<Vec<Milestone>> {
         self.child_ids(keys::CHILD_MILESTONE, project.unwrap_or(0))?
@@ -320,6 +325,10 @@ impl Store {
             b.reviews.extend(reviews.chains);
             if let Some(user) = reviews.quality_reviewer {
                 b.quality_reviewers.push(crate::domain::review::QualityReviewer { project: p.id, user });
+            }
+            let overrides = self.overrides_of(p.id)?;
+            if !overrides.is_empty() {
+                b.overrides.push(crate::read::bundle::ProjectOverrides { project: p.id, list: overrides });
             }
         }
         b.milestones.extend(self.milestones_of(None)?);

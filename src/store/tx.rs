@@ -34,8 +34,11 @@ pub const REPORTS: usize = 15;
 pub const REPORT_ISSUES: usize = 16;
 /// Review chains of working papers (`domain::review::ReviewChain`), by project id and node id.
 pub const REVIEWS: usize = 17;
+/// Self-check overrides (`domain::selfcheck::Override`), a list by project id: which
+/// failing checks the lead sent something out with, by whom, when, why.
+pub const OVERRIDES: usize = 18;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 18;
+pub const AUDIT: usize = 19;
 
 /// Where a project's quality reviewer is kept in the meta tree: this prefix and the id.
 pub const QUALITY_REVIEWER: &[u8] = b"quality_reviewer/";
@@ -362,6 +365,15 @@ impl<'a> Tx<'a> {
             Some(u) => self.put(META, &key, &u.to_string()),
             None => self.del(META, &key),
         }
+    }
+
+    /// A project's self-check overrides, oldest first.
+    pub fn overrides(&self, project: u64) -> Result<Vec<crate::domain::selfcheck::Override>> {
+        Ok(self.get(OVERRIDES, &keys::id(project), &format!("项目 #{project} 的自检放行记录"))?.unwrap_or_default())
+    }
+
+    pub fn put_overrides(&self, project: u64, list: &[crate::domain::selfcheck::Override]) -> Result<()> {
+        self.put(OVERRIDES, &keys::id(project), &list.to_vec())
     }
 
     pub fn milestone(&self, id: u64) -> Result<Milestone> {

@@ -116,6 +116,7 @@ msgs! {
     ItIssueTitle => "下发整改通知书：{0}（{1} 项草稿事项）", "Issue a notice to {0} ({1} draft items)";
     ItIssueDate => "下发日期（YYYY-MM-DD）", "Issue date (YYYY-MM-DD)";
     ItIssueContact => "联系人及电话", "Contact";
+    FieldOverrideReason => "放行理由（自检未通过时负责人填写）", "Override reason (lead, when the self-check fails)";
     ItIssueNeedsDraft => "选中一项草稿事项再下发通知书：同一单位的草稿事项会一起下发", "select a draft item first: the unit's draft items are issued together";
     ItDraftOnlyDue => "已下达的事项不能直接改期限：请申请延期", "an issued item's due date changes only by an extension";
     ItIssued => "下达", "Issued";
@@ -262,6 +263,8 @@ msgs! {
     OvOverdue => "其中逾期", "overdue";
     OvMilestones => "里程碑", "Milestones";
     OvResultUse => "结果应用", "Result use";
+    OvOverride => "自检放行", "Self-check override";
+    OvOverrideMore => "（共 {} 次）", " ({} in all)";
     OvNone => "无", "none";
     DaysLeft => "还有 {0} 天", "in {0} days";
     DaysOverdue => "逾期 {0} 天", "{0} days overdue";

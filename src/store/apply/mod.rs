@@ -3,6 +3,7 @@
 //! record family; `apply` names which family answers each command.
 
 mod finding;
+mod gate;
 mod item;
 mod milestone;
 mod notice;
@@ -77,7 +78,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | DenyExtension { .. }
         | CancelItem { .. }
         | RemoveEvidence { finding: None, item: Some(_), .. } => item::apply(tx, cmd, ctx),
-        IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx),
+        IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx, templates),
         SetReportPrefix { .. } | WriteReportSection { .. } | SetReportTitle { .. } | ReopenReport { .. } => {
             report::apply(tx, cmd, ctx, templates)
         }

@@ -2,14 +2,25 @@
 
 use super::settings::notice_prefix_for;
 use super::*;
+use crate::domain::selfcheck::{Gate, PendingNotice, Scope};
 use crate::read::issued::IssuedNotice;
 use crate::read::notice::{NoticeDoc, issuer_from_contact};
 
-pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
+pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result<Applied> {
     match cmd {
-        Command::IssueNotice { project, items, issue_date, contact, prefix, issuer } => {
+        Command::IssueNotice { project, items, issue_date, contact, prefix, issuer, override_reason } => {
             let what = IssueWhat { items, date: *issue_date, contact, prefix: prefix.as_deref(), issuer: issuer.as_deref() };
-            issue_notice(tx, ctx, project, what)
+            let p = tx.project_by_code(project)?;
+            let pending = PendingNotice { items: items.clone(), date: issue_date.unwrap_or(ctx.today) };
+            let check = super::gate::check(tx, templates, &p, Some(&Scope::Notice(pending)), &[])?;
+            let example = format!(r#"{{"cmd":"issue_notice","project":"{}","items":[…],"override_reason":"…"}}"#, p.code);
+            let passed = super::gate::pass(tx, ctx, &p, Gate::Notice, &check, override_reason.as_deref(), &example)?;
+            let a = issue_notice(tx, ctx, project, what)?;
+            if let Some(mut o) = passed {
+                o.key = a.outcome.key.clone();
+                super::gate::keep(tx, p.id, o)?;
+            }
+            Ok(a)
         }
         Command::CancelNotice { notice, reason } => {
             let mut n = tx.notice_by_number(notice)?;

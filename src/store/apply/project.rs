@@ -1,6 +1,7 @@
 //! Projects: creating one, its facts, team, phase, archive and result use.
 
 use super::*;
+use crate::domain::selfcheck::Override;
 
 pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result<Applied> {
     match cmd {
@@ -70,11 +71,13 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) ->
                 Ok(())
             })
         }
-        Command::SetPhase { project, expected_version, phase } => {
+        Command::SetPhase { project, expected_version, phase, override_reason } => {
             if *phase == Phase::Archived {
                 return Err(Error::invalid(format!("项目 {project}"), "phase", "归档请用 archive_project（归档后只读）"));
             }
-            super::report::check_phase_move(tx, &tx.project_by_code(project)?, *phase)?;
+            let current = tx.project_by_code(project)?;
+            super::report::check_phase_move(tx, &current, *phase)?;
+            let passed = phase_gate(tx, ctx, templates, &current, *phase, override_reason.as_deref())?;
             let mut a = edit_project(tx, ctx, project, *expected_version, |p| {
                 p.phase = *phase;
                 Ok(())
@@ -84,6 +87,9 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) ->
                 && let Some(t) = super::report::issue_at_final(tx, ctx, templates, &tx.project_by_code(project)?)?
             {
                 a.touched.push(t);
+            }
+            if let Some(o) = passed {
+                super::gate::keep(tx, current.id, o)?;
             }
             Ok(a)
         }
@@ -120,6 +126,20 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) ->
         }
         _ => Err(misrouted(cmd)),
     }
+}
+
+/// 定稿 (reached or passed from before it) runs the whole self-check; a move forward by more
+/// than one step fails for the phases skipped. The override to keep, if one was needed.
+fn phase_gate(tx: &Tx, ctx: &Ctx, templates: &Templates, p: &Project, to: Phase, reason: Option<&str>) -> Result<Option<Override>> {
+    use crate::domain::selfcheck::{Gate, Scope};
+    let skipped = super::gate::skipped(p.phase, to);
+    let final_step = to >= Phase::Final && p.phase < Phase::Final;
+    let scope = final_step.then_some(Scope::All);
+    let check = super::gate::check(tx, templates, p, scope.as_ref(), &skipped)?;
+    let gate =
+        if skipped.is_empty() { Gate::Final } else { Gate::Skip { skipped: skipped.iter().map(|s| s.label().to_string()).collect() } };
+    let example = format!(r#"{{"cmd":"set_phase","project":"{}","phase":"{}","override_reason":"…"}}"#, p.code, to.label());
+    super::gate::pass(tx, ctx, p, gate, &check, reason, &example)
 }
 
 fn edit_project(tx: &Tx, ctx: &Ctx, code: &str, expected: Option<u64>, change: impl FnOnce(&mut Project) -> Result<()>) -> Result<Applied> {

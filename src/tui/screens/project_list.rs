@@ -236,13 +236,14 @@ pub fn team_form(p: &Project, cx: &Cx) -> Form {
 
 pub fn phase_form(p: &Project, cx: &Cx) -> Form {
     let phases: Vec<String> = Phase::ALL.iter().filter(|ph| **ph != Phase::Archived).map(|ph| ph.label().to_string()).collect();
-    let fields = vec![Field::choice(cx.t(Msg::FieldPhase), phases, p.phase.label())];
+    let fields = vec![Field::choice(cx.t(Msg::FieldPhase), phases, p.phase.label()), Field::text(cx.t(Msg::FieldOverrideReason), "")];
     let (code, version) = (p.code.clone(), p.meta.version);
     let submit = Box::new(move |v: &[String], _cx: &Cx| {
         Ok(Command::SetPhase {
             project: code.clone(),
             expected_version: Some(version),
             phase: Phase::parse(&v[0]).map_err(|e| (0, e.to_string()))?,
+            override_reason: Some(v[1].trim().to_string()).filter(|r| !r.is_empty()),
         })
     });
     Form::new(fill(cx.t(Msg::PhaseTitle), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))

@@ -33,6 +33,8 @@ pub struct ProjectView {
     code: String,
     project: Option<Project>,
     summary: Summary,
+    /// Steps taken despite failing self-checks; the overview shows the latest.
+    overrides: Vec<crate::domain::selfcheck::Override>,
     milestones: Vec<Milestone>,
     pub tab: Tab,
     pub scoring: Scoring,
@@ -48,6 +50,7 @@ impl ProjectView {
             code: code.to_string(),
             project: None,
             summary: Summary::default(),
+            overrides: vec![],
             milestones: vec![],
             tab: Tab::Overview,
             scoring: Scoring::new(code),
@@ -75,6 +78,7 @@ impl ProjectView {
         self.project = Some(cx.backend.project(&self.code)?);
         self.milestones = cx.backend.milestones(Some(&self.code))?;
         self.summary = cx.backend.summary(&self.code)?;
+        self.overrides = cx.backend.self_check(&self.code)?.overrides;
         Ok(())
     }
 
@@ -126,6 +130,21 @@ impl ProjectView {
             let amount = r.amount.map(|a| format!(" {} 万元", fmt2(a))).unwrap_or_default();
             let rec = serde_json::to_value(r.recommendation).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             lines.push(row(Msg::OvResultUse, format!("{rec}{amount}：{}", r.reason)));
+        }
+        if let Some(o) = self.overrides.last() {
+            let more = if self.overrides.len() > 1 {
+                fill(cx.t(Msg::OvOverrideMore), &[&self.overrides.len().to_string()])
+            } else {
+                String::new()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(text::pad_right(cx.t(Msg::OvOverride), label_w), Style::default().fg(Color::Cyan)),
+                // One line: the full text is in `jixiao check --project`.
+                Span::styled(
+                    text::truncate(&format!("{}{more}", o.line()), usize::from(area.width).saturating_sub(label_w)),
+                    Style::default().fg(Color::Yellow),
+                ),
+            ]));
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(cx.t(Msg::OvMilestones).to_string(), Style::default().add_modifier(Modifier::BOLD))));

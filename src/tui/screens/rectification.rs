@@ -133,6 +133,7 @@ impl Rectification {
         let fields = vec![
             Field::text(cx.t(Msg::ItIssueDate), &cx.today.to_string()).checked(check_date),
             Field::text(cx.t(Msg::ItIssueContact), ""),
+            Field::text(cx.t(Msg::FieldOverrideReason), ""),
         ];
         let (code, items) = (p.code.clone(), ids.clone());
         let submit = Box::new(move |v: &[String], cx: &Cx| {
@@ -143,6 +144,7 @@ impl Rectification {
                 contact: v[1].trim().to_string(),
                 prefix: None,
                 issuer: None,
+                override_reason: Some(v[2].trim().to_string()).filter(|r| !r.is_empty()),
             })
         });
         let title = fill(cx.t(Msg::ItIssueTitle), &[&it.unit, &ids.len().to_string()]);

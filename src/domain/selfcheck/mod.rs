@@ -1,0 +1,197 @@
+//! The self-check (自检) of DOMAIN.md §8: every mechanical point of a bureau's quality sheet,
+//! checked before anything leaves the team. Pure: the caller gathers the project's records
+//! (`Records`) and gets one `Line` per rule, passed or failed with the rows that fail, each
+//! named the way a reviewer names it (an indicator's path, 问题 #3, 整改事项 #12, a notice
+//! number, a report section).
+//!
+//! One file per rule family: `tree.rs` (weights, scores, grade), `papers.rs` (working
+//! papers), `findings.rs`, `report.rs`, `notice.rs`; `overrides.rs` holds what is kept when
+//! the lead sends something out with failures anyway.
+
+mod findings;
+mod notice;
+mod overrides;
+mod papers;
+mod report;
+mod tree;
+
+pub use overrides::{Gate, Override, ProjectCheck};
+
+use super::outline::Outline;
+use super::rect::ItemId;
+use super::report::Report;
+use super::{Finding, IndicatorTree, Notice, Project, RectItem};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A failure blocks 定稿 and notices (unless overridden); a warning is only listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Failure,
+    Warning,
+}
+
+/// One failing row under a rule: where (`at`) and what is wrong there (`what`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub at: String,
+    pub what: String,
+}
+
+/// One rule's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// A stable id such as `tree.sum`, for scripts.
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    pub passed: bool,
+    pub rows: Vec<Row>,
+}
+
+/// Every rule's line for one project, in the order of DOMAIN.md §8.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SelfCheck {
+    pub project: String,
+    pub lines: Vec<Line>,
+}
+
+/// A fixed weight a template declares (`fixed = true` on an indicator row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedWeight {
+    /// The indicator's path of names (`产出` or `产出/数量指标`).
+    pub path: String,
+    pub points: Decimal,
+}
+
+/// What the self-check needs of the project's template.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TemplateFacts {
+    pub name: String,
+    /// The points the leaves must add up to.
+    pub total: Decimal,
+    pub fixed: Vec<FixedWeight>,
+}
+
+/// A notice about to be issued: its items and issue date (the notice gate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingNotice {
+    pub items: Vec<ItemId>,
+    pub date: NaiveDate,
+}
+
+/// Which rules a step runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// `check --project` and 定稿: every rule.
+    All,
+    /// `issue_notice`: the tree, the papers, the findings and the notice's items (the report
+    /// is checked at 定稿, which usually comes first).
+    Notice(PendingNotice),
+}
+
+/// The project's records, gathered by the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Records {
+    pub project: Project,
+    pub tree: IndicatorTree,
+    pub template: std::sync::Arc<TemplateFacts>,
+    /// The project's findings (withdrawn ones may be left out).
+    pub findings: Vec<Finding>,
+    pub items: Vec<RectItem>,
+    /// The notices the items are on.
+    pub notices: Vec<Notice>,
+    /// None while nothing of the report was written.
+    pub report: Option<Report>,
+    /// None when the project's kind has no outline. Shared: a whole-store check gives every
+    /// project of a kind the same one.
+    pub outline: Option<std::sync::Arc<Outline>>,
+    /// The total row of the 评分表 as the report prints it (None: not rendered).
+    pub score_table_total: Option<Decimal>,
+}
+
+/// Runs the rules of `scope` over the records.
+pub fn run(r: &Records, scope: &Scope) -> SelfCheck {
+    let mut lines = Vec::new();
+    lines.extend(tree::rules(r));
+    lines.extend(papers::rules(r));
+    lines.extend(findings::rules(r));
+    match scope {
+        Scope::All => {
+            lines.extend(report::rules(r));
+            lines.extend(notice::rules(r, None));
+        }
+        Scope::Notice(pending) => lines.extend(notice::rules(r, Some(pending))),
+    }
+    SelfCheck { project: r.project.code.clone(), lines }
+}
+
+impl Line {
+    fn new(id: &str, title: &str, level: Level, rows: Vec<Row>) -> Line {
+        Line { id: id.to_string(), title: title.to_string(), level, passed: rows.is_empty(), rows }
+    }
+    fn failure(id: &str, title: &str, rows: Vec<Row>) -> Line {
+        Line::new(id, title, Level::Failure, rows)
+    }
+    fn warning(id: &str, title: &str, rows: Vec<Row>) -> Line {
+        Line::new(id, title, Level::Warning, rows)
+    }
+    /// `✓`, `✗` or `!` (a warning with rows).
+    pub fn mark(&self) -> &'static str {
+        match (self.passed, self.level) {
+            (true, _) => "✓",
+            (false, Level::Failure) => "✗",
+            (false, Level::Warning) => "!",
+        }
+    }
+}
+
+fn row(at: impl Into<String>, what: impl Into<String>) -> Row {
+    Row { at: at.into(), what: what.into() }
+}
+
+impl SelfCheck {
+    pub fn failures(&self) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter(|l| !l.passed && l.level == Level::Failure)
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter(|l| !l.passed && l.level == Level::Warning)
+    }
+    pub fn has_failures(&self) -> bool {
+        self.failures().next().is_some()
+    }
+    /// Adds a failing line of the gate itself (phases skipped).
+    pub fn push_failure(&mut self, id: &str, title: &str, rows: Vec<Row>) {
+        self.lines.push(Line::failure(id, title, rows));
+    }
+    /// The failures in one paragraph: each rule with its first rows, for an error message.
+    pub fn failure_text(&self, rows_per_rule: usize) -> String {
+        let mut parts = Vec::new();
+        for l in self.failures() {
+            let mut rows: Vec<String> = l.rows.iter().take(rows_per_rule).map(|r| format!("{}：{}", r.at, r.what)).collect();
+            if l.rows.len() > rows_per_rule {
+                rows.push(format!("另 {} 处", l.rows.len() - rows_per_rule));
+            }
+            parts.push(format!("✗ {}（{}）：{}", l.title, l.id, rows.join("；")));
+        }
+        parts.join("\n")
+    }
+}
+
+/// A row's name for an indicator: its path.
+fn at_indicator(tree: &IndicatorTree, id: u32) -> String {
+    tree.path(id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn marks() {
+        use super::*;
+        let l = Line::warning("x", "x", vec![row("a", "b")]);
+        assert_eq!(l.mark(), "!");
+        assert_eq!(Line::failure("x", "x", vec![]).mark(), "✓");
+    }
+}
