@@ -130,6 +130,14 @@ fn 导出包带有算出的总分和等级且导入时不信它() {
         }
     }
     assert!(bundle.results.iter().all(|r| r.total != "0.00"));
+    // Each result carries the project's self-check as `check --project` computes it.
+    for r in &bundle.results {
+        let sc = r.self_check.clone().unwrap_or_else(|| panic!("{} has no self-check", r.project));
+        let check = local.store().self_check(&r.project).unwrap().check;
+        let failing: Vec<String> = check.failures().map(|l| l.id.clone()).collect();
+        assert_eq!((sc.passed, &sc.failures), (failing.is_empty(), &failing), "{}", r.project);
+        assert!(sc.failures.contains(&"tree.scored".to_string()), "three leaves scored of many: {sc:?}");
+    }
 
     // 改过的总分和等级：导入照收其余记录，重新导出时按指标树算回来。
     let mut text: Value = serde_json::to_value(&bundle).unwrap();
@@ -174,6 +182,8 @@ fn export_project_命令行输出带有该项目的总分和等级() {
     assert_eq!(results[0]["total"], expected[0].total.as_str());
     assert_eq!(results[0]["grade"].as_str(), expected[0].grade.as_deref());
     assert!(results[0]["grade"].is_string(), "{}", results[0]);
+    assert_eq!(results[0]["self_check"]["passed"], false, "{}", results[0]);
+    assert!(results[0]["self_check"]["failures"].as_array().unwrap().iter().any(|f| f == "tree.scored"), "{}", results[0]);
 }
 
 /// The score detail in the workbench (评分 tab) says when a deduction list claims more than

@@ -95,8 +95,20 @@ pub struct ProjectResult {
     /// Leaves scored and leaves in all: a total of a tree not fully scored is provisional.
     pub scored: u32,
     pub leaves: u32,
-    // The self-check's result (issue 13 part 1) belongs here, computed the same way and
-    // likewise ignored on import.
+    /// The self-check (DOMAIN.md §8) when the bundle was written: the ids of the rules that
+    /// fail and warn (`jixiao check --project CODE` names the rows). Ignored on import too.
+    #[serde(default)]
+    pub self_check: Option<SelfCheckResult>,
+}
+
+/// A project's self-check in a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfCheckResult {
+    /// No rule fails (warnings allowed).
+    pub passed: bool,
+    /// Rule ids such as `tree.sum`, `papers.reviewed`.
+    pub failures: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 impl ProjectResult {
@@ -116,6 +128,7 @@ impl ProjectResult {
             conclusion,
             scored: u32::try_from(scored).unwrap_or(u32::MAX),
             leaves: u32::try_from(leaves).unwrap_or(u32::MAX),
+            self_check: None,
         }
     }
 }

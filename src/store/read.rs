@@ -334,6 +334,7 @@ impl Store {
         b.milestones.extend(self.milestones_of(None)?);
         b.projects = projects;
         b.compute_results();
+        self.fill_self_checks(&mut b);
         b.milestones.sort_by_key(|m| m.id);
         b.notice_counters = self.counters(b"seq/notice/")?;
         b.report_counters = self.counters(b"seq/report/")?;

@@ -85,3 +85,55 @@ impl Store {
         Ok(ProjectCheck { check: run(&r, &Scope::All), overrides: self.overrides_of(p.id)? })
     }
 }
+
+impl Store {
+    /// Each project's self-check in the bundle's results, from the bundle's own records (an
+    /// export already holds every one of them; nothing is read twice).
+    pub(crate) fn fill_self_checks(&self, b: &mut crate::read::bundle::Bundle) {
+        use crate::read::bundle::SelfCheckResult;
+        let trees: HashMap<u64, &IndicatorTree> = b.trees.iter().map(|t| (t.project, t)).collect();
+        let reports: HashMap<u64, &Report> = b.reports.iter().map(|r| (r.project, r)).collect();
+        let notices: HashMap<u64, &Notice> = b.notices.iter().map(|n| (n.id, n)).collect();
+        let mut findings: HashMap<u64, Vec<Finding>> = HashMap::new();
+        for f in &b.findings {
+            findings.entry(f.project).or_default().push(f.clone());
+        }
+        let mut items: HashMap<u64, Vec<RectItem>> = HashMap::new();
+        for it in &b.items {
+            items.entry(it.project).or_default().push(it.clone());
+        }
+        let by_code: HashMap<&str, &Project> = b.projects.iter().map(|p| (p.code.as_str(), p)).collect();
+        let mut shared = Shared::default();
+        let mut checks = HashMap::new();
+        for r in &b.results {
+            let Some(p) = by_code.get(r.project.as_str()) else { continue };
+            let Some(tree) = trees.get(&p.id) else { continue };
+            let its = items.remove(&p.id).unwrap_or_default();
+            let mut ns: Vec<Notice> = Vec::new();
+            for id in its.iter().filter_map(|i| i.notice) {
+                if let Some(n) = notices.get(&id).filter(|_| !ns.iter().any(|x| x.id == id)) {
+                    ns.push((*n).clone());
+                }
+            }
+            let parts = Parts {
+                project: (*p).clone(),
+                tree: (*tree).clone(),
+                findings: findings.remove(&p.id).unwrap_or_default(),
+                items: its,
+                notices: ns,
+                report: reports.get(&p.id).map(|r| (*r).clone()),
+            };
+            let check = run(&shared.records(self.templates(), parts), &Scope::All);
+            let ids = |lines: Vec<&crate::domain::selfcheck::Line>| lines.into_iter().map(|l| l.id.clone()).collect();
+            let result = SelfCheckResult {
+                passed: !check.has_failures(),
+                failures: ids(check.failures().collect()),
+                warnings: ids(check.warnings().collect()),
+            };
+            checks.insert(r.project.clone(), result);
+        }
+        for r in &mut b.results {
+            r.self_check = checks.remove(&r.project);
+        }
+    }
+}
