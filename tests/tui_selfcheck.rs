@@ -79,17 +79,21 @@ fn enter_on_an_indicator_row_opens_scoring_on_that_leaf_and_esc_closes() {
 }
 
 #[test]
-fn enter_on_a_report_row_opens_the_report_tab() {
+fn enter_on_a_report_section_row_opens_the_report_tab_on_it() {
     let env = Env::new();
     let cx = env.cx();
     let mut app = new_app(&cx);
     open_check(&mut app, &cx);
     let pc = env.local.self_check(CODE).unwrap();
     let rows: Vec<_> = pc.check.lines.iter().flat_map(|l| l.rows.iter()).collect();
-    let Some(n) = rows.iter().position(|r| matches!(r.target, Target::Section(_) | Target::Cover)) else { return };
+    let n = rows.iter().position(|r| matches!(r.target, Target::Section(_))).expect("a section not written on ZD21-06");
+    let heading = rows[n].at.clone();
     down(&mut app, &cx, n);
     enter(&mut app, &cx);
     assert_eq!(top_context(&app), "report");
+    // The preview shows the selected section's heading.
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.matches(heading.as_str()).count() >= 2, "{heading} in the list and the preview: {shown}");
 }
 
 #[test]
