@@ -94,6 +94,7 @@ actions! {
     WriteDocx => "write_docx", "写出 .docx（已出具的按出具原文，否则按当前草稿）", "write it as .docx (an issued report as issued, else the draft)";
     PreviewDown => "preview_down", "预览下翻", "scroll the preview down";
     PreviewUp => "preview_up", "预览上翻", "scroll the preview up";
+    SelfCheck => "self_check", "自检（逐条检查；Enter 跳到要修改的位置）", "self-check (every rule; Enter goes to what to fix)";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";

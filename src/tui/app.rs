@@ -46,6 +46,9 @@ pub enum Effect {
     PopMany(usize),
     /// Replaces the top layer.
     Replace(Box<dyn Layer>),
+    /// Pops the top popup and replaces the screen beneath it (the self-check's Enter: the
+    /// project view again, on the tab where the row is fixed).
+    Jump(Box<dyn Layer>),
     /// Apply a command; on success pop `pop` layers, refresh, and toast; on failure show
     /// the error in a blocking popup and keep every layer (nothing typed is lost).
     Execute {
@@ -300,6 +303,10 @@ impl App {
                 self.stack.pop();
                 let layer = self.offer(layer, cx);
                 self.stack.push(layer);
+            }
+            Effect::Jump(layer) => {
+                self.stack.pop();
+                self.apply(Effect::Replace(layer), cx);
             }
             Effect::Execute { cmd, pop, toast } => self.execute(&cmd, pop, toast, None, cx),
             Effect::ExecuteThen { cmd, pop, toast, then } => self.execute(&cmd, pop, toast, Some(then), cx),

@@ -358,5 +358,11 @@ msgs! {
     UndoEvidenceTitle => "佐证资料", "Evidence";
     UndoOpened => "已用 xdg-open 打开「{0}」的副本：\n{1}", "opened the copy of “{0}” with xdg-open:\n{1}";
     UndoNoXdgOpen => "「{0}」的副本在：\n{1}\n（没有 xdg-open，请用文件管理器打开）", "the copy of “{0}” is at:\n{1}\n(no xdg-open here: open it with a file manager)";
+    CheckTitle => "自检：{0}", "Self-check: {0}";
+    CheckCounts => "未通过 {0} 项，警告 {1} 项", "{0} failing, {1} warnings";
+    CheckAllPassed => "全部通过", "all passed";
+    CheckOverrides => "带未通过检查放行的记录", "Steps taken with failing checks";
+    CheckFooter => "↑↓ 选择未通过的行 · Enter 去修改 · Esc 关闭", "↑↓ pick a failing row · Enter go fix it · Esc close";
+    CheckNoTarget => "这一行没有可跳转的位置（整体问题：见规则说明）", "this row has no single place to go to (the rule is about the whole)";
     ReadOnly => "项目已归档，只读（按 O 重新打开）", "the project is archived and read-only (O to reopen)";
 }

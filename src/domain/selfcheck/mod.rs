@@ -17,6 +17,9 @@ mod tree;
 
 pub use overrides::{Gate, Override, ProjectCheck};
 
+use super::finding::FindingId;
+use super::tree::NodeId;
+
 use super::outline::Outline;
 use super::rect::ItemId;
 use super::report::Report;
@@ -33,11 +36,39 @@ pub enum Level {
     Warning,
 }
 
-/// One failing row under a rule: where (`at`) and what is wrong there (`what`).
+/// One failing row under a rule: where (`at`) and what is wrong there (`what`), and the
+/// record to fix (`target`, for a screen to jump to).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
     pub at: String,
     pub what: String,
+    #[serde(default, skip_serializing_if = "Target::is_none")]
+    pub target: Target,
+}
+
+/// The record a failing row names, structured: where a screen goes to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Nothing to go to (the tree as a whole, the grade bands, the 评分表).
+    #[default]
+    None,
+    /// An indicator node by id.
+    Indicator(NodeId),
+    /// A finding (问题) by id.
+    Finding(FindingId),
+    /// A rectification item (整改事项) by id.
+    Item(ItemId),
+    /// A report section by its outline key.
+    Section(String),
+    /// The report's cover.
+    Cover,
+}
+
+impl Target {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Target::None)
+    }
 }
 
 /// One rule's result.
@@ -148,8 +179,48 @@ impl Line {
     }
 }
 
-fn row(at: impl Into<String>, what: impl Into<String>) -> Row {
-    Row { at: at.into(), what: what.into() }
+/// A row's place: its name as shown and the record it is.
+#[derive(Debug, Clone)]
+struct At {
+    name: String,
+    target: Target,
+}
+
+impl From<&str> for At {
+    fn from(name: &str) -> At {
+        At { name: name.to_string(), target: Target::None }
+    }
+}
+
+impl From<String> for At {
+    fn from(name: String) -> At {
+        At { name, target: Target::None }
+    }
+}
+
+impl From<&String> for At {
+    fn from(name: &String) -> At {
+        At::from(name.as_str())
+    }
+}
+
+impl From<&At> for At {
+    fn from(at: &At) -> At {
+        at.clone()
+    }
+}
+
+fn row(at: impl Into<At>, what: impl Into<String>) -> Row {
+    let at = at.into();
+    Row { at: at.name, what: what.into(), target: at.target }
+}
+
+impl Row {
+    /// The row with the record it names.
+    fn to(mut self, target: Target) -> Row {
+        self.target = target;
+        self
+    }
 }
 
 impl SelfCheck {
@@ -180,9 +251,14 @@ impl SelfCheck {
     }
 }
 
-/// A row's name for an indicator: its path.
-fn at_indicator(tree: &IndicatorTree, id: u32) -> String {
-    tree.path(id)
+/// A row's place for an indicator: its path.
+fn at_indicator(tree: &IndicatorTree, id: NodeId) -> At {
+    At { name: tree.path(id), target: Target::Indicator(id) }
+}
+
+/// A row's place for a finding: 问题 #n.
+fn at_finding(f: &Finding) -> At {
+    At { name: f.label(), target: Target::Finding(f.id) }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The notice: every item on it has a requirement, a unit and a due date after the issue date.
 
-use super::{Line, PendingNotice, Records, row};
+use super::{At, Line, PendingNotice, Records, Target, row};
 use crate::domain::ItemState;
 
 pub(super) fn rules(r: &Records, pending: Option<&PendingNotice>) -> Vec<Line> {
@@ -14,7 +14,7 @@ pub(super) fn rules(r: &Records, pending: Option<&PendingNotice>) -> Vec<Line> {
             }
             _ => continue,
         };
-        let at = format!("{}（{number}）", it.label());
+        let at = At { name: format!("{}（{number}）", it.label()), target: Target::Item(it.id) };
         if it.requirement.trim().is_empty() {
             rows.push(row(&at, "没有整改要求"));
         }

@@ -1,7 +1,7 @@
 //! The report: cover items present, every text section written, one suggestion for every
 //! problem, the 评分表's total equal to the tree's.
 
-use super::{Line, Records, Row, row};
+use super::{Line, Records, Row, Target, row};
 use crate::domain::money::fmt2;
 use crate::domain::outline::{Fill, Generator};
 use crate::domain::{FindingState, ItemState};
@@ -27,8 +27,11 @@ fn cover(r: &Records) -> Line {
         ("评价类型", true, ""),
         ("评价机构", filled(p.third_party.as_deref()) || filled(client), "update_project 的 third_party，或 set_report_title 的 client"),
     ];
-    let rows: Vec<Row> =
-        checks.iter().filter(|(_, ok, _)| !ok).map(|(label, _, fix)| row("封面", format!("缺少{label}（填写：{fix}）"))).collect();
+    let rows: Vec<Row> = checks
+        .iter()
+        .filter(|(_, ok, _)| !ok)
+        .map(|(label, _, fix)| row("封面", format!("缺少{label}（填写：{fix}）")).to(Target::Cover))
+        .collect();
     Line::failure("report.cover", "封面要素齐全（项目名称、项目单位、主管部门、评价类型、评价机构、评价日期）", rows)
 }
 
@@ -44,7 +47,10 @@ fn sections(r: &Records) -> Line {
         // no subsections of its own.
         let has_children = s.get(i + 1).is_some_and(|next| next.level > sec.level);
         if sec.fill == Fill::Text && !has_children && !written(&sec.key) {
-            rows.push(row(&sec.heading, format!("未撰写（write_report_section 的 section \"{}\"）", sec.key)));
+            rows.push(
+                row(&sec.heading, format!("未撰写（write_report_section 的 section \"{}\"）", sec.key))
+                    .to(Target::Section(sec.key.clone())),
+            );
         }
     }
     Line::failure("report.sections", "报告提纲的每个撰写章节都已撰写", rows)
@@ -62,7 +68,7 @@ fn suggestions(r: &Records) -> Line {
         .iter()
         .filter(|f| f.state == FindingState::Published)
         .filter(|f| !r.items.iter().any(|it| it.finding == f.id && it.state != ItemState::Cancelled && !it.requirement.trim().is_empty()))
-        .map(|f| row(&at, format!("{} 没有对应的建议（整改要求）", f.label())))
+        .map(|f| row(&at, format!("{} 没有对应的建议（整改要求）", f.label())).to(Target::Finding(f.id)))
         .collect();
     Line::failure("report.suggestions", "每个问题都有一条建议", rows)
 }

@@ -15,5 +15,6 @@ pub mod report;
 pub mod report_text;
 pub mod score_editor;
 pub mod scoring;
+pub mod selfcheck;
 pub mod undo;
 pub mod unsaved;

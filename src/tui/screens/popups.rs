@@ -21,7 +21,7 @@ fn frame_block(title: &str, color: Color) -> Block<'_> {
 }
 
 /// Clears the popup area (one cell wider for cut wide glyphs) and returns the inner area.
-fn open_popup(f: &mut Frame, area: Rect, rect: Rect, title: &str, color: Color) -> Rect {
+pub(super) fn open_popup(f: &mut Frame, area: Rect, rect: Rect, title: &str, color: Color) -> Rect {
     f.render_widget(Clear, widen(rect, area));
     let block = frame_block(title, color);
     let inner = block.inner(rect);

@@ -74,6 +74,39 @@ impl ProjectView {
         view
     }
 
+    /// The project on the tab where a self-check row is fixed, that record selected.
+    pub fn at(code: &str, cx: &Cx, target: &crate::domain::selfcheck::Target) -> Self {
+        use crate::domain::selfcheck::Target;
+        let mut view = match target {
+            Target::Item(id) => return ProjectView::on_item(code, cx, |it| it.id == *id),
+            _ => ProjectView::new(code, cx),
+        };
+        match target {
+            Target::Indicator(id) => {
+                view.tab = Tab::Scoring;
+                if let Some(i) = view.scoring.tree.as_ref().and_then(|t| t.nodes.iter().position(|n| n.id == *id)) {
+                    view.scoring.selected = i;
+                }
+            }
+            Target::Finding(id) => {
+                view.tab = Tab::Findings;
+                if let Some(i) = view.findings.list.iter().position(|f| f.id == *id) {
+                    view.findings.selected = i;
+                }
+            }
+            Target::Section(key) => {
+                view.tab = Tab::Report;
+                view.report.select_section(|s| s.key == *key);
+            }
+            Target::Cover => {
+                view.tab = Tab::Report;
+                view.report.select_section(|s| s.generator == Some(crate::domain::outline::Generator::Cover));
+            }
+            Target::Item(_) | Target::None => {}
+        }
+        view
+    }
+
     fn load(&mut self, cx: &Cx) -> crate::domain::Result<()> {
         self.project = Some(cx.backend.project(&self.code)?);
         self.milestones = cx.backend.milestones(Some(&self.code))?;
@@ -188,6 +221,12 @@ impl Layer for ProjectView {
             Action::TabRectification => self.tab = Tab::Rectification,
             Action::TabReport => self.tab = Tab::Report,
             Action::Back => return Effect::Pop,
+            Action::SelfCheck => {
+                return match super::selfcheck::SelfCheckPopup::open(&self.code, cx) {
+                    Ok(popup) => Effect::Push(Box::new(popup)),
+                    Err(e) => Effect::Error(e.render(cx.lang)),
+                };
+            }
             _ if self.tab == Tab::Scoring => return self.scoring.handle(action, self.project.as_ref(), cx),
             _ if self.tab == Tab::Findings => return self.findings.handle(action, self.project.as_ref(), cx),
             _ if self.tab == Tab::Rectification => return self.rect.handle(action, self.project.as_ref(), cx),

@@ -97,6 +97,13 @@ impl ReportTab {
         self.doc.as_ref().map(|d| &d.report)
     }
 
+    /// Selects the first section `pick` accepts (the self-check's Enter on a report row).
+    pub fn select_section(&mut self, pick: impl Fn(&Section) -> bool) {
+        if let Some(i) = self.sections().iter().position(pick) {
+            self.selected = i;
+        }
+    }
+
     fn sections(&self) -> &[Section] {
         self.doc.as_ref().map(|d| d.outline.sections.as_slice()).unwrap_or(&[])
     }
