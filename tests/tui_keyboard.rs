@@ -199,3 +199,93 @@ fn 弹窗打不开时紧接着输入的键不会落到下面的屏幕上() {
     keys(&mut app, &cx, "5");
     assert_eq!(top_context(&app), "report");
 }
+
+/// 人口普查项目评分标签页，光标在未评分的末级指标「立项程序规范性」（扣分法）上，打开评分框，
+/// 填一行扣分：1 分，写上理由。
+fn half_filled_score(env: &Env, app: &mut jixiao::tui::app::App, cx: &jixiao::tui::app::Cx) {
+    open_scoring(app, cx, "人口普查");
+    goto_row(app, cx, env.row_of(CODE, "立项程序规范性"));
+    keys(app, cx, "e");
+    assert_eq!(top_context(app), "form");
+    keys(app, cx, "1");
+    press(app, cx, KeyCode::Tab);
+    keys(app, cx, "未经集体决策即立项");
+}
+
+#[test]
+fn 评分框有修改时_esc_先问_k_保留草稿_重开时提供草稿_保存后草稿删除() {
+    let env = Env::new();
+    let cx = env.cx();
+    let key = format!("score-{CODE}-{}", env.node_id(CODE, "立项程序规范性"));
+    let mut app = new_app(&cx);
+    half_filled_score(&env, &mut app, &cx);
+    app.pause(&cx); // 停顿时草稿已写入
+    assert!(env.drafts.load(&key).is_some_and(|d| d.contains("未经集体决策即立项")), "边输入边存草稿");
+    esc(&mut app, &cx);
+    assert_eq!(top_context(&app), "confirm", "改过的评分框 Esc 先问");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("放弃未保存的修改？") && shown.contains("k 关闭并保留草稿"), "{shown}");
+    keys(&mut app, &cx, "n");
+    assert_eq!(top_context(&app), "form", "n 回到评分框");
+    assert!(screen(&app, &cx, 120, 40).contains("未经集体决策即立项"), "输入还在");
+    esc(&mut app, &cx);
+    keys(&mut app, &cx, "k");
+    assert_eq!(top_context(&app), "scoring", "k 关闭评分框");
+    assert!(env.drafts.load(&key).is_some_and(|d| d.contains("未经集体决策即立项")), "并保留草稿");
+
+    let before = env.audit_len();
+    keys(&mut app, &cx, "e");
+    assert_eq!(top_context(&app), "confirm", "同一指标的评分框先提示发现草稿");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("发现未保存的草稿"), "{shown}");
+    assert!(shown.contains("未经集体决策即立项"), "预览的是草稿的内容\n{shown}");
+    keys(&mut app, &cx, "y");
+    assert_eq!(top_context(&app), "form");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("未经集体决策即立项") && shown.contains("计算得分：2.00"), "恢复了输入的内容\n{shown}");
+    assert_eq!(env.audit_len(), before, "恢复草稿不写数据库");
+
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "scoring", "保存后关闭");
+    let tree = env.tree(CODE);
+    let node = tree.nodes.iter().find(|n| n.name == "立项程序规范性").unwrap();
+    assert!(node.score.as_ref().is_some_and(|s| s.value == "2".parse().unwrap()), "{:?}", node.score);
+    app.save_drafts(&cx);
+    assert_eq!(env.drafts.load(&key), None, "保存之后草稿删除");
+    keys(&mut app, &cx, "e");
+    assert_eq!(top_context(&app), "form", "再打开不提示草稿");
+}
+
+#[test]
+fn 评分框有修改时退出先问_k_存草稿退出_没有修改时_esc_直接关闭() {
+    let env = Env::new();
+    let cx = env.cx();
+    let key = format!("score-{CODE}-{}", env.node_id(CODE, "立项程序规范性"));
+    {
+        let mut app = new_app(&cx);
+        open_scoring(&mut app, &cx, "人口普查");
+        goto_row(&mut app, &cx, env.row_of(CODE, "立项程序规范性"));
+        keys(&mut app, &cx, "e");
+        esc(&mut app, &cx);
+        assert_eq!(top_context(&app), "scoring", "没改过的评分框 Esc 直接关闭");
+        keys(&mut app, &cx, "e");
+        ctrl(&mut app, &cx, 'c');
+        assert!(app.quit, "评分框没有改动：直接退出");
+    }
+    assert_eq!(env.drafts.load(&key), None);
+    {
+        let mut app = new_app(&cx);
+        half_filled_score(&env, &mut app, &cx);
+        ctrl(&mut app, &cx, 'c');
+        assert!(!app.quit, "评分框有未保存的修改时 Ctrl-c 先问");
+        assert_eq!(top_context(&app), "confirm");
+        let shown = screen(&app, &cx, 120, 40);
+        assert!(shown.contains("还有没保存的修改"), "{shown}");
+        keys(&mut app, &cx, "n");
+        assert_eq!(top_context(&app), "form", "n 回到评分框");
+        ctrl(&mut app, &cx, 'c');
+        keys(&mut app, &cx, "k");
+        assert!(app.quit, "k 存草稿并退出");
+    }
+    assert!(env.drafts.load(&key).is_some_and(|d| d.contains("未经集体决策即立项")), "草稿以项目和指标命名");
+}

@@ -1,6 +1,8 @@
 //! Editing a leaf's score by its method: a number, a deduction list, a formula (with the
 //! computed score shown before saving) or a qualitative band. Bad input is refused on
-//! screen with the allowed range; nothing is saved until it computes.
+//! screen with the allowed range; nothing is saved until it computes. Like a form, the
+//! values are kept as a draft while typing (`score-ZD21-06-<node id>`), offered when the same
+//! leaf's editor opens again; Esc with changes asks first.
 
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount, parse_measure};
@@ -17,6 +19,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 const METHODS: [&str; 4] = ["direct", "deduction", "formula", "qualitative"];
 const BANDS: [QualBand; 3] = [QualBand::Met, QualBand::Partly, QualBand::NotMet];
@@ -32,6 +36,19 @@ enum Slot {
     DedPoints(usize),
     DedReason(usize),
     DedFinding(usize),
+}
+
+/// The editor's values as its draft holds them (JSON): every method's fields, so switching
+/// the method back and forth loses nothing. Deduction rows left wholly empty are not kept.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+struct Values {
+    method: usize,
+    value: String,
+    band: usize,
+    target: String,
+    actual: String,
+    negative: bool,
+    deductions: Vec<(String, String, String)>,
 }
 
 pub struct ScoreEditor {
@@ -54,6 +71,12 @@ pub struct ScoreEditor {
     findings: Vec<(u32, u64)>,
     focus: usize,
     error: Option<String>,
+    /// The values it opened with: what there is to lose is what differs from them.
+    initial: Values,
+    /// Where its draft is kept (`Drafts` key): the project and the leaf.
+    draft_key: String,
+    /// The values last written as the draft (or the initial ones: nothing to write).
+    written: RefCell<Values>,
 }
 
 impl ScoreEditor {
@@ -81,6 +104,9 @@ impl ScoreEditor {
             findings: findings.to_vec(),
             focus: 1,
             error: None,
+            initial: Values::default(),
+            draft_key: format!("score-{code}-{}", node.id),
+            written: RefCell::new(Values::default()),
         };
         if let Some(s) = &node.score {
             e.basis = s.basis.clone();
@@ -114,7 +140,71 @@ impl ScoreEditor {
         if e.method == 1 && e.deductions.is_empty() {
             e.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
         }
+        e.initial = e.values();
+        *e.written.borrow_mut() = e.initial.clone();
         e
+    }
+
+    /// What is typed and chosen now, as the draft keeps it.
+    fn values(&self) -> Values {
+        Values {
+            method: self.method,
+            value: self.value.value(),
+            band: self.band,
+            target: self.target.value(),
+            actual: self.actual.value(),
+            negative: self.negative,
+            deductions: self
+                .deductions
+                .iter()
+                .map(|(p, r, f)| (p.value(), r.value(), f.value()))
+                .filter(|(p, r, f)| !(p.is_empty() && r.is_empty() && f.is_empty()))
+                .collect(),
+        }
+    }
+
+    fn draft_text(&self) -> String {
+        serde_json::to_string(&self.values()).unwrap_or_default()
+    }
+
+    /// A draft's values, if it reads as this editor's (a method and a band that exist).
+    fn parse_draft(draft: &str) -> Option<Values> {
+        serde_json::from_str::<Values>(draft).ok().filter(|v| v.method < METHODS.len() && v.band < BANDS.len())
+    }
+
+    /// How a draft's values read where they differ from `now` (“分值：3”).
+    fn describe(&self, draft: &Values, now: &Values, cx: &Cx) -> Vec<String> {
+        let mut out = Vec::new();
+        if draft.method != now.method {
+            out.push(format!("{}：{}", cx.t(Msg::ScMethodField), method_label(draft.method, cx)));
+        }
+        let mut field = |changed: bool, label: String, v: &str| {
+            if changed {
+                out.push(format!("{label}：{}", text::truncate(v, 60)));
+            }
+        };
+        match draft.method {
+            0 => field(draft.value != now.value, cx.t(Msg::ScValue).into(), &draft.value),
+            1 => {
+                if draft.deductions != now.deductions {
+                    for (i, (p, r, f)) in draft.deductions.iter().enumerate() {
+                        let finding = if f.trim().is_empty() { String::new() } else { format!(" #{}", f.trim().trim_start_matches('#')) };
+                        field(true, format!("{} {}", cx.t(Msg::ScDeductionPoints), i + 1), &format!("{p} {r}{finding}"));
+                    }
+                }
+            }
+            2 => {
+                field(draft.target != now.target, cx.t(Msg::ScTarget).into(), &draft.target);
+                field(draft.actual != now.actual, cx.t(Msg::ScActual).into(), &draft.actual);
+                let dir = cx.t(if draft.negative { Msg::ScNegative } else { Msg::ScPositive });
+                field(draft.negative != now.negative, cx.t(Msg::ScDirection).into(), dir);
+            }
+            _ => {
+                field(draft.band != now.band, cx.t(Msg::ScBand).into(), &band_label(BANDS[draft.band], self.points));
+                field(draft.value != now.value, cx.t(Msg::ScValue).into(), &draft.value);
+            }
+        }
+        out
     }
 
     /// The finding a deduction names by its number ("3" or "#3"), if any.
@@ -258,7 +348,13 @@ impl Layer for ScoreEditor {
             Action::NextField => self.focus = (self.focus + 1) % n,
             Action::PrevField => self.focus = (self.focus + n - 1) % n,
             Action::Save => return self.save(cx),
-            Action::Cancel | Action::Back => return Effect::Pop,
+            Action::Cancel | Action::Back if self.unsaved() => {
+                return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft_key.clone(), self.draft_text())));
+            }
+            Action::Cancel | Action::Back => {
+                self.discard_draft(cx);
+                return Effect::Pop;
+            }
             Action::AddRow if self.method == 1 => {
                 self.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
                 self.focus = self.slots().len() - 3;
@@ -273,6 +369,56 @@ impl Layer for ScoreEditor {
         }
         self.error = None;
         Effect::None
+    }
+    fn unsaved(&self) -> bool {
+        self.values() != self.initial
+    }
+    fn save_draft(&self, cx: &Cx) {
+        let values = self.values();
+        if *self.written.borrow() == values {
+            return;
+        }
+        if values == self.initial {
+            cx.drafts.clear(&self.draft_key);
+        } else {
+            cx.drafts.save(&self.draft_key, &self.draft_text());
+        }
+        *self.written.borrow_mut() = values;
+    }
+    fn discard_draft(&self, cx: &Cx) {
+        cx.drafts.clear(&self.draft_key);
+        *self.written.borrow_mut() = self.values();
+    }
+    fn draft_found(&self, cx: &Cx) -> Option<super::unsaved::Found> {
+        let draft = cx.drafts.load(&self.draft_key)?;
+        let values = Self::parse_draft(&draft)?;
+        let now = self.values();
+        if values == now {
+            return None;
+        }
+        let mut changed = self.describe(&values, &now, cx);
+        if changed.is_empty() {
+            // Only a field of another method differs: name the method the draft was on.
+            changed.push(format!("{}：{}", cx.t(Msg::ScMethodField), method_label(values.method, cx)));
+        }
+        Some(super::unsaved::Found { key: self.draft_key.clone(), draft, preview: changed.join("\n") })
+    }
+    fn restore_draft(&mut self, draft: &str) {
+        let Some(v) = Self::parse_draft(draft) else { return };
+        self.method = v.method;
+        self.value.set(&v.value);
+        self.band = v.band;
+        self.target.set(&v.target);
+        self.actual.set(&v.actual);
+        self.negative = v.negative;
+        self.deductions = v.deductions.iter().map(|(p, r, f)| (LineInput::new(p), LineInput::new(r), LineInput::new(f))).collect();
+        if self.method == 1 && self.deductions.is_empty() {
+            self.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
+        }
+        self.focus = self.focus.min(self.slots().len() - 1);
+        self.error = None;
+        // The draft file already holds these values.
+        *self.written.borrow_mut() = self.values();
     }
     fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
         let slot = self.focused();
