@@ -98,6 +98,7 @@ impl Scoring {
             Action::EditScore
                 | Action::EditBasis
                 | Action::AddEvidence
+                | Action::RemoveEvidence
                 | Action::ClearScore
                 | Action::Review
                 | Action::Unreview
@@ -109,7 +110,9 @@ impl Scoring {
         }
         let id = IndicatorRef::Id(node.id);
         match action {
-            Action::EditScore | Action::EditBasis | Action::AddEvidence if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) => {
+            Action::EditScore | Action::EditBasis | Action::AddEvidence | Action::RemoveEvidence
+                if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) =>
+            {
                 Effect::Error(cx.t(Msg::ScReviewedFirst).to_string())
             }
             Action::EditScore => {
@@ -124,6 +127,11 @@ impl Scoring {
                 None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
                 Some(_) => Effect::Push(Box::new(evidence_form(&code, node, cx))),
             },
+            Action::RemoveEvidence => {
+                let owner = super::undo::Owner::Leaf { code: code.clone(), node: node.id, rev: node.rev };
+                let evidence = node.score.as_ref().map(|s| s.evidence.as_slice()).unwrap_or_default();
+                super::undo::evidence_list(owner, &format!("指标「{}」", node.name), evidence, true, cx)
+            }
             Action::ClearScore => {
                 let cmd = Command::ClearScore { project: code, indicator: id, expected_rev: Some(node.rev) };
                 Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::ClearConfirm), &[&node.name]), cmd, None)))
