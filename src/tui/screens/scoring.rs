@@ -496,7 +496,12 @@ fn history(code: &str, tree: &IndicatorTree, node: &Node, cx: &Cx) -> Menu {
     let mut entries: Vec<(String, MenuAction)> = Vec::new();
     for a in &records {
         let v: serde_json::Value = serde_json::from_str(&a.command).unwrap_or_default();
-        let is_version = matches!(v.get("cmd").and_then(|c| c.as_str()), Some("score" | "restore_score"));
+        // As `paper_versions` counts them: a removal of evidence is a version once there is one.
+        let is_version = match v.get("cmd").and_then(|c| c.as_str()) {
+            Some("score" | "restore_score") => true,
+            Some("remove_evidence") => version > 0,
+            _ => false,
+        };
         let mut line = format!("{} {} {}", local_time(a.at), a.actor, history_detail(&v));
         if !is_version {
             entries.push((line, Box::new(|_: &Cx| Effect::None)));
@@ -543,6 +548,7 @@ fn history_detail(v: &serde_json::Value) -> String {
         "return_score" => "退回",
         "answer_review" => "答复",
         "restore_score" => "恢复",
+        "remove_evidence" => "删除佐证",
         "add_indicator" => "添加指标",
         "remove_indicator" => "删除指标",
         "rename_indicator" => "重命名",
@@ -578,6 +584,9 @@ fn history_detail(v: &serde_json::Value) -> String {
                 other => other.to_string(),
             });
         }
+    }
+    if let Some(e) = v.get("evidence").and_then(|e| e.as_str()) {
+        parts.push(format!("「{}」", truncate(e, 20)));
     }
     for (key, name) in [("reason", "理由"), ("name", "名称"), ("points", "分值")] {
         if let Some(x) = v.get(key) {
