@@ -194,7 +194,7 @@ fn 删除问题的佐证需要理由_已发布的问题在历史中留着它() {
     assert!(last.note.contains("传错了文件"));
     // 既不是问题也不是事项：说清楚要写什么。
     let (field, _) = invalid_field(env.run(json!({"cmd":"remove_evidence","evidence":"x","reason":"r"})));
-    assert_eq!(field, "finding/item");
+    assert_eq!(field, "finding/item/indicator");
 }
 
 #[test]
@@ -217,4 +217,83 @@ fn 删除事项的佐证留在办理记录中_已销号的拒绝() {
     assert!(last.text.contains("与本事项无关"));
     env.json(json!({"cmd":"close_item","item":id,"opinion":"整改到位"}));
     assert_eq!(illegal_state(env.run(json!({"cmd":"remove_evidence","item":id,"evidence":"补签表","reason":"r"}))), "已销号");
+}
+
+/// 以另一位项目组成员的身份执行（wangfang 是成员，zhangsan 是负责人）。
+fn run_as(env: &Env, actor: &str, v: Value) -> Result<Outcome> {
+    let cmd: Command = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("bad test command {v}: {e}"));
+    let mut ctx = env.local.ctx();
+    ctx.actor = actor.to_string();
+    env.local.store().execute(&cmd, &ctx)
+}
+
+fn leaf(env: &Env) -> jixiao::domain::tree::Node {
+    use jixiao::backend::Fetch;
+    env.local.tree("ZD21-06").unwrap().find(&jixiao::domain::IndicatorRef::Name("立项依据充分性".into())).unwrap().clone()
+}
+
+#[test]
+fn 删除评分底稿的佐证需要理由_一级复核失效_历史留着旧版_文件仍在() {
+    use jixiao::backend::{Backend, Fetch};
+    use jixiao::domain::review::{ReviewEvent, ReviewState};
+    let env = Env::new();
+    let remove = |evidence: &str, reason: &str| json!({"cmd":"remove_evidence","project":"ZD21-06","indicator":"立项依据充分性","evidence":evidence,"reason":reason});
+    env.json(json!({"cmd":"set_team","project":"ZD21-06","lead":"zhangsan","members":["wangfang","lisi"]}));
+    env.json(json!({"cmd":"set_quality_reviewer","project":"ZD21-06","user":"lisi"}));
+    // 还没评分：没有底稿的佐证。
+    assert_eq!(invalid_field(env.run(remove("人口普查工作方案", "r"))).0, "evidence");
+    let file = env._dir.path().join("经费批复.txt");
+    std::fs::write(&file, "省普查办经费批复").unwrap();
+    let attached = env.local.attach(&file).unwrap();
+    let Evidence::File { sha256, .. } = attached.clone() else { unreachable!() };
+    env.json(json!({"cmd":"score","project":"ZD21-06","indicator":"立项依据充分性","input":{"direct":{"value":"3"}},
+        "basis":"依据充分","evidence":[{"document":{"name":"人口普查工作方案"}}, attached]}));
+    assert_eq!(invalid_field(env.run(remove("人口普查工作方案", " "))).0, "reason");
+    let (field, msg) = invalid_field(env.run(remove("不存在的文件", "r")));
+    assert_eq!(field, "evidence");
+    assert!(msg.contains("不存在的文件") && msg.contains("人口普查工作方案") && msg.contains("经费批复.txt"), "列出底稿的佐证：{msg}");
+
+    // 成员一级复核后，负责人删除一项佐证：底稿改了，一级复核失效并记下是谁改的。
+    run_as(&env, "wangfang", json!({"cmd":"review_score","project":"ZD21-06","indicator":"立项依据充分性"})).unwrap();
+    let before = env.audit_len();
+    env.json(remove(&sha256, "批复已随工作方案归档，不再单列"));
+    assert_eq!(env.audit_len(), before + 1);
+    let audit = env.last_audit();
+    assert_eq!(audit["cmd"], "remove_evidence");
+    assert_eq!(audit["indicator"], "立项依据充分性");
+    assert_eq!(audit["reason"], "批复已随工作方案归档，不再单列");
+    let node = leaf(&env);
+    let s = node.score.clone().unwrap();
+    assert_eq!(s.evidence, vec![Evidence::doc("人口普查工作方案")]);
+    assert_eq!((s.value.to_string().as_str(), s.basis.as_str()), ("3", "依据充分"), "得分和依据不变");
+    let reviews = env.local.reviews("ZD21-06").unwrap();
+    assert_eq!(reviews.state(node.id, node.score.as_ref()), ReviewState::Unreviewed);
+    let events = reviews.chain(node.id).unwrap().events.clone();
+    assert!(
+        matches!(events.last(), Some(ReviewEvent::Changed { by, what, .. }) if by == "zhangsan" && what.contains("经费批复.txt") && what.contains("不再单列")),
+        "{events:?}"
+    );
+    // 历史（h）：第 2 版没有它，第 1 版还有；文件仍在数据目录里。
+    let pid = env.local.store().project_by_code("ZD21-06").unwrap().id;
+    let versions = jixiao::read::audit::paper_versions(&env.local.store().indicator_history(pid, node.id).unwrap());
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].evidence.len(), 2);
+    assert_eq!(versions[1].evidence, vec![Evidence::doc("人口普查工作方案")]);
+    assert!(jixiao::attachments::dir(env._dir.path()).join(&sha256).is_file(), "文件留在 attachments/");
+    // 恢复第 1 版把它带回来。
+    env.json(json!({"cmd":"restore_score","project":"ZD21-06","indicator":"立项依据充分性","version":1}));
+    assert_eq!(leaf(&env).score.unwrap().evidence.len(), 2);
+
+    // 已二级复核的底稿和评分一样拒绝，说明先取消复核。
+    run_as(&env, "wangfang", json!({"cmd":"review_score","project":"ZD21-06","indicator":"立项依据充分性"})).unwrap();
+    run_as(&env, "lisi", json!({"cmd":"review_score","project":"ZD21-06","indicator":"立项依据充分性"})).unwrap();
+    let refused = env.run(remove("人口普查工作方案", "r")).unwrap_err();
+    assert!(matches!(&refused, Error::IllegalTransition { state, .. } if state == "已复核"), "{refused:?}");
+    assert!(refused.render(jixiao::i18n::Lang::Zh).contains("先取消复核"));
+    assert_eq!(leaf(&env).score.unwrap().evidence.len(), 2);
+    // 问题、事项和指标都写了或都没写：说清楚要写什么。
+    let (field, _) = invalid_field(
+        env.run(json!({"cmd":"remove_evidence","finding":1,"project":"ZD21-06","indicator":"立项依据充分性","evidence":"x","reason":"r"})),
+    );
+    assert_eq!(field, "finding/item/indicator");
 }

@@ -123,3 +123,48 @@ fn 删除佐证要理由_确认后删除() {
     let f = env.local.store().findings_of(env.pid(CODE)).unwrap().into_iter().find(|f| f.id == id).unwrap();
     assert!(f.body.evidence.is_empty());
 }
+
+#[test]
+fn 评分标签页删除底稿的佐证_选择_填理由_确认后删除() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    run(
+        &env,
+        json!({"cmd":"score","project":CODE,"indicator":"资金到位率","input":{"direct":{"value":"4"}},"basis":"资金按时到位",
+            "evidence":[{"document":{"name":"拨款凭证"}},{"document":{"name":"误附的会议纪要"}}]}),
+    );
+    open_scoring(&mut app, &cx, "人口普查");
+    goto_row(&mut app, &cx, env.row_of(CODE, "资金到位率"));
+    keys(&mut app, &cx, "X");
+    assert_eq!(top_context(&app), "popup", "列出底稿的佐证");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("拨款凭证") && shown.contains("误附的会议纪要"), "{shown}");
+    down(&mut app, &cx, 1);
+    enter(&mut app, &cx);
+    assert_eq!(top_context(&app), "form", "先填理由");
+    keys(&mut app, &cx, "与本指标无关");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "confirm", "再确认");
+    keys(&mut app, &cx, "y");
+    assert_eq!(top_context(&app), "scoring");
+    let node = env.tree(CODE).nodes.into_iter().find(|n| n.name == "资金到位率").unwrap();
+    let s = node.score.unwrap();
+    assert_eq!(s.evidence, vec![jixiao::domain::Evidence::doc("拨款凭证")]);
+    assert_eq!(s.basis, "资金按时到位");
+    // 历史（h）里它是新的一版，写着删了什么、为什么。
+    app.pause(&cx);
+    keys(&mut app, &cx, "h");
+    let shown = screen(&app, &cx, 160, 40);
+    assert!(shown.contains("删除佐证 「误附的会议纪要」 理由 与本指标无关"), "{shown}");
+    // 演示数据里已有第 1 版，刚才的评分是第 2 版。
+    let versions = shown.lines().filter(|l| l.contains("[3]") && l.contains("删除佐证")).count();
+    assert_eq!(versions, 1, "第 3 版是删除佐证后的底稿\n{shown}");
+    esc(&mut app, &cx);
+    // 没有佐证的底稿：说明没有可删的。
+    run(&env, json!({"cmd":"remove_evidence","project":CODE,"indicator":"资金到位率","evidence":"拨款凭证","reason":"r"}));
+    app.stack.iter_mut().for_each(|l| l.refresh(&cx));
+    app.pause(&cx);
+    keys(&mut app, &cx, "X");
+    assert!(app.toast.as_ref().is_some_and(|t| t.text.contains("没有佐证资料")), "{:?}", app.toast.as_ref().map(|t| &t.text));
+}

@@ -274,14 +274,19 @@ pub enum Command {
         #[serde(default)]
         expected_version: Option<u64>,
     },
-    /// Removes one evidence item of a finding or an item (exactly one of them), named by its
-    /// sha256 or its name; the removed evidence stays in the record's history, and the file in
-    /// `attachments/` stays (others may name the same sha256).
+    /// Removes one evidence item of a finding, an item, or a scored leaf's paper (`project`
+    /// with `indicator`) — exactly one of them — named by its sha256 or its name; the removed
+    /// evidence stays in the record's history, and the file in `attachments/` stays (others
+    /// may name the same sha256). A leaf's paper changes as by `score` (a review lapses).
     RemoveEvidence {
         #[serde(default)]
         finding: Option<u64>,
         #[serde(default)]
         item: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        indicator: Option<IndicatorRef>,
         evidence: String,
         reason: String,
         #[serde(default)]

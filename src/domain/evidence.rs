@@ -32,6 +32,15 @@ impl Evidence {
         }
     }
 
+    /// Named by its sha256 (a file) or its name, as `remove_evidence` names it.
+    pub fn matches(&self, named: &str) -> bool {
+        let named = named.trim();
+        match self {
+            Evidence::File { sha256, name, .. } => sha256.eq_ignore_ascii_case(named) || name == named,
+            Evidence::Document { name, .. } => name == named,
+        }
+    }
+
     pub fn validate(&self, record: &str) -> super::Result<()> {
         match self {
             Evidence::File { name, sha256, .. } => {

@@ -53,6 +53,15 @@ pub fn paper_versions(history: &[AuditRecord]) -> Vec<crate::command::Paper> {
         let (input, basis, evidence) = match cmd {
             Command::Score { input, basis, evidence, .. } => (input, basis, evidence),
             Command::RestoreScore { restored: Some(p), .. } => (p.input, p.basis, p.evidence),
+            // The paper as it stood, without the evidence named (the first match, as applied).
+            Command::RemoveEvidence { indicator: Some(_), evidence: named, .. } => {
+                let Some(last) = out.last() else { continue };
+                let mut evidence = last.evidence.clone();
+                if let Some(i) = evidence.iter().position(|e| e.matches(&named)) {
+                    evidence.remove(i);
+                }
+                (last.input.clone(), last.basis.clone(), evidence)
+            }
             _ => continue,
         };
         let version = out.len() as u32 + 1;

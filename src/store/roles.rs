@@ -103,7 +103,8 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | IssueNotice { project, .. }
         | WriteReportSection { project, .. }
         | SetReportTitle { project, .. }
-        | ReopenReport { project, .. } => tx.project_by_code(project)?,
+        | ReopenReport { project, .. }
+        | RemoveEvidence { finding: None, item: None, project: Some(project), indicator: Some(_), .. } => tx.project_by_code(project)?,
         SetMilestone { milestone, .. } | RemoveMilestone { milestone } => match tx.milestone(*milestone)?.project {
             Some(p) => tx.project(p)?,
             None => return Ok(None),
@@ -113,10 +114,12 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | RestoreFinding { finding, .. }
         | WithdrawFinding { finding, .. }
         | CreateItem { finding, .. }
-        | RemoveEvidence { finding: Some(finding), .. } => tx.project(tx.finding(*finding)?.project)?,
+        | RemoveEvidence { finding: Some(finding), item: None, project: None, indicator: None, .. } => {
+            tx.project(tx.finding(*finding)?.project)?
+        }
         UpdateItem { item, .. }
         | RestoreItem { item, .. }
-        | RemoveEvidence { item: Some(item), .. }
+        | RemoveEvidence { finding: None, item: Some(item), project: None, indicator: None, .. }
         | StartItem { item, .. }
         | SubmitResponse { item, .. }
         | ReturnItem { item, .. }
@@ -128,7 +131,7 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | DenyExtension { item, .. }
         | CancelItem { item, .. } => tx.project(tx.item(*item)?.project)?,
         CancelNotice { notice, .. } => tx.project(tx.notice_by_number(notice)?.project)?,
-        // Names neither a finding nor an item: refused by `apply` with what to write.
+        // Names no single finding, item or leaf: refused by `apply` with what to write.
         RemoveEvidence { .. } => return Ok(None),
     };
     Ok(Some(p))

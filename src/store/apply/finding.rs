@@ -97,11 +97,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
 /// The evidence named by its sha256 or its name (the first of several with that name).
 pub(super) fn find_evidence(list: &[Evidence], named: &str, record: &str) -> Result<usize> {
     let named = named.trim();
-    let hit = |e: &Evidence| match e {
-        Evidence::File { sha256, name, .. } => sha256.eq_ignore_ascii_case(named) || name == named,
-        Evidence::Document { name, .. } => name == named,
-    };
-    list.iter().position(hit).ok_or_else(|| {
+    list.iter().position(|e| e.matches(named)).ok_or_else(|| {
         let names: Vec<&str> = list.iter().map(Evidence::name).collect();
         let have =
             if names.is_empty() { "它没有佐证资料".to_string() } else { format!("它的佐证资料是：{}", names.join("、")) };

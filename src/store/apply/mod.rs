@@ -57,13 +57,14 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | AddIndicator { .. }
         | RemoveIndicator { .. }
         | RenameIndicator { .. }
-        | SetPoints { .. } => tree::apply(tx, cmd, ctx),
+        | SetPoints { .. }
+        | RemoveEvidence { finding: None, item: None, project: Some(_), indicator: Some(_), .. } => tree::apply(tx, cmd, ctx),
         RecordFinding { .. }
         | PublishFinding { .. }
         | ReviseFinding { .. }
         | RestoreFinding { .. }
         | WithdrawFinding { .. }
-        | RemoveEvidence { finding: Some(_), item: None, .. } => finding::apply(tx, cmd, ctx),
+        | RemoveEvidence { finding: Some(_), item: None, project: None, indicator: None, .. } => finding::apply(tx, cmd, ctx),
         CreateItem { .. }
         | UpdateItem { .. }
         | RestoreItem { .. }
@@ -77,7 +78,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | ApproveExtension { .. }
         | DenyExtension { .. }
         | CancelItem { .. }
-        | RemoveEvidence { finding: None, item: Some(_), .. } => item::apply(tx, cmd, ctx),
+        | RemoveEvidence { finding: None, item: Some(_), project: None, indicator: None, .. } => item::apply(tx, cmd, ctx),
         IssueNotice { .. } | CancelNotice { .. } => notice::apply(tx, cmd, ctx, templates),
         SetReportPrefix { .. } | WriteReportSection { .. } | SetReportTitle { .. } | ReopenReport { .. } => {
             report::apply(tx, cmd, ctx, templates)
@@ -85,9 +86,11 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         SetNoticePrefix { .. } | SetBudgetTotal { .. } | AddAdmin { .. } | RemoveAdmin { .. } | SetCategories { .. } | Import { .. } => {
             settings::apply(tx, cmd, ctx)
         }
-        RemoveEvidence { .. } => {
-            Err(Error::invalid("remove_evidence", "finding/item", "指明一个问题（finding）或一个整改事项（item），二者取其一"))
-        }
+        RemoveEvidence { .. } => Err(Error::invalid(
+            "remove_evidence",
+            "finding/item/indicator",
+            "指明一个问题（finding）、一个整改事项（item）或一条评分指标（project 与 indicator），三者取其一",
+        )),
     }
 }
 

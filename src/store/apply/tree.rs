@@ -25,6 +25,31 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 Ok(Some(value))
             })
         }
+        Command::RemoveEvidence { project: Some(project), indicator: Some(indicator), evidence, reason, expected_version, .. } => {
+            edit_paper(tx, ctx, project, indicator, |t, id, chain| {
+                let what = format!("指标「{}」", t.path(id));
+                if reason.trim().is_empty() {
+                    return Err(Error::invalid(&what, "reason", "删除佐证资料需要说明理由"));
+                }
+                let Some(paper) = t.node(id).and_then(|n| n.score.clone()) else {
+                    return Err(Error::invalid(&what, "evidence", "这条指标还没有评分，没有评分底稿的佐证资料"));
+                };
+                if paper.reviewed.is_some() {
+                    return Err(Error::IllegalTransition {
+                        what,
+                        state: "已复核".into(),
+                        action: "删除佐证资料 (先取消复核并说明理由)".into(),
+                    });
+                }
+                let i = super::finding::find_evidence(&paper.evidence, evidence, &what)?;
+                let before = ReviewChain::state(Some(chain), Some(&paper));
+                let mut kept = paper.evidence.clone();
+                let removed = kept.remove(i);
+                let value = t.set_score(id, paper.input, paper.basis, kept, &ctx.actor, ctx.now, *expected_version)?;
+                chain.note_change(before, &ctx.actor, ctx.now, &format!("删除佐证「{}」：{}", removed.name(), reason.trim()));
+                Ok(Some(value))
+            })
+        }
         Command::ClearScore { project, indicator, expected_rev } => edit_paper(tx, ctx, project, indicator, |t, id, chain| {
             let before = ReviewChain::state(Some(chain), t.node(id).and_then(|n| n.score.as_ref()));
             t.clear_score(id, *expected_rev)?;

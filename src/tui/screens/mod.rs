@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod findings;
 pub mod form;
 pub mod ledger;
+pub mod paper_history;
 pub mod popups;
 pub mod project_list;
 pub mod project_view;

@@ -1,4 +1,4 @@
-//! Undo from the findings and rectification tabs: a finding's earlier revisions and an item's
+//! Undo from the findings and rectification tabs (and evidence removal on the scoring tab): a finding's earlier revisions and an item's
 //! fields before each edit, listed with Enter to restore (a reason, then a confirmation);
 //! evidence opened (the stored copy's path, and `xdg-open` where it exists) or removed with a
 //! reason. Every restore and removal is a command of its own, kept in the audit log.
@@ -8,6 +8,7 @@ use super::popups::{Menu, MenuAction};
 use super::project_list::required;
 use crate::command::Command;
 use crate::domain::rect::ItemFields;
+use crate::domain::tree::{IndicatorRef, NodeId};
 use crate::domain::{Evidence, Finding, RectItem, Response};
 use crate::text::truncate;
 use crate::tui::app::{Cx, Effect};
@@ -92,10 +93,22 @@ pub fn item_history(it: &RectItem, history: &[Response], cx: &Cx) -> Effect {
 }
 
 /// Whose evidence a list shows: the command that removes one names it.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Owner {
-    Finding { id: u64, version: u64 },
-    Item { id: u64, version: u64 },
+    Finding {
+        id: u64,
+        version: u64,
+    },
+    Item {
+        id: u64,
+        version: u64,
+    },
+    /// A scored leaf's paper: the project's code, the node and its rev.
+    Leaf {
+        code: String,
+        node: NodeId,
+        rev: u64,
+    },
 }
 
 /// The evidence list: Enter opens the chosen one (`open`) or, when `remove`, asks for the
@@ -107,10 +120,10 @@ pub fn evidence_list(owner: Owner, label: &str, evidence: &[Evidence], remove: b
     let entries: Vec<(String, MenuAction)> = evidence
         .iter()
         .map(|e| {
-            let e = e.clone();
+            let (e, owner) = (e.clone(), owner.clone());
             let line = super::scoring::evidence_line(&e);
             let make: MenuAction =
-                if remove { Box::new(move |cx: &Cx| remove_form(owner, &e, cx)) } else { Box::new(move |cx: &Cx| open(&e, cx)) };
+                if remove { Box::new(move |cx: &Cx| remove_form(owner.clone(), &e, cx)) } else { Box::new(move |cx: &Cx| open(&e, cx)) };
             (line, make)
         })
         .collect();
@@ -127,14 +140,12 @@ fn remove_form(owner: Owner, e: &Evidence, cx: &Cx) -> Effect {
     let submit = Box::new(move |v: &[String], _cx: &Cx| {
         let reason = v[0].trim().to_string();
         let evidence = named.clone();
-        Ok(match owner {
-            Owner::Finding { id, version } => {
-                Command::RemoveEvidence { finding: Some(id), item: None, evidence, reason, expected_version: Some(version) }
-            }
-            Owner::Item { id, version } => {
-                Command::RemoveEvidence { finding: None, item: Some(id), evidence, reason, expected_version: Some(version) }
-            }
-        })
+        let (finding, item, project, indicator, version) = match &owner {
+            Owner::Finding { id, version } => (Some(*id), None, None, None, *version),
+            Owner::Item { id, version } => (None, Some(*id), None, None, *version),
+            Owner::Leaf { code, node, rev } => (None, None, Some(code.clone()), Some(IndicatorRef::Id(*node)), *rev),
+        };
+        Ok(Command::RemoveEvidence { finding, item, project, indicator, evidence, reason, expected_version: Some(version) })
     });
     let fields = vec![Field::text(cx.t(Msg::FieldReason), "").checked(required)];
     let title = fill(cx.t(Msg::UndoRemoveEvidence), &[e.name()]);
