@@ -3,6 +3,7 @@
 //! a draft while typing (a key naming the form and its record, `finding-new-ZD21-06`),
 //! offered when the same form opens again; Esc on a changed form asks first.
 
+use super::unsaved::Tracked;
 use crate::command::Command;
 use crate::text;
 use crate::tui::action::Action;
@@ -15,7 +16,6 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
-use std::cell::RefCell;
 
 /// 16 hex digits of the sha256 of `s`: a file name for a draft key from free text.
 fn short_hash(s: &str) -> String {
@@ -81,12 +81,8 @@ pub struct Form {
     pub note: Option<String>,
     /// Ask this question before applying (irreversible steps such as closing an item).
     confirm: Option<String>,
-    /// The values it opened with: what there is to lose is what differs from them.
-    initial: Vec<String>,
-    /// Where its draft is kept (`Drafts` key).
-    draft_key: String,
-    /// The values last written as the draft (or the initial ones: nothing to write).
-    written: RefCell<Vec<String>>,
+    /// Its draft: the key, the values it opened with, those last written.
+    draft: Tracked<Vec<String>>,
 }
 
 impl Form {
@@ -102,14 +98,13 @@ impl Form {
     fn build(title: String, fields: Vec<Field>, submit: OnSave, toast: Option<String>) -> Form {
         let initial: Vec<String> = fields.iter().map(Field::get).collect();
         // Without a key of its own, the title names the form and its record (“修改整改事项 #12”).
-        let draft_key = format!("form-{}", short_hash(&title));
-        let written = RefCell::new(initial.clone());
-        Form { title, fields, focus: 0, submit, then: None, toast, note: None, confirm: None, initial, draft_key, written }
+        let draft = Tracked::new(format!("form-{}", short_hash(&title)), initial);
+        Form { title, fields, focus: 0, submit, then: None, toast, note: None, confirm: None, draft }
     }
 
     /// Keeps the draft under `key`, naming the form and its record (`item-edit-12`).
     pub fn draft(mut self, key: String) -> Form {
-        self.draft_key = key;
+        self.draft.key = key;
         self
     }
 
@@ -215,7 +210,7 @@ impl Layer for Form {
             Action::PrevField => self.focus = (self.focus + n.max(1) - 1) % n.max(1),
             Action::Save => return self.save(cx),
             Action::Cancel | Action::Back if self.unsaved() => {
-                return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft_key.clone(), self.draft_text())));
+                return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft.key.clone(), self.draft_text())));
             }
             Action::Cancel | Action::Back => {
                 self.discard_draft(cx);
@@ -226,26 +221,16 @@ impl Layer for Form {
         Effect::None
     }
     fn unsaved(&self) -> bool {
-        self.values() != self.initial
+        self.draft.changed(&self.values())
     }
     fn save_draft(&self, cx: &Cx) {
-        let values = self.values();
-        if *self.written.borrow() == values {
-            return;
-        }
-        if values == self.initial {
-            cx.drafts.clear(&self.draft_key);
-        } else {
-            cx.drafts.save(&self.draft_key, &self.draft_text());
-        }
-        *self.written.borrow_mut() = values;
+        self.draft.save(cx, self.values(), || self.draft_text());
     }
     fn discard_draft(&self, cx: &Cx) {
-        cx.drafts.clear(&self.draft_key);
-        *self.written.borrow_mut() = self.values();
+        self.draft.discard(cx, self.values());
     }
     fn draft_found(&self, cx: &Cx) -> Option<super::unsaved::Found> {
-        let draft = cx.drafts.load(&self.draft_key)?;
+        let draft = cx.drafts.load(&self.draft.key)?;
         let values = self.parse_draft(&draft)?;
         let now = self.values();
         let changed: Vec<String> = self
@@ -258,7 +243,7 @@ impl Layer for Form {
         if changed.is_empty() {
             return None;
         }
-        Some(super::unsaved::Found { key: self.draft_key.clone(), draft, preview: changed.join("\n") })
+        Some(super::unsaved::Found { key: self.draft.key.clone(), draft, preview: changed.join("\n") })
     }
     fn restore_draft(&mut self, draft: &str) {
         let Some(values) = self.parse_draft(draft) else { return };
@@ -273,7 +258,7 @@ impl Layer for Form {
             }
         }
         // The draft file already holds these values.
-        *self.written.borrow_mut() = self.values();
+        self.draft.mark_written(self.values());
     }
     fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
         if let Some(f) = self.fields.get_mut(self.focus) {

@@ -4,6 +4,7 @@
 //! values are kept as a draft while typing (`score-ZD21-06-<node id>`), offered when the same
 //! leaf's editor opens again; Esc with changes asks first.
 
+use super::unsaved::Tracked;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount, parse_measure};
 use crate::domain::tree::{Deduction, Direction, IndicatorRef, Method, Node, QualBand, ScoreInput};
@@ -20,7 +21,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 
 const METHODS: [&str; 4] = ["direct", "deduction", "formula", "qualitative"];
 const BANDS: [QualBand; 3] = [QualBand::Met, QualBand::Partly, QualBand::NotMet];
@@ -71,12 +71,8 @@ pub struct ScoreEditor {
     findings: Vec<(u32, u64)>,
     focus: usize,
     error: Option<String>,
-    /// The values it opened with: what there is to lose is what differs from them.
-    initial: Values,
-    /// Where its draft is kept (`Drafts` key): the project and the leaf.
-    draft_key: String,
-    /// The values last written as the draft (or the initial ones: nothing to write).
-    written: RefCell<Values>,
+    /// Its draft, kept under the project and the leaf.
+    draft: Tracked<Values>,
 }
 
 impl ScoreEditor {
@@ -104,9 +100,7 @@ impl ScoreEditor {
             findings: findings.to_vec(),
             focus: 1,
             error: None,
-            initial: Values::default(),
-            draft_key: format!("score-{code}-{}", node.id),
-            written: RefCell::new(Values::default()),
+            draft: Tracked::new(format!("score-{code}-{}", node.id), Values::default()),
         };
         if let Some(s) = &node.score {
             e.basis = s.basis.clone();
@@ -140,8 +134,8 @@ impl ScoreEditor {
         if e.method == 1 && e.deductions.is_empty() {
             e.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
         }
-        e.initial = e.values();
-        *e.written.borrow_mut() = e.initial.clone();
+        let initial = e.values();
+        e.draft.set_initial(initial);
         e
     }
 
@@ -349,7 +343,7 @@ impl Layer for ScoreEditor {
             Action::PrevField => self.focus = (self.focus + n - 1) % n,
             Action::Save => return self.save(cx),
             Action::Cancel | Action::Back if self.unsaved() => {
-                return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft_key.clone(), self.draft_text())));
+                return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft.key.clone(), self.draft_text())));
             }
             Action::Cancel | Action::Back => {
                 self.discard_draft(cx);
@@ -371,26 +365,16 @@ impl Layer for ScoreEditor {
         Effect::None
     }
     fn unsaved(&self) -> bool {
-        self.values() != self.initial
+        self.draft.changed(&self.values())
     }
     fn save_draft(&self, cx: &Cx) {
-        let values = self.values();
-        if *self.written.borrow() == values {
-            return;
-        }
-        if values == self.initial {
-            cx.drafts.clear(&self.draft_key);
-        } else {
-            cx.drafts.save(&self.draft_key, &self.draft_text());
-        }
-        *self.written.borrow_mut() = values;
+        self.draft.save(cx, self.values(), || self.draft_text());
     }
     fn discard_draft(&self, cx: &Cx) {
-        cx.drafts.clear(&self.draft_key);
-        *self.written.borrow_mut() = self.values();
+        self.draft.discard(cx, self.values());
     }
     fn draft_found(&self, cx: &Cx) -> Option<super::unsaved::Found> {
-        let draft = cx.drafts.load(&self.draft_key)?;
+        let draft = cx.drafts.load(&self.draft.key)?;
         let values = Self::parse_draft(&draft)?;
         let now = self.values();
         if values == now {
@@ -401,7 +385,7 @@ impl Layer for ScoreEditor {
             // Only a field of another method differs: name the method the draft was on.
             changed.push(format!("{}：{}", cx.t(Msg::ScMethodField), method_label(values.method, cx)));
         }
-        Some(super::unsaved::Found { key: self.draft_key.clone(), draft, preview: changed.join("\n") })
+        Some(super::unsaved::Found { key: self.draft.key.clone(), draft, preview: changed.join("\n") })
     }
     fn restore_draft(&mut self, draft: &str) {
         let Some(v) = Self::parse_draft(draft) else { return };
@@ -418,7 +402,7 @@ impl Layer for ScoreEditor {
         self.focus = self.focus.min(self.slots().len() - 1);
         self.error = None;
         // The draft file already holds these values.
-        *self.written.borrow_mut() = self.values();
+        self.draft.mark_written(self.values());
     }
     fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
         let slot = self.focused();

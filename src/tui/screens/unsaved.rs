@@ -10,6 +10,49 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 
+/// A form's or editor's draft bookkeeping: its key, the values it opened with (what there is
+/// to lose is what differs from them) and the values last written to the draft file.
+pub struct Tracked<V> {
+    pub key: String,
+    initial: V,
+    written: std::cell::RefCell<V>,
+}
+
+impl<V: Clone + PartialEq> Tracked<V> {
+    pub fn new(key: String, initial: V) -> Self {
+        Tracked { key, written: std::cell::RefCell::new(initial.clone()), initial }
+    }
+    /// The values it opened with, once they are known.
+    pub fn set_initial(&mut self, initial: V) {
+        *self.written.borrow_mut() = initial.clone();
+        self.initial = initial;
+    }
+    pub fn changed(&self, now: &V) -> bool {
+        *now != self.initial
+    }
+    /// Writes `now` as the draft (`text` renders it) unless the file already holds it; back
+    /// at the values it opened with, the draft is removed.
+    pub fn save(&self, cx: &Cx, now: V, text: impl FnOnce() -> String) {
+        if *self.written.borrow() == now {
+            return;
+        }
+        if now == self.initial {
+            cx.drafts.clear(&self.key);
+        } else {
+            cx.drafts.save(&self.key, &text());
+        }
+        *self.written.borrow_mut() = now;
+    }
+    pub fn discard(&self, cx: &Cx, now: V) {
+        cx.drafts.clear(&self.key);
+        self.mark_written(now);
+    }
+    /// The draft file already holds `now` (it was just restored from it).
+    pub fn mark_written(&self, now: V) {
+        *self.written.borrow_mut() = now;
+    }
+}
+
 /// What a layer's draft would bring back: the draft file's text and how it reads.
 pub struct Found {
     pub key: String,
