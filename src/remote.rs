@@ -276,7 +276,7 @@ impl Remote {
 
     fn call(&self, op: OpRef) -> Result<Answer> {
         let id = self.next.fetch_add(1, Ordering::SeqCst);
-        let is_import = matches!(op, OpRef::Execute { command: Command::Import { .. }, .. });
+        let is_import = matches!(op, OpRef::Execute { command, .. } if command.is_bulk());
         let bytes = serde_json::to_vec(&RequestRef { id, op }).map_err(|e| Error::io("server.sock", e))?;
         // Refused here with the limit named, before anything is sent (the server would refuse
         // it too, and could only close the connection).

@@ -519,6 +519,16 @@ pub enum Command {
     SetCategories {
         categories: Vec<String>,
     },
+    /// Several commands applied in one transaction with one audit record: all or nothing
+    /// (`jixiao import --as cases|indicators|self-eval`). Each step is authorized as if sent
+    /// alone; `steps` names where each came from (工作表「表1」第12行) for the error that
+    /// stops the batch. Batches, imports, restores and evidence are not taken inside one.
+    Batch {
+        label: String,
+        commands: Vec<Command>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        steps: Vec<String>,
+    },
     /// Applies a whole bundle at once (jixiao import); all or nothing.
     Import {
         bundle: Box<Bundle>,
@@ -549,8 +559,18 @@ impl Command {
                 "projects": bundle.projects.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
             })
             .to_string(),
+            Command::Batch { label, commands, .. } => {
+                let inner: Vec<serde_json::Value> =
+                    commands.iter().map(|c| serde_json::from_str(&c.audit_text()).unwrap_or_default()).collect();
+                serde_json::json!({ "cmd": "batch", "label": label, "commands": inner }).to_string()
+            }
             other => serde_json::to_string(other).unwrap_or_default(),
         }
+    }
+
+    /// True for the commands that may be large (a bundle, a batch): sent as bulk frames.
+    pub fn is_bulk(&self) -> bool {
+        matches!(self, Command::Import { .. } | Command::Batch { .. })
     }
 
     /// The evidence the command records (scores, findings, responses, progress).

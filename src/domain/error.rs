@@ -93,6 +93,22 @@ impl Error {
         Error::Corrupt { what: what.into(), message: e.to_string() }
     }
 
+    /// The same error, said of one step of a batch ("工作表「表1」第12行"): the step goes in
+    /// front of the record it names, so the kind (and the exit code) stay.
+    pub fn at_step(self, step: &str) -> Self {
+        let at = |s: String| format!("{step}：{s}");
+        match self {
+            Error::Invalid { record, field, message } => Error::Invalid { record: at(record), field, message },
+            Error::NotFound { what, key } => Error::NotFound { what: at(what), key },
+            Error::AlreadyExists { what, key } => Error::AlreadyExists { what: at(what), key },
+            Error::Conflict { what, expected, actual, by, at: when } => Error::Conflict { what: at(what), expected, actual, by, at: when },
+            Error::IllegalTransition { what, state, action } => Error::IllegalTransition { what: at(what), state, action },
+            Error::SelfCheck { what, step: s, failures, fix } => Error::SelfCheck { what: at(what), step: s, failures, fix },
+            Error::Forbidden { action, role, actor } => Error::Forbidden { action: at(action), role, actor },
+            other => other,
+        }
+    }
+
     /// A short machine-readable kind, used by `jixiao exec` and the exit code.
     pub fn kind(&self) -> &'static str {
         match self {

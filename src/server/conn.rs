@@ -10,7 +10,6 @@ use super::protocol::{
     encode, read_frame_bytes, size_text, write_bytes,
 };
 use super::{InFlight, Seat, Shared};
-use crate::command::Command;
 use crate::domain::{Error, Result};
 use std::os::unix::net::UnixStream;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -140,7 +139,7 @@ fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>, write_lock: 
             Ok(r) => r,
             Err(e) => return End::Tell(format!("请求无法解析，连接已关闭 (malformed request, connection closed): {e}"), false),
         };
-        let result = if frame.bulk && !matches!(&req.op, Op::Execute { command: Command::Import { .. }, .. }) {
+        let result = if frame.bulk && !matches!(&req.op, Op::Execute { command, .. } if command.is_bulk()) {
             Err(Error::Refused {
                 message: format!("超过 {} 的请求只能是导入包 (only an import may pass {})", size_text(MAX_REQUEST), size_text(MAX_REQUEST)),
             })

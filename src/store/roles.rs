@@ -77,6 +77,7 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | SetCategories { .. }
         | SetBudgetTotal { .. }
         | Import { .. }
+        | Batch { .. }
         | AddAdmin { .. }
         | RemoveAdmin { .. }
         | AddMilestone { project: None, .. } => return Ok(None),

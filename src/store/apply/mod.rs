@@ -2,6 +2,7 @@
 //! write records and indexes, and say what was touched for the audit log. One file per
 //! record family; `apply` names which family answers each command.
 
+mod batch;
 mod finding;
 mod gate;
 mod item;
@@ -36,6 +37,9 @@ pub struct Applied {
 
 pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result<Applied> {
     use Command::*;
+    if let Batch { label, commands, steps } = cmd {
+        return batch::apply(tx, label, commands, steps, ctx, templates);
+    }
     crate::store::roles::authorize(tx, cmd, &ctx.actor)?;
     match cmd {
         CreateProject { .. }
@@ -86,6 +90,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         SetNoticePrefix { .. } | SetBudgetTotal { .. } | AddAdmin { .. } | RemoveAdmin { .. } | SetCategories { .. } | Import { .. } => {
             settings::apply(tx, cmd, ctx)
         }
+        Batch { .. } => Err(misrouted(cmd)),
         RemoveEvidence { .. } => Err(Error::invalid(
             "remove_evidence",
             "finding/item/indicator",
