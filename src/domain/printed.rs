@@ -64,7 +64,7 @@ impl Nature {
             _ => {}
         }
         match leading(&cell) {
-            Some((nature, rest)) if rest.is_empty() => Some(nature),
+            Some((nature, "")) => Some(nature),
             _ => None,
         }
     }
