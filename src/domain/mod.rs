@@ -11,6 +11,7 @@ pub mod meta;
 pub mod money;
 pub mod notice;
 pub mod outline;
+pub mod printed;
 pub mod project;
 pub mod rect;
 pub mod report;

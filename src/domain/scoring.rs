@@ -13,6 +13,38 @@ pub enum Direction {
     Positive,
     /// Lower is better: points × target ÷ actual.
     Negative,
+    /// = : full points when equal; points × (1 − |actual − target| ÷ target), at least 0.
+    Exact,
+}
+
+impl Direction {
+    /// How a form or the editor names the direction: 正向, 反向, 等于.
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Positive => "正向",
+            Direction::Negative => "反向",
+            Direction::Exact => "等于",
+        }
+    }
+}
+
+/// The formula score of `points` from a target and an actual value under `direction`, capped
+/// at `points` and rounded to two places; None when the arithmetic overflows. The caller has
+/// checked `target > 0` and `actual >= 0`. The one copy of the rule: `ScoreInput::compute`
+/// and `printed::formula_score` both call it.
+pub fn formula(points: Decimal, target: Decimal, actual: Decimal, direction: Direction) -> Option<Decimal> {
+    // Checked: a store from before the ranges may hold any value; never a panic.
+    let raw = match direction {
+        Direction::Positive => points.checked_mul(actual).and_then(|v| v.checked_div(target)),
+        Direction::Negative if actual.is_zero() => Some(points),
+        Direction::Negative => points.checked_mul(target).and_then(|v| v.checked_div(actual)),
+        Direction::Exact if actual == target => Some(points),
+        Direction::Exact => {
+            let off = (actual.checked_sub(target)?).abs().checked_div(target)?;
+            points.checked_mul(Decimal::ONE.checked_sub(off)?).map(|v| v.max(Decimal::ZERO))
+        }
+    }?;
+    Some(round2(raw.min(points)))
 }
 
 /// How a leaf is scored; the editor opens on it.
@@ -147,14 +179,8 @@ impl ScoreInput {
                 }
                 super::money::check_measure(*target).map_err(|m| Error::invalid(&rec, "target", m))?;
                 super::money::check_measure(*actual).map_err(|m| Error::invalid(&rec, "actual", m))?;
-                // Checked: a store from before the ranges may hold any value; never a panic.
-                let raw = match direction {
-                    Direction::Positive => points.checked_mul(*actual).and_then(|v| v.checked_div(*target)),
-                    Direction::Negative if actual.is_zero() => Some(points),
-                    Direction::Negative => points.checked_mul(*target).and_then(|v| v.checked_div(*actual)),
-                };
-                let raw = raw.ok_or_else(|| Error::invalid(&rec, "actual", format!("{points} × {actual} ÷ {target} 超出可计算的范围")))?;
-                Ok(round2(raw.min(points)))
+                formula(points, *target, *actual, *direction)
+                    .ok_or_else(|| Error::invalid(&rec, "actual", format!("{points} × {actual} ÷ {target} 超出可计算的范围")))
             }
             ScoreInput::Qualitative { band, value } => {
                 let (lo, hi, hi_inclusive) = band.range(points);

@@ -167,7 +167,8 @@ impl TemplateNode {
         let direction = match self.direction.as_deref() {
             None | Some("positive") => Direction::Positive,
             Some("negative") => Direction::Negative,
-            Some(other) => return Err(format!("指标「{}」: direction「{other}」应为 positive 或 negative", self.name)),
+            Some("exact") => Direction::Exact,
+            Some(other) => return Err(format!("指标「{}」: direction「{other}」应为 positive、negative 或 exact", self.name)),
         };
         match self.method.as_deref() {
             None | Some("direct") => Ok(Method::Direct),

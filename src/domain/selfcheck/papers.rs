@@ -43,6 +43,9 @@ fn missed(s: &crate::domain::tree::Score) -> Option<(rust_decimal::Decimal, rust
         ScoreInput::Formula { target, actual, direction: Direction::Negative } if actual > target => {
             Some((*target, *actual, Direction::Negative))
         }
+        ScoreInput::Formula { target, actual, direction: Direction::Exact } if actual != target => {
+            Some((*target, *actual, Direction::Exact))
+        }
         _ => None,
     }
 }
@@ -54,6 +57,7 @@ fn full_marks(r: &Records) -> Line {
             let how = match dir {
                 Direction::Positive => format!("实际值 {actual} 低于目标值 {target}"),
                 Direction::Negative => format!("实际值 {actual} 高于上限 {target}"),
+                Direction::Exact => format!("实际值 {actual} 不等于目标值 {target}"),
             };
             rows.push(row(at_indicator(&r.tree, n.id), format!("{how}，却得满分 {}", fmt2(n.points))));
         }

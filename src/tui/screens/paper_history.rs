@@ -93,7 +93,11 @@ fn history_detail(v: &serde_json::Value) -> String {
                     "目标 {} 实际 {} {}",
                     str_of(body, "target"),
                     str_of(body, "actual"),
-                    if str_of(body, "direction") == "negative" { "反向" } else { "正向" }
+                    match str_of(body, "direction").as_str() {
+                        "negative" => "反向",
+                        "exact" => "等于",
+                        _ => "正向",
+                    }
                 ),
                 "qualitative" => {
                     let band = match str_of(body, "band").as_str() {
