@@ -220,6 +220,7 @@ impl Backend for Local {
                 Reply::ReportIssue(s.report_issue(s.project_by_code(project)?.id, *revision)?.map(Box::new))
             }
             Query::SelfCheck { project } => Reply::SelfCheck(Box::new(s.self_check(project)?)),
+            Query::Form { project } => Reply::Form(Box::new(s.form_of(s.project_by_code(project)?.id)?)),
             Query::Outline { project } => {
                 let kind = s.project_by_code(project)?.kind;
                 let outlines = s.templates().outlines();
@@ -281,6 +282,8 @@ pub trait Fetch {
     fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)>;
     /// A project's self-check, computed where the store is, and the overrides it keeps.
     fn self_check(&self, code: &str) -> Result<crate::domain::selfcheck::ProjectCheck>;
+    /// A project's self-evaluation form (empty when none was written).
+    fn form(&self, code: &str) -> Result<crate::domain::form::Form>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -373,6 +376,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn self_check(&self, code: &str) -> Result<crate::domain::selfcheck::ProjectCheck> {
         fetch!(self, Query::SelfCheck { project: code.to_string() }, SelfCheck).map(|c| *c)
+    }
+    fn form(&self, code: &str) -> Result<crate::domain::form::Form> {
+        fetch!(self, Query::Form { project: code.to_string() }, Form).map(|f| *f)
     }
     fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)> {
         let q = Query::Outline { project: code.to_string() };

@@ -103,6 +103,10 @@ pub enum Query {
     SelfCheck {
         project: String,
     },
+    /// A project's self-evaluation form (empty when none was written).
+    Form {
+        project: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +153,7 @@ pub enum Reply {
     Reviews(Box<crate::domain::review::ProjectReviews>),
     ReportIssue(Option<Box<crate::read::report::IssuedReport>>),
     SelfCheck(Box<crate::domain::selfcheck::ProjectCheck>),
+    Form(Box<crate::domain::form::Form>),
     Outline {
         outline: Box<crate::domain::outline::Outline>,
         /// User outline files left out, each "FILE:LINE: what is wrong".

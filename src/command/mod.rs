@@ -208,6 +208,27 @@ pub enum Command {
         #[serde(default)]
         expected_version: Option<u64>,
     },
+    /// Writes what the self-evaluation form prints on a leaf's row (指标性质, 年度指标值,
+    /// 实际完成值, 度量单位, 偏差原因, 自评得分, 其中 rows), replacing the row; a row with
+    /// every field empty is removed.
+    SetFormRow {
+        project: String,
+        indicator: IndicatorRef,
+        #[serde(flatten)]
+        row: crate::domain::form::RowInput,
+        /// The row's `rev` the edit started from (0: no row yet).
+        #[serde(default)]
+        expected_rev: Option<u64>,
+    },
+    /// Writes the form's project-wide parts: the money block, the 年度总体目标 pair, the
+    /// printed 总分 and the spot-check thresholds, replacing them.
+    SetFormHead {
+        project: String,
+        #[serde(flatten)]
+        head: crate::domain::form::Head,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
     AddMilestone {
         /// None: a bureau-wide milestone.
         #[serde(default)]

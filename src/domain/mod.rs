@@ -5,6 +5,7 @@ pub mod deadline;
 pub mod error;
 pub mod evidence;
 pub mod finding;
+pub mod form;
 pub mod grade;
 pub mod limits;
 pub mod meta;

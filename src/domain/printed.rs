@@ -231,7 +231,8 @@ pub fn parse(text: &str) -> Printed {
 }
 
 /// The row's comparison: its 指标性质, else the target's own sign, else =.
-fn effective(nature: Option<Nature>, target: &Printed) -> Nature {
+/// The comparison a row states: its 指标性质, else the target's own sign, else =.
+pub fn effective(nature: Option<Nature>, target: &Printed) -> Nature {
     nature.or(target.nature).unwrap_or(Nature::Eq)
 }
 

@@ -131,6 +131,16 @@ pub enum ScoreInput {
         #[serde(with = "crate::domain::money::plain")]
         value: Decimal,
     },
+    /// A formula score from the target and actual as the self-evaluation form prints them
+    /// ("≥95%", "86.19%"): the numbers and units are read from the text (`printed.rs`), the
+    /// direction from 指标性质 or the target's own sign. Kept as printed, so the paper shows
+    /// what the form said. (Last variant: stored values keep their tags.)
+    Printed {
+        #[serde(default)]
+        nature: Option<super::printed::Nature>,
+        target: String,
+        actual: String,
+    },
 }
 
 impl ScoreInput {
@@ -140,6 +150,11 @@ impl ScoreInput {
             ScoreInput::Deduction { .. } => Method::Deduction,
             ScoreInput::Formula { direction, .. } => Method::Formula { direction: *direction },
             ScoreInput::Qualitative { .. } => Method::Qualitative,
+            ScoreInput::Printed { nature, target, .. } => {
+                let target = super::printed::parse(target);
+                let direction = super::printed::effective(*nature, &target).direction().unwrap_or(Direction::Positive);
+                Method::Formula { direction }
+            }
         }
     }
 
@@ -191,6 +206,10 @@ impl ScoreInput {
                 }
                 places(&rec, "value", *value)?;
                 Ok(*value)
+            }
+            ScoreInput::Printed { nature, target, actual } => {
+                let (t, a) = (super::printed::parse(target), super::printed::parse(actual));
+                super::printed::formula_score(points, *nature, &t, &a).map_err(|m| Error::invalid(&rec, "target", m))
             }
         }
     }

@@ -16,6 +16,8 @@ pub enum RecordKind {
     Milestone,
     /// A project's evaluation report (id: the project's).
     Report,
+    /// A project's self-evaluation form (id: the project's; node: the row's leaf).
+    Form,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

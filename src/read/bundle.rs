@@ -71,6 +71,10 @@ pub struct Bundle {
     /// why); absent in bundles from before the self-check.
     #[serde(default)]
     pub overrides: Vec<ProjectOverrides>,
+    /// Self-evaluation forms (what the unit printed beside the tree); absent in bundles
+    /// from before the forms.
+    #[serde(default)]
+    pub forms: Vec<crate::domain::form::Form>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -308,6 +308,17 @@ impl Store {
                 r.problems.push(format!("自检放行记录属于不存在的项目 #{id}"));
             }
         }
+        // Forms: keyed by their project, each row on a leaf of that project's tree.
+        let forms: Vec<(Vec<u8>, crate::domain::form::Form)> = decode_all(self.tree(tx::FORMS), "自评表", &mut r);
+        for (k, f) in &forms {
+            if k.as_slice() != keys::id(f.project).as_slice() {
+                r.problems.push(format!("项目 #{} 的自评表：键错乱", f.project));
+            }
+            match trees.iter().find(|(_, t)| t.project == f.project) {
+                Some((_, t)) => r.problems.extend(f.problems(t).into_iter().map(|m| format!("项目 #{} 的自评表：{m}", f.project))),
+                None => r.problems.push(format!("自评表属于不存在的项目 #{}", f.project)),
+            }
+        }
         r.counts = vec![
             ("项目", projects.len()),
             ("指标体系", trees.len()),
@@ -318,6 +329,7 @@ impl Store {
             ("通知书留存副本", issued.len()),
             ("里程碑", milestones.len()),
             ("评价报告", reports.len()),
+            ("自评表", forms.len()),
             ("复核记录", reviews.len()),
             ("审计记录", audit.len()),
         ];

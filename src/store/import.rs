@@ -49,6 +49,7 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
     b.reviews.retain(|r| !skipped.contains(&r.project));
     b.quality_reviewers.retain(|q| !skipped.contains(&q.project));
     b.overrides.retain(|o| !skipped.contains(&o.project));
+    b.forms.retain(|f| !skipped.contains(&f.project));
     b.milestones.retain(|m| m.project.is_none_or(|p| !skipped.contains(&p)));
     let existing_bureau = bureau_milestones(tx, &b)?;
     let before_dedupe = b.milestones.len();
@@ -150,6 +151,10 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
         o.project = pm(o.project);
         tx.put_overrides(o.project, &o.list)?;
     }
+    for f in &mut b.forms {
+        f.project = pm(f.project);
+        tx.put_form(f)?;
+    }
     for c in &b.report_counters {
         tx.bump_seq(&tx::report_counter(&c.prefix, c.year), c.last as u64)?;
     }
@@ -207,7 +212,7 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
                     RecordKind::Item | RecordKind::Response => im(t.id),
                     RecordKind::Notice => nm(t.id),
                     RecordKind::Milestone => milestone_map(t.id),
-                    RecordKind::Report => pm(t.id),
+                    RecordKind::Report | RecordKind::Form => pm(t.id),
                 };
                 Touch { id, ..t.clone() }
             })
@@ -273,7 +278,7 @@ impl Kept {
             RecordKind::Item | RecordKind::Response => self.items.contains(&t.id),
             RecordKind::Notice => self.notices.contains(&t.id),
             RecordKind::Milestone => self.milestones.contains(&t.id),
-            RecordKind::Report => self.projects.contains(&t.id),
+            RecordKind::Report | RecordKind::Form => self.projects.contains(&t.id),
         }
     }
 }
@@ -426,6 +431,19 @@ pub fn validate(b: &Bundle) -> Result<()> {
     for q in &b.quality_reviewers {
         if !pids.contains(&q.project) {
             return Err(Error::invalid(format!("项目 #{} 的质量复核人", q.project), "project", "所属项目不在导入文件中"));
+        }
+    }
+    let mut with_form = HashSet::new();
+    for f in &b.forms {
+        let rec = format!("项目 #{} 的自评表", f.project);
+        let Some(t) = b.trees.iter().find(|t| t.project == f.project) else {
+            return Err(Error::invalid(rec, "project", format!("项目 #{} 不在导入文件中", f.project)));
+        };
+        if !with_form.insert(f.project) {
+            return Err(Error::invalid(rec, "project", "导入文件中同一项目有两份自评表：合并为一份"));
+        }
+        if let Some(problem) = f.problems(t).into_iter().next() {
+            return Err(Error::invalid(rec, "rows", problem));
         }
     }
     let mut with_overrides = HashSet::new();

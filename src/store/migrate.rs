@@ -22,7 +22,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 14] = [
+pub const ENCODED_TREES: [usize; 15] = [
     tx::PROJECTS,
     tx::TREES,
     tx::FINDINGS,
@@ -38,6 +38,7 @@ pub const ENCODED_TREES: [usize; 14] = [
     tx::REPORT_ISSUES,
     tx::REVIEWS,
     tx::OVERRIDES,
+    tx::FORMS,
 ];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few

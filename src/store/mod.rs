@@ -33,7 +33,7 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
 /// older store is opened (sled's `open_tree`), so existing stores keep opening.
-pub const TREE_NAMES: [&str; 19] = [
+pub const TREE_NAMES: [&str; 20] = [
     "meta",
     "projects",
     "codes",
@@ -53,6 +53,7 @@ pub const TREE_NAMES: [&str; 19] = [
     "report_issues",
     "reviews",
     "overrides",
+    "forms",
 ];
 pub const AUDIT_TREE: &str = "audit";
 

@@ -231,6 +231,12 @@ impl Store {
         self.get(tx::REPORT_ISSUES, &tx::report_issue_key(project, revision), &format!("项目 #{project} 的评价报告第 {revision} 版"))
     }
 
+    /// A project's self-evaluation form (empty when none was written).
+    pub fn form_of(&self, project: u64) -> Result<crate::domain::form::Form> {
+        let found = self.get(tx::FORMS, &keys::id(project), &format!("项目 #{project} 的自评表"))?;
+        Ok(found.unwrap_or_else(|| crate::domain::form::Form::new(project, crate::domain::Meta::new("", chrono::DateTime::UNIX_EPOCH))))
+    }
+
     /// A project's self-check overrides, oldest first.
     pub fn overrides_of(&self, project: u64) -> Result<Vec<crate::domain::selfcheck::Override>> {
         Ok(self.get(tx::OVERRIDES, &keys::id(project), &format!("项目 #{project} 的自检放行记录"))?.unwrap_or_default())
@@ -326,6 +332,10 @@ impl Store {
             if let Some(user) = reviews.quality_reviewer {
                 b.quality_reviewers.push(crate::domain::review::QualityReviewer { project: p.id, user });
             }
+            let form = self.form_of(p.id)?;
+            if !form.is_empty() {
+                b.forms.push(form);
+            }
             let overrides = self.overrides_of(p.id)?;
             if !overrides.is_empty() {
                 b.overrides.push(crate::read::bundle::ProjectOverrides { project: p.id, list: overrides });
@@ -376,6 +386,7 @@ impl Store {
                         K::Notice => b.notices.iter().map(|n| n.id).collect(),
                         K::Milestone => b.milestones.iter().map(|m| m.id).collect(),
                         K::Report => b.reports.iter().map(|r| r.project).collect(),
+                        K::Form => b.projects.iter().map(|p| p.id).collect(),
                     }
                 };
                 audit.into_iter().filter(|a| a.touched.iter().any(|t| ids(t.kind).contains(&t.id))).collect()

@@ -100,6 +100,8 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | RemoveIndicator { project, .. }
         | RenameIndicator { project, .. }
         | SetPoints { project, .. }
+        | SetFormRow { project, .. }
+        | SetFormHead { project, .. }
         | RecordFinding { project, .. }
         | IssueNotice { project, .. }
         | WriteReportSection { project, .. }

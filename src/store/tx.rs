@@ -37,8 +37,11 @@ pub const REVIEWS: usize = 17;
 /// Self-check overrides (`domain::selfcheck::Override`), a list by project id: which
 /// failing checks the lead sent something out with, by whom, when, why.
 pub const OVERRIDES: usize = 18;
+/// Self-evaluation forms (`domain::form::Form`), by project id: what the unit printed
+/// beside the tree (targets, actuals, self-scores, the money block, the printed 总分).
+pub const FORMS: usize = 19;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 19;
+pub const AUDIT: usize = 20;
 
 /// Where a project's quality reviewer is kept in the meta tree: this prefix and the id.
 pub const QUALITY_REVIEWER: &[u8] = b"quality_reviewer/";
@@ -365,6 +368,19 @@ impl<'a> Tx<'a> {
             Some(u) => self.put(META, &key, &u.to_string()),
             None => self.del(META, &key),
         }
+    }
+
+    /// A project's self-evaluation form, if one was written.
+    pub fn form(&self, project: u64) -> Result<Option<crate::domain::form::Form>> {
+        self.get(FORMS, &keys::id(project), &format!("项目 #{project} 的自评表"))
+    }
+
+    /// Writes the form, or removes it when nothing is left in it.
+    pub fn put_form(&self, form: &crate::domain::form::Form) -> Result<()> {
+        if form.is_empty() {
+            return self.del(FORMS, &keys::id(form.project));
+        }
+        self.put(FORMS, &keys::id(form.project), form)
     }
 
     /// A project's self-check overrides, oldest first.

@@ -4,6 +4,7 @@
 
 mod batch;
 mod finding;
+mod form;
 mod gate;
 mod item;
 mod milestone;
@@ -50,6 +51,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | ReopenProject { .. }
         | SetResultUse { .. } => project::apply(tx, cmd, ctx, templates),
         AddMilestone { .. } | SetMilestone { .. } | RemoveMilestone { .. } => milestone::apply(tx, cmd, ctx),
+        SetFormRow { .. } | SetFormHead { .. } => form::apply(tx, cmd, ctx),
         Score { .. }
         | ClearScore { .. }
         | ReviewScore { .. }

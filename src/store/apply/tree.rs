@@ -135,6 +135,9 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     Some(r) => Some(t.find(r)?.id),
                     None => None,
                 };
+                if let Some(p) = parent {
+                    super::form::guard(tx, t, p, None, true)?;
+                }
                 let id = t.add_node(parent, name, *points, method.unwrap_or(Method::Direct))?;
                 Ok((id, None))
             })
@@ -142,6 +145,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         Command::RemoveIndicator { project, indicator, expected_version } => edit_tree(tx, ctx, project, *expected_version, |t, _| {
             let id = t.find(indicator)?.id;
             t.remove_node(id)?;
+            super::form::prune(tx, t)?;
             Ok((id, None))
         }),
         Command::RenameIndicator { project, indicator, name, expected_version } => {
@@ -153,6 +157,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }
         Command::SetPoints { project, indicator, points, expected_version } => edit_tree(tx, ctx, project, *expected_version, |t, _| {
             let id = t.find(indicator)?.id;
+            super::form::guard(tx, t, id, Some(*points), false)?;
             t.set_points(id, *points)?;
             Ok((id, None))
         }),

@@ -129,6 +129,11 @@ impl ScoreEditor {
                     e.band = BANDS.iter().position(|b| b == band).unwrap_or(0);
                     e.value.set(&value.to_string());
                 }
+                ScoreInput::Printed { target, actual, .. } => {
+                    e.target.set(target);
+                    e.actual.set(actual);
+                    e.negative = matches!(s.input.method(), Method::Formula { direction: Direction::Negative });
+                }
             }
         }
         if e.method == 1 && e.deductions.is_empty() {
