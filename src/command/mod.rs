@@ -2,6 +2,7 @@
 //! in one transaction, flushed before success. `jixiao exec` reads these as JSON lines
 //! (docs/commands.md); the TUI and the team server send the same values.
 
+mod describe;
 mod outcome;
 pub use outcome::{Outcome, Paper};
 
@@ -184,6 +185,18 @@ pub enum Command {
         points: Decimal,
         #[serde(default)]
         method: Option<Method>,
+        #[serde(default)]
+        expected_version: Option<u64>,
+    },
+    /// Replaces every indicator of a project's tree at once (the import of an indicator
+    /// table): paths of names from 一级 down with their points; a parent's points of 0 are
+    /// its children's sum. A scored tree needs a reason (its scores are cleared); reviewed
+    /// scores refuse it. The form's rows go with the indicators they were on.
+    ReplaceTree {
+        project: String,
+        indicators: Vec<crate::domain::tree_replace::NewIndicator>,
+        #[serde(default)]
+        reason: Option<String>,
         #[serde(default)]
         expected_version: Option<u64>,
     },
@@ -556,73 +569,4 @@ pub enum Command {
         #[serde(default)]
         merge: bool,
     },
-}
-
-impl Command {
-    /// The snake_case name, as in the JSON `cmd` field.
-    pub fn name(&self) -> String {
-        // An import's bundle may be hundreds of MiB: never turned into a JSON value for its name.
-        if let Command::Import { .. } = self {
-            return "import".into();
-        }
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.get("cmd").and_then(|c| c.as_str()).map(str::to_string))
-            .unwrap_or_else(|| "import".into())
-    }
-
-    /// The JSON kept in the audit log; an import keeps a summary, not the whole bundle.
-    pub fn audit_text(&self) -> String {
-        match self {
-            Command::Import { bundle, merge } => serde_json::json!({
-                "cmd": "import",
-                "merge": merge,
-                "projects": bundle.projects.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
-            })
-            .to_string(),
-            Command::Batch { label, commands, .. } => {
-                let inner: Vec<serde_json::Value> =
-                    commands.iter().map(|c| serde_json::from_str(&c.audit_text()).unwrap_or_default()).collect();
-                serde_json::json!({ "cmd": "batch", "label": label, "commands": inner }).to_string()
-            }
-            other => serde_json::to_string(other).unwrap_or_default(),
-        }
-    }
-
-    /// True for the commands that may be large (a bundle, a batch): sent as bulk frames.
-    pub fn is_bulk(&self) -> bool {
-        matches!(self, Command::Import { .. } | Command::Batch { .. })
-    }
-
-    /// The evidence the command records (scores, findings, responses, progress).
-    pub fn evidence(&self) -> &[Evidence] {
-        match self {
-            Command::Score { evidence, .. }
-            | Command::RecordFinding { evidence, .. }
-            | Command::ReviseFinding { evidence, .. }
-            | Command::SubmitResponse { evidence, .. }
-            | Command::AddProgress { evidence, .. } => evidence,
-            _ => &[],
-        }
-    }
-
-    /// Every text field within `limits::MAX_TEXT_BYTES` and free of control characters
-    /// (an imported bundle's records too).
-    pub fn check_bounds(&self) -> crate::domain::Result<()> {
-        use crate::domain::limits::{BadText, MAX_TEXT_BYTES, first_bad_text};
-        let json = serde_json::to_string(self).unwrap_or_default();
-        let Some((key, bad)) = first_bad_text(&json) else { return Ok(()) };
-        let field = if key.is_empty() { "text".to_string() } else { key };
-        let message = match bad {
-            BadText::TooLong(len) => format!(
-                "文字太长：{} KiB，一个字段最多 {} KiB（约 2 万汉字）；更长的材料请作为佐证文件附上",
-                len / 1024,
-                MAX_TEXT_BYTES / 1024
-            ),
-            BadText::Control(c) => {
-                format!("含控制字符 {}：文字里只能有换行和制表符；删去它再保存（常见于从其他程序复制的文字）", c.escape_unicode())
-            }
-        };
-        Err(crate::domain::Error::invalid(self.name(), field, message))
-    }
 }

@@ -21,6 +21,7 @@ pub mod scoring;
 pub mod selfcheck;
 pub mod template;
 pub mod tree;
+pub mod tree_replace;
 
 pub use deadline::{Deadline, DeadlineFilter, DeadlineKind, DueStatus};
 pub use error::{Error, Result};

@@ -62,6 +62,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | SetQualityReviewer { .. }
         | AddIndicator { .. }
         | RemoveIndicator { .. }
+        | ReplaceTree { .. }
         | RenameIndicator { .. }
         | SetPoints { .. }
         | RemoveEvidence { finding: None, item: None, project: Some(_), indicator: Some(_), .. } => tree::apply(tx, cmd, ctx),

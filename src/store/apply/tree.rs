@@ -144,9 +144,18 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }
         Command::RemoveIndicator { project, indicator, expected_version } => edit_tree(tx, ctx, project, *expected_version, |t, _| {
             let id = t.find(indicator)?.id;
+            let before: Vec<NodeId> = t.nodes.iter().map(|n| n.id).collect();
             t.remove_node(id)?;
             super::form::prune(tx, t)?;
+            drop_chains(tx, t, &before)?;
             Ok((id, None))
+        }),
+        Command::ReplaceTree { project, indicators, reason, expected_version } => edit_tree(tx, ctx, project, *expected_version, |t, _| {
+            let before: Vec<NodeId> = t.nodes.iter().map(|n| n.id).collect();
+            t.replace_nodes(indicators, reason.as_deref())?;
+            super::form::prune(tx, t)?;
+            drop_chains(tx, t, &before)?;
+            Ok((t.nodes.first().map(|n| n.id).unwrap_or(0), None))
         }),
         Command::RenameIndicator { project, indicator, name, expected_version } => {
             edit_tree(tx, ctx, project, *expected_version, |t, _| {
@@ -212,6 +221,15 @@ fn edit_paper(
         }
         Ok((id, score))
     })
+}
+
+/// The review chains of indicators gone from the tree go with them (their history stays
+/// in the audit log), so no chain points at a node that is not there.
+fn drop_chains(tx: &Tx, t: &IndicatorTree, before: &[NodeId]) -> Result<()> {
+    for id in before.iter().filter(|id| t.node(**id).is_none()) {
+        tx.del(tx::REVIEWS, &crate::store::keys::review(t.project, *id))?;
+    }
+    Ok(())
 }
 
 /// Tree edits: the tree's version is checked for structure edits, each indicator's rev
