@@ -19,6 +19,7 @@ pub mod query;
 pub mod read;
 pub mod remote;
 pub mod server;
+pub mod sheet;
 pub mod signals;
 pub mod store;
 pub mod templates;

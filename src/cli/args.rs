@@ -56,13 +56,8 @@ pub enum Cmd {
     Notice(NoticeArgs),
     /// Print a project's evaluation report (评价报告) as Markdown, or its score table as XLSX
     Report(ReportArgs),
-    /// Import a JSON bundle, all or nothing
-    Import {
-        /// Skip projects whose codes already exist instead of refusing the file
-        #[arg(long)]
-        merge: bool,
-        file: PathBuf,
-    },
+    /// Import a JSON bundle, or with --as a spreadsheet (.xlsx, .xls, .csv): all or nothing
+    Import(ImportArgs),
     /// Read commands as JSON lines on standard input and apply each (docs/commands.md)
     Exec,
     /// Decode every record and check indexes, tree sums and the audit log; with --project, the
@@ -105,6 +100,62 @@ pub enum Cmd {
         #[arg(long, value_name = "N")]
         max_connections: Option<usize>,
     },
+}
+
+/// `jixiao import FILE`: a JSON bundle (jixiao export), or with `--as` a spreadsheet.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  jixiao import 备份.json\n  jixiao import 2021年重点评价项目表.xlsx --as cases --dry-run\n  jixiao import 项目表.xls --as cases --year 2021 --prefix ZD21-"
+)]
+pub struct ImportArgs {
+    /// JSON bundle: skip projects whose codes already exist instead of refusing the file
+    #[arg(long)]
+    pub merge: bool,
+    /// Read FILE as a spreadsheet (.xlsx/.xlsm, .xls or .csv, told by content) holding: cases (a
+    /// case list such as 重点绩效评价项目表: one project per row), indicators or self-eval (a
+    /// project's forms, with --project)
+    #[arg(long = "as", value_enum, value_name = "KIND")]
+    pub kind: Option<SheetKind>,
+    /// indicators/self-eval: the project the form belongs to
+    #[arg(long, value_name = "CODE")]
+    pub project: Option<String>,
+    /// The worksheet to read (default: the first visible sheet holding the table)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Print what would be imported, and every problem found, without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// cases: the evaluation year (default: a year 20xx in the title above the table, else this
+    /// year); projects get fiscal year = this year − 1, the spending evaluated
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<i32>,
+    /// cases: the code prefix (default ZD{yy}-, yy the evaluation year); codes are numbered
+    /// 01, 02 … after the highest code with the prefix already in the store
+    #[arg(long, value_name = "P")]
+    pub prefix: Option<String>,
+    pub file: PathBuf,
+}
+
+/// What an imported spreadsheet holds (`import --as`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SheetKind {
+    /// A case list (重点评价项目表): one project per row, created all at once.
+    Cases,
+    /// A project's indicator table (指标体系 / 评分表).
+    Indicators,
+    /// A project's self-evaluation form (绩效自评表).
+    SelfEval,
+}
+
+impl SheetKind {
+    /// The name as typed after `--as`.
+    pub fn arg(self) -> &'static str {
+        match self {
+            SheetKind::Cases => "cases",
+            SheetKind::Indicators => "indicators",
+            SheetKind::SelfEval => "self-eval",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,8 @@ pub mod due;
 pub mod exec;
 pub mod export;
 pub mod import;
+pub mod import_cases;
+pub mod import_form;
 pub mod ledger;
 pub mod notice;
 pub mod out;
@@ -20,6 +22,44 @@ pub mod template;
 
 use crate::domain::Result;
 use args::{Cli, Cmd};
+
+/// `jixiao import`: a JSON bundle, or a spreadsheet by `--as`; options that do not fit
+/// the kind are refused rather than ignored.
+fn import_dispatch(data: &std::path::Path, a: &args::ImportArgs) -> Result<i32> {
+    use args::SheetKind;
+    let refuse = |opt: &str, why: &str| Err(crate::domain::Error::invalid("jixiao import", opt, why.to_string()));
+    let Some(kind) = a.kind else {
+        for (set, opt) in [
+            (a.project.is_some(), "--project"),
+            (a.sheet.is_some(), "--sheet"),
+            (a.dry_run, "--dry-run"),
+            (a.year.is_some(), "--year"),
+            (a.prefix.is_some(), "--prefix"),
+        ] {
+            if set {
+                return refuse(opt, "只用于导入表格：加 --as cases|indicators|self-eval");
+            }
+        }
+        return import::run(data, &a.file, a.merge);
+    };
+    if a.merge {
+        return refuse("--merge", "只用于导入 JSON 备份；表格导入全部成功或全部不导入");
+    }
+    match kind {
+        SheetKind::Cases => {
+            if a.project.is_some() {
+                return refuse("--project", "--as cases 每行新建一个项目，不用 --project");
+            }
+            import_cases::run(data, &a.file, a)
+        }
+        SheetKind::Indicators | SheetKind::SelfEval => {
+            if a.year.is_some() || a.prefix.is_some() {
+                return refuse(if a.year.is_some() { "--year" } else { "--prefix" }, "只用于 --as cases");
+            }
+            import_form::run(data, &a.file, kind, a.project.as_deref(), a.sheet.as_deref(), a.dry_run)
+        }
+    }
+}
 
 /// Runs one invocation; the exit code is 0 on success.
 pub fn run(cli: Cli) -> Result<i32> {
@@ -33,7 +73,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, cli.keymap.as_deref()),
         Some(Cmd::Template { action }) => template::run(&data, action),
         Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
-        Some(Cmd::Import { merge, file }) => import::run(&data, &file, merge),
+        Some(Cmd::Import(args)) => import_dispatch(&data, &args),
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
         Some(Cmd::Due(args)) => due::run(&data, &args),
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
