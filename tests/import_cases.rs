@@ -360,8 +360,11 @@ fn options_that_do_not_fit_are_refused() {
     assert!(text(&out.stderr).contains("--as"), "{}", text(&out.stderr));
     let out =
         bin().arg("--data").arg(dir.path()).args(["import", "--as", "indicators", "--project", "ZD21-01"]).arg(&file).output().unwrap();
+    // A case list read as an indicator table: the headers it lacks are named.
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("--as indicators"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("应有「一级指标」「分值」列"), "{}", text(&out.stderr));
+    let out = bin().arg("--data").arg(dir.path()).args(["import", "--as", "cases", "--replace", "重报"]).arg(&file).output().unwrap();
+    assert!(text(&out.stderr).contains("--replace"), "{}", text(&out.stderr));
 }
 
 /// Writes the seed table to $JIXIAO_WRITE_SEED_XLSX, for LibreOffice to convert into

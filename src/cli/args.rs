@@ -133,6 +133,9 @@ pub struct ImportArgs {
     /// 01, 02 … after the highest code with the prefix already in the store
     #[arg(long, value_name = "P")]
     pub prefix: Option<String>,
+    /// indicators/self-eval: replace a tree that already has scores (they are cleared), saying why
+    #[arg(long, value_name = "REASON")]
+    pub replace: Option<String>,
     pub file: PathBuf,
 }
 

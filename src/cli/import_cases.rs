@@ -9,7 +9,7 @@ use crate::command::Command;
 use crate::domain::money::{check_amount, fmt2, sum};
 use crate::domain::project::ProjectKind;
 use crate::domain::{Error, Result};
-use crate::sheet::{self, FieldSpec, Problem, Row, Table};
+use crate::sheet::{self, FieldSpec, Problem, Row, Table, year_in};
 use crate::text::{pad_left, pad_right, width};
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -146,30 +146,6 @@ fn report_problems(problems: &[Problem], dry_run: bool) -> Result<()> {
     } else {
         super::out::err_line(text.trim_end());
         Ok(())
-    }
-}
-
-/// The first year 20xx written in the rows above the header ("2021 年部门整体支出和专项支出
-/// 重点绩效评价项目表"), not part of a longer number.
-pub fn year_in(lines: &[String]) -> Option<i32> {
-    for line in lines {
-        let chars: Vec<char> = line.chars().map(fullwidth_digit).collect();
-        for i in 0..chars.len().saturating_sub(3) {
-            let window = &chars[i..i + 4];
-            let before = i.checked_sub(1).and_then(|j| chars.get(j)).is_some_and(|c| c.is_ascii_digit());
-            let after = chars.get(i + 4).is_some_and(|c| c.is_ascii_digit());
-            if window[0] == '2' && window[1] == '0' && window.iter().all(|c| c.is_ascii_digit()) && !before && !after {
-                return window.iter().collect::<String>().parse().ok();
-            }
-        }
-    }
-    None
-}
-
-fn fullwidth_digit(c: char) -> char {
-    match c {
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-        _ => c,
     }
 }
 

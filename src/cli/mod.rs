@@ -35,6 +35,7 @@ fn import_dispatch(data: &std::path::Path, a: &args::ImportArgs) -> Result<i32> 
             (a.dry_run, "--dry-run"),
             (a.year.is_some(), "--year"),
             (a.prefix.is_some(), "--prefix"),
+            (a.replace.is_some(), "--replace"),
         ] {
             if set {
                 return refuse(opt, "只用于导入表格：加 --as cases|indicators|self-eval");
@@ -50,13 +51,16 @@ fn import_dispatch(data: &std::path::Path, a: &args::ImportArgs) -> Result<i32> 
             if a.project.is_some() {
                 return refuse("--project", "--as cases 每行新建一个项目，不用 --project");
             }
+            if a.replace.is_some() {
+                return refuse("--replace", "只用于 --as indicators 或 --as self-eval");
+            }
             import_cases::run(data, &a.file, a)
         }
         SheetKind::Indicators | SheetKind::SelfEval => {
-            if a.year.is_some() || a.prefix.is_some() {
-                return refuse(if a.year.is_some() { "--year" } else { "--prefix" }, "只用于 --as cases");
+            if a.prefix.is_some() {
+                return refuse("--prefix", "只用于 --as cases");
             }
-            import_form::run(data, &a.file, kind, a.project.as_deref(), a.sheet.as_deref(), a.dry_run)
+            import_form::run(data, &a.file, kind, a)
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod csv;
 mod excel;
+pub mod form;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -248,4 +249,28 @@ fn ole_is_encrypted(bytes: &[u8]) -> bool {
     let utf16 = |s: &str| s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>();
     let needles = [utf16("EncryptionInfo"), utf16("EncryptedPackage")];
     needles.iter().any(|n| bytes.windows(n.len()).any(|w| w == n.as_slice()))
+}
+
+/// The first year 20xx written in the rows above the header ("2021 年部门整体支出和专项支出
+/// 重点绩效评价项目表"), not part of a longer number.
+pub fn year_in(lines: &[String]) -> Option<i32> {
+    for line in lines {
+        let chars: Vec<char> = line.chars().map(fullwidth_digit).collect();
+        for i in 0..chars.len().saturating_sub(3) {
+            let window = &chars[i..i + 4];
+            let before = i.checked_sub(1).and_then(|j| chars.get(j)).is_some_and(|c| c.is_ascii_digit());
+            let after = chars.get(i + 4).is_some_and(|c| c.is_ascii_digit());
+            if window[0] == '2' && window[1] == '0' && window.iter().all(|c| c.is_ascii_digit()) && !before && !after {
+                return window.iter().collect::<String>().parse().ok();
+            }
+        }
+    }
+    None
+}
+
+fn fullwidth_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        _ => c,
+    }
 }
