@@ -184,9 +184,9 @@ fn the_recheck_report_prints_the_comparison_table_in_md_docx_and_xlsx() {
     let (rc, md) = jixiao(dir.path(), &["report", CODE, "--format", "md"]);
     assert_eq!(rc, 0, "{md}");
     assert!(md.contains("（一）自评与复核得分对比"), "{md}");
-    assert!(md.contains("单位自评得分110.00分，复核得分106.24分，复核得分比自评得分低3.76分。其中1项指标的得分差异超过1分。"), "{md}");
+    assert!(md.contains("单位自评得分110.00分，复核得分106.24分，复核得分比自评得分低3.76分。其中1项指标的得分差异超过1分。下表“差异”为复核得分减自评得分。"), "{md}");
     let rows = table_after(&md, "（一）自评与复核得分对比");
-    assert_eq!(rows[0][..8], ["序号", "指标", "分值", "年度指标值", "实际完成值", "自评得分", "复核得分", "差异（复核−自评）"]);
+    assert_eq!(rows[0][..8], ["序号", "指标", "分值", "年度指标值", "实际完成值", "自评得分", "复核得分", "差异"]);
     assert_eq!(rows.len(), 2 + 11 + 1, "header, rule, 11 leaves, 合计: {rows:?}");
     let find = |name: &str| rows.iter().find(|r| r[1].ends_with(name)).unwrap_or_else(|| panic!("{name}: {rows:?}"));
     assert_eq!(find("保障人数")[2..9], ["15.00", "≥4754人", "4,512人", "15.00", "14.24", "-0.76", "部分对象迁出，按规定退出保障。"]);
@@ -204,7 +204,7 @@ fn the_recheck_report_prints_the_comparison_table_in_md_docx_and_xlsx() {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&file).unwrap())).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let at = xml.find("差异（复核−自评）").expect("the comparison table in the docx");
+    let at = xml.find("偏差原因及说明").expect("the comparison table in the docx");
     let table = &xml[xml[..at].rfind("<w:tbl>").unwrap()..];
     let table = &table[..table.find("</w:tbl>").unwrap()];
     for text in ["保障人数", "≥4754人", "4,512人", "14.24", "-0.76", "-3.00", "合计", "106.24", "-3.76", "自评表打印总分 100"] {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// The table's columns, as Markdown, Word and Excel print them.
 pub const RECHECK_HEADER: [&str; 9] =
-    ["序号", "指标", "分值", "年度指标值", "实际完成值", "自评得分", "复核得分", "差异（复核−自评）", "偏差原因及说明"];
+    ["序号", "指标", "分值", "年度指标值", "实际完成值", "自评得分", "复核得分", "差异", "偏差原因及说明"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecheckRow {
@@ -164,6 +164,7 @@ pub(super) fn generate(doc: &ReportDoc) -> Vec<ReportBlock> {
     if over > 0 {
         intro.push_str(&format!("其中{over}项指标的得分差异超过{}分。", figure(limit)));
     }
+    intro.push_str("下表“差异”为复核得分减自评得分。");
     out.push(ReportBlock::Para(intro));
     out.push(ReportBlock::RecheckTable(rows.clone()));
     if let Some(p) = form.head.printed_total
