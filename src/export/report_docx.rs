@@ -16,7 +16,7 @@ const SCORE_HEADER: [&str; 7] = ["一级指标", "二级指标", "三级指标",
 /// The 自评与复核得分对比's first eight columns in twips (序号, 指标, 分值, 年度指标值, 实际完成值,
 /// 自评得分, 复核得分, 差异); 偏差原因及说明 takes the rest of the text width. Sized for A4
 /// portrait in 五号 (a figure such as 100.00 on one line).
-const RECHECK_WIDTHS: [u32; 8] = [500, 1550, 700, 1000, 1000, 850, 850, 750];
+const RECHECK_WIDTHS: [u32; 8] = [600, 1650, 850, 900, 900, 850, 850, 750];
 
 /// Blank lines above the title on the cover.
 const COVER_TOP: usize = 6;
