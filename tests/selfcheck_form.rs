@@ -42,7 +42,8 @@ fn check(dir: &Path, code: &str) -> (i32, Vec<(String, bool, Vec<String>)>) {
         .unwrap()
         .iter()
         .map(|l| {
-            let rows = l["rows"].as_array().unwrap().iter().map(|r| format!("{}：{}", r["at"].as_str().unwrap(), r["what"].as_str().unwrap()));
+            let rows =
+                l["rows"].as_array().unwrap().iter().map(|r| format!("{}：{}", r["at"].as_str().unwrap(), r["what"].as_str().unwrap()));
             (l["id"].as_str().unwrap().to_string(), l["passed"].as_bool().unwrap(), rows.collect())
         })
         .collect();
@@ -119,19 +120,30 @@ fn check_names_each_form_anomaly_with_its_figures_and_each_fix_passes_its_rule()
 
     // The table lists the rules with their titles.
     let (_, table) = jixiao(dir.path(), &["check", "--project", CODE]);
-    for title in ["自评表总分等于各行自评得分合计", "自评表中未达成目标的指标不得满分", "自评表中未达成目标的指标写明偏差原因", "自评得分与复核得分的差异"] {
+    for title in [
+        "自评表总分等于各行自评得分合计",
+        "自评表中未达成目标的指标不得满分",
+        "自评表中未达成目标的指标写明偏差原因",
+        "自评得分与复核得分的差异",
+    ] {
         assert!(table.contains(title), "{title} not in\n{table}");
     }
 
     // Fix them one by one.
-    run(dir.path(), &[json!({"cmd":"set_form_row","project":CODE,"indicator":"保障人数","nature":"≥","target":"≥4754人","actual":"4,512人",
-                              "deviation":"部分对象迁出，按规定退出保障。","self_score":"14"})]);
+    run(
+        dir.path(),
+        &[json!({"cmd":"set_form_row","project":CODE,"indicator":"保障人数","nature":"≥","target":"≥4754人","actual":"4,512人",
+                              "deviation":"部分对象迁出，按规定退出保障。","self_score":"14"})],
+    );
     let (_, lines) = check(dir.path(), CODE);
     assert!(rule(&lines, "form.full-marks").1, "{lines:?}");
     assert_eq!(rule(&lines, "form.total").2, vec!["自评表总分：自评表总分 100，各行自评得分合计 109".to_string()]);
 
-    run(dir.path(), &[json!({"cmd":"set_form_row","project":CODE,"indicator":"质量指标","nature":"≥","target":"≥95%","actual":"90%",
-                              "deviation":"两批次抽检不合格，已责令整改并复检。","self_score":"10"})]);
+    run(
+        dir.path(),
+        &[json!({"cmd":"set_form_row","project":CODE,"indicator":"质量指标","nature":"≥","target":"≥95%","actual":"90%",
+                              "deviation":"两批次抽检不合格，已责令整改并复检。","self_score":"10"})],
+    );
     let (_, lines) = check(dir.path(), CODE);
     assert!(rule(&lines, "form.deviation").1, "{lines:?}");
 
@@ -207,7 +219,8 @@ fn the_recheck_report_prints_the_comparison_table_in_md_docx_and_xlsx() {
     let at = xml.find("偏差原因及说明").expect("the comparison table in the docx");
     let table = &xml[xml[..at].rfind("<w:tbl>").unwrap()..];
     let table = &table[..table.find("</w:tbl>").unwrap()];
-    for text in ["保障人数", "≥4754人", "4,512人", "14.24", "-0.76", "-3.00", "合计", "106.24", "-3.76", "自评表打印总分 100"] {
+    for text in ["保障人数", "≥4754人", "4,512人", "14.24", "-0.76", "-3.00", "合计", "106.24", "-3.76", "自评表打印总分 100"]
+    {
         assert!(table.contains(text), "{text} not in the docx table");
     }
     assert!(table.contains("TableText"), "cells in the TableText style");

@@ -341,7 +341,9 @@ impl Store {
     }
 
     /// The projects whose self-check fails, from the records `check` decoded anyway: the
-    /// rules are arithmetic over them, so the summary line costs no extra reads.
+    /// rules are arithmetic over them, so the summary line costs no extra reads. One argument
+    /// per record kind, as `check` decoded it.
+    #[allow(clippy::too_many_arguments)]
     fn failing_self_checks(
         &self,
         projects: Vec<(Vec<u8>, Project)>,

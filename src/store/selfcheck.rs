@@ -69,15 +69,8 @@ pub fn gather_tx(tx: &Tx, templates: &Templates, p: &Project) -> Result<Records>
             notices.push(tx.notice(n)?);
         }
     }
-    let parts = Parts {
-        project: p.clone(),
-        tree: tx.tree(p.id)?,
-        findings,
-        items,
-        notices,
-        report: tx.report(p.id)?,
-        form: tx.form(p.id)?,
-    };
+    let parts =
+        Parts { project: p.clone(), tree: tx.tree(p.id)?, findings, items, notices, report: tx.report(p.id)?, form: tx.form(p.id)? };
     Ok(Shared::default().records(templates, parts))
 }
 

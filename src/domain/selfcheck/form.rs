@@ -77,13 +77,8 @@ fn difference(r: &Records, form: &Form) -> Line {
         let (Some(own), Some(re)) = (row.input.self_score, n.score.as_ref().map(|s| s.value)) else { continue };
         let diff = (own - re).abs();
         if diff > row_limit {
-            let what = format!(
-                "自评得分 {}，复核得分 {}，相差 {} 分（超过 {} 分）",
-                figure(own),
-                figure(re),
-                figure(diff),
-                figure(row_limit)
-            );
+            let what =
+                format!("自评得分 {}，复核得分 {}，相差 {} 分（超过 {} 分）", figure(own), figure(re), figure(diff), figure(row_limit));
             out.push(self::row(at_indicator(&r.tree, n.id), what));
         }
     }
