@@ -249,3 +249,26 @@ fn a_recheck_report_without_a_form_says_so() {
     assert_eq!(rc, 0, "{md}");
     assert!(md.contains("尚未录入单位的绩效自评表，无法对比自评得分与复核得分。"), "{md}");
 }
+
+#[test]
+fn the_bundle_results_and_the_final_gate_carry_the_form_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    spot_check(dir.path());
+    let (rc, out) = jixiao(dir.path(), &["export", "--project", CODE, "--format", "json"]);
+    assert_eq!(rc, 0, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let sc = &json["results"][0]["self_check"];
+    let has = |list: &str, id: &str| sc[list].as_array().unwrap().iter().any(|f| f == id);
+    for id in ["form.total", "form.full-marks", "form.deviation"] {
+        assert!(has("failures", id), "{id}: {sc}");
+    }
+    assert!(has("warnings", "form.difference"), "{sc}");
+
+    // 定稿 is refused with the form's failures named like any other.
+    let local = Local::open(dir.path()).unwrap();
+    let c: Command = serde_json::from_value(json!({"cmd":"set_phase","project":CODE,"phase":"定稿"})).unwrap();
+    let e = local.execute(&c).expect_err("定稿 with failures").to_string();
+    assert!(e.contains("（form.total）") && e.contains("自评表总分 100，各行自评得分合计 110"), "{e}");
+    assert!(e.contains("（form.full-marks）") && e.contains("（form.deviation）"), "{e}");
+    assert!(!e.contains("form.difference"), "a warning does not block: {e}");
+}
