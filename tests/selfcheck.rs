@@ -79,6 +79,7 @@ fn finished(tpl: &str) -> Records {
         report: Some(report),
         outline: Some(outline.into()),
         score_table_total: None,
+        form: None,
     }
 }
 

@@ -48,7 +48,9 @@ pub fn run(data: &Path, args: &ReportArgs) -> Result<i32> {
     };
     let docx = || crate::export::report_docx::to_document(&blocks).to_docx(reference.as_ref());
     let bytes = match (format, args.table_only) {
-        (ReportFormat::Xlsx, _) => crate::export::report_xlsx::to_xlsx(&table_title(&chosen), &chosen.score_rows())?,
+        (ReportFormat::Xlsx, _) => {
+            crate::export::report_xlsx::to_xlsx(&table_title(&chosen), &chosen.score_rows(), &chosen.recheck_rows())?
+        }
         (ReportFormat::Md, true) => to_markdown(&[ReportBlock::ScoreTable(chosen.score_rows())]).into_bytes(),
         (ReportFormat::Md, false) => markdown.into_bytes(),
         (ReportFormat::Docx, _) => docx()?,

@@ -39,10 +39,13 @@ pub enum Generator {
     ResultUse,
     /// 评分表.
     ScoreTable,
+    /// 自评与复核得分对比 (自评抽查): per leaf the form's 年度指标值, 实际完成值 and 自评得分
+    /// beside the 复核得分, the difference, and a 合计 row.
+    RecheckTable,
 }
 
 impl Generator {
-    pub const ALL: [Generator; 9] = [
+    pub const ALL: [Generator; 10] = [
         Generator::Cover,
         Generator::BasicFacts,
         Generator::IndicatorSystem,
@@ -52,6 +55,7 @@ impl Generator {
         Generator::Suggestions,
         Generator::ResultUse,
         Generator::ScoreTable,
+        Generator::RecheckTable,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Generator {
             Generator::Suggestions => "suggestions",
             Generator::ResultUse => "result-use",
             Generator::ScoreTable => "score-table",
+            Generator::RecheckTable => "recheck-table",
         }
     }
 }

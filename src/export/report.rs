@@ -23,6 +23,7 @@ pub fn load(backend: &dyn Backend, code: &str) -> Result<ReportDoc> {
         outline,
         date: backend.today(),
         revision: None,
+        form: Some(backend.form(&code)?).filter(|f| !f.is_empty()),
     })
 }
 
@@ -69,6 +70,12 @@ impl Chosen {
                 .find_map(|b| if let ReportBlock::ScoreTable(rows) = b { Some(rows.clone()) } else { None })
                 .unwrap_or_default(),
         }
+    }
+
+    /// The 自评与复核得分对比's rows as the report prints them (none when its outline has no
+    /// such section or the project has no form).
+    pub fn recheck_rows(&self) -> Vec<crate::read::report::RecheckRow> {
+        self.blocks().into_iter().find_map(|b| if let ReportBlock::RecheckTable(rows) = b { Some(rows) } else { None }).unwrap_or_default()
     }
 
     /// The Markdown: an issued revision's is checked against the sha256 recorded at issue.

@@ -6,12 +6,17 @@
 
 use super::docx::{Align, Cell, DocBlock, Document, Para, Row, Style, Table, VMerge};
 use crate::domain::money::fmt2;
-use crate::read::report::{ReportBlock, RowKind, ScoreRow};
+use crate::read::report::{RECHECK_HEADER, RecheckRow, ReportBlock, RowKind, ScoreRow};
 
 /// The 评分表's first six columns in twips (一级, 二级, 三级, 分值, 得分, 得分率); 扣分原因
 /// takes the rest of the text width.
 const SCORE_WIDTHS: [u32; 6] = [900, 1050, 1650, 1000, 1000, 1250];
 const SCORE_HEADER: [&str; 7] = ["一级指标", "二级指标", "三级指标", "分值", "得分", "得分率", "扣分原因"];
+
+/// The 自评与复核得分对比's first eight columns in twips (序号, 指标, 分值, 年度指标值, 实际完成值,
+/// 自评得分, 复核得分, 差异); 偏差原因及说明 takes the rest of the text width. Sized for A4
+/// portrait in 五号 (a figure such as 100.00 on one line).
+const RECHECK_WIDTHS: [u32; 8] = [600, 1650, 850, 900, 900, 850, 850, 750];
 
 /// Blank lines above the title on the cover.
 const COVER_TOP: usize = 6;
@@ -53,6 +58,7 @@ pub fn to_document(blocks: &[ReportBlock]) -> Document {
             }
             ReportBlock::Table { header, rows } => doc.blocks.push(DocBlock::Table(plain_table(header, rows, width))),
             ReportBlock::ScoreTable(rows) => doc.blocks.push(DocBlock::Table(score_table(rows, width))),
+            ReportBlock::RecheckTable(rows) => doc.blocks.push(DocBlock::Table(recheck_table(rows, width))),
         }
     }
     doc
@@ -132,4 +138,31 @@ fn score_row(r: &ScoreRow) -> Row {
         }
     };
     Row { cells }
+}
+
+fn recheck_table(rows: &[RecheckRow], width: u32) -> Table {
+    let fixed: u32 = RECHECK_WIDTHS.iter().sum();
+    let mut widths = RECHECK_WIDTHS.to_vec();
+    widths.push(width.saturating_sub(fixed).max(1000));
+    let header: Vec<String> = RECHECK_HEADER.iter().map(|h| h.to_string()).collect();
+    let mut out = vec![header_row(&header)];
+    for r in rows {
+        let cells = r.cells();
+        let centred = |i: usize| Cell::new(cells.get(i).cloned().unwrap_or_default()).align(Align::Center);
+        let row = if r.total {
+            let mut row = vec![Cell::new(r.number.clone()).bold().align(Align::Center).span(2), centred(2).bold()];
+            row.extend([Cell::new(""), Cell::new("")]);
+            row.extend((5..8).map(|i| centred(i).bold()));
+            row.push(Cell::new(r.note.clone()));
+            row
+        } else {
+            let mut row = vec![centred(0), Cell::new(r.indicator.clone()), centred(2)];
+            row.extend([Cell::new(r.target.clone()), Cell::new(r.actual.clone())]);
+            row.extend((5..8).map(centred));
+            row.push(Cell::new(r.note.clone()));
+            row
+        };
+        out.push(Row { cells: row });
+    }
+    Table { widths, rows: out, header_rows: 1 }
 }

@@ -335,12 +335,15 @@ impl Store {
         ];
         crate::progress::at("自检", &[]);
         let notices = notices.into_iter().map(|(_, n)| n).collect();
-        r.failing_self_checks = self.failing_self_checks(projects, trees, findings, items, notices, reports);
+        let forms = forms.into_iter().map(|(_, f)| f).collect();
+        r.failing_self_checks = self.failing_self_checks(projects, trees, findings, items, notices, reports, forms);
         r
     }
 
     /// The projects whose self-check fails, from the records `check` decoded anyway: the
-    /// rules are arithmetic over them, so the summary line costs no extra reads.
+    /// rules are arithmetic over them, so the summary line costs no extra reads. One argument
+    /// per record kind, as `check` decoded it.
+    #[allow(clippy::too_many_arguments)]
     fn failing_self_checks(
         &self,
         projects: Vec<(Vec<u8>, Project)>,
@@ -349,10 +352,12 @@ impl Store {
         items: Vec<(Vec<u8>, RectItem)>,
         notices: Vec<Notice>,
         reports: Vec<(Vec<u8>, crate::domain::report::Report)>,
+        forms: Vec<crate::domain::form::Form>,
     ) -> Vec<String> {
         use crate::domain::selfcheck::{Scope, run};
         let mut trees: HashMap<u64, IndicatorTree> = trees.into_iter().map(|(_, t)| (t.project, t)).collect();
         let mut reports: HashMap<u64, crate::domain::report::Report> = reports.into_iter().map(|(_, r)| (r.project, r)).collect();
+        let mut forms: HashMap<u64, crate::domain::form::Form> = forms.into_iter().map(|f| (f.project, f)).collect();
         let mut by_project: HashMap<u64, (Vec<Finding>, Vec<RectItem>)> = HashMap::new();
         for (_, f) in findings {
             by_project.entry(f.project).or_default().0.push(f);
@@ -374,7 +379,8 @@ impl Store {
                 }
             }
             let (code, report) = (p.code.clone(), reports.remove(&p.id));
-            let parts = super::selfcheck::Parts { project: p, tree, findings: f, items: it, notices: ns, report };
+            let form = forms.remove(&p.id);
+            let parts = super::selfcheck::Parts { project: p, tree, findings: f, items: it, notices: ns, report, form };
             let rec = shared.records(self.templates(), parts);
             if run(&rec, &Scope::All).has_failures() {
                 failing.push(code);

@@ -1,9 +1,10 @@
 //! The self-check computed where the records are: one project's records gathered (inside a
 //! command's transaction for the gates, or straight from the trees for `check --project`),
-//! with the template facts, the outline and the 评分表's total row the pure rules need.
+//! with its self-evaluation form, the template facts, the outline and the 评分表's total row the pure rules need.
 
 use super::Store;
 use super::tx::{self, Tx};
+use crate::domain::form::Form;
 use crate::domain::outline::Outline;
 use crate::domain::report::Report;
 use crate::domain::selfcheck::{ProjectCheck, Records, Scope, TemplateFacts, run};
@@ -25,7 +26,7 @@ pub struct Shared {
 impl Shared {
     /// The records of one project, completed with what the rules need besides.
     pub fn records(&mut self, templates: &Templates, parts: Parts) -> Records {
-        let Parts { project, tree, findings, items, notices, report } = parts;
+        let Parts { project, tree, findings, items, notices, report, form } = parts;
         // A template no longer known (a user file removed) falls back to the tree's own total
         // with no fixed weights; that is per tree, so it is not shared.
         let template = match (self.facts.get(&project.template), templates.get(&project.template)) {
@@ -39,7 +40,8 @@ impl Shared {
             .or_insert_with(|| templates.outlines().for_kind(project.kind).ok().cloned().map(Arc::new))
             .clone();
         let score_table_total = score_rows(&tree).iter().rev().find(|r| r.kind == RowKind::Total).and_then(|r| r.score);
-        Records { project, tree, template, findings, items, notices, report, outline, score_table_total }
+        let form = form.filter(|f| !f.is_empty());
+        Records { project, tree, template, findings, items, notices, report, outline, score_table_total, form }
     }
 }
 
@@ -51,6 +53,8 @@ pub struct Parts {
     pub items: Vec<RectItem>,
     pub notices: Vec<Notice>,
     pub report: Option<Report>,
+    /// The self-evaluation form, when one was written.
+    pub form: Option<Form>,
 }
 
 /// Gathered inside a transaction (the gates): findings and items through the project's kept
@@ -65,7 +69,8 @@ pub fn gather_tx(tx: &Tx, templates: &Templates, p: &Project) -> Result<Records>
             notices.push(tx.notice(n)?);
         }
     }
-    let parts = Parts { project: p.clone(), tree: tx.tree(p.id)?, findings, items, notices, report: tx.report(p.id)? };
+    let parts =
+        Parts { project: p.clone(), tree: tx.tree(p.id)?, findings, items, notices, report: tx.report(p.id)?, form: tx.form(p.id)? };
     Ok(Shared::default().records(templates, parts))
 }
 
@@ -80,6 +85,7 @@ impl Store {
             items: self.items_of(p.id)?,
             notices: self.notices_of(p.id)?,
             report: self.report_of(p.id)?,
+            form: Some(self.form_of(p.id)?),
         };
         let r = Shared::default().records(self.templates(), parts);
         Ok(ProjectCheck { check: run(&r, &Scope::All), overrides: self.overrides_of(p.id)? })
@@ -93,6 +99,7 @@ impl Store {
         use crate::read::bundle::SelfCheckResult;
         let trees: HashMap<u64, &IndicatorTree> = b.trees.iter().map(|t| (t.project, t)).collect();
         let reports: HashMap<u64, &Report> = b.reports.iter().map(|r| (r.project, r)).collect();
+        let forms: HashMap<u64, &Form> = b.forms.iter().map(|f| (f.project, f)).collect();
         let notices: HashMap<u64, &Notice> = b.notices.iter().map(|n| (n.id, n)).collect();
         let mut findings: HashMap<u64, Vec<Finding>> = HashMap::new();
         for f in &b.findings {
@@ -122,6 +129,7 @@ impl Store {
                 items: its,
                 notices: ns,
                 report: reports.get(&p.id).map(|r| (*r).clone()),
+                form: forms.get(&p.id).map(|f| (*f).clone()),
             };
             let check = run(&shared.records(self.templates(), parts), &Scope::All);
             let ids = |lines: Vec<&crate::domain::selfcheck::Line>| lines.into_iter().map(|l| l.id.clone()).collect();

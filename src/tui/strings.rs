@@ -235,6 +235,7 @@ msgs! {
     RpSrcSuggestions => "各问题的整改要求（整改标签页 4）", "each finding's item requirements (rectification tab 4)";
     RpSrcResultUse => "结果应用（概况标签页 1，u 修改）", "the result use (overview tab 1, u edits it)";
     RpSrcScoreTable => "得分、得分率和扣分原因（评分标签页 2）", "scores, rates and why points were lost (scoring tab 2)";
+    RpSrcRecheck => "自评表的自评得分和复核得分（自评表、评分标签页 2）", "the form's self-scores beside the re-check scores (the form, scoring tab 2)";
     RpEditTitle => "报告：{0}（Ctrl-s 保存，Esc 放弃）", "Report: {0} (Ctrl-s save, Esc discard)";
     RpIssuedRefused => "报告已出具（{0}，第{1}版），不能再修改：要出修订版，按 R 重新打开（需说明理由）", "the report is issued ({0}, revision {1}) and no longer changes: press R to reopen it for a revision (with a reason)";
     RpNotIssued => "报告尚未出具（撰写中）：直接修改即可，不用重新打开", "the report is not issued yet: edit it directly, no need to reopen it";

@@ -5,16 +5,19 @@
 //! number, a report section).
 //!
 //! One file per rule family: `tree.rs` (weights, scores, grade), `papers.rs` (working
-//! papers), `findings.rs`, `report.rs`, `notice.rs`; `overrides.rs` holds what is kept when
+//! papers), `form.rs` (the self-evaluation form under spot check), `findings.rs`,
+//! `report.rs`, `notice.rs`; `overrides.rs` holds what is kept when
 //! the lead sends something out with failures anyway.
 
 mod findings;
+mod form;
 mod notice;
 mod overrides;
 mod papers;
 mod report;
 mod tree;
 
+pub use form::figure;
 pub use overrides::{Gate, Override, ProjectCheck};
 
 use super::finding::FindingId;
@@ -141,6 +144,8 @@ pub struct Records {
     pub outline: Option<std::sync::Arc<Outline>>,
     /// The total row of the 评分表 as the report prints it (None: not rendered).
     pub score_table_total: Option<Decimal>,
+    /// The self-evaluation form (None: no form was written; its rules are then left out).
+    pub form: Option<super::form::Form>,
 }
 
 /// Runs the rules of `scope` over the records.
@@ -151,6 +156,7 @@ pub fn run(r: &Records, scope: &Scope) -> SelfCheck {
     lines.extend(findings::rules(r));
     match scope {
         Scope::All => {
+            lines.extend(form::rules(r));
             lines.extend(report::rules(r));
             lines.extend(notice::rules(r, None));
         }

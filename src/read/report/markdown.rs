@@ -32,6 +32,7 @@ fn block(b: &ReportBlock) -> String {
         ReportBlock::Numbered(items) => items.iter().map(|i| format!("{} {}", i.number, escape(&i.text))).collect::<Vec<_>>().join("\n"),
         ReportBlock::Table { header, rows } => table(header, rows),
         ReportBlock::ScoreTable(rows) => score_table(rows),
+        ReportBlock::RecheckTable(rows) => recheck_table(rows),
     }
 }
 
@@ -60,6 +61,12 @@ fn score_table(rows: &[ScoreRow]) -> String {
             ]
         })
         .collect();
+    table(&header, &body)
+}
+
+fn recheck_table(rows: &[super::RecheckRow]) -> String {
+    let header: Vec<String> = super::RECHECK_HEADER.iter().map(|h| h.to_string()).collect();
+    let body: Vec<Vec<String>> = rows.iter().map(|r| r.cells()).collect();
     table(&header, &body)
 }
 

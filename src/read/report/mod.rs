@@ -6,13 +6,16 @@
 //!
 //! - `sections.rs`: what each outline generator produces;
 //! - `score_table.rs`: the 评分表's rows (merged cells marked, subtotals, total);
+//! - `recheck.rs`: the 自评与复核得分对比 table of a re-check report;
 //! - `markdown.rs`: `to_markdown`.
 
 mod markdown;
+mod recheck;
 mod score_table;
 mod sections;
 
 pub use markdown::{draft_markdown, to_markdown};
+pub use recheck::{RECHECK_HEADER, RecheckRow, recheck_rows, signed};
 pub use score_table::{RowKind, ScoreRow, score_rows};
 pub use sections::{chinese_date, conclusion};
 
@@ -43,6 +46,8 @@ pub struct ReportDoc {
     pub date: NaiveDate,
     /// The revision being issued; none for a draft.
     pub revision: Option<u32>,
+    /// The unit's self-evaluation form, when one was written (the re-check comparison).
+    pub form: Option<crate::domain::form::Form>,
 }
 
 /// One piece of the report, in print order.
@@ -67,6 +72,8 @@ pub enum ReportBlock {
     },
     /// The 评分表.
     ScoreTable(Vec<ScoreRow>),
+    /// 自评与复核得分对比: one row per leaf, then 合计.
+    RecheckTable(Vec<RecheckRow>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

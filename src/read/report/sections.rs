@@ -1,6 +1,7 @@
 //! What each outline generator puts under its heading (DOMAIN.md §10): the cover, the
 //! project's facts, the indicator system, the conclusion, the analysis per 一级 indicator, the
-//! problems, the suggestions (one per problem), the result use and the score table.
+//! problems, the suggestions (one per problem), the result use, the score table and the
+//! re-check comparison (`recheck.rs`).
 
 use super::score_table::{RowKind, leaves_under, loss_reason, one_line, rate, score_rows};
 use super::{CoverField, NumberedItem, ReportBlock, ReportDoc};
@@ -21,6 +22,7 @@ pub(super) fn generate(doc: &ReportDoc, g: Generator, level: u8) -> Vec<ReportBl
         Generator::Suggestions => suggestions(doc),
         Generator::ResultUse => vec![ReportBlock::Para(result_use(doc))],
         Generator::ScoreTable => vec![ReportBlock::ScoreTable(score_rows(&doc.tree))],
+        Generator::RecheckTable => super::recheck::generate(doc),
     }
 }
 

@@ -188,6 +188,7 @@ fn gather(tx: &Tx, templates: &Templates, p: &Project, r: &Report, date: NaiveDa
         evaluator: evaluator_of(p, r),
         date,
         revision: Some(revision),
+        form: tx.form(p.id)?.filter(|f| !f.is_empty()),
     })
 }
 

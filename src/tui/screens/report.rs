@@ -376,6 +376,7 @@ fn source(g: Generator, cx: &Cx) -> &'static str {
         Generator::Suggestions => Msg::RpSrcSuggestions,
         Generator::ResultUse => Msg::RpSrcResultUse,
         Generator::ScoreTable => Msg::RpSrcScoreTable,
+        Generator::RecheckTable => Msg::RpSrcRecheck,
     })
 }
 

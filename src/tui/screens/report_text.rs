@@ -46,6 +46,11 @@ fn block(b: &ReportBlock, width: usize) -> Vec<Line<'static>> {
         }
         ReportBlock::Table { header, rows } => table(header, rows, &[], width),
         ReportBlock::ScoreTable(rows) => score_table(rows, width),
+        ReportBlock::RecheckTable(rows) => {
+            let header: Vec<String> = crate::read::report::RECHECK_HEADER.iter().map(|h| h.to_string()).collect();
+            let body: Vec<Vec<String>> = rows.iter().map(|r| r.cells()).collect();
+            table(&header, &body, &[2, 5, 6, 7], width)
+        }
     }
 }
 
