@@ -284,3 +284,17 @@ fn write_the_form_for_the_xls_fixture() {
         std::fs::write(path, form_xlsx()).unwrap();
     }
 }
+
+#[test]
+fn check_names_the_forms_anomalies_after_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = write(dir.path(), "低保资金自评表.xlsx", &form_xlsx());
+    let out = run(&data, &["import", file.to_str().unwrap(), "--as", "self-eval", "--project", "CC21-01"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let check = run(&data, &["check", "--project", "CC21-01"]);
+    let said = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{said}");
+    assert!(said.contains("自评表总分 100，各行自评得分合计 110"), "{said}");
+    assert!(said.contains("保障人数") && said.contains("≥4754人") && said.contains("4512人") && said.contains("自评却得满分 15"), "{said}");
+}
