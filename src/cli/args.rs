@@ -38,12 +38,20 @@ pub enum Cmd {
         #[command(subcommand)]
         action: TemplateCmd,
     },
-    /// Export everything (or one project) as a lossless JSON bundle
+    /// Export everything (or one project) as a lossless JSON bundle; or one project's
+    /// self-evaluation form or score table as XLSX (--format xlsx --as self-eval|score-table)
+    #[command(
+        after_help = "Examples:\n  jixiao export -o 备份.json\n  jixiao export --project CC21-01 --format xlsx --as self-eval -o 自评表.xlsx\n  jixiao export --project ZD21-06 --format xlsx --as score-table -o 评分表.xlsx"
+    )]
     Export {
         #[arg(long, value_name = "CODE")]
         project: Option<String>,
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+        /// xlsx: self-eval (绩效自评表, as printed; `import --as self-eval` reads it back) or
+        /// score-table (评分表; `import --as indicators` reads its tree back)
+        #[arg(long = "as", value_enum, value_name = "KIND")]
+        kind: Option<ExportKind>,
         /// Write to FILE instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -317,4 +325,14 @@ pub enum TemplateCmd {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
+    Xlsx,
+}
+
+/// What `export --format xlsx` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    /// The self-evaluation form (绩效自评表) as printed.
+    SelfEval,
+    /// The score table (评分表).
+    ScoreTable,
 }

@@ -76,7 +76,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, cli.keymap.as_deref()),
         Some(Cmd::Template { action }) => template::run(&data, action),
-        Some(Cmd::Export { project, format: _, output }) => export::run(&data, project.as_deref(), output.as_deref()),
+        Some(Cmd::Export { project, format: args::ExportFormat::Json, kind: None, output }) => {
+            export::run(&data, project.as_deref(), output.as_deref())
+        }
+        Some(Cmd::Export { project, format, kind, output }) => export::sheet(&data, project.as_deref(), format, kind, output.as_deref()),
         Some(Cmd::Import(args)) => import_dispatch(&data, &args),
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
         Some(Cmd::Due(args)) => due::run(&data, &args),

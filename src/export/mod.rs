@@ -1,8 +1,10 @@
 //! Exports rendered from read models: the rectification ledger (整改台账: table, CSV, JSON, XLSX),
 //! the rectification notice (整改通知书: Markdown, plain text for A4, .docx, PDF), and the
-//! evaluation report (评价报告: Markdown; its score table as XLSX).
+//! evaluation report (评价报告: Markdown; its score table as XLSX), and the self-evaluation
+//! form (绩效自评表) as XLSX.
 
 pub mod docx;
+pub mod form_xlsx;
 pub mod ledger;
 pub mod ledger_render;
 pub mod notice;
