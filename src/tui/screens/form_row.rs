@@ -33,7 +33,7 @@ pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
     let cyan = Style::default().fg(Color::Cyan);
     let mut head = vec![Span::styled(format!("{}: ", cx.t(Msg::FrSection)), cyan)];
     if let Some(n) = i.nature {
-        head.push(Span::raw(format!("{}{} ", cx.t(Msg::FrNature), n.label())));
+        head.push(Span::raw(format!("{} {}，", cx.t(Msg::FrNature), n.label())));
     }
     let unit = if i.unit.trim().is_empty() { String::new() } else { format!("（{}）", i.unit.trim()) };
     head.push(Span::raw(format!("{} → {}{unit}", or_dash(&i.target), or_dash(&i.actual))));
