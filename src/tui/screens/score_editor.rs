@@ -299,18 +299,20 @@ impl ScoreEditor {
                     })
                     .collect::<Result<_, String>>()?,
             },
-            2 => match (measure(Msg::ScTarget, &self.target), measure(Msg::ScActual, &self.actual)) {
-                (Ok(target), Ok(actual)) => ScoreInput::Formula { target, actual, direction: self.direction },
-                // As the form prints them ("≥95%", "86.19%", "≤5300元/户"): read from the text.
-                _ => ScoreInput::Printed {
-                    nature: Some(match self.direction {
-                        Direction::Positive => Nature::Ge,
-                        Direction::Negative => Nature::Le,
-                        Direction::Exact => Nature::Eq,
-                    }),
-                    target: self.target.value().trim().to_string(),
-                    actual: self.actual.value().trim().to_string(),
-                },
+            // As the form prints them ("≥95%", "86.19%", "≤5300元/户"): read from the text.
+            2 if [&self.target, &self.actual].iter().any(|i| printed_like(&i.value())) => ScoreInput::Printed {
+                nature: Some(match self.direction {
+                    Direction::Positive => Nature::Ge,
+                    Direction::Negative => Nature::Le,
+                    Direction::Exact => Nature::Eq,
+                }),
+                target: self.target.value().trim().to_string(),
+                actual: self.actual.value().trim().to_string(),
+            },
+            2 => ScoreInput::Formula {
+                target: measure(Msg::ScTarget, &self.target)?,
+                actual: measure(Msg::ScActual, &self.actual)?,
+                direction: self.direction,
             },
             _ => ScoreInput::Qualitative { band: BANDS[self.band], value: num(Msg::ScValue, &self.value)? },
         })
@@ -557,6 +559,12 @@ impl ScoreEditor {
             _ => None,
         }
     }
+}
+
+/// Text as a form prints it (a sign, a percent, a unit or words), not a plain number: such
+/// a target or actual is sent as printed. Plain ASCII ("9x") keeps the plain-number check.
+fn printed_like(s: &str) -> bool {
+    s.chars().any(|c| !c.is_ascii() || "%<>=".contains(c))
 }
 
 fn direction_of(v: &Values) -> Direction {
