@@ -25,10 +25,16 @@ fn short_hash(s: &str) -> String {
 
 pub enum Value {
     Text(LineInput),
-    Choice { options: Vec<String>, index: usize },
+    Choice {
+        options: Vec<String>,
+        index: usize,
+    },
     /// Several lines (偏差原因, 其中 rows): Enter starts a new line, Backspace at a line's
     /// start joins it to the one above, Tab and ↓ go line by line and then on.
-    Lines { lines: Vec<LineInput>, row: usize },
+    Lines {
+        lines: Vec<LineInput>,
+        row: usize,
+    },
 }
 
 fn lines_of(text: &str) -> Vec<LineInput> {

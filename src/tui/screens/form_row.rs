@@ -38,10 +38,7 @@ pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
     let unit = if i.unit.trim().is_empty() { String::new() } else { format!("（{}）", i.unit.trim()) };
     head.push(Span::raw(format!("{} → {}{unit}", or_dash(&i.target), or_dash(&i.actual))));
     if i.missed() == Some(true) {
-        head.push(Span::styled(
-            format!(" ✗ {}", cx.t(Msg::FrMissed)),
-            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-        ));
+        head.push(Span::styled(format!(" ✗ {}", cx.t(Msg::FrMissed)), Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)));
     }
     let mut lines = vec![Line::from(head)];
     for b in &i.breakdown {

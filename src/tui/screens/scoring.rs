@@ -50,7 +50,12 @@ impl Scoring {
 
     pub fn refresh(&mut self, cx: &Cx) {
         let load = || -> crate::domain::Result<_> {
-            Ok((cx.backend.tree(&self.code)?, cx.backend.findings(&self.code)?, cx.backend.reviews(&self.code)?, cx.backend.form(&self.code)?))
+            Ok((
+                cx.backend.tree(&self.code)?,
+                cx.backend.findings(&self.code)?,
+                cx.backend.reviews(&self.code)?,
+                cx.backend.form(&self.code)?,
+            ))
         };
         match load() {
             Ok((t, f, r, form)) => {
