@@ -316,3 +316,22 @@ fn paste_confirmation_snapshot() {
     app.on_paste(PASTE, &cx);
     insta::assert_snapshot!("paste_confirm_80x24", render(&app, &cx, 80, 24));
 }
+
+#[test]
+fn 差_只算已复核的末级指标() {
+    let env = env();
+    for v in [
+        serde_json::json!({"cmd":"set_form_row","project":CODE,"indicator":"保障人数","target":"≥4754人","actual":"4512人","self_score":"10"}),
+        serde_json::json!({"cmd":"set_form_row","project":CODE,"indicator":"农村低保对象覆盖率","self_score":"5"}),
+        serde_json::json!({"cmd":"score","project":CODE,"indicator":"保障人数","input":{"direct":{"value":"9.5"}}}),
+    ] {
+        exec(&env, v);
+    }
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    at(&env, &mut app, &cx, "保障人数");
+    let shown = screen(&app, &cx, 80, 24);
+    let row = |name: &str| shown.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_default().to_string();
+    assert!(row("数量指标").ends_with("15.00  15.00   9.50  -0.50"), "self 15, re-check 9.5, only the checked leaf differs\n{shown}");
+    assert!(row("农村低保对象覆盖率").contains("5.00      —"), "{shown}");
+}

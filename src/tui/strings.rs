@@ -334,7 +334,7 @@ msgs! {
     FrDeviation => "偏差原因分析及改进措施", "Deviation and remedies";
     FrSelfScore => "自评得分", "Self-score";
     FrBreakdown => "其中", "Of which";
-    FrBreakdownHint => "每行一条：名称｜目标值｜实际值（｜度量单位），如 其中：城镇｜≥95%｜91.2%", "one per line: name｜target｜actual (｜unit), e.g. 其中：城镇｜≥95%｜91.2%";
+    FrBreakdownHint => "每行一条：名称｜目标值｜实际值（｜度量单位）", "one per line: name｜target｜actual (｜unit)";
     FrSelfScoreRange => "自评得分 {0} 不在 0 到 {1} 分之间：填 0 到 {1} 的数，或留空", "self-score {0} is not between 0 and {1}: enter 0 to {1}, or leave it empty";
     FrBreakdownBad => "第{0}行「{1}」没有名称：写成 名称｜目标值｜实际值", "line {0} “{1}” has no name: write name｜target｜actual";
     PasteUnder => "粘贴 {0} 行指标，添加在「{1}」下（Enter 添加，Esc 放弃）：", "paste {0} indicator rows under “{1}” (Enter adds them, Esc drops them):";

@@ -27,6 +27,17 @@ pub fn self_score(tree: &IndicatorTree, form: &crate::domain::form::Form, id: No
     (!scores.is_empty()).then(|| scores.iter().fold(Decimal::ZERO, |a, b| a.saturating_add(*b)))
 }
 
+/// 复核 − 自评 of a node: a leaf's where it has both scores; a parent's the sum over its
+/// leaves that have both (a leaf not yet re-checked does not count as a difference).
+pub fn difference(tree: &IndicatorTree, form: &crate::domain::form::Form, id: NodeId) -> Option<Decimal> {
+    if tree.is_leaf(id) {
+        let own = form.row(id).and_then(|r| r.input.self_score)?;
+        return tree.score_of(id).map(|v| v.saturating_sub(own));
+    }
+    let diffs: Vec<Decimal> = tree.children(Some(id)).filter_map(|c| difference(tree, form, c.id)).collect();
+    (!diffs.is_empty()).then(|| diffs.iter().fold(Decimal::ZERO, |a, b| a.saturating_add(*b)))
+}
+
 /// A leaf's row as the detail pane shows it.
 pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
     let i = &row.input;

@@ -353,10 +353,7 @@ impl Scoring {
             let method = if leaf { n.method.label() } else { "" };
             let middle = if check {
                 let own = self.form.as_ref().and_then(|form| super::form_row::self_score(tree, form, n.id));
-                let diff = match (own, tree.score_of(n.id)) {
-                    (Some(a), Some(b)) => fmt2(b.saturating_sub(a)),
-                    _ => String::new(),
-                };
+                let diff = self.form.as_ref().and_then(|form| super::form_row::difference(tree, form, n.id)).map(fmt2).unwrap_or_default();
                 let own = own.map(fmt2).unwrap_or_else(|| "—".into());
                 format!("{} {} {}", pad_left(&own, cw), pad_left(&score, cw), pad_left(&diff, cw))
             } else {
