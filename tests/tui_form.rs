@@ -335,3 +335,29 @@ fn 差_只算已复核的末级指标() {
     assert!(row("数量指标").ends_with("15.00  15.00   9.50  -0.50"), "self 15, re-check 9.5, only the checked leaf differs\n{shown}");
     assert!(row("农村低保对象覆盖率").contains("5.00      —"), "{shown}");
 }
+
+#[test]
+fn 自评表行_esc先问_保留草稿_再打开时提供() {
+    let env = env();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    at(&env, &mut app, &cx, "保障人数");
+    keys(&mut app, &cx, "f");
+    tab(&mut app, &cx);
+    keys(&mut app, &cx, "≥4754人");
+    tab(&mut app, &cx);
+    tab(&mut app, &cx);
+    tab(&mut app, &cx);
+    keys(&mut app, &cx, "第一行\n第二行");
+    esc(&mut app, &cx);
+    assert_eq!(top_context(&app), "confirm", "Esc with changes asks first");
+    keys(&mut app, &cx, "k");
+    assert_eq!(top_context(&app), "scoring");
+    keys(&mut app, &cx, "f");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("≥4754人") && shown.contains("第二行"), "the draft is offered\n{shown}");
+    keys(&mut app, &cx, "y");
+    ctrl(&mut app, &cx, 's');
+    let row = env.local.form(CODE).unwrap().row(node(&env, "保障人数").id).cloned().expect("saved from the draft");
+    assert_eq!((row.input.target.as_str(), row.input.deviation.as_str()), ("≥4754人", "第一行\n第二行"));
+}
