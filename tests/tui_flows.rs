@@ -322,7 +322,7 @@ fn pasted_basis_keeps_its_lines() {
     let mut app = new_app(&cx);
     scored_without_basis(&env, &mut app, &cx);
     keys(&mut app, &cx, "b");
-    app.on_paste("第一段：账面支出85万元。\r\n第二段：与银行对账单一致。");
+    app.on_paste("第一段：账面支出85万元。\r\n第二段：与银行对账单一致。", &cx);
     ctrl(&mut app, &cx, 's');
     assert_eq!(score_of(&env, "预算执行率").unwrap().basis, "第一段：账面支出85万元。\n第二段：与银行对账单一致。");
 }

@@ -71,6 +71,7 @@ actions! {
     AddIndicator => "add_indicator", "添加指标（在所选指标下）", "add (an indicator under the selection)";
     RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove (the selected indicator)";
     RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename (the selected indicator)";
+    EditFormRow => "edit_form_row", "自评表行（年度指标值、实际完成值、自评得分、其中行）", "form row (target, actual, self-score, breakdown rows)";
     SetPoints => "set_points", "分值（修改所选指标的分值）", "points (of the selected indicator)";
     Publish => "publish", "发布（所选问题，发布后只能更正）", "publish (the selected finding; then only corrections)";
     Withdraw => "withdraw", "撤回（所选问题，需说明理由）", "withdraw (the selected finding, with a reason)";

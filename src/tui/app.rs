@@ -91,6 +91,15 @@ pub trait Layer {
         Effect::None
     }
     fn paste(&mut self, _text: &str) {}
+    /// A paste that opens something (the scoring tab's rows from a spreadsheet): the effect,
+    /// or None to hand the text to `paste`.
+    fn paste_effect(&mut self, _text: &str, _cx: &Cx) -> Option<Effect> {
+        None
+    }
+    /// A text box that takes Enter as a new line (a multi-line form field) while focused.
+    fn takes_enter(&self) -> bool {
+        false
+    }
     /// Re-reads what it shows after a command succeeded.
     fn refresh(&mut self, _cx: &Cx) {}
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx);
@@ -167,7 +176,7 @@ impl App {
         if top.wants_text() && self.pending.is_empty() {
             // A text box gets typing before any single-letter binding; only its own context's
             // keys (Ctrl-s, Esc, Tab …) and Ctrl-c act.
-            if printable {
+            if printable || (key.code == KeyCode::Enter && key.modifiers.is_empty() && top.takes_enter()) {
                 let effect = self.top().map(|t| t.input(key, cx)).unwrap_or(Effect::None);
                 return self.apply(effect, cx);
             }
@@ -197,12 +206,19 @@ impl App {
         }
     }
 
-    pub fn on_paste(&mut self, text: &str) {
+    pub fn on_paste(&mut self, text: &str, cx: &Cx) {
         // Control characters are refused at save; pasted from a document they are invisible,
-        // so they are dropped here (CR is turned into line breaks by the screens).
+        // so they are dropped here (CR is turned into line breaks by the screens; tabs and
+        // line breaks, a spreadsheet's cells and rows, are kept).
         let clean: String = text.chars().filter(|c| *c == '\r' || !crate::text::is_control(*c)).collect();
-        if let Some(top) = self.top() {
-            top.paste(&clean);
+        let effect = self.top().and_then(|top| top.paste_effect(&clean, cx));
+        match effect {
+            Some(effect) => self.apply(effect, cx),
+            None => {
+                if let Some(top) = self.top() {
+                    top.paste(&clean);
+                }
+            }
         }
     }
 

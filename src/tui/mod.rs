@@ -91,7 +91,7 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
         for _ in 0..BURST {
             match event::read().map_err(io)? {
                 Event::Key(k) => app.on_key(k, cx),
-                Event::Paste(text) => app.on_paste(&text),
+                Event::Paste(text) => app.on_paste(&text, cx),
                 _ => {}
             }
             // A hang-up can arrive mid-burst (the terminal is gone): save and leave at once.

@@ -25,7 +25,21 @@ fn short_hash(s: &str) -> String {
 
 pub enum Value {
     Text(LineInput),
-    Choice { options: Vec<String>, index: usize },
+    Choice {
+        options: Vec<String>,
+        index: usize,
+    },
+    /// Several lines (偏差原因, 其中 rows): Enter starts a new line, Backspace at a line's
+    /// start joins it to the one above, Tab and ↓ go line by line and then on.
+    Lines {
+        lines: Vec<LineInput>,
+        row: usize,
+    },
+}
+
+fn lines_of(text: &str) -> Vec<LineInput> {
+    let lines: Vec<LineInput> = text.split('\n').map(|l| LineInput::new(l.trim_end_matches('\r'))).collect();
+    if lines.is_empty() { vec![LineInput::default()] } else { lines }
 }
 
 /// Checks a field's text; the message says what is wrong and what is allowed.
@@ -47,15 +61,25 @@ pub struct Field {
     pub value: Value,
     pub check: Option<Check>,
     pub error: Option<String>,
+    /// Shown under the field while it has the focus (the format it takes).
+    pub hint: Option<String>,
 }
 
 impl Field {
     pub fn text(label: &str, value: &str) -> Field {
-        Field { label: label.to_string(), value: Value::Text(LineInput::new(value)), check: None, error: None }
+        Field { label: label.to_string(), value: Value::Text(LineInput::new(value)), check: None, error: None, hint: None }
     }
     pub fn choice(label: &str, options: Vec<String>, selected: &str) -> Field {
         let index = options.iter().position(|o| o == selected).unwrap_or(0);
-        Field { label: label.to_string(), value: Value::Choice { options, index }, check: None, error: None }
+        Field { label: label.to_string(), value: Value::Choice { options, index }, check: None, error: None, hint: None }
+    }
+    /// A field of several lines, `value` split at its line breaks.
+    pub fn lines(label: &str, value: &str) -> Field {
+        Field { label: label.to_string(), value: Value::Lines { lines: lines_of(value), row: 0 }, check: None, error: None, hint: None }
+    }
+    pub fn hint(mut self, hint: String) -> Field {
+        self.hint = Some(hint);
+        self
     }
     pub fn checked(mut self, check: Check) -> Field {
         self.check = Some(check);
@@ -65,7 +89,22 @@ impl Field {
         match &self.value {
             Value::Text(i) => i.value(),
             Value::Choice { options, index } => options.get(*index).cloned().unwrap_or_default(),
+            Value::Lines { lines, .. } => {
+                let all: Vec<String> = lines.iter().map(LineInput::value).collect();
+                all.join("\n").trim_end_matches('\n').to_string()
+            }
         }
+    }
+
+    /// Moves within a multi-line field; false at its edge (the focus goes to the next field).
+    fn step(&mut self, forward: bool) -> bool {
+        let Value::Lines { lines, row } = &mut self.value else { return false };
+        match forward {
+            true if *row + 1 < lines.len() => *row += 1,
+            false if *row > 0 => *row -= 1,
+            _ => return false,
+        }
+        true
     }
 }
 
@@ -200,14 +239,29 @@ impl Layer for Form {
     fn wants_text(&self) -> bool {
         true
     }
+    fn takes_enter(&self) -> bool {
+        matches!(self.fields.get(self.focus), Some(Field { value: Value::Lines { .. }, .. }))
+    }
     fn unused_actions(&self) -> &'static [Action] {
         &[Action::AddRow, Action::RemoveRow, Action::Help]
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         let n = self.fields.len();
         match action {
-            Action::NextField => self.focus = (self.focus + 1) % n.max(1),
-            Action::PrevField => self.focus = (self.focus + n.max(1) - 1) % n.max(1),
+            Action::NextField if self.fields.get_mut(self.focus).is_some_and(|f| f.step(true)) => {}
+            Action::PrevField if self.fields.get_mut(self.focus).is_some_and(|f| f.step(false)) => {}
+            Action::NextField => {
+                self.focus = (self.focus + 1) % n.max(1);
+                if let Some(Field { value: Value::Lines { row, .. }, .. }) = self.fields.get_mut(self.focus) {
+                    *row = 0;
+                }
+            }
+            Action::PrevField => {
+                self.focus = (self.focus + n.max(1) - 1) % n.max(1);
+                if let Some(Field { value: Value::Lines { row, lines }, .. }) = self.fields.get_mut(self.focus) {
+                    *row = lines.len().saturating_sub(1);
+                }
+            }
             Action::Save => return self.save(cx),
             Action::Cancel | Action::Back if self.unsaved() => {
                 return Effect::Push(Box::new(super::unsaved::Discard::new(self.draft.key.clone(), self.draft_text())));
@@ -250,6 +304,10 @@ impl Layer for Form {
         for (f, v) in self.fields.iter_mut().zip(&values) {
             match &mut f.value {
                 Value::Text(input) => *input = LineInput::new(v),
+                Value::Lines { lines, row } => {
+                    *lines = lines_of(v);
+                    *row = 0;
+                }
                 Value::Choice { options, index } => {
                     if let Some(i) = options.iter().position(|o| o == v) {
                         *index = i;
@@ -273,13 +331,51 @@ impl Layer for Form {
                     KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % options.len().max(1),
                     _ => {}
                 },
+                Value::Lines { lines, row } => {
+                    f.error = None;
+                    match key.code {
+                        KeyCode::Enter => {
+                            let rest = lines.get_mut(*row).map(LineInput::split).unwrap_or_default();
+                            let mut next = LineInput::new(&rest);
+                            next.home();
+                            *row = (*row + 1).min(lines.len());
+                            lines.insert(*row, next);
+                        }
+                        KeyCode::Backspace if *row > 0 && lines.get(*row).is_some_and(LineInput::at_start) => {
+                            let cur = lines.remove(*row).value();
+                            *row -= 1;
+                            if let Some(prev) = lines.get_mut(*row) {
+                                prev.append_keep_cursor(&cur);
+                            }
+                        }
+                        _ => {
+                            if let Some(l) = lines.get_mut(*row) {
+                                l.key(key);
+                            }
+                        }
+                    }
+                }
             }
         }
         Effect::None
     }
     fn paste(&mut self, pasted: &str) {
-        if let Some(Field { value: Value::Text(i), .. }) = self.fields.get_mut(self.focus) {
-            i.insert_str(&pasted.replace(['\n', '\r'], " "));
+        match self.fields.get_mut(self.focus) {
+            Some(Field { value: Value::Text(i), .. }) => i.insert_str(&pasted.replace(['\n', '\r'], " ")),
+            Some(Field { value: Value::Lines { lines, row }, .. }) => {
+                // Pasted lines (from a document or a spreadsheet's cells) become lines here.
+                let text = pasted.replace("\r\n", "\n").replace('\r', "\n");
+                for (i, part) in text.trim_end_matches('\n').split('\n').enumerate() {
+                    if i > 0 {
+                        *row = (*row + 1).min(lines.len());
+                        lines.insert(*row, LineInput::default());
+                    }
+                    if let Some(l) = lines.get_mut(*row) {
+                        l.insert_str(&part.replace('\t', "｜"));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
@@ -289,7 +385,16 @@ impl Layer for Form {
         let errors: usize =
             self.fields.iter().filter_map(|fl| fl.error.as_ref()).map(|e| text::wrap(&format!("✗ {e}"), value_cells).len()).sum();
         let note = self.note.as_ref().map(|n| text::wrap(n, rect_w.saturating_sub(2) as usize).len()).unwrap_or(0);
-        let height = self.fields.len() as u16 + errors as u16 + 4 + note as u16;
+        let extra: usize = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, fl)| {
+                let rows = if let Value::Lines { lines, .. } = &fl.value { lines.len().saturating_sub(1) } else { 0 };
+                rows + usize::from(i == self.focus && fl.hint.is_some())
+            })
+            .sum();
+        let height = (self.fields.len() + extra) as u16 + errors as u16 + 4 + note as u16;
         let rect = centered(area, 76, height);
         f.render_widget(Clear, widen(rect, area));
         let block = Block::default()
@@ -317,8 +422,25 @@ impl Layer for Form {
                     let v = options.get(*index).cloned().unwrap_or_default();
                     if focused { format!("◀ {v} ▶") } else { v }
                 }
+                Value::Lines { lines: rows, row } => {
+                    for (j, l) in rows.iter().enumerate() {
+                        let (view, at) = l.view(value_w);
+                        if focused && j == *row {
+                            cursor = Some(Position { x: inner.x + label_w as u16 + at, y: inner.y + lines.len() as u16 });
+                        }
+                        let label = if j == 0 { text::pad_right(&fl.label, label_w) } else { " ".repeat(label_w) };
+                        lines.push(Line::from(vec![Span::styled(label, label_style), Span::raw(view)]));
+                    }
+                    String::new()
+                }
             };
-            lines.push(Line::from(vec![Span::styled(text::pad_right(&fl.label, label_w), label_style), Span::raw(shown)]));
+            if !matches!(fl.value, Value::Lines { .. }) {
+                lines.push(Line::from(vec![Span::styled(text::pad_right(&fl.label, label_w), label_style), Span::raw(shown)]));
+            }
+            if let Some(h) = fl.hint.as_ref().filter(|_| focused) {
+                let h = text::truncate(h, value_w);
+                lines.push(Line::from(Span::styled(format!("{}{h}", " ".repeat(label_w)), Style::default().fg(Color::DarkGray))));
+            }
             if let Some(e) = &fl.error {
                 for l in text::wrap(&format!("✗ {e}"), value_w) {
                     lines.push(Line::from(Span::styled(format!("{}{l}", " ".repeat(label_w)), Style::default().fg(Color::Red))));

@@ -260,6 +260,12 @@ impl Layer for ProjectView {
         }
         Effect::None
     }
+    fn paste_effect(&mut self, text: &str, cx: &Cx) -> Option<Effect> {
+        if self.tab != Tab::Scoring {
+            return None;
+        }
+        self.scoring.paste(text, self.project.as_ref(), cx)
+    }
     fn input(&mut self, _key: KeyEvent, _cx: &Cx) -> Effect {
         Effect::None
     }

@@ -7,6 +7,7 @@
 use super::unsaved::Tracked;
 use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount, parse_measure};
+use crate::domain::printed::Nature;
 use crate::domain::tree::{Deduction, Direction, IndicatorRef, Method, Node, QualBand, ScoreInput};
 use crate::text;
 use crate::tui::action::Action;
@@ -48,6 +49,9 @@ struct Values {
     target: String,
     actual: String,
     negative: bool,
+    /// 等于 (`Direction::Exact`); drafts from before it lack the field.
+    #[serde(default)]
+    exact: bool,
     deductions: Vec<(String, String, String)>,
 }
 
@@ -64,7 +68,7 @@ pub struct ScoreEditor {
     band: usize,
     target: LineInput,
     actual: LineInput,
-    negative: bool,
+    direction: Direction,
     /// Points, reason, and the number of the finding it stems from (optional).
     deductions: Vec<(LineInput, LineInput, LineInput)>,
     /// The project's findings: (number, id), so a deduction can point at one.
@@ -95,7 +99,10 @@ impl ScoreEditor {
             band: 0,
             target: LineInput::default(),
             actual: LineInput::default(),
-            negative: matches!(node.method, Method::Formula { direction: Direction::Negative }),
+            direction: match node.method {
+                Method::Formula { direction } => direction,
+                _ => Direction::Positive,
+            },
             deductions: vec![],
             findings: findings.to_vec(),
             focus: 1,
@@ -123,7 +130,7 @@ impl ScoreEditor {
                 ScoreInput::Formula { target, actual, direction } => {
                     e.target.set(&target.to_string());
                     e.actual.set(&actual.to_string());
-                    e.negative = *direction == Direction::Negative;
+                    e.direction = *direction;
                 }
                 ScoreInput::Qualitative { band, value } => {
                     e.band = BANDS.iter().position(|b| b == band).unwrap_or(0);
@@ -132,7 +139,9 @@ impl ScoreEditor {
                 ScoreInput::Printed { target, actual, .. } => {
                     e.target.set(target);
                     e.actual.set(actual);
-                    e.negative = matches!(s.input.method(), Method::Formula { direction: Direction::Negative });
+                    if let Method::Formula { direction } = s.input.method() {
+                        e.direction = direction;
+                    }
                 }
             }
         }
@@ -144,6 +153,23 @@ impl ScoreEditor {
         e
     }
 
+    /// On the formula method with the target and actual empty: the leaf's form row fills them
+    /// (as printed) and its 指标性质 the direction. Not an edit: nothing to lose on Esc.
+    pub fn prefilled(mut self, row: Option<&crate::domain::form::RowInput>) -> Self {
+        let Some(row) = row else { return self };
+        if self.method != 2 || !self.target.value().trim().is_empty() || !self.actual.value().trim().is_empty() {
+            return self;
+        }
+        self.target.set(row.target.trim());
+        self.actual.set(row.actual.trim());
+        if let Some(d) = row.nature().and_then(Nature::direction) {
+            self.direction = d;
+        }
+        let initial = self.values();
+        self.draft.set_initial(initial);
+        self
+    }
+
     /// What is typed and chosen now, as the draft keeps it.
     fn values(&self) -> Values {
         Values {
@@ -152,7 +178,8 @@ impl ScoreEditor {
             band: self.band,
             target: self.target.value(),
             actual: self.actual.value(),
-            negative: self.negative,
+            negative: self.direction == Direction::Negative,
+            exact: self.direction == Direction::Exact,
             deductions: self
                 .deductions
                 .iter()
@@ -195,8 +222,8 @@ impl ScoreEditor {
             2 => {
                 field(draft.target != now.target, cx.t(Msg::ScTarget).into(), &draft.target);
                 field(draft.actual != now.actual, cx.t(Msg::ScActual).into(), &draft.actual);
-                let dir = cx.t(if draft.negative { Msg::ScNegative } else { Msg::ScPositive });
-                field(draft.negative != now.negative, cx.t(Msg::ScDirection).into(), dir);
+                let dir = direction_label(direction_of(draft), cx);
+                field(direction_of(draft) != direction_of(now), cx.t(Msg::ScDirection).into(), dir);
             }
             _ => {
                 field(draft.band != now.band, cx.t(Msg::ScBand).into(), &band_label(BANDS[draft.band], self.points));
@@ -272,10 +299,20 @@ impl ScoreEditor {
                     })
                     .collect::<Result<_, String>>()?,
             },
+            // As the form prints them ("≥95%", "86.19%", "≤5300元/户"): read from the text.
+            2 if [&self.target, &self.actual].iter().any(|i| printed_like(&i.value())) => ScoreInput::Printed {
+                nature: Some(match self.direction {
+                    Direction::Positive => Nature::Ge,
+                    Direction::Negative => Nature::Le,
+                    Direction::Exact => Nature::Eq,
+                }),
+                target: self.target.value().trim().to_string(),
+                actual: self.actual.value().trim().to_string(),
+            },
             2 => ScoreInput::Formula {
                 target: measure(Msg::ScTarget, &self.target)?,
                 actual: measure(Msg::ScActual, &self.actual)?,
-                direction: if self.negative { Direction::Negative } else { Direction::Positive },
+                direction: self.direction,
             },
             _ => ScoreInput::Qualitative { band: BANDS[self.band], value: num(Msg::ScValue, &self.value)? },
         })
@@ -322,7 +359,11 @@ impl ScoreEditor {
                 }
             }
             Slot::Band => self.band = (self.band + if forward { 1 } else { 2 }) % 3,
-            Slot::Direction => self.negative = !self.negative,
+            Slot::Direction => {
+                let all = [Direction::Positive, Direction::Negative, Direction::Exact];
+                let i = all.iter().position(|d| *d == self.direction).unwrap_or(0);
+                self.direction = all[(i + if forward { 1 } else { 2 }) % 3];
+            }
             _ => {}
         }
     }
@@ -399,7 +440,7 @@ impl Layer for ScoreEditor {
         self.band = v.band;
         self.target.set(&v.target);
         self.actual.set(&v.actual);
-        self.negative = v.negative;
+        self.direction = direction_of(&v);
         self.deductions = v.deductions.iter().map(|(p, r, f)| (LineInput::new(p), LineInput::new(r), LineInput::new(f))).collect();
         if self.method == 1 && self.deductions.is_empty() {
             self.deductions.push((LineInput::default(), LineInput::default(), LineInput::default()));
@@ -462,9 +503,7 @@ impl Layer for ScoreEditor {
             let (label, shown) = match slot {
                 Slot::Method => (cx.t(Msg::ScMethodField).to_string(), method_label.clone()),
                 Slot::Band => (cx.t(Msg::ScBand).to_string(), band_label(BANDS[self.band], self.points)),
-                Slot::Direction => {
-                    (cx.t(Msg::ScDirection).to_string(), cx.t(if self.negative { Msg::ScNegative } else { Msg::ScPositive }).to_string())
-                }
+                Slot::Direction => (cx.t(Msg::ScDirection).to_string(), direction_label(self.direction, cx).to_string()),
                 Slot::Value => (cx.t(Msg::ScValue).to_string(), String::new()),
                 Slot::Target => (cx.t(Msg::ScTarget).to_string(), String::new()),
                 Slot::Actual => (cx.t(Msg::ScActual).to_string(), String::new()),
@@ -520,6 +559,28 @@ impl ScoreEditor {
             _ => None,
         }
     }
+}
+
+/// Text as a form prints it (a sign, a percent, a unit or words), not a plain number: such
+/// a target or actual is sent as printed. Plain ASCII ("9x") keeps the plain-number check.
+fn printed_like(s: &str) -> bool {
+    s.chars().any(|c| !c.is_ascii() || "%<>=".contains(c))
+}
+
+fn direction_of(v: &Values) -> Direction {
+    match (v.exact, v.negative) {
+        (true, _) => Direction::Exact,
+        (false, true) => Direction::Negative,
+        (false, false) => Direction::Positive,
+    }
+}
+
+fn direction_label(d: Direction, cx: &Cx) -> &'static str {
+    cx.t(match d {
+        Direction::Positive => Msg::ScPositive,
+        Direction::Negative => Msg::ScNegative,
+        Direction::Exact => Msg::ScExact,
+    })
 }
 
 pub fn method_label(index: usize, cx: &Cx) -> String {

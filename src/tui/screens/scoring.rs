@@ -30,6 +30,8 @@ pub struct Scoring {
     findings: Vec<crate::domain::Finding>,
     /// The leaves' review chains and the project's quality reviewer.
     reviews: ProjectReviews,
+    /// The self-evaluation form kept beside the tree (empty when none was written).
+    pub form: Option<crate::domain::form::Form>,
 }
 
 impl Scoring {
@@ -42,15 +44,22 @@ impl Scoring {
             error: None,
             findings: vec![],
             reviews: Default::default(),
+            form: None,
         }
     }
 
     pub fn refresh(&mut self, cx: &Cx) {
         let load = || -> crate::domain::Result<_> {
-            Ok((cx.backend.tree(&self.code)?, cx.backend.findings(&self.code)?, cx.backend.reviews(&self.code)?))
+            Ok((
+                cx.backend.tree(&self.code)?,
+                cx.backend.findings(&self.code)?,
+                cx.backend.reviews(&self.code)?,
+                cx.backend.form(&self.code)?,
+            ))
         };
         match load() {
-            Ok((t, f, r)) => {
+            Ok((t, f, r, form)) => {
+                self.form = Some(form);
                 self.selected = self.selected.min(t.nodes.len().saturating_sub(1));
                 self.tree = Some(t);
                 self.findings = f;
@@ -86,6 +95,16 @@ impl Scoring {
         self.act(action, project, cx)
     }
 
+    /// Rows pasted from a spreadsheet: the confirmation of what will be added (see
+    /// `paste_rows`), or None when the text is not tab-separated rows.
+    pub fn paste(&self, text: &str, project: Option<&Project>, cx: &Cx) -> Option<Effect> {
+        let (Some(tree), Some(node), Some(project)) = (&self.tree, self.selected_node(), project) else { return None };
+        if project.is_archived() {
+            return Some(Effect::Error(cx.t(Msg::ReadOnly).to_string()));
+        }
+        super::paste_rows::confirm(&self.code, tree, node, text, cx)
+    }
+
     /// Actions that change something: each opens the editor, form or confirmation it needs.
     fn act(&self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
         let (Some(tree), Some(node), Some(project)) = (&self.tree, self.selected_node(), project) else { return Effect::None };
@@ -104,6 +123,7 @@ impl Scoring {
                 | Action::Unreview
                 | Action::ReturnScore
                 | Action::AnswerReview
+                | Action::EditFormRow
         );
         if leaf_only && !self.is_leaf(node) {
             return Effect::Error(cx.t(Msg::ScLeafOnly).to_string());
@@ -117,7 +137,12 @@ impl Scoring {
             }
             Action::EditScore => {
                 let numbers: Vec<(u32, u64)> = self.findings.iter().map(|f| (f.seq, f.id)).collect();
-                Effect::Push(Box::new(super::score_editor::ScoreEditor::new(&code, node, &numbers, cx)))
+                let row = self.form.as_ref().and_then(|f| f.row(node.id)).map(|r| &r.input);
+                Effect::Push(Box::new(super::score_editor::ScoreEditor::new(&code, node, &numbers, cx).prefilled(row)))
+            }
+            Action::EditFormRow => {
+                let row = self.form.as_ref().and_then(|f| f.row(node.id));
+                Effect::Push(Box::new(super::form_row::editor(&code, node, row, cx)))
             }
             Action::EditBasis => match &node.score {
                 None => Effect::Error(cx.t(Msg::ScScoreFirst).to_string()),
@@ -255,7 +280,8 @@ impl Scoring {
             let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(body);
             (a, b)
         };
-        self.render_tree(f, table, tree, cx);
+        let check = project.is_some_and(|p| p.kind == crate::domain::project::ProjectKind::SelfEvalCheck);
+        self.render_tree(f, table, tree, check, cx);
         self.render_detail(f, detail, tree, project, cx);
     }
 
@@ -284,15 +310,29 @@ impl Scoring {
         f.render_widget(Paragraph::new(lines), area);
     }
 
-    fn render_tree(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, cx: &Cx) {
+    /// `check`: a spot check (自评抽查): the columns 自评 | 复核 | 差 take the place of 得分 and
+    /// 方法, so the indicator names keep their room at 80 columns.
+    fn render_tree(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, check: bool, cx: &Cx) {
         let (pw, sw, mw, stw) = (7usize, 7usize, 5usize, 7usize);
-        let name_w = (area.width as usize).saturating_sub(pw + sw + mw + stw + 4).max(10);
+        // 自评 | 复核 | 差: three columns of 6 cells instead of 得分 (7) and 方法 (5).
+        let cw = 6usize;
+        let middle = if check { 3 * cw + 2 } else { sw + mw + 1 };
+        let name_w = (area.width as usize).saturating_sub(pw + middle + stw + 3).max(10);
+        let mid_header = if check {
+            format!(
+                "{} {} {}",
+                pad_left(cx.t(Msg::ScColSelf), cw),
+                pad_left(cx.t(Msg::ScColReview), cw),
+                pad_left(cx.t(Msg::ScColDiff), cw)
+            )
+        } else {
+            format!("{} {}", pad_left(cx.t(Msg::ScColScore), sw), pad_right(cx.t(Msg::ScColMethod), mw))
+        };
         let header = format!(
-            "{} {} {} {} {}",
+            "{} {} {} {}",
             pad_right(cx.t(Msg::ScColIndicator), name_w),
             pad_left(cx.t(Msg::ScColPoints), pw),
-            pad_left(cx.t(Msg::ScColScore), sw),
-            pad_right(cx.t(Msg::ScColMethod), mw),
+            mid_header,
             pad_right(cx.t(Msg::ScColStatus), stw)
         );
         let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
@@ -311,13 +351,17 @@ impl Scoring {
                 ReviewState::Returned => (cx.t(Msg::ScRevReturned).to_string(), Color::Red),
             };
             let method = if leaf { n.method.label() } else { "" };
-            let row = format!(
-                "{} {} {} {} ",
-                pad_right(&format!("{indent}{}", n.name), name_w),
-                pad_left(&fmt2(n.points), pw),
-                pad_left(&score, sw),
-                pad_right(method, mw)
-            );
+            let middle = if check {
+                let own = self.form.as_ref().and_then(|form| super::form_row::self_score(tree, form, n.id));
+                let diff = self.form.as_ref().and_then(|form| super::form_row::difference(tree, form, n.id)).map(fmt2).unwrap_or_default();
+                let own = own.map(fmt2).unwrap_or_else(|| "—".into());
+                format!("{} {} {}", pad_left(&own, cw), pad_left(&score, cw), pad_left(&diff, cw))
+            } else {
+                format!("{} {}", pad_left(&score, sw), pad_right(method, mw))
+            };
+            let missed = self.form.as_ref().and_then(|form| form.row(n.id)).is_some_and(|r| r.input.missed() == Some(true));
+            let name = format!("{indent}{}{}", if missed { "✗" } else { "" }, n.name);
+            let row = format!("{} {} {middle} ", pad_right(&name, name_w), pad_left(&fmt2(n.points), pw));
             let mut style = if leaf { Style::default() } else { Style::default().add_modifier(Modifier::BOLD) };
             let mut status_style = Style::default().fg(status_color);
             if i == self.selected {
@@ -340,6 +384,10 @@ impl Scoring {
             lines.push(Line::from(Span::styled(cx.t(Msg::ReadOnly).to_string(), Style::default().fg(Color::DarkGray))));
         }
         let label = |m: Msg| Span::styled(format!("{}: ", cx.t(m)), Style::default().fg(Color::Cyan));
+        // What the unit's form printed on this row comes first: it is what the score checks.
+        if let Some(row) = self.form.as_ref().and_then(|form| form.row(n.id)) {
+            lines.extend(super::form_row::detail_lines(row, cx));
+        }
         // What was decided comes first; the guide is reference and goes last (it may be cut
         // on a small screen).
         match &n.score {

@@ -25,6 +25,26 @@ impl LineInput {
         *self = LineInput::new(s);
     }
 
+    /// Whether the cursor is at the start (Backspace there joins a line to the one above).
+    pub fn at_start(&self) -> bool {
+        self.cursor == 0
+    }
+
+    /// Cuts the text after the cursor off and returns it (Enter in a multi-line field).
+    pub fn split(&mut self) -> String {
+        self.chars.drain(self.cursor..).collect()
+    }
+
+    /// Appends `s`, keeping the cursor where it is (joining the next line to this one).
+    pub fn append_keep_cursor(&mut self, s: &str) {
+        self.chars.extend(s.chars().filter(|c| !c.is_control()));
+    }
+
+    /// Moves the cursor to the start.
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
     pub fn insert_str(&mut self, s: &str) {
         for c in s.chars().filter(|c| !c.is_control()) {
             self.chars.insert(self.cursor, c);
