@@ -133,6 +133,7 @@ pub struct ImportArgs {
     /// 01, 02 … after the highest code with the prefix already in the store
     #[arg(long, value_name = "P")]
     pub prefix: Option<String>,
+    /// A JSON bundle (jixiao export), or with --as a spreadsheet
     pub file: PathBuf,
 }
 
