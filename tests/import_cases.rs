@@ -302,6 +302,32 @@ fn a_bad_amount_refuses_the_whole_file_naming_sheet_row_and_column() {
 }
 
 #[test]
+fn text_the_store_refuses_and_a_wrong_total_are_named_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let ctl = write(
+        dir.path(),
+        "ctl.csv",
+        "项目名称,主管单位,金额\n征收经费,自然资源局,800\n禁捕\u{1}退捕资金,畜牧水产事务中心,2683.68\n".as_bytes(),
+    );
+    let out = import(&data, &ctl, &["--year", "2021"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("工作表「ctl」第3行 A列「项目名称」：含控制字符"), "{err}");
+
+    let total = write(
+        dir.path(),
+        "total.csv",
+        "项目名称,主管单位,金额\n征收经费,自然资源局,800\n农村房地一体登记,自然资源局,350\n合计,,1100\n".as_bytes(),
+    );
+    let out = import(&data, &total, &["--year", "2021"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("工作表「total」第4行 C列「金额」：「合计」1100.00 万元，与上面各行之和 1150.00 万元不符"), "{err}");
+    assert!(projects(&data).is_empty());
+}
+
+#[test]
 fn a_hidden_first_sheet_is_skipped_and_named_sheets_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = Workbook::new();
