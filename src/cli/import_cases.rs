@@ -270,7 +270,7 @@ pub fn read_cases(table: &Table, year: i32, prefix: &str, existing: &[String]) -
             .unwrap_or_default();
         let case = Case { step: row.step(), code: format!("{prefix}{number:02}"), kind, name, unit, amount, fund_notes };
         // Text the store would refuse (control characters, 64 KiB) is named by its cell here.
-        if let Err(Error::Invalid { field, message, .. }) = batch("", &[case.clone()], year).check_bounds() {
+        if let Err(Error::Invalid { field, message, .. }) = batch("", std::slice::from_ref(&case), year).check_bounds() {
             let key = if field.contains("unit") {
                 "unit"
             } else if field.contains("fund_notes") {
