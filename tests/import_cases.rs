@@ -1,9 +1,7 @@
 //! `jixiao import FILE --as cases`: the seed's annex table (2021年部门整体支出和专项支出重点
 //! 评价项目表) as .xlsx, .csv (UTF-8 with BOM, GBK) and .xls, through the real binary.
 
-use jixiao::backend::{Fetch, Local};
 use jixiao::domain::ProjectKind;
-use jixiao::read::summary::ProjectRow;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
@@ -99,9 +97,40 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn projects(data: &Path) -> Vec<ProjectRow> {
-    let local = Local::open(data).unwrap();
-    let mut rows = local.project_list().unwrap();
+/// A project as the store holds it, read back through `jixiao export` (a second process
+/// opening the store right after another closed it could meet sled's lock still held).
+#[derive(Debug, Clone, PartialEq)]
+struct P {
+    code: String,
+    kind: ProjectKind,
+    name: String,
+    unit: String,
+    amount: Decimal,
+    fiscal_year: i32,
+    fund_notes: Vec<String>,
+}
+
+fn projects(data: &Path) -> Vec<P> {
+    if !data.exists() {
+        return Vec::new();
+    }
+    let out = bin().arg("--local").arg("--data").arg(data).arg("export").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut rows: Vec<P> = bundle["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| P {
+            code: p["code"].as_str().unwrap().into(),
+            kind: serde_json::from_value(p["kind"].clone()).unwrap(),
+            name: p["name"].as_str().unwrap().into(),
+            unit: p["unit"].as_str().unwrap().into(),
+            amount: dec(p["amount"].as_str().unwrap()),
+            fiscal_year: p["fiscal_year"].as_i64().unwrap() as i32,
+            fund_notes: serde_json::from_value(p["fund_notes"].clone()).unwrap(),
+        })
+        .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
     rows
 }
@@ -113,11 +142,11 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 /// (code, kind, name, unit, amount, fiscal year) of every project.
-fn facts(rows: &[ProjectRow]) -> Vec<(String, ProjectKind, String, String, Decimal, i32)> {
+fn facts(rows: &[P]) -> Vec<(String, ProjectKind, String, String, Decimal, i32)> {
     rows.iter().map(|p| (p.code.clone(), p.kind, p.name.clone(), p.unit.clone(), p.amount.normalize(), p.fiscal_year)).collect()
 }
 
-fn check_seed_store(data: &Path) -> Vec<ProjectRow> {
+fn check_seed_store(data: &Path) -> Vec<P> {
     let rows = projects(data);
     assert_eq!(rows.len(), 20);
     let total: Decimal = rows.iter().map(|p| p.amount).sum();
@@ -154,9 +183,9 @@ fn the_seed_annex_as_xlsx_dry_run_then_import() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("已导入 20 个项目，合计 23773.25 万元"), "{}", text(&out.stdout));
     check_seed_store(&data);
-    let local = Local::open(&data).unwrap();
-    assert_eq!(local.project("ZD21-19").unwrap().fund_notes, vec!["一般债".to_string(), "直达".to_string()]);
-    drop(local);
+    let rows = projects(&data);
+    assert_eq!(rows[18].fund_notes, vec!["一般债".to_string(), "直达".to_string()]);
+    assert_eq!(rows[6].fund_notes, vec!["购买服务".to_string()]);
 
     // a second list continues the numbering
     let out = import(&data, &file, &[]);
@@ -299,6 +328,32 @@ fn a_bad_amount_refuses_the_whole_file_naming_sheet_row_and_column() {
     let out = import(&data, &file, &["--year", "2021", "--dry-run"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("「十」不是数"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn text_the_store_refuses_and_a_wrong_total_are_named_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let ctl = write(
+        dir.path(),
+        "ctl.csv",
+        "项目名称,主管单位,金额\n征收经费,自然资源局,800\n禁捕\u{1}退捕资金,畜牧水产事务中心,2683.68\n".as_bytes(),
+    );
+    let out = import(&data, &ctl, &["--year", "2021"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("工作表「ctl」第3行 A列「项目名称」：含控制字符"), "{err}");
+
+    let total = write(
+        dir.path(),
+        "total.csv",
+        "项目名称,主管单位,金额\n征收经费,自然资源局,800\n农村房地一体登记,自然资源局,350\n合计,,1100\n".as_bytes(),
+    );
+    let out = import(&data, &total, &["--year", "2021"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("工作表「total」第4行 C列「金额」：「合计」1100.00 万元，与上面各行之和 1150.00 万元不符"), "{err}");
+    assert!(projects(&data).is_empty());
 }
 
 #[test]

@@ -144,6 +144,7 @@ pub struct ImportArgs {
     /// indicators/self-eval: replace a tree that already has scores (they are cleared), saying why
     #[arg(long, value_name = "REASON")]
     pub replace: Option<String>,
+    /// A JSON bundle (jixiao export), or with --as a spreadsheet
     pub file: PathBuf,
 }
 

@@ -100,17 +100,18 @@ pub fn run(data: &Path, file: &Path, args: &ImportArgs) -> Result<i32> {
         (Some(f), Some(l)) => (f.code.clone(), l.code.clone()),
         _ => (String::new(), String::new()),
     };
-    backend.execute(&batch(&format!("导入 {name}"), plan))?;
+    backend.execute(&batch(&format!("导入 {name}"), &plan.cases, plan.year))?;
     super::out::line(&format!("已导入 {n} 个项目，合计 {} 万元（编号 {first} 至 {last}）", fmt2(total)))?;
     Ok(0)
 }
 
 /// The one command that creates every case, all or nothing; each step names its row.
-pub fn batch(label: &str, plan: Plan) -> Command {
-    let fiscal_year = plan.year - 1;
-    let (commands, steps) = plan
-        .cases
-        .into_iter()
+/// `year` is the evaluation year: the projects' fiscal year is the one before.
+pub fn batch(label: &str, cases: &[Case], year: i32) -> Command {
+    let fiscal_year = year - 1;
+    let (commands, steps) = cases
+        .iter()
+        .cloned()
         .map(|c| {
             let cmd = Command::CreateProject {
                 code: c.code,
@@ -195,6 +196,7 @@ pub fn read_cases(table: &Table, year: i32, prefix: &str, existing: &[String]) -
             match row.amount_wan("amount", table) {
                 Ok(Some(stated)) => {
                     let all = sum(cases.iter().map(|c| &c.amount));
+                    // A total is checked only when every row above it was read.
                     if stated != all && stated != since_total && problems.is_empty() {
                         problems.push(row.problem(
                             "amount",
@@ -242,8 +244,21 @@ pub fn read_cases(table: &Table, year: i32, prefix: &str, existing: &[String]) -
             .text("notes")
             .map(|n| n.split(['、', ',', '，', '；', ';', ' ', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
             .unwrap_or_default();
+        let case = Case { step: row.step(), code: format!("{prefix}{number:02}"), kind, name, unit, amount, fund_notes };
+        // Text the store would refuse (control characters, 64 KiB) is named by its cell here.
+        if let Err(Error::Invalid { field, message, .. }) = batch("", std::slice::from_ref(&case), year).check_bounds() {
+            let key = if field.contains("unit") {
+                "unit"
+            } else if field.contains("fund_notes") {
+                "notes"
+            } else {
+                "name"
+            };
+            problems.push(row.problem(key, message));
+            continue;
+        }
         since_total += amount;
-        cases.push(Case { step: row.step(), code: format!("{prefix}{number:02}"), kind, name, unit, amount, fund_notes });
+        cases.push(case);
         number = number.saturating_add(1);
     }
     Plan { cases, problems, year, prefix: prefix.to_string() }
