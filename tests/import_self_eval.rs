@@ -298,3 +298,57 @@ fn check_names_the_forms_anomalies_after_import() {
     assert!(said.contains("自评表总分 100，各行自评得分合计 110"), "{said}");
     assert!(said.contains("保障人数") && said.contains("≥4754人") && said.contains("4512人") && said.contains("自评却得满分 15"), "{said}");
 }
+
+/// The tree and every form row as comparable values: paths, points, the rows as printed.
+fn shape(data: &Path, code: &str) -> Vec<(String, String, Option<jixiao::domain::form::RowInput>)> {
+    let local = Local::open(data).unwrap();
+    let (t, form) = (local.tree(code).unwrap(), local.form(code).unwrap());
+    t.nodes.iter().map(|n| (t.path(n.id), n.points.normalize().to_string(), form.row(n.id).map(|r| r.input.clone()))).collect()
+}
+
+#[test]
+fn a_form_exported_as_xlsx_imports_back_to_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let file = write(dir.path(), "低保资金自评表.xlsx", &form_xlsx());
+    assert!(run(&one, &["import", file.to_str().unwrap(), "--as", "self-eval", "--project", "CC21-01"]).status.success());
+    let out = dir.path().join("导出的自评表.xlsx");
+    let export = run(&one, &["export", "--project", "CC21-01", "--format", "xlsx", "--as", "self-eval", "-o", out.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", text(&export));
+    let back = run(&two, &["import", out.to_str().unwrap(), "--as", "self-eval", "--project", "CC21-01"]);
+    assert!(back.status.success(), "{}", text(&back));
+    assert_eq!(shape(&one, "CC21-01"), shape(&two, "CC21-01"));
+    let (a, b) = (Local::open(&one).unwrap().form("CC21-01").unwrap(), Local::open(&two).unwrap().form("CC21-01").unwrap());
+    assert_eq!(a.head.money, b.head.money);
+    assert_eq!((a.head.printed_total, &a.head.goal_expected), (b.head.printed_total, &b.head.goal_expected));
+    let (p, q) = (Local::open(&one).unwrap().project("CC21-01").unwrap(), Local::open(&two).unwrap().project("CC21-01").unwrap());
+    assert_eq!((p.name, p.fiscal_year, p.amount), (q.name, q.fiscal_year, q.amount));
+}
+
+#[test]
+fn a_score_table_exported_as_xlsx_rebuilds_the_same_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = write(dir.path(), "低保资金自评表.xlsx", &form_xlsx());
+    assert!(run(&data, &["import", file.to_str().unwrap(), "--as", "self-eval", "--project", "CC21-01"]).status.success());
+    let before: Vec<(String, String)> = shape(&data, "CC21-01").into_iter().map(|(p, pts, _)| (p, pts)).collect();
+    let out = dir.path().join("评分表.xlsx");
+    let export = run(&data, &["export", "--project", "CC21-01", "--format", "xlsx", "--as", "score-table", "-o", out.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", text(&export));
+    let back = run(&data, &["import", out.to_str().unwrap(), "--as", "indicators", "--project", "CC21-01"]);
+    assert!(back.status.success(), "{}", text(&back));
+    let after: Vec<(String, String)> = shape(&data, "CC21-01").into_iter().map(|(p, pts, _)| (p, pts)).collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn export_options_that_do_not_fit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = run(&data, &["export", "--project", "CC21-01", "--format", "xlsx", "-o", "x.xlsx"]);
+    assert!(text(&out).contains("--as self-eval"), "{}", text(&out));
+    let out = run(&data, &["export", "--format", "xlsx", "--as", "self-eval", "-o", "x.xlsx"]);
+    assert!(text(&out).contains("--project"), "{}", text(&out));
+    let out = run(&data, &["export", "--project", "CC21-01", "--format", "xlsx", "--as", "self-eval"]);
+    assert!(text(&out).contains("-o"), "{}", text(&out));
+}

@@ -106,6 +106,13 @@ fn write(ws: &mut Worksheet, project: &Project, tree: &IndicatorTree, form: &For
     let recheck = tree.leaves().any(|l| l.score.is_some());
     let cols: u16 = if recheck { 11 } else { 10 };
     ws.set_name(SHEET)?;
+    // Printed as bureaus print it: A4 landscape, one page wide, the table header repeated.
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_repeat_rows(11, 11)?;
+    ws.set_row_height(0, 30)?;
     for (c, w) in (0u16..cols).zip(WIDTHS) {
         ws.set_column_width(c, w)?;
     }

@@ -100,6 +100,9 @@ pub fn read(table: &Table) -> FormPlan {
             }
             break; // notes and signatures below the 总分 row are not indicators
         }
+        if labels.iter().flatten().any(|l| is_subtotal(l)) {
+            continue; // a 评分表's 小计 rows repeat their indicators' sums
+        }
         let deepest = labels.iter().rposition(|l| l.is_some());
         let Some(deepest) = deepest else { continue };
         let name = labels[deepest].clone().unwrap_or_default();
@@ -215,6 +218,10 @@ fn printed_text(row: &Row, key: &str) -> String {
 /// Labels as printed, without line breaks and doubled spaces.
 fn clean_label(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_subtotal(label: &str) -> bool {
+    matches!(label.trim(), "小计" | "小 计")
 }
 
 fn is_total(label: &str) -> bool {
