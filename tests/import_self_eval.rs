@@ -194,6 +194,13 @@ fn assert_imported(data: &Path) {
     let cost = &form.row(leaf("户均补助标准")).unwrap().input;
     assert_eq!(cost.nature, Some(jixiao::domain::printed::Nature::Le));
     assert_eq!(cost.target, "≤5300元/户");
+    // The re-checker's method follows the printed target: ≥ and ≤ and = by formula, text qualitatively.
+    use jixiao::domain::tree::{Direction, Method};
+    let method = |path: &str| t.find(&IndicatorRef::Name(path.into())).unwrap().method;
+    assert_eq!(method("保障人数"), Method::Formula { direction: Direction::Positive });
+    assert_eq!(method("户均补助标准"), Method::Formula { direction: Direction::Negative });
+    assert_eq!(method("资金发放准确率"), Method::Formula { direction: Direction::Exact });
+    assert_eq!(method("资金发放及时性"), Method::Qualitative);
     let timely = &form.row(leaf("资金发放及时性")).unwrap().input;
     assert_eq!((timely.target.as_str(), timely.nature), ("及时", Some(jixiao::domain::printed::Nature::Text)));
     let money = &form.row(leaf("预算执行率")).unwrap().input;

@@ -7,6 +7,7 @@
 use super::{Cell, FieldSpec, Grid, Problem, Row, Table};
 use crate::domain::form::{Breakdown, Head, MONEY_ROWS, MoneyRow, RowInput};
 use crate::domain::printed::Nature;
+use crate::domain::tree::Method;
 use crate::domain::tree_replace::NewIndicator;
 use rust_decimal::Decimal;
 
@@ -141,14 +142,29 @@ pub fn read(table: &Table) -> FormPlan {
                 seen.push(parent);
             }
         }
-        if let Some(line) = line_of(&row, &path, points, &mut plan.problems) {
+        let line = line_of(&row, &path, points, &mut plan.problems);
+        let method = line.as_ref().and_then(|l| method_of(&l.row));
+        if let Some(line) = line {
             plan.lines.push(line);
         }
         let guide = row.text("guide").unwrap_or_default();
-        plan.indicators.push(NewIndicator { path: path.clone(), points, method: None, guide });
+        plan.indicators.push(NewIndicator { path: path.clone(), points, method, guide });
         seen.push(path);
     }
     plan
+}
+
+/// How the re-checker will score a row: by formula where the target is a number with a
+/// comparison (the direction from 指标性质 or the target's sign), qualitatively where it is text.
+fn method_of(row: &RowInput) -> Option<Method> {
+    let target = row.target();
+    if row.target.trim().is_empty() {
+        return None;
+    }
+    if target.number.is_none() || row.nature == Some(Nature::Text) {
+        return Some(Method::Qualitative);
+    }
+    crate::domain::printed::effective(row.nature, &target).direction().map(|direction| Method::Formula { direction })
 }
 
 /// "其中：农村低保" → "其中：农村低保"; None for a row that is not a breakdown.
