@@ -118,7 +118,7 @@ fn canonical_form_is_what_python_writes() {
     let first = chain::link_hash(GENESIS, &ours[0]);
     let out = std::process::Command::new("python3")
         .arg("-c")
-        .arg(format!("import hashlib,sys\nprint(hashlib.sha256(('0'*64 + '\\n').encode() + sys.stdin.buffer.read()).hexdigest())"))
+        .arg("import hashlib,sys\nprint(hashlib.sha256(('0'*64 + '\\n').encode() + sys.stdin.buffer.read()).hexdigest())")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
