@@ -30,6 +30,7 @@ use super::{Store, keys};
 use crate::domain::{Error, Result};
 pub use crate::read::audit::Link;
 use crate::read::audit::{AuditRecord, RecordKind};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
@@ -41,44 +42,43 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub const HEAD_KEY: &[u8] = b"chain/head";
 
 /// The record's canonical form: its JSON, keys sorted, compact, UTF-8.
+///
+/// Written through `Canon`, a borrowed mirror of `AuditRecord` whose fields are declared in
+/// sorted order (serde_json writes a struct's fields in declaration order, whatever its
+/// map order): no `Value` to build and sort per record, so `check` stays cheap on a long
+/// log. The test `canonical_is_the_sorted_value` holds it to `to_value` with every object's
+/// keys sorted, so a field added to `AuditRecord` or `Touch` and not here fails it.
 pub fn canonical(record: &AuditRecord) -> String {
-    let value = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
-    let mut out = String::new();
-    write_sorted(&value, &mut out);
-    out
+    let canon = Canon {
+        actor: &record.actor,
+        at: &record.at,
+        command: &record.command,
+        id: record.id,
+        touched: record
+            .touched
+            .iter()
+            .map(|t| CanonTouch { after: t.after, before: t.before, id: t.id, kind: t.kind, node: t.node })
+            .collect(),
+    };
+    serde_json::to_string(&canon).unwrap_or_default()
 }
 
-/// Writes `v` compactly with every object's keys sorted (whatever serde_json's map order
-/// is: another crate enabling `preserve_order` must not change the hash).
-fn write_sorted(v: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match v {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                write_sorted(v, out);
-            }
-            out.push('}');
-        }
-        Value::Array(list) => {
-            out.push('[');
-            for (i, v) in list.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_sorted(v, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
+#[derive(Serialize)]
+struct Canon<'a> {
+    actor: &'a str,
+    at: &'a chrono::DateTime<chrono::Utc>,
+    command: &'a str,
+    id: u64,
+    touched: Vec<CanonTouch>,
+}
+
+#[derive(Serialize)]
+struct CanonTouch {
+    after: u64,
+    before: u64,
+    id: u64,
+    kind: RecordKind,
+    node: Option<u32>,
 }
 
 /// `sha256(prev + "\n" + canonical)` in lowercase hex.
@@ -87,7 +87,13 @@ pub fn link_hash(prev: &str, canonical: &str) -> String {
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(canonical.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// The link `record` gets after `prev`.
@@ -341,6 +347,48 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::audit::Touch;
+
+    /// The reference: `to_value` written compactly with every object's keys sorted.
+    fn sorted(v: &serde_json::Value, out: &mut String) {
+        use serde_json::Value;
+        match v {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (i, (k, v)) in entries.into_iter().enumerate() {
+                    out.push_str(if i > 0 { "," } else { "" });
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    sorted(v, out);
+                }
+                out.push('}');
+            }
+            Value::Array(list) => {
+                out.push('[');
+                for (i, v) in list.iter().enumerate() {
+                    out.push_str(if i > 0 { "," } else { "" });
+                    sorted(v, out);
+                }
+                out.push(']');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+
+    #[test]
+    fn canonical_is_the_sorted_value() {
+        let mut r = record(9, "引号 \" 反斜杠 \\ 换行\n 控制 \u{1} \u{7f}");
+        r.at = chrono::DateTime::UNIX_EPOCH + chrono::Duration::nanoseconds(1_234_567_891);
+        r.touched = vec![
+            Touch { kind: RecordKind::Indicator, id: 3, node: Some(4), before: 1, after: 2 },
+            Touch { kind: RecordKind::Response, id: 5, node: None, before: 0, after: 1 },
+        ];
+        let mut want = String::new();
+        sorted(&serde_json::to_value(&r).unwrap(), &mut want);
+        assert_eq!(canonical(&r), want);
+    }
 
     fn record(id: u64, command: &str) -> AuditRecord {
         AuditRecord { id, actor: "张三".into(), at: chrono::DateTime::UNIX_EPOCH, command: command.into(), touched: vec![] }
