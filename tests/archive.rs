@@ -26,14 +26,8 @@ fn ok(out: &Output) -> String {
 
 fn exec(data: &Path, lines: &[serde_json::Value]) {
     use std::io::Write;
-    let mut child = bin()
-        .arg("--data")
-        .arg(data)
-        .arg("exec")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        bin().arg("--data").arg(data).arg("exec").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -115,7 +109,13 @@ fn has(tool: &str) -> bool {
 /// `sha256sum -c MANIFEST.sha256` in `dir`; None without the tool.
 fn sha256sum(dir: &Path) -> Option<bool> {
     has("sha256sum").then(|| {
-        std::process::Command::new("sha256sum").args(["-c", "--quiet", "MANIFEST.sha256"]).current_dir(dir).output().unwrap().status.success()
+        std::process::Command::new("sha256sum")
+            .args(["-c", "--quiet", "MANIFEST.sha256"])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+            .status
+            .success()
     })
 }
 
@@ -158,10 +158,19 @@ fn 归档包写成目录和zip_三种核验都通过_并能导回空库() {
     let dir = root.path().join("归档");
     let out = ok(&run(&data, &["archive", CODE, "-o", dir.to_str().unwrap()]));
     let files = listing(&dir);
-    for want in ["MANIFEST.sha256", "VERIFY.md", "audit.jsonl", "evidence.csv", "project.json", "documents/评价报告-第1版.md",
-        "documents/评价报告-第1版.docx", "documents/评价报告-第1版-评分表.xlsx", "documents/通知书-财绩整〔2026〕8号.txt",
-        "documents/通知书-财绩整〔2026〕8号.md", "documents/通知书-财绩整〔2026〕8号.docx"]
-    {
+    for want in [
+        "MANIFEST.sha256",
+        "VERIFY.md",
+        "audit.jsonl",
+        "evidence.csv",
+        "project.json",
+        "documents/评价报告-第1版.md",
+        "documents/评价报告-第1版.docx",
+        "documents/评价报告-第1版-评分表.xlsx",
+        "documents/通知书-财绩整〔2026〕8号.txt",
+        "documents/通知书-财绩整〔2026〕8号.md",
+        "documents/通知书-财绩整〔2026〕8号.docx",
+    ] {
         assert!(files.contains(&want.to_string()), "{want} in {files:?}");
     }
     let evidence: Vec<&String> = files.iter().filter(|f| f.starts_with("evidence/")).collect();
@@ -188,7 +197,9 @@ fn 归档包写成目录和zip_三种核验都通过_并能导回空库() {
     assert_eq!(std::fs::read(dir.join("documents/评价报告-第1版.md")).unwrap(), report);
     // audit.jsonl: compact lines with sorted keys, ids increasing.
     let audit = std::fs::read_to_string(dir.join("audit.jsonl")).unwrap();
-    assert!(audit.lines().all(|l| l.starts_with("{\"hash\":\"") && l.contains("\",\"prev\":\"") && l.contains("\",\"record\":{\"actor\":")));
+    assert!(
+        audit.lines().all(|l| l.starts_with("{\"hash\":\"") && l.contains("\",\"prev\":\"") && l.contains("\",\"record\":{\"actor\":"))
+    );
 
     assert_ne!(sha256sum(&dir), Some(false), "sha256sum -c");
     if let Some((passed, printed)) = python(&dir) {

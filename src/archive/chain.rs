@@ -40,3 +40,42 @@ pub fn audit_chain(backend: &dyn Backend, _code: Option<&str>) -> Result<Vec<(Au
     }
     Ok(out)
 }
+
+/// Any JSON value in the canonical form (keys sorted whatever the map's order, compact):
+/// what `jixiao verify` hashes a record read back from `audit.jsonl` as.
+pub fn canonical_value(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_sorted(v, &mut out);
+    out
+}
+
+fn write_sorted(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_sorted(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(list) => {
+            out.push('[');
+            for (i, v) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_sorted(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}

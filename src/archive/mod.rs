@@ -84,10 +84,13 @@ pub fn build(backend: &dyn Backend, attachments: &Path, code: &str) -> Result<Do
     Ok(Dossier { files, notes })
 }
 
-/// JSON with two-space indents and every object's keys sorted (serde_json's map is ordered
-/// by key), ending in a newline.
+/// JSON with two-space indents and every object's keys sorted (the canonical form read back
+/// into serde_json's map, which keeps keys in order unless `preserve_order` is on, and then
+/// keeps the order they were inserted in: sorted either way), ending in a newline.
 fn pretty_sorted<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let value = serde_json::to_value(value).map_err(|e| Error::corrupt("归档 project.json", e))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&chain::canonical_value(&value)).map_err(|e| Error::corrupt("归档 project.json", e))?;
     let mut out = serde_json::to_vec_pretty(&value).map_err(|e| Error::corrupt("归档 project.json", e))?;
     out.push(b'\n');
     Ok(out)

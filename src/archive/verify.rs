@@ -192,7 +192,7 @@ fn audit(files: &BTreeMap<String, Vec<u8>>, v: &mut Verdict) -> Vec<serde_json::
             continue;
         };
         let id = record.get("id").and_then(|i| i.as_u64()).unwrap_or(0);
-        if chain::link_hash(&prev, &record.to_string()) != hash {
+        if chain::link_hash(&prev, &chain::canonical_value(&record)) != hash {
             failures.push(format!("审计记录 {id} 被改动：{AUDIT} 第 {n} 行重算的哈希与记录的 hash 不符"));
         }
         if let Some((last_id, last_hash)) = &last {
