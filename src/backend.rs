@@ -221,6 +221,10 @@ impl Backend for Local {
             }
             Query::SelfCheck { project } => Reply::SelfCheck(Box::new(s.self_check(project)?)),
             Query::Form { project } => Reply::Form(Box::new(s.form_of(s.project_by_code(project)?.id)?)),
+            Query::AuditChain { project } => {
+                let id = project.as_deref().map(|code| s.project_by_code(code).map(|p| p.id)).transpose()?;
+                Reply::AuditChain(s.audit_chain(id)?)
+            }
             Query::Outline { project } => {
                 let kind = s.project_by_code(project)?.kind;
                 let outlines = s.templates().outlines();
@@ -284,6 +288,8 @@ pub trait Fetch {
     fn self_check(&self, code: &str) -> Result<crate::domain::selfcheck::ProjectCheck>;
     /// A project's self-evaluation form (empty when none was written).
     fn form(&self, code: &str) -> Result<crate::domain::form::Form>;
+    /// Audit records with their hash-chain links: all, or those touching one project.
+    fn audit_chain(&self, code: Option<&str>) -> Result<Vec<(AuditRecord, crate::read::audit::Link)>>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -379,6 +385,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn form(&self, code: &str) -> Result<crate::domain::form::Form> {
         fetch!(self, Query::Form { project: code.to_string() }, Form).map(|f| *f)
+    }
+    fn audit_chain(&self, code: Option<&str>) -> Result<Vec<(AuditRecord, crate::read::audit::Link)>> {
+        fetch!(self, Query::AuditChain { project: code.map(str::to_string) }, AuditChain)
     }
     fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)> {
         let q = Query::Outline { project: code.to_string() };

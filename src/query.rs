@@ -107,6 +107,11 @@ pub enum Query {
     Form {
         project: String,
     },
+    /// Audit records with their hash-chain links (`store/chain.rs`): all, or those touching
+    /// the project with this code.
+    AuditChain {
+        project: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,6 +159,7 @@ pub enum Reply {
     ReportIssue(Option<Box<crate::read::report::IssuedReport>>),
     SelfCheck(Box<crate::domain::selfcheck::ProjectCheck>),
     Form(Box<crate::domain::form::Form>),
+    AuditChain(Vec<(AuditRecord, crate::read::audit::Link)>),
     Outline {
         outline: Box<crate::domain::outline::Outline>,
         /// User outline files left out, each "FILE:LINE: what is wrong".

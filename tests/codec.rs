@@ -325,14 +325,15 @@ fn truncated_or_empty_values_are_corrupt_not_a_panic() {
 
 #[test]
 fn a_store_written_by_a_newer_schema_is_refused_on_open() {
+    use jixiao::store::migrate::STORE_SCHEMA;
     let dir = tempfile::tempdir().unwrap();
     let templates = jixiao::templates::Templates::builtin().unwrap();
     drop(jixiao::store::Store::open(dir.path(), templates.clone()).unwrap());
     {
         let db = jixiao::store::heal::open_sled(&dir.path().join("store"), 64 << 20).unwrap();
-        db.open_tree("meta").unwrap().insert(b"schema", &[SCHEMA + 1]).unwrap();
+        db.open_tree("meta").unwrap().insert(b"schema", &[STORE_SCHEMA + 1]).unwrap();
         db.flush().unwrap();
     }
     let e = jixiao::store::Store::open(dir.path(), templates).err().expect("refused");
-    assert!(matches!(e, Error::SchemaTooNew { found, .. } if found == SCHEMA + 1), "{e:?}");
+    assert!(matches!(e, Error::SchemaTooNew { found, .. } if found == STORE_SCHEMA + 1), "{e:?}");
 }

@@ -297,15 +297,25 @@ fn migrated_store_reads_the_same(keep_v2: bool) {
 
     let local = open_as_zhangsan(data);
     let (mut bundle, admins, kept) = snapshot(&local);
-    // The one difference: the migration's audit record, last.
+    // The one difference: the migrations' audit records, last (1 → 2 the checksums, 2 → 3
+    // the audit chain).
     let audit = bundle["audit"].as_array_mut().unwrap();
+    let chained = audit.pop().unwrap();
     let last = audit.pop().unwrap();
-    assert_eq!(last["actor"], "zhangsan");
-    assert_eq!(last["at"], json!(now()));
-    assert_eq!(last["touched"], json!([]));
+    for record in [&last, &chained] {
+        assert_eq!(record["actor"], "zhangsan");
+        assert_eq!(record["at"], json!(now()));
+        assert_eq!(record["touched"], json!([]));
+    }
     let text: Value = serde_json::from_str(last["command"].as_str().unwrap()).unwrap();
     assert_eq!(text, json!({"cmd": "migrate", "from": 1, "to": 2}));
+    let text: Value = serde_json::from_str(chained["command"].as_str().unwrap()).unwrap();
+    assert_eq!(text, json!({"cmd": "migrate", "from": 2, "to": 3, "what": "审计日志加链 (audit chain added)"}));
     assert_eq!(last["id"].as_u64().unwrap(), audit.last().unwrap()["id"].as_u64().unwrap() + 1);
+    assert_eq!(chained["id"].as_u64().unwrap(), last["id"].as_u64().unwrap() + 1);
+    let chain = local.store().audit_chain(None).unwrap();
+    assert_eq!(chain.len(), audit.len() + 2, "every record has its link");
+    jixiao::store::chain::verify_pairs(&chain).unwrap();
     assert_eq!(bundle, before.0, "every record, setting and audit record reads the same");
     assert_eq!(admins, before.1);
     assert_eq!(kept, before.2, "the list rows, summaries and deadlines read the same");
@@ -317,20 +327,20 @@ fn migrated_store_reads_the_same(keep_v2: bool) {
     assert!(local.store().check().is_clean(), "{:?}", local.store().check().problems);
     drop(local);
 
-    // Schema 2, and no value left without its checksum except the raw ones.
+    // Store schema 3, values framed as version 2, and no value left without its checksum except the raw ones.
     let db = jixiao::store::heal::open_sled(&data.join("store"), 64 << 20).unwrap();
-    assert_eq!(db.open_tree("meta").unwrap().get(b"schema").unwrap().as_deref(), Some(&[SCHEMA][..]));
+    assert_eq!(db.open_tree("meta").unwrap().get(b"schema").unwrap().as_deref(), Some(&[jixiao::store::migrate::STORE_SCHEMA][..]));
     drop(db);
     for (tree, key, version, sum) in versions(data) {
         let raw = matches!(&tree[..], b"codes" | b"notice_numbers" | b"children")
             || (tree == b"meta" && !jixiao::store::migrate::meta_is_encoded(&key));
-        assert!(raw || (version == 2 && sum), "{} key {}: version {version}", text_of(&tree), hex(&key));
+        assert!(raw || (version == SCHEMA && sum), "{} key {}: version {version}", text_of(&tree), hex(&key));
     }
 
     // Opened again: nothing to migrate, no second record; the binary's check is clean.
     let local = open_as_zhangsan(data);
     let log = local.store().audit_log().unwrap();
-    assert_eq!(log.iter().filter(|a| a.command.contains("migrate")).count(), 1);
+    assert_eq!(log.iter().filter(|a| a.command.contains("migrate")).count(), 2);
     drop(local);
     let (out, _) = check_bounded(data, Duration::from_secs(30), &[]);
     assert_eq!(out.status.code(), Some(0), "{}{}", self::text(&out.stdout), self::text(&out.stderr));

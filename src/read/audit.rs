@@ -44,6 +44,15 @@ pub struct AuditRecord {
     pub touched: Vec<Touch>,
 }
 
+/// One audit record's place in the hash chain (`store/chain.rs`, docs/audit-chain.md): its
+/// id, the hash it links to (the record before's, or 64 zeros), its own hash; lowercase hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub id: u64,
+    pub prev: String,
+    pub hash: String,
+}
+
 /// The versions of one leaf's paper in its history (oldest first, numbered from 1): each
 /// `score`, and each `restore_score` (what it restored). Other steps (reviews, clearing)
 /// make no version.

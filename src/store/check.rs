@@ -260,6 +260,14 @@ impl Store {
             }
             last = a.id;
         }
+        // The hash chain (`chain.rs`): the first record that breaks it.
+        let links: Vec<(Vec<u8>, super::chain::Link)> = decode_all(self.tree(tx::CHAIN), "审计链", &mut r);
+        let records: Vec<AuditRecord> = audit.into_iter().map(|(_, a)| a).collect();
+        let links: Vec<super::chain::Link> = links.into_iter().map(|(_, l)| l).collect();
+        match self.chain_head() {
+            Ok(head) => r.problems.extend(super::chain::problem(&records, &links, head)),
+            Err(e) => r.problems.push(format!("审计日志的链头：{e}")),
+        }
 
         // Reports: each belongs to a project; each issued revision still prints what it printed.
         let reports: Vec<(Vec<u8>, crate::domain::report::Report)> = decode_all(self.tree(tx::REPORTS), "评价报告", &mut r);
@@ -331,7 +339,7 @@ impl Store {
             ("评价报告", reports.len()),
             ("自评表", forms.len()),
             ("复核记录", reviews.len()),
-            ("审计记录", audit.len()),
+            ("审计记录", records.len()),
         ];
         crate::progress::at("自检", &[]);
         let notices = notices.into_iter().map(|(_, n)| n).collect();

@@ -225,7 +225,7 @@ pub fn import_bundle(tx: &Tx, ctx: &Ctx, bundle: &Bundle, merge: bool) -> Result
         });
         let record =
             AuditRecord { id: tx.next_seq(b"seq/audit")?, actor: ctx.actor.clone(), at: ctx.now, command: command.to_string(), touched };
-        tx.raw_put(tx::AUDIT, &keys::id(record.id), &super::codec::encode(&record))?;
+        super::chain::append(tx, &record)?;
     }
     Ok(Applied {
         outcome: Outcome {

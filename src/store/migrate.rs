@@ -9,20 +9,32 @@
 //! migration's audit record, so a migration cut short runs again on the next open and skips
 //! what it already rewrote.
 //!
+//! 2 → 3: the audit log's hash chain (`chain.rs`). Every existing record is linked in id
+//! order (in batches, from the genesis each time, so a chaining cut short starts over);
+//! then, in one transaction, the head is set, the migration records itself (审计日志加链,
+//! chained like every record) and `schema` moves to 3. The values' frame stays version 2:
+//! `STORE_SCHEMA` (the meta tree's `schema` byte) and `codec::SCHEMA` (each value's first
+//! byte) are counted apart from here on. A binary from before the chain refuses a store of
+//! schema 3 (too new) rather than append records without links.
+//!
 //! When a stored struct changes: copy the old one here as `v2::Project` etc. (frozen),
 //! decode the older payload with it in `upgrade`, convert, and add the store-wide rewrite.
 
-use super::codec::{self, SCHEMA};
+use super::codec;
 use super::heal::in_store;
-use super::{Ctx, Store, keys, tx};
+use super::{Ctx, Store, chain, tx};
 use crate::domain::{Error, Result};
 use crate::read::audit::AuditRecord;
 use serde::de::DeserializeOwned;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
+/// The store's version, kept as the meta tree's `schema` byte: 1 and 2 as the values' frame,
+/// 3 from the audit chain on (see the module doc).
+pub const STORE_SCHEMA: u8 = 3;
+
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
-pub const ENCODED_TREES: [usize; 15] = [
+pub const ENCODED_TREES: [usize; 16] = [
     tx::PROJECTS,
     tx::TREES,
     tx::FINDINGS,
@@ -39,6 +51,7 @@ pub const ENCODED_TREES: [usize; 15] = [
     tx::REVIEWS,
     tx::OVERRIDES,
     tx::FORMS,
+    tx::CHAIN,
 ];
 
 /// Values rewritten per sled batch: large enough that a 10,000-project store takes a few
@@ -65,33 +78,53 @@ pub fn upgrade<T: DeserializeOwned>(version: u8, payload: &[u8], what: &str) -> 
     }
 }
 
-/// The audit record's text for a migration (a JSON object like every command's).
+/// The audit record's text for a migration (a JSON object like every command's); the one
+/// to 3 says what it did.
 pub fn audit_text(from: u8, to: u8) -> String {
+    if to == 3 {
+        return serde_json::json!({"cmd": "migrate", "from": from, "to": to, "what": "审计日志加链 (audit chain added)"}).to_string();
+    }
     serde_json::json!({"cmd": "migrate", "from": from, "to": to}).to_string()
 }
 
 impl Store {
-    /// Brings the store from schema `from` to `SCHEMA`, recording it as `who()` in the audit
+    /// Brings the store from schema `from` to `STORE_SCHEMA`, recording it as `who()` in the audit
     /// log. Runs in `open`, before any read: the kept lists are still empty, and the derived
     /// trees are re-framed like every other tree, so they still match their records.
     pub(super) fn migrate(&self, from: u8, who: impl FnOnce() -> Ctx) -> Result<()> {
-        if from != 1 {
+        if from == 0 || from >= STORE_SCHEMA {
             return Err(Error::corrupt("store", format!("未知的数据格式版本 {from} (unknown schema version)")));
         }
-        for idx in ENCODED_TREES {
-            reframe_v1(self.tree(idx), |_| true)?;
-        }
-        reframe_v1(self.audit_tree(), |_| true)?;
-        reframe_v1(self.tree(tx::META), meta_is_encoded)?;
         let ctx = who();
+        if from == 1 {
+            for idx in ENCODED_TREES {
+                reframe_v1(self.tree(idx), |_| true)?;
+            }
+            reframe_v1(self.audit_tree(), |_| true)?;
+            reframe_v1(self.tree(tx::META), meta_is_encoded)?;
+            self.record_migration(&ctx, 1, 2, None)?;
+        }
+        let head = self.chain_existing()?;
+        self.record_migration(&ctx, 2, STORE_SCHEMA, Some(head))
+    }
+
+    /// In one transaction: the migration's audit record (chained) and the new `schema` byte.
+    /// `head`: the chain as just linked, set first (`Some(None)`: no record yet).
+    fn record_migration(&self, ctx: &Ctx, from: u8, to: u8, head: Option<Option<(u64, String)>>) -> Result<()> {
         let mut all: Vec<&sled::Tree> = self.trees.iter().collect();
         all.push(&self.audit);
         let result = all.as_slice().transaction(|t| {
             let txn = tx::Tx::new(t);
+            match &head {
+                Some(Some((id, hash))) => txn.raw_put(tx::META, chain::HEAD_KEY, &chain::head_bytes(*id, hash)),
+                Some(None) => txn.del(tx::META, chain::HEAD_KEY),
+                None => Ok(()),
+            }
+            .map_err(ConflictableTransactionError::Abort)?;
             let id = txn.next_seq(b"seq/audit").map_err(ConflictableTransactionError::Abort)?;
-            let record = AuditRecord { id, actor: ctx.actor.clone(), at: ctx.now, command: audit_text(from, SCHEMA), touched: vec![] };
-            t[tx::AUDIT].insert(&keys::id(id), codec::encode(&record))?;
-            t[tx::META].insert(&b"schema"[..], &[SCHEMA])?;
+            let record = AuditRecord { id, actor: ctx.actor.clone(), at: ctx.now, command: audit_text(from, to), touched: vec![] };
+            chain::append(&txn, &record).map_err(ConflictableTransactionError::Abort)?;
+            t[tx::META].insert(&b"schema"[..], &[to])?;
             Ok(())
         });
         match result {

@@ -3,6 +3,7 @@
 
 pub mod apply;
 mod cache;
+pub mod chain;
 pub use cache::Kept;
 pub mod check;
 pub mod codec;
@@ -33,7 +34,7 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Tree names, in the order `Tx` indexes them. A tree added here is created empty when an
 /// older store is opened (sled's `open_tree`), so existing stores keep opening.
-pub const TREE_NAMES: [&str; 20] = [
+pub const TREE_NAMES: [&str; 21] = [
     "meta",
     "projects",
     "codes",
@@ -54,6 +55,7 @@ pub const TREE_NAMES: [&str; 20] = [
     "reviews",
     "overrides",
     "forms",
+    "chain",
 ];
 pub const AUDIT_TREE: &str = "audit";
 
@@ -115,16 +117,16 @@ impl Store {
         let io = |e: sled::Error| heal::storage(&self.dir, e);
         match meta.get(b"schema").map_err(io)? {
             None => {
-                meta.insert(b"schema", &[codec::SCHEMA]).map_err(io)?;
+                meta.insert(b"schema", &[migrate::STORE_SCHEMA]).map_err(io)?;
                 self.db.flush().map_err(io)?;
                 Ok(())
             }
             Some(v) => {
                 let found = v.first().copied().unwrap_or(0);
-                if found > codec::SCHEMA {
-                    return Err(Error::SchemaTooNew { found, supported: codec::SCHEMA });
+                if found > migrate::STORE_SCHEMA {
+                    return Err(Error::SchemaTooNew { found, supported: migrate::STORE_SCHEMA });
                 }
-                if found < codec::SCHEMA {
+                if found < migrate::STORE_SCHEMA {
                     self.migrate(found, who)?;
                 }
                 Ok(())
@@ -202,7 +204,7 @@ impl Store {
                 command: cmd.audit_text(),
                 touched: std::mem::take(&mut applied.touched),
             };
-            t[tx::AUDIT].insert(&keys::id(audit_id), codec::encode(&record))?;
+            chain::append(&tx, &record).map_err(ConflictableTransactionError::Abort)?;
             applied.outcome.audit = audit_id;
             if let Some(id) = request {
                 requests::remember(&tx, &ctx.actor, id, ctx.now, &applied.outcome).map_err(ConflictableTransactionError::Abort)?;

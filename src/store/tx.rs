@@ -40,8 +40,11 @@ pub const OVERRIDES: usize = 18;
 /// Self-evaluation forms (`domain::form::Form`), by project id: what the unit printed
 /// beside the tree (targets, actuals, self-scores, the money block, the printed 总分).
 pub const FORMS: usize = 19;
+/// The audit log's hash chain (`store/chain.rs`): a `Link` by audit id, written with each
+/// audit record by `chain::append`.
+pub const CHAIN: usize = 20;
 /// The audit tree comes last in every transaction.
-pub const AUDIT: usize = 20;
+pub const AUDIT: usize = 21;
 
 /// Where a project's quality reviewer is kept in the meta tree: this prefix and the id.
 pub const QUALITY_REVIEWER: &[u8] = b"quality_reviewer/";
