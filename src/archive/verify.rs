@@ -202,7 +202,7 @@ fn audit(files: &BTreeMap<String, Vec<u8>>, v: &mut Verdict) -> Vec<serde_json::
                 failures.push(format!("审计记录 {id} 没有接上记录 {last_id}：{AUDIT} 第 {n} 行的 prev 不是上一行的 hash"));
             }
         }
-        if id == 1 && prev != "0".repeat(64) {
+        if id == 1 && prev != chain::GENESIS {
             failures.push(format!("审计记录 1 的 prev 不是 64 个 0：{AUDIT} 第 {n} 行"));
         }
         last = Some((id, hash));
