@@ -59,7 +59,7 @@ pub fn text(code: &str, name: &str) -> String {
 ```
 
    没有输出即全部相符。
-4. 核对审计链：把下面的脚本存为 `check_audit.py`，运行 `python3 check_audit.py`（只用 Python 3 标准库）：
+4. 核对审计链：把下面的脚本存到归档包目录之外（如 `~/check_audit.py`，放进目录会成为清单之外的文件），在归档包目录中运行 `python3 ~/check_audit.py`（只用 Python 3 标准库）：
 
 ```python
 {PYTHON}```
@@ -87,7 +87,8 @@ To verify, in the dossier's directory (unzip first):
    manifest does not list.
 3. The shell line above prints nothing when every evidence file's content has the sha256 its
    name starts with.
-4. `python3 check_audit.py`, the script above (standard library only), recomputes every audit
+4. `python3 ~/check_audit.py`, the script above saved outside the dossier (inside it would be a
+   file the manifest does not list; standard library only), recomputes every audit
    line's hash from its prev and record, checks the ids increase and that a record whose id
    follows the previous line's continues from its hash.
 5. With jixiao installed, `jixiao verify DIR|FILE.zip` does all of this and also checks that

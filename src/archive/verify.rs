@@ -107,9 +107,20 @@ fn read_zip(path: &Path, failures: &mut Vec<String>) -> Result<BTreeMap<String, 
             failures.push(format!("zip 条目路径越出归档包（已拒绝，未解压）：{name}"));
             continue;
         }
+        // Read no more than an evidence file may hold (plus room for project.json): a
+        // size header that lies cannot make this take all memory.
+        let limit = crate::attachments::limit_bytes().saturating_add(256 << 20);
+        if entry.size() > limit {
+            failures.push(format!("zip 条目大于佐证文件上限（{} MiB）：{name}", limit >> 20));
+            continue;
+        }
         let mut data = Vec::new();
-        if let Err(e) = entry.read_to_end(&mut data) {
+        if let Err(e) = (&mut entry).take(limit.saturating_add(1)).read_to_end(&mut data) {
             failures.push(format!("zip 条目读不出（文件损坏）：{name}：{e}"));
+            continue;
+        }
+        if data.len() as u64 > limit {
+            failures.push(format!("zip 条目大于佐证文件上限（{} MiB）：{name}", limit >> 20));
             continue;
         }
         if out.insert(name.clone(), data).is_some() {
