@@ -137,3 +137,22 @@ pub fn files(list: &[Entry], attachments: &Path) -> Result<Vec<(String, Vec<u8>)
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn names_stay_one_harmless_path_component() {
+        assert_eq!(safe_name("现场照片（一）.jpg"), "现场照片（一）.jpg");
+        assert_eq!(safe_name("../../etc/passwd"), "____etc_passwd");
+        assert_eq!(safe_name("a/b\\c"), "a_b_c");
+        assert_eq!(safe_name("行\n尾\u{1b}[31m"), "行_尾_[31m");
+        assert_eq!(safe_name(".hidden"), "_hidden");
+        assert_eq!(safe_name("..."), "_.");
+        assert_eq!(safe_name(""), "_");
+        let long = "佐".repeat(100);
+        let cut = safe_name(&long);
+        assert!(cut.len() <= 120 && cut.chars().all(|c| c == '佐'));
+    }
+}
