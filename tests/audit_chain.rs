@@ -118,7 +118,7 @@ fn canonical_form_is_what_python_writes() {
     let first = chain::link_hash(GENESIS, &ours[0]);
     let out = std::process::Command::new("python3")
         .arg("-c")
-        .arg(format!("import hashlib,sys\nprint(hashlib.sha256(('0'*64 + '\\n').encode() + sys.stdin.buffer.read()).hexdigest())"))
+        .arg("import hashlib,sys\nprint(hashlib.sha256(('0'*64 + '\\n').encode() + sys.stdin.buffer.read()).hexdigest())")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -267,4 +267,26 @@ fn an_import_links_the_records_it_writes() {
     let links: Vec<&Link> = chain.iter().map(|(_, l)| l).collect();
     assert!(links.windows(2).all(|w| w[1].prev == w[0].hash));
     assert!(local.store().check().is_clean(), "{:?}", local.store().check().problems);
+}
+
+/// The Python in docs/audit-chain.md §3, run as printed over a store's records, prints each
+/// record's id and the hash its link holds.
+#[test]
+fn the_documented_python_recomputes_the_chain() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/audit-chain.md")).unwrap();
+    let section = &doc[doc.find("## 3.").unwrap()..];
+    let start = section.find("```python\n").unwrap() + "```python\n".len();
+    let script = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = new_store();
+    let store = open(dir.path());
+    let chain = store.audit_chain(None).unwrap();
+    let records: Vec<&AuditRecord> = chain.iter().map(|(r, _)| r).collect();
+    std::fs::write(dir.path().join("records.json"), serde_json::to_vec_pretty(&records).unwrap()).unwrap();
+    let Ok(out) = std::process::Command::new("python3").arg("-c").arg(script).current_dir(dir.path()).output() else {
+        eprintln!("python3 not found: skipping the documented recomputation");
+        return;
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let want: Vec<String> = chain.iter().map(|(r, l)| format!("{} {}", r.id, l.hash)).collect();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().collect::<Vec<_>>(), want);
 }
