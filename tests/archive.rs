@@ -158,6 +158,14 @@ fn 归档包写成目录和zip_三种核验都通过_并能导回空库() {
     let dir = root.path().join("归档");
     let out = ok(&run(&data, &["archive", CODE, "-o", dir.to_str().unwrap()]));
     let files = listing(&dir);
+    // Written beside, then renamed into place with the mode any new folder gets.
+    use std::os::unix::fs::PermissionsExt;
+    let plain = root.path().join("普通目录");
+    std::fs::create_dir(&plain).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), mode(&plain));
+    assert_eq!(mode(&dir.join("documents")), mode(&plain));
+    assert!(std::fs::read_dir(root.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".jixiao-archive")));
     for want in [
         "MANIFEST.sha256",
         "VERIFY.md",
