@@ -64,7 +64,7 @@ pub fn remember_user_umask(mask: u32) {
 /// The user's umask: as noted before the store tightened it, else the process's, read without
 /// changing it (umask(2) sets as it reads, racing other threads); Linux has it in
 /// /proc/self/status since 4.7, else the usual 022.
-fn umask() -> u32 {
+pub fn user_umask() -> u32 {
     if let Some(mask) = USER_UMASK.get() {
         return *mask;
     }
@@ -89,7 +89,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
             }
             // A document written for others to read gets the mode any new file would (0644
             // under the usual umask), not the temporary file's 0600.
-            write_atomic_mode(path, bytes, Some(0o666 & !umask()))
+            write_atomic_mode(path, bytes, Some(0o666 & !user_umask()))
         }
         Err(e) => Err(Error::io(&shown, e)),
         Ok(m) if m.is_dir() => Err(Error::io(&shown, "是目录 (a directory)：-o 要写文件名，如 -o 整改台账.xlsx")),

@@ -1,5 +1,6 @@
 //! jixiao (绩效): a terminal workbench for budget performance evaluation teams.
 
+pub mod archive;
 pub mod attachments;
 pub mod backend;
 pub mod cli;

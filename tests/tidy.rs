@@ -24,6 +24,7 @@ const WALLS: &[(&str, &[&str], &str)] = &[
     ("src/tui/", &["crate::store::", "crate::server::", "sled::"], "the TUI speaks to the Backend only; connect opens stores"),
     ("src/cli/", &["crate::store::", "crate::server::", "sled::"], "the CLI speaks to the Backend only; connect opens stores"),
     ("src/export/", &["crate::store::", "crate::server::", "crate::tui::", "crate::cli::", "sled::"], "exports render read models"),
+    ("src/archive/", &["crate::tui", "crate::cli", "crate::server", "sled::"], "the dossier is built through the Backend"),
     ("src/backend.rs", &["crate::export", "crate::tui", "crate::cli"], "backend sits below export, the TUI and the CLI"),
     ("src/query.rs", &["crate::store", "crate::export", "crate::tui", "crate::cli"], "queries and replies are wire types"),
     (

@@ -78,6 +78,25 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = DueFormat::Table)]
         format: DueFormat,
     },
+    /// 项目归档包：已下发文书、佐证文件、审计链与校验清单，写入新目录或 .zip（可用 sha256sum 核验）
+    #[command(
+        after_help = "示例：\n  jixiao archive ZD21-06 -o 归档/ZD21-06\n  jixiao archive ZD21-06 -o ZD21-06归档.zip\n\n最后一行打印清单 MANIFEST.sha256 的 sha256，记在纸质档案上；核验见包内 VERIFY.md 或 jixiao verify"
+    )]
+    Archive {
+        /// 项目编号，如 ZD21-06
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// 写入的目录（须不存在或为空）或 .zip 文件
+        #[arg(short, long, value_name = "DIR|FILE.zip")]
+        output: PathBuf,
+    },
+    /// 核验归档包（目录或 .zip）：清单、佐证文件名、审计链、project.json；通过退出码 0，否则 1
+    #[command(after_help = "示例：\n  jixiao verify 归档/ZD21-06\n  jixiao verify ZD21-06归档.zip")]
+    Verify {
+        /// 归档包目录或 .zip 文件
+        #[arg(value_name = "DIR|FILE.zip")]
+        path: PathBuf,
+    },
     /// The store admins: add USER, remove USER, list
     Admin {
         #[command(subcommand)]

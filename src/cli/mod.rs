@@ -1,6 +1,7 @@
 //! Non-interactive commands, one file each, and the dispatch from parsed arguments.
 
 pub mod admin;
+pub mod archive;
 pub mod args;
 pub mod check;
 pub mod check_project;
@@ -93,6 +94,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             check::run(&data)
         }
+        Some(Cmd::Archive { code, output }) => archive::run(&data, &code, &output),
+        Some(Cmd::Verify { path }) => archive::verify(&path),
         Some(Cmd::Doctor { fix }) => doctor::run(&data, fix),
         Some(Cmd::Admin { action }) => admin::run(&data, action),
         Some(Cmd::Serve { idle_exit, idle_timeout, frame_timeout, max_connections_per_user, max_connections }) => {

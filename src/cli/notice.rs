@@ -15,7 +15,7 @@ use super::args::{NoticeArgs, NoticeFormat};
 use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Notice, NoticeState, Result};
 use crate::export::docx::Reference;
-use crate::export::notice::{self, IssuedNotice, NoticeDoc, chinese_date};
+use crate::export::notice::{self, IssuedNotice, NoticeDoc, Rendering, chinese_date};
 use crate::i18n::Lang;
 use std::path::Path;
 
@@ -65,15 +65,24 @@ struct Output<'a> {
 }
 
 fn render(doc: &NoticeDoc, out: &Output) -> Result<Vec<u8>> {
-    Ok(match out.format {
-        NoticeFormat::Md => notice::to_markdown(doc).into_bytes(),
-        NoticeFormat::Txt => notice::to_text(doc, notice::A4_WIDTH).into_bytes(),
-        NoticeFormat::Docx => crate::export::notice_docx::to_document(doc).to_docx(out.reference)?,
-        NoticeFormat::Pdf => {
-            let docx = crate::export::notice_docx::to_document(doc).to_docx(out.reference)?;
-            crate::export::pdf::docx_to_pdf(&docx, &format!("通知书 {}", doc.notice.number))?
-        }
-    })
+    match rendering(out.format) {
+        Some(how) => notice::render(doc, how, out.reference),
+        None => pdf(notice::render(doc, Rendering::Docx, out.reference)?, doc),
+    }
+}
+
+/// What `notice::render` makes of a format (none for a PDF: printed from the .docx).
+fn rendering(format: NoticeFormat) -> Option<Rendering> {
+    match format {
+        NoticeFormat::Md => Some(Rendering::Md),
+        NoticeFormat::Txt => Some(Rendering::Txt),
+        NoticeFormat::Docx => Some(Rendering::Docx),
+        NoticeFormat::Pdf => None,
+    }
+}
+
+fn pdf(docx: Vec<u8>, doc: &NoticeDoc) -> Result<Vec<u8>> {
+    crate::export::pdf::docx_to_pdf(&docx, &format!("通知书 {}", doc.notice.number))
 }
 
 /// The copy kept at issue, its text checked first; a cancellation since is marked on top.
@@ -88,14 +97,13 @@ fn as_issued(copy: &IssuedNotice, today: &Notice, issuer: Option<&str>, out: &Ou
             ),
         ));
     }
-    let issued_text = copy.verified_text()?;
     let mut notes = Vec::new();
     if today.state == NoticeState::Cancelled {
         notes.push(format!("通知书 {} 在下发后已作废：开头加注【已作废】和作废原因，其后是下发原文", today.number));
     }
-    let bytes = match out.format {
-        NoticeFormat::Txt if today.state != NoticeState::Cancelled => issued_text.into_bytes(),
-        _ => render(&copy.as_shown(today), out)?,
+    let bytes = match rendering(out.format) {
+        Some(how) => notice::render_issued(copy, today, how, out.reference)?,
+        None => pdf(notice::render_issued(copy, today, Rendering::Docx, out.reference)?, &copy.doc)?,
     };
     Ok(Printed { bytes, what: "下发原文", notes })
 }

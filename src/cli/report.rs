@@ -7,7 +7,7 @@
 use super::args::{ReportArgs, ReportFormat};
 use crate::backend::{Backend, Fetch};
 use crate::domain::{Error, Result};
-use crate::export::report::{self, Chosen};
+use crate::export::report;
 use crate::read::report::{ReportBlock, to_markdown};
 use std::path::Path;
 
@@ -43,14 +43,12 @@ pub fn run(data: &Path, args: &ReportArgs) -> Result<i32> {
     // An issued revision's Markdown is checked against its sha256 before any format is built.
     let markdown = chosen.markdown()?;
     let blocks = match args.table_only {
-        true => vec![ReportBlock::Title(table_title(&chosen)), ReportBlock::ScoreTable(chosen.score_rows())],
+        true => vec![ReportBlock::Title(chosen.table_title()), ReportBlock::ScoreTable(chosen.score_rows())],
         false => chosen.blocks(),
     };
     let docx = || crate::export::report_docx::to_document(&blocks).to_docx(reference.as_ref());
     let bytes = match (format, args.table_only) {
-        (ReportFormat::Xlsx, _) => {
-            crate::export::report_xlsx::to_xlsx(&table_title(&chosen), &chosen.score_rows(), &chosen.recheck_rows())?
-        }
+        (ReportFormat::Xlsx, _) => chosen.table_xlsx()?,
         (ReportFormat::Md, true) => to_markdown(&[ReportBlock::ScoreTable(chosen.score_rows())]).into_bytes(),
         (ReportFormat::Md, false) => markdown.into_bytes(),
         (ReportFormat::Docx, _) => docx()?,
@@ -77,12 +75,6 @@ fn format_of(args: &ReportArgs) -> Result<ReportFormat> {
         _ => None,
     };
     Ok(args.format.or(from_ext).unwrap_or(ReportFormat::Md))
-}
-
-/// The sheet's title row: the report's title and 评分表.
-fn table_title(chosen: &Chosen) -> String {
-    let title = chosen.blocks().into_iter().find_map(|b| if let ReportBlock::Title(t) = b { Some(t) } else { None });
-    format!("{}评分表", title.unwrap_or_default())
 }
 
 fn unknown(backend: &dyn Backend, code: &str) -> Error {

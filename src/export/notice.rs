@@ -4,7 +4,8 @@
 //! where printers look for them. `load_issued` fetches the copy kept when the notice was issued.
 
 use crate::backend::{Backend, Fetch};
-use crate::domain::{Error, Result};
+use crate::domain::{Error, Notice, NoticeState, Result};
+use crate::export::docx::Reference;
 pub use crate::read::issued::{Change, IssuedNotice, changes, changes_text};
 pub use crate::read::notice::*;
 
@@ -26,4 +27,32 @@ pub fn load(backend: &dyn Backend, number: &str, issuer: Option<&str>) -> Result
 /// copies), under its number or id.
 pub fn load_issued(backend: &dyn Backend, number: &str) -> Result<Option<IssuedNotice>> {
     backend.issued_notice(number)
+}
+
+/// The renderings `jixiao notice` prints itself (a PDF is printed from the .docx).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    Md,
+    Txt,
+    Docx,
+}
+
+/// `doc` as Markdown, A4 text or a 公文 .docx (styled by `reference` when given).
+pub fn render(doc: &NoticeDoc, how: Rendering, reference: Option<&Reference>) -> Result<Vec<u8>> {
+    Ok(match how {
+        Rendering::Md => to_markdown(doc).into_bytes(),
+        Rendering::Txt => to_text(doc, A4_WIDTH).into_bytes(),
+        Rendering::Docx => crate::export::notice_docx::to_document(doc).to_docx(reference)?,
+    })
+}
+
+/// The issued copy as `jixiao notice NUMBER` prints it: its text checked against the sha256
+/// recorded at issue first (a mismatch is a damaged record); the plain text of a notice still
+/// in force is that text itself; a notice cancelled since carries 【已作废】 and the reason on top.
+pub fn render_issued(copy: &IssuedNotice, today: &Notice, how: Rendering, reference: Option<&Reference>) -> Result<Vec<u8>> {
+    let issued_text = copy.verified_text()?;
+    match how {
+        Rendering::Txt if today.state != NoticeState::Cancelled => Ok(issued_text.into_bytes()),
+        _ => render(&copy.as_shown(today), how, reference),
+    }
 }

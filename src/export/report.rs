@@ -78,6 +78,17 @@ impl Chosen {
         self.blocks().into_iter().find_map(|b| if let ReportBlock::RecheckTable(rows) = b { Some(rows) } else { None }).unwrap_or_default()
     }
 
+    /// The score table's title row: the report's title and 评分表.
+    pub fn table_title(&self) -> String {
+        let title = self.blocks().into_iter().find_map(|b| if let ReportBlock::Title(t) = b { Some(t) } else { None });
+        format!("{}评分表", title.unwrap_or_default())
+    }
+
+    /// The score table as `jixiao report --table-only -o 评分表.xlsx` writes it.
+    pub fn table_xlsx(&self) -> Result<Vec<u8>> {
+        crate::export::report_xlsx::to_xlsx(&self.table_title(), &self.score_rows(), &self.recheck_rows())
+    }
+
     /// The Markdown: an issued revision's is checked against the sha256 recorded at issue.
     pub fn markdown(&self) -> Result<String> {
         match self {
