@@ -9,6 +9,17 @@ use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "jixiao-bundle";
 
+/// A backup's content as the store gives it, in one step under its write lock: the whole
+/// bundle and the attachment files there were at that moment (`jixiao backup`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub bundle: Bundle,
+    pub attachments: Vec<crate::attachments::Stored>,
+    /// The data directory the store is in, as its owner opened it.
+    pub data_dir: String,
+    pub taken_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {

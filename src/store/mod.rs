@@ -17,6 +17,7 @@ pub mod read;
 pub mod requests;
 pub mod roles;
 pub mod selfcheck;
+mod snapshot;
 mod summary;
 pub mod tx;
 
