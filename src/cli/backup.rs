@@ -93,9 +93,23 @@ fn write_zip(data: &Path, output: &Path, s: &Snapshot) -> Result<u64> {
     let zerr = |e: zip::result::ZipError| Error::io(&shown, e);
     let attachments = crate::attachments::dir(data);
     let mut size = 0;
+    let local = s.taken_at.with_timezone(&chrono::Local).naive_local();
+    let stamp = {
+        use chrono::{Datelike, Timelike};
+        let t = |v: u32| u8::try_from(v).unwrap_or(0);
+        zip::DateTime::from_date_and_time(
+            u16::try_from(local.year()).unwrap_or(1980),
+            t(local.month()),
+            t(local.day()),
+            t(local.hour()),
+            t(local.minute()),
+            t(local.second()),
+        )
+        .unwrap_or_default()
+    };
     crate::fsutil::write_output_with(output, |file| {
         let mut zip = zip::ZipWriter::new(&mut *file);
-        let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+        let deflated = SimpleFileOptions::default().last_modified_time(stamp).compression_method(zip::CompressionMethod::Deflated).large_file(true);
         zip.start_file(README_ENTRY, deflated).map_err(zerr)?;
         zip.write_all(readme(s).as_bytes()).map_err(|e| crate::fsutil::io_error(&shown, e))?;
         zip.start_file(BUNDLE_ENTRY, deflated).map_err(zerr)?;
@@ -110,7 +124,9 @@ fn write_zip(data: &Path, output: &Path, s: &Snapshot) -> Result<u64> {
             let from = path.display().to_string();
             let mut f = std::fs::File::open(&path).map_err(|e| missing(&from, &a.sha256, e))?;
             // Evidence is mostly PDF, images and office files, compressed already.
-            let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(a.size >= u32::MAX as u64);
+            let stored = SimpleFileOptions::default()
+                .last_modified_time(stamp)
+                .compression_method(zip::CompressionMethod::Stored).large_file(a.size >= u32::MAX as u64);
             zip.start_file(format!("{ATTACHMENTS_PREFIX}{}", a.sha256), stored).map_err(zerr)?;
             crate::attachments::copy_checked(&mut f, &mut zip, &a.sha256, a.size, &from)?;
         }
