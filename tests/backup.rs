@@ -93,7 +93,10 @@ fn sha_of(path: &Path) -> String {
 /// Every file in DATA/attachments, by name: (size, sha256 of its content).
 fn attachments(data: &Path) -> BTreeMap<String, String> {
     let Ok(dir) = std::fs::read_dir(jixiao::attachments::dir(data)) else { return BTreeMap::new() };
-    dir.map(|e| e.unwrap().path()).filter(|p| p.is_file()).map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), sha_of(&p))).collect()
+    dir.map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), sha_of(&p)))
+        .collect()
 }
 
 /// A seeded store with scores and a finding carrying evidence files (sent through a server),
@@ -142,7 +145,11 @@ fn a_backup_restored_into_an_empty_dir_exports_the_same_with_every_attachment() 
 
     let restored = dir.path().join("恢复");
     let out = ok(run(&restored, &["--local", "import", zip.to_str().unwrap()]));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("已从备份恢复：20 个项目，2 个佐证文件"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("已从备份恢复：20 个项目，2 个佐证文件"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let (before, after) = (export(&data), export(&restored));
     assert_eq!(history(&before), history(&after), "the whole history, kept as imported history");
     assert_eq!(without_audit(before), without_audit(after));

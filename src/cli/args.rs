@@ -66,7 +66,9 @@ pub enum Cmd {
     Report(ReportArgs),
     /// Back up the whole store (bundle and evidence files) as one .zip, while the server serves;
     /// `jixiao import FILE.zip` into an empty data dir restores it
-    #[command(after_help = "Examples:\n  jixiao backup -o /backup/jixiao-2026-12-04.zip\n  jixiao --data /srv/jixiao-restored import /backup/jixiao-2026-12-04.zip")]
+    #[command(
+        after_help = "Examples:\n  jixiao backup -o /backup/jixiao-2026-12-04.zip\n  jixiao --data /srv/jixiao-restored import /backup/jixiao-2026-12-04.zip"
+    )]
     Backup {
         /// The .zip to write (outside the data dir)
         #[arg(short, long, value_name = "FILE")]

@@ -109,7 +109,8 @@ fn write_zip(data: &Path, output: &Path, s: &Snapshot) -> Result<u64> {
     };
     crate::fsutil::write_output_with(output, |file| {
         let mut zip = zip::ZipWriter::new(&mut *file);
-        let deflated = SimpleFileOptions::default().last_modified_time(stamp).compression_method(zip::CompressionMethod::Deflated).large_file(true);
+        let deflated =
+            SimpleFileOptions::default().last_modified_time(stamp).compression_method(zip::CompressionMethod::Deflated).large_file(true);
         zip.start_file(README_ENTRY, deflated).map_err(zerr)?;
         zip.write_all(readme(s).as_bytes()).map_err(|e| crate::fsutil::io_error(&shown, e))?;
         zip.start_file(BUNDLE_ENTRY, deflated).map_err(zerr)?;
@@ -126,7 +127,8 @@ fn write_zip(data: &Path, output: &Path, s: &Snapshot) -> Result<u64> {
             // Evidence is mostly PDF, images and office files, compressed already.
             let stored = SimpleFileOptions::default()
                 .last_modified_time(stamp)
-                .compression_method(zip::CompressionMethod::Stored).large_file(a.size >= u32::MAX as u64);
+                .compression_method(zip::CompressionMethod::Stored)
+                .large_file(a.size >= u32::MAX as u64);
             zip.start_file(format!("{ATTACHMENTS_PREFIX}{}", a.sha256), stored).map_err(zerr)?;
             crate::attachments::copy_checked(&mut f, &mut zip, &a.sha256, a.size, &from)?;
         }

@@ -87,7 +87,11 @@ fn attachment_names(zip: &Archive, shown: &str) -> Result<Vec<String>> {
             continue;
         }
         if !crate::attachments::is_sha256_name(sha) {
-            return Err(Error::invalid(format!("备份文件 {shown}"), name, "佐证文件应以 sha256（64 位小写十六进制）命名：这不是 jixiao backup 写的"));
+            return Err(Error::invalid(
+                format!("备份文件 {shown}"),
+                name,
+                "佐证文件应以 sha256（64 位小写十六进制）命名：这不是 jixiao backup 写的",
+            ));
         }
         out.push(sha.to_string());
     }
