@@ -115,15 +115,20 @@ fn refuse_non_empty(backend: &dyn Backend, data: &Path, file: &Path) -> Result<(
         Reply::ProjectList(rows) => rows.len(),
         _ => return Err(Error::corrupt("恢复", "回复类型不符")),
     };
-    let audit = match backend.query(&Query::Audit)? {
-        Reply::Audit(a) => a.len(),
-        _ => return Err(Error::corrupt("恢复", "回复类型不符")),
+    // The audit log only when no project is there (a store in use may have a long one).
+    let audit = match projects {
+        0 => match backend.query(&Query::Audit)? {
+            Reply::Audit(a) => a.len(),
+            _ => return Err(Error::corrupt("恢复", "回复类型不符")),
+        },
+        _ => 0,
     };
     if projects > 0 || audit > 0 {
         return Err(Error::Refused {
             message: format!(
-                "数据目录 {} 里已有数据（{projects} 个项目、{audit} 条审计记录）：备份只恢复到空的数据目录，请用 --data 指向一个新目录，如 jixiao --data /srv/jixiao-restored import {}；要把其中的项目并入现有数据库，解压出 bundle.json 后用 jixiao import --merge (a backup is restored into an empty data dir only: use --data NEWDIR)",
+                "数据目录 {} 里已有数据（{projects} 个项目{}）：备份只恢复到空的数据目录，请用 --data 指向一个新目录，如 jixiao --data /srv/jixiao-restored import {}；要把其中的项目并入现有数据库，解压出 bundle.json 后用 jixiao import --merge (a backup is restored into an empty data dir only: use --data NEWDIR)",
                 data.display(),
+                if audit > 0 { format!("、{audit} 条审计记录") } else { String::new() },
                 file.display()
             ),
         });
