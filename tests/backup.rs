@@ -253,7 +253,7 @@ fn assert_empty(data: &Path) {
 }
 
 #[test]
-fn restores_into_a_store_in_use_damaged_or_cut_backups_and_a_backup_inside_the_data_dir_are_refused() {
+fn restores_into_a_store_in_use_damaged_or_cut_backups_a_backup_inside_the_data_dir_and_a_lost_evidence_file_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (data, zip) = backed_up(dir.path());
 
@@ -297,4 +297,13 @@ fn restores_into_a_store_in_use_damaged_or_cut_backups_and_a_backup_inside_the_d
     assert!(!inside.exists());
     let via_dots = data.join("..").join(data.file_name().unwrap()).join("备份.zip");
     assert!(!run(&data, &["--local", "backup", "-o", via_dots.to_str().unwrap()]).status.success());
+
+    // An evidence file the records name, lost from DATA/attachments: named, no backup written.
+    let photo_sha = sha_of(&dir.path().join("现场核查照片.jpg"));
+    std::fs::remove_file(jixiao::attachments::dir(&data).join(&photo_sha)).unwrap();
+    let out_zip = dir.path().join("缺文件的备份.zip");
+    let out = run(&data, &["--local", "backup", "-o", out_zip.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("现场核查照片.jpg") && err.contains(&photo_sha), "{err}");
+    assert!(!out_zip.exists());
 }

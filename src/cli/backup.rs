@@ -24,6 +24,17 @@ pub fn run(data: &Path, output: &Path) -> Result<i32> {
         _ => return Err(Error::corrupt("备份", "回复类型不符")),
     };
     drop(backend);
+    // Files are received before the command naming them is applied and never removed, so
+    // each one named should be listed: one that is not has been lost from DATA/attachments.
+    let listed: std::collections::HashSet<(&str, u64)> = snapshot.attachments.iter().map(|a| (a.sha256.as_str(), a.size)).collect();
+    if let Some((sha, _, name)) =
+        snapshot.bundle.evidence_files().into_iter().find(|(sha, size, _)| !listed.contains(&(sha.as_str(), *size)))
+    {
+        return Err(Error::io(
+            crate::attachments::dir(data).join(&sha).display().to_string(),
+            format!("佐证文件「{name}」（{sha}）被记录引用，却不在佐证库中：备份没有写出；用 jixiao check 检查，从别处找回该文件后重试"),
+        ));
+    }
     let bytes = write_zip(data, output, &snapshot)?;
     let files: u64 = snapshot.attachments.iter().map(|a| a.size).sum();
     super::out::err_line(&format!(
