@@ -118,6 +118,59 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// One file in the attachments folder, as a backup lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stored {
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Every received file in `DATA/attachments/` (named by its sha256), in name order; parts
+/// still arriving and temporary files are not listed. No folder: none.
+pub fn list(data: &Path) -> Result<Vec<Stored>> {
+    let d = dir(data);
+    let shown = d.display().to_string();
+    let entries = match std::fs::read_dir(&d) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(Error::io(&shown, e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(&shown, e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let meta = entry.metadata().map_err(|e| Error::io(&shown, e))?;
+        if is_sha256(&name) && meta.is_file() {
+            out.push(Stored { sha256: name, size: meta.len() });
+        }
+    }
+    out.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    Ok(out)
+}
+
+/// Copies `from` into `to`, hashing as it goes; an error names `shown` unless the bytes are
+/// `expect` (a sha256) and `size` long.
+pub fn copy_checked(from: &mut impl Read, to: &mut impl std::io::Write, expect: &str, size: u64, shown: &str) -> Result<()> {
+    let (got_size, got) = copy_hashed(from, to, u64::MAX).map_err(|e| match e {
+        CopyError::Read(e) => Error::io(shown, e),
+        CopyError::Write(e) => crate::fsutil::io_error(shown, e),
+        CopyError::TooBig(n) => Error::io(shown, format!("{n} bytes")),
+    })?;
+    if got != expect || got_size != size {
+        return Err(Error::invalid(
+            format!("佐证文件 {shown}"),
+            "sha256",
+            format!("内容与名称不符（{got_size} 字节，sha256 {got}，应为 {size} 字节、{expect}）：文件已损坏"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `name` is a sha256 as jixiao names copies.
+pub fn is_sha256_name(name: &str) -> bool {
+    is_sha256(name)
+}
+
 pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
     let mut file = std::fs::File::open(path)?;
     match copy_hashed(&mut file, &mut std::io::sink(), u64::MAX) {

@@ -181,6 +181,7 @@ impl Backend for Local {
             Query::Reviews { project } => Reply::Reviews(Box::new(s.reviews_of(s.project_by_code(project)?.id)?)),
             Query::IndicatorHistory { project, node } => Reply::Audit(s.indicator_history(s.project_by_code(project)?.id, *node)?),
             Query::Export { project } => Reply::Bundle(Box::new(s.export(project.as_deref())?)),
+            Query::Backup => Reply::Backup(Box::new(s.snapshot(self.now())?)),
             Query::Categories => Reply::Categories(s.categories()?),
             Query::Summary { project } => Reply::Summary(Box::new(s.summary(s.project_by_code(project)?.id)?)),
             Query::Summaries => Reply::Summaries(s.summary_list()?.iter().map(|e| e.1.clone()).collect()),

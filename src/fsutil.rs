@@ -104,3 +104,56 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         }
     }
 }
+
+/// `write_output` for a file written piece by piece (a backup of gigabytes is never held in
+/// memory): `fill` writes a temporary file (seekable, beside the target so the rename stays
+/// on one disk), which then takes the path's place as `write_output` would put the bytes:
+/// a new file gets the user's umask, a replaced one keeps its mode, a symlink's target is
+/// written, a FIFO or device is written through. A failed `fill` leaves the path as it was.
+pub fn write_output_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let shown = path.display().to_string();
+    let is_link = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+    let meta = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if is_link {
+                return Err(Error::io(&shown, "是指向不存在文件的符号链接 (a dangling symlink)：先删除它，或换一个 -o 路径"));
+            }
+            None
+        }
+        Err(e) => return Err(Error::io(&shown, e)),
+        Ok(m) if m.is_dir() => return Err(Error::io(&shown, "是目录 (a directory)：-o 要写文件名，如 -o 备份.zip")),
+        Ok(m) => Some(m),
+    };
+    let replace = match &meta {
+        None => Some((path.to_path_buf(), 0o666 & !umask())),
+        Some(m) if m.is_file() && m.nlink() == 1 => {
+            let target = if is_link { std::fs::canonicalize(path).map_err(|e| Error::io(&shown, e))? } else { path.to_path_buf() };
+            Some((target, m.mode() & 0o7777))
+        }
+        Some(_) => None,
+    };
+    let tmp_dir = match &replace {
+        Some((target, _)) => target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
+        None => std::env::temp_dir(),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(|e| io_error(&shown, e))?;
+    fill(tmp.as_file_mut())?;
+    tmp.as_file().sync_all().map_err(|e| io_error(&shown, e))?;
+    match replace {
+        Some((target, mode)) => {
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| Error::io(&shown, e))?;
+            tmp.persist(&target).map_err(|e| Error::io(&shown, e.error))?;
+            Ok(())
+        }
+        None => {
+            let is_file = meta.as_ref().is_some_and(|m| m.is_file());
+            let file = tmp.as_file_mut();
+            file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(&shown, e))?;
+            let mut out = std::fs::OpenOptions::new().write(true).truncate(is_file).open(path).map_err(|e| Error::io(&shown, e))?;
+            std::io::copy(file, &mut out).map_err(|e| io_error(&shown, e))?;
+            Ok(())
+        }
+    }
+}

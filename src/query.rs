@@ -55,6 +55,9 @@ pub enum Query {
     Export {
         project: Option<String>,
     },
+    /// The whole store and its attachment list at one moment, taken under the store's write
+    /// lock (`jixiao backup`).
+    Backup,
     Categories,
     /// One project's summary (score, progress, open items, next deadline).
     Summary {
@@ -131,6 +134,7 @@ pub enum Reply {
     Deadlines(Vec<Deadline>),
     Audit(Vec<AuditRecord>),
     Bundle(Box<Bundle>),
+    Backup(Box<crate::read::bundle::Snapshot>),
     Categories(Vec<String>),
     Summary(Box<Summary>),
     Summaries(Vec<Summary>),

@@ -64,6 +64,16 @@ pub enum Cmd {
     Notice(NoticeArgs),
     /// Print a project's evaluation report (评价报告) as Markdown, or its score table as XLSX
     Report(ReportArgs),
+    /// Back up the whole store (bundle and evidence files) as one .zip, while the server serves;
+    /// `jixiao import FILE.zip` into an empty data dir restores it
+    #[command(
+        after_help = "Examples:\n  jixiao backup -o /backup/jixiao-2026-12-04.zip\n  jixiao --data /srv/jixiao-restored import /backup/jixiao-2026-12-04.zip"
+    )]
+    Backup {
+        /// The .zip to write (outside the data dir)
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Import a JSON bundle, or with --as a spreadsheet (.xlsx, .xls, .csv): all or nothing
     Import(ImportArgs),
     /// Read commands as JSON lines on standard input and apply each (docs/commands.md)

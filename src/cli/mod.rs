@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod archive;
 pub mod args;
+pub mod backup;
 pub mod check;
 pub mod check_project;
 pub mod datadir;
@@ -19,6 +20,7 @@ pub mod ledger;
 pub mod notice;
 pub mod out;
 pub mod report;
+pub mod restore;
 pub mod template;
 
 use crate::domain::Result;
@@ -41,6 +43,12 @@ fn import_dispatch(data: &std::path::Path, a: &args::ImportArgs) -> Result<i32> 
             if set {
                 return refuse(opt, "只用于导入表格：加 --as cases|indicators|self-eval");
             }
+        }
+        if restore::is_zip(&a.file) {
+            if a.merge {
+                return refuse("--merge", "备份（.zip）只恢复到空的数据目录，不合并：用 --data 指向一个新目录");
+            }
+            return restore::run(data, &a.file);
         }
         return import::run(data, &a.file, a.merge);
     };
@@ -81,6 +89,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             export::run(&data, project.as_deref(), output.as_deref())
         }
         Some(Cmd::Export { project, format, kind, output }) => export::sheet(&data, project.as_deref(), format, kind, output.as_deref()),
+        Some(Cmd::Backup { output }) => backup::run(&data, &output),
         Some(Cmd::Import(args)) => import_dispatch(&data, &args),
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
         Some(Cmd::Due(args)) => due::run(&data, &args),

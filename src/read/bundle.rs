@@ -9,6 +9,17 @@ use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "jixiao-bundle";
 
+/// A backup's content as the store gives it, in one step under its write lock: the whole
+/// bundle and the attachment files there were at that moment (`jixiao backup`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub bundle: Bundle,
+    pub attachments: Vec<crate::attachments::Stored>,
+    /// The data directory the store is in, as its owner opened it.
+    pub data_dir: String,
+    pub taken_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {
@@ -158,6 +169,29 @@ pub struct NoticeCounter {
 }
 
 impl Bundle {
+    /// The evidence files the records name now, (sha256, size, name), sorted: scores, findings
+    /// and their earlier revisions, items and responses.
+    pub fn evidence_files(&self) -> Vec<(String, u64, String)> {
+        use crate::domain::Evidence;
+        let scores = self.trees.iter().flat_map(|t| t.nodes.iter()).filter_map(|n| n.score.as_ref()).flat_map(|s| s.evidence.iter());
+        let findings =
+            self.findings.iter().flat_map(|f| f.history.iter().map(|r| &r.body).chain([&f.body])).flat_map(|b| b.evidence.iter());
+        let items = self.items.iter().flat_map(|i| i.evidence.iter());
+        let responses = self.responses.iter().flat_map(|r| r.evidence.iter());
+        let mut out: Vec<(String, u64, String)> = scores
+            .chain(findings)
+            .chain(items)
+            .chain(responses)
+            .filter_map(|e| match e {
+                Evidence::File { name, size, sha256, .. } => Some((sha256.clone(), *size, name.clone())),
+                Evidence::Document { .. } => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        out
+    }
+
     /// An empty bundle of records written in store schema `schema`.
     pub fn new(schema: u8) -> Self {
         Bundle { format: FORMAT.into(), schema, ..Default::default() }

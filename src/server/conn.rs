@@ -139,6 +139,7 @@ fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>, write_lock: 
             Ok(r) => r,
             Err(e) => return End::Tell(format!("请求无法解析，连接已关闭 (malformed request, connection closed): {e}"), false),
         };
+        let backup = matches!(&req.op, Op::Query { query: crate::backend::Query::Backup });
         let result = if frame.bulk && !matches!(&req.op, Op::Execute { command, .. } if command.is_bulk()) {
             Err(Error::Refused {
                 message: format!("超过 {} 的请求只能是导入包 (only an import may pass {})", size_text(MAX_REQUEST), size_text(MAX_REQUEST)),
@@ -152,8 +153,13 @@ fn session(shared: &Arc<Shared>, id: u64, stream: &Arc<UnixStream>, write_lock: 
             Err(e) => return End::Failed(e),
         };
         if bytes.len() > MAX_REPLY {
+            let how = if backup {
+                "备份请在服务器停止时用 jixiao --local backup（不经过套接字，没有这个上限）"
+            } else {
+                "请分批查询，如 jixiao export --project CODE"
+            };
             let message = format!(
-                "回复有 {}，超过上限 {} (reply over the {} limit)：请分批查询，如 jixiao export --project CODE",
+                "回复有 {}，超过上限 {} (reply over the {} limit)：{how}",
                 size_text(bytes.len()),
                 size_text(MAX_REPLY),
                 size_text(MAX_REPLY)

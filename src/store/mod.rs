@@ -18,6 +18,7 @@ pub mod read;
 pub mod requests;
 pub mod roles;
 pub mod selfcheck;
+mod snapshot;
 mod summary;
 pub mod tx;
 
