@@ -127,7 +127,7 @@ pub fn write_output_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> R
         Ok(m) => Some(m),
     };
     let replace = match &meta {
-        None => Some((path.to_path_buf(), 0o666 & !umask())),
+        None => Some((path.to_path_buf(), 0o666 & !user_umask())),
         Some(m) if m.is_file() && m.nlink() == 1 => {
             let target = if is_link { std::fs::canonicalize(path).map_err(|e| Error::io(&shown, e))? } else { path.to_path_buf() };
             Some((target, m.mode() & 0o7777))
