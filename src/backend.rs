@@ -78,7 +78,13 @@ pub struct Local {
     store: std::sync::Arc<Store>,
     actor: String,
     clock: Clock,
+    /// Writes a project's dossier after `archive_project` commits (`archive::seal`, set
+    /// by whoever opens the store for users: the server, `--local`); none in tests and demo.
+    sealer: Option<Sealer>,
 }
+
+/// What archiving runs after the command commits: the dossier written and recorded.
+pub type Sealer = fn(&Local, &str) -> Result<()>;
 
 impl Local {
     /// Opens the store in a data directory, in this process (the server, `--local`, `demo`).
@@ -87,12 +93,12 @@ impl Local {
     }
 
     pub fn new(store: Store) -> Self {
-        Local { store: std::sync::Arc::new(store), actor: crate::identity::current_user(), clock: Clock::System }
+        Local { store: std::sync::Arc::new(store), actor: crate::identity::current_user(), clock: Clock::System, sealer: None }
     }
 
     /// Another user's view of the same open store (the server makes one per client).
     pub fn shared(&self, actor: &str) -> Local {
-        Local { store: self.store.clone(), actor: actor.to_string(), clock: self.clock.clone() }
+        Local { store: self.store.clone(), actor: actor.to_string(), clock: self.clock.clone(), sealer: self.sealer }
     }
 
     /// Fills the kept deadline list in the background, while the first screen reads the
@@ -102,6 +108,24 @@ impl Local {
         std::thread::spawn(move || {
             let _ = store.all_deadlines();
         });
+    }
+
+    pub fn with_sealer(mut self, sealer: Sealer) -> Self {
+        self.sealer = Some(sealer);
+        self
+    }
+
+    /// After a committed `archive_project`: the dossier, or an error that says the project
+    /// is archived and how to write the dossier by hand.
+    fn seal_after(&self, cmd: &Command) -> Result<()> {
+        let (Command::ArchiveProject { project, .. }, Some(seal)) = (cmd, self.sealer) else { return Ok(()) };
+        seal(self, project).map_err(|e| crate::domain::Error::Refused {
+            message: format!(
+                "项目 {} 已归档，但归档包没有写成：{e}。改正后用 jixiao archive {} -o DIR 补写",
+                project.trim(),
+                project.trim()
+            ),
+        })
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
@@ -127,7 +151,11 @@ impl Local {
     /// Applies a command a client sent with its request id (the server): a retry of one
     /// already applied gets the first answer and `true`, and is not applied again.
     pub fn execute_request(&self, cmd: &Command, request: &str) -> Result<(Outcome, bool)> {
-        self.store.execute_request(cmd, &self.ctx(), request)
+        let (outcome, replayed) = self.store.execute_request(cmd, &self.ctx(), request)?;
+        if !replayed {
+            self.seal_after(cmd)?;
+        }
+        Ok((outcome, replayed))
     }
 
     /// Applies many commands, each in its own transaction, flushing once at the end.
@@ -152,7 +180,9 @@ impl Local {
 
 impl Backend for Local {
     fn execute(&self, cmd: &Command) -> Result<Outcome> {
-        self.store.execute(cmd, &self.ctx())
+        let outcome = self.store.execute(cmd, &self.ctx())?;
+        self.seal_after(cmd)?;
+        Ok(outcome)
     }
 
     fn query(&self, q: &Query) -> Result<Reply> {
@@ -222,6 +252,7 @@ impl Backend for Local {
             }
             Query::SelfCheck { project } => Reply::SelfCheck(Box::new(s.self_check(project)?)),
             Query::Form { project } => Reply::Form(Box::new(s.form_of(s.project_by_code(project)?.id)?)),
+            Query::Dossiers { project } => Reply::Dossiers(s.dossiers_of(s.project_by_code(project)?.id)?),
             Query::AuditChain { project } => {
                 let id = project.as_deref().map(|code| s.project_by_code(code).map(|p| p.id)).transpose()?;
                 Reply::AuditChain(s.audit_chain(id)?)
@@ -289,6 +320,8 @@ pub trait Fetch {
     fn self_check(&self, code: &str) -> Result<crate::domain::selfcheck::ProjectCheck>;
     /// A project's self-evaluation form (empty when none was written).
     fn form(&self, code: &str) -> Result<crate::domain::form::Form>;
+    /// The dossiers archiving wrote for a project, oldest first.
+    fn dossiers(&self, code: &str) -> Result<Vec<crate::domain::project::DossierNote>>;
     /// Audit records with their hash-chain links: all, or those touching one project.
     fn audit_chain(&self, code: Option<&str>) -> Result<Vec<(AuditRecord, crate::read::audit::Link)>>;
 }
@@ -386,6 +419,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn form(&self, code: &str) -> Result<crate::domain::form::Form> {
         fetch!(self, Query::Form { project: code.to_string() }, Form).map(|f| *f)
+    }
+    fn dossiers(&self, code: &str) -> Result<Vec<crate::domain::project::DossierNote>> {
+        fetch!(self, Query::Dossiers { project: code.to_string() }, Dossiers)
     }
     fn audit_chain(&self, code: Option<&str>) -> Result<Vec<(AuditRecord, crate::read::audit::Link)>> {
         fetch!(self, Query::AuditChain { project: code.map(str::to_string) }, AuditChain)

@@ -35,7 +35,7 @@ pub fn set_local_only(on: bool) {
 /// filled in the background while the project list loads, as a server does when it starts.
 pub fn open_for_workbench(data: &Path) -> Result<Box<dyn Backend>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
-        let local = crate::backend::Local::open(data)?;
+        let local = crate::backend::Local::open(data)?.with_sealer(crate::archive::seal);
         local.warm_in_background();
         return Ok(Box::new(local));
     }
@@ -44,7 +44,7 @@ pub fn open_for_workbench(data: &Path) -> Result<Box<dyn Backend>> {
 
 pub fn open_backend(data: &Path) -> Result<Box<dyn Backend>> {
     if LOCAL_ONLY.load(Ordering::SeqCst) {
-        return Ok(Box::new(crate::backend::Local::open(data)?));
+        return Ok(Box::new(crate::backend::Local::open(data)?.with_sealer(crate::archive::seal)));
     }
     Ok(Box::new(remote(data, false)?))
 }

@@ -110,6 +110,10 @@ pub enum Query {
     Form {
         project: String,
     },
+    /// The dossiers archiving wrote for a project, oldest first.
+    Dossiers {
+        project: String,
+    },
     /// Audit records with their hash-chain links (`store/chain.rs`): all, or those touching
     /// the project with this code.
     AuditChain {
@@ -163,6 +167,7 @@ pub enum Reply {
     ReportIssue(Option<Box<crate::read::report::IssuedReport>>),
     SelfCheck(Box<crate::domain::selfcheck::ProjectCheck>),
     Form(Box<crate::domain::form::Form>),
+    Dossiers(Vec<crate::domain::project::DossierNote>),
     AuditChain(Vec<(AuditRecord, crate::read::audit::Link)>),
     Outline {
         outline: Box<crate::domain::outline::Outline>,

@@ -18,6 +18,7 @@
 pub mod chain;
 mod evidence;
 mod guide;
+mod seal;
 pub mod verify;
 mod write;
 
@@ -28,6 +29,7 @@ use crate::read::issued::sha256_hex;
 use std::path::Path;
 
 pub use evidence::safe_name;
+pub use seal::{ARCHIVES, seal};
 pub use write::{write_dir, write_zip};
 
 pub const MANIFEST: &str = "MANIFEST.sha256";

@@ -80,6 +80,14 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         override_reason: Option<String>,
     },
+    /// Records the dossier archiving wrote (`DATA/archives/CODE-DATE/`, its manifest's
+    /// sha256): sent by jixiao itself right after `archive_project`, kept in the project's
+    /// dossier list and in the audit chain. Only for an archived project.
+    RecordDossier {
+        project: String,
+        dir: String,
+        manifest_sha256: String,
+    },
     ArchiveProject {
         project: String,
         #[serde(default)]

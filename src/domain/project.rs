@@ -135,6 +135,16 @@ pub struct ResultUse {
     pub published_on: Option<NaiveDate>,
 }
 
+/// A dossier archiving wrote: where, its manifest's sha256 (the value for the paper file),
+/// who archived and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierNote {
+    pub dir: String,
+    pub manifest_sha256: String,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     pub id: ProjectId,

@@ -409,7 +409,7 @@ fn log_panics_briefly() {
 fn open_store(data: &Path) -> Result<Local> {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        match crate::backend::Local::open(data) {
+        match crate::backend::Local::open(data).map(|l| l.with_sealer(crate::archive::seal)) {
             Err(Error::Locked { .. }) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
             other => return other,
         }

@@ -68,6 +68,8 @@ fn check_meta(meta: &sled::Tree, report: &mut Report) {
         let what = format!("设置「{name}」");
         let decoded = if k.starts_with(b"budget_total/") || k.starts_with(b"notice_prefix/") || k.starts_with(b"report_prefix/") {
             decode_stored::<String>(&v, &what, &k).map(drop)
+        } else if k.starts_with(tx::DOSSIERS) {
+            decode_stored::<Vec<crate::domain::project::DossierNote>>(&v, &what, &k).map(drop)
         } else {
             decode_stored::<Vec<String>>(&v, &what, &k).map(drop)
         };

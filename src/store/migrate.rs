@@ -67,6 +67,7 @@ pub fn meta_is_encoded(key: &[u8]) -> bool {
         || key.starts_with(b"notice_prefix/")
         || key.starts_with(b"report_prefix/")
         || key.starts_with(super::tx::QUALITY_REVIEWER)
+        || key.starts_with(super::tx::DOSSIERS)
 }
 
 /// Decodes a value written by an older schema into the current type.

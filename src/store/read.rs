@@ -231,6 +231,11 @@ impl Store {
         self.get(tx::REPORT_ISSUES, &tx::report_issue_key(project, revision), &format!("项目 #{project} 的评价报告第 {revision} 版"))
     }
 
+    /// The dossiers archiving wrote for a project, oldest first.
+    pub fn dossiers_of(&self, project: u64) -> Result<Vec<crate::domain::project::DossierNote>> {
+        Ok(self.get(tx::META, &tx::dossier_key(project), &format!("项目 #{project} 的归档包记录"))?.unwrap_or_default())
+    }
+
     /// A project's self-evaluation form (empty when none was written).
     pub fn form_of(&self, project: u64) -> Result<crate::domain::form::Form> {
         let found = self.get(tx::FORMS, &keys::id(project), &format!("项目 #{project} 的自评表"))?;

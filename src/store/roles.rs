@@ -101,6 +101,7 @@ fn project_of(tx: &Tx, cmd: &Command) -> Result<Option<Project>> {
         | RenameIndicator { project, .. }
         | SetPoints { project, .. }
         | SetFormRow { project, .. }
+        | RecordDossier { project, .. }
         | ReplaceTree { project, .. }
         | SetFormHead { project, .. }
         | RecordFinding { project, .. }

@@ -49,6 +49,15 @@ pub const AUDIT: usize = 21;
 /// Where a project's quality reviewer is kept in the meta tree: this prefix and the id.
 pub const QUALITY_REVIEWER: &[u8] = b"quality_reviewer/";
 
+/// Where a project's dossier list is kept in the meta tree: this prefix and the id.
+pub const DOSSIERS: &[u8] = b"dossiers/";
+
+pub fn dossier_key(project: u64) -> Vec<u8> {
+    let mut k = DOSSIERS.to_vec();
+    k.extend_from_slice(&keys::id(project));
+    k
+}
+
 pub fn quality_reviewer_key(project: u64) -> Vec<u8> {
     let mut k = QUALITY_REVIEWER.to_vec();
     k.extend_from_slice(&keys::id(project));
@@ -371,6 +380,15 @@ impl<'a> Tx<'a> {
             Some(u) => self.put(META, &key, &u.to_string()),
             None => self.del(META, &key),
         }
+    }
+
+    /// The dossiers archiving wrote for a project, oldest first (kept in META).
+    pub fn dossiers(&self, project: u64) -> Result<Vec<crate::domain::project::DossierNote>> {
+        Ok(self.get(META, &dossier_key(project), &format!("项目 #{project} 的归档包记录"))?.unwrap_or_default())
+    }
+
+    pub fn put_dossiers(&self, project: u64, list: &[crate::domain::project::DossierNote]) -> Result<()> {
+        self.put(META, &dossier_key(project), &list.to_vec())
     }
 
     /// A project's self-evaluation form, if one was written.

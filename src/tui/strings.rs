@@ -265,6 +265,8 @@ msgs! {
     OvMilestones => "里程碑", "Milestones";
     OvResultUse => "结果应用", "Result use";
     OvOverride => "自检放行", "Self-check override";
+    OvDossier => "归档包", "Dossier";
+    OvManifest => "清单 sha256", "Manifest sha256";
     OvOverrideMore => "（共 {} 次）", " ({} in all)";
     OvNone => "无", "none";
     DaysLeft => "还有 {0} 天", "in {0} days";

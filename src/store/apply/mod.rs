@@ -48,6 +48,7 @@ pub fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) -> Result
         | SetTeam { .. }
         | SetPhase { .. }
         | ArchiveProject { .. }
+        | RecordDossier { .. }
         | ReopenProject { .. }
         | SetResultUse { .. } => project::apply(tx, cmd, ctx, templates),
         AddMilestone { .. } | SetMilestone { .. } | RemoveMilestone { .. } => milestone::apply(tx, cmd, ctx),

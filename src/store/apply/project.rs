@@ -97,6 +97,28 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx, templates: &Templates) ->
             p.phase = Phase::Archived;
             Ok(())
         }),
+        Command::RecordDossier { project, dir, manifest_sha256 } => {
+            let p = tx.project_by_code(project)?;
+            if !p.is_archived() {
+                return Err(Error::IllegalTransition { what: p.label(), state: p.phase.label().into(), action: "记录归档包".into() });
+            }
+            let hex = manifest_sha256.len() == 64 && manifest_sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+            if !hex {
+                return Err(Error::invalid(p.label(), "manifest_sha256", "应为 64 位小写十六进制（sha256）"));
+            }
+            if dir.trim().is_empty() {
+                return Err(Error::invalid(p.label(), "dir", "归档包的目录不能为空"));
+            }
+            let mut list = tx.dossiers(p.id)?;
+            list.push(crate::domain::project::DossierNote {
+                dir: dir.trim().to_string(),
+                manifest_sha256: manifest_sha256.clone(),
+                by: ctx.actor.clone(),
+                at: ctx.now,
+            });
+            tx.put_dossiers(p.id, &list)?;
+            Ok(done(p.id, list.len() as u64, vec![touch(RecordKind::Project, p.id, p.meta.version, p.meta.version)]))
+        }
         Command::ReopenProject { project, reason, expected_version } => {
             let mut p = tx.project_by_code(project)?;
             p.meta.check(&p.label(), *expected_version)?;

@@ -35,6 +35,8 @@ pub struct ProjectView {
     summary: Summary,
     /// Steps taken despite failing self-checks; the overview shows the latest.
     overrides: Vec<crate::domain::selfcheck::Override>,
+    /// The dossiers archiving wrote; the overview shows the latest.
+    dossiers: Vec<crate::domain::project::DossierNote>,
     milestones: Vec<Milestone>,
     pub tab: Tab,
     pub scoring: Scoring,
@@ -51,6 +53,7 @@ impl ProjectView {
             project: None,
             summary: Summary::default(),
             overrides: vec![],
+            dossiers: vec![],
             milestones: vec![],
             tab: Tab::Overview,
             scoring: Scoring::new(code),
@@ -112,6 +115,7 @@ impl ProjectView {
         self.milestones = cx.backend.milestones(Some(&self.code))?;
         self.summary = cx.backend.summary(&self.code)?;
         self.overrides = cx.backend.self_check(&self.code)?.overrides;
+        self.dossiers = cx.backend.dossiers(&self.code)?;
         Ok(())
     }
 
@@ -163,6 +167,12 @@ impl ProjectView {
             let amount = r.amount.map(|a| format!(" {} 万元", fmt2(a))).unwrap_or_default();
             let rec = serde_json::to_value(r.recommendation).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             lines.push(row(Msg::OvResultUse, format!("{rec}{amount}：{}", r.reason)));
+        }
+        if let Some(d) = self.dossiers.last() {
+            // The folder, then the manifest's sha256 in full: the value for the paper file.
+            let width = usize::from(area.width).saturating_sub(label_w);
+            lines.push(row(Msg::OvDossier, text::truncate(&format!("{}（{}）", d.dir, d.at.format("%Y-%m-%d")), width)));
+            lines.push(row(Msg::OvManifest, text::truncate(&d.manifest_sha256, width)));
         }
         if let Some(o) = self.overrides.last() {
             let more = if self.overrides.len() > 1 {
