@@ -9,7 +9,7 @@ fn main() {
     // workbench shows them again once its screen is up) and the defaults continue.
     let (cfg, cfg_errors) = config::load();
     let mut stderr = std::io::stderr();
-    for e in &cfg_errors {
+    for e in cfg_errors.iter().filter(|_| !cli::check::is_scan_child()) {
         let _ = writeln!(stderr, "jixiao: {}", jixiao::text::sanitize(&e.to_string()));
     }
     let env_lang = std::env::var("JIXIAO_LANG").ok();
