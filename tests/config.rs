@@ -145,3 +145,15 @@ fn a_syntax_error_is_reported_with_its_line_and_the_defaults_are_used() {
     assert!(err.contains("全部使用默认设置"), "{err}");
     assert_eq!(home.data_dir(&[], &[]), home.path().join(".local/share/jixiao"), "the config's data is not used");
 }
+
+#[test]
+fn the_readme_example_is_a_clean_config() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("## Configuration").nth(1).expect("README has a Configuration section");
+    let example = section.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).expect("a toml example");
+    let (cfg, errors) = jixiao::config::parse("README.md", example, Some(Path::new("/home/u")), Some(Path::new("/c")));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(cfg.data, Some(PathBuf::from("/home/u/绩效数据")));
+    assert_eq!(cfg.keymap, Some(PathBuf::from("/c/vim.toml")));
+    assert_eq!(cfg.mouse, Some(false));
+}
