@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod backend;
 pub mod cli;
 pub mod command;
+pub mod config;
 pub mod connect;
 pub mod demo;
 pub mod doctor;

@@ -9,7 +9,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jixiao"));
     // Messages in zh-CN unless a test asks for English.
-    c.env_remove("LANG").env_remove("JIXIAO_DATA");
+    c.env_remove("LANG").env_remove("JIXIAO_LANG").env_remove("JIXIAO_DATA");
     c
 }
 
@@ -254,9 +254,11 @@ fn importing_a_missing_file_names_the_path_in_either_language() {
     assert!(err.contains("/nonexistent.json") && err.contains("cannot read"), "{err}");
     assert!(!has_cjk(&err), "--lang en gave Chinese: {err}");
 
-    // LANG=en_US picks English too.
-    let out = bin().env("LANG", "en_US.UTF-8").arg("--data").arg(dir.path()).args(["import", "/nonexistent.json"]).output().unwrap();
+    // JIXIAO_LANG=en picks English too; LANG=en_US alone does not (tests/config.rs).
+    let out = bin().env("JIXIAO_LANG", "en").arg("--data").arg(dir.path()).args(["import", "/nonexistent.json"]).output().unwrap();
     assert!(!has_cjk(&text(&out.stderr)), "{}", text(&out.stderr));
+    let out = bin().env("LANG", "en_US.UTF-8").arg("--data").arg(dir.path()).args(["import", "/nonexistent.json"]).output().unwrap();
+    assert!(text(&out.stderr).contains("读写"), "LANG alone switched to English: {}", text(&out.stderr));
 }
 
 #[test]

@@ -40,7 +40,11 @@ fn demo_store() -> tempfile::TempDir {
 /// `jixiao --local check` on `data`, bounded: a run past `limit` fails the test (and is killed).
 fn check_bounded(data: &Path, limit: Duration, env: &[(&str, &str)]) -> (Output, Duration) {
     let mut c = Process::new(env!("CARGO_BIN_EXE_jixiao"));
-    c.env_remove("LANG").env_remove("JIXIAO_DATA").env_remove("JIXIAO_CHECK_TIMEOUT").env_remove("JIXIAO_CHECK_MEMORY_MB");
+    c.env_remove("LANG")
+        .env_remove("JIXIAO_LANG")
+        .env_remove("JIXIAO_DATA")
+        .env_remove("JIXIAO_CHECK_TIMEOUT")
+        .env_remove("JIXIAO_CHECK_MEMORY_MB");
     c.envs(env.iter().copied()).arg("--data").arg(data).args(["--local", "check"]);
     let mut child = c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let started = Instant::now();
@@ -206,7 +210,7 @@ fn a_check_past_its_time_limit_is_stopped_and_says_so() {
 fn a_check_past_its_memory_limit_ends_with_a_report_not_an_abort_of_the_caller() {
     let dir = demo_store();
     // 1 MiB: the child cannot even start sled's threads.
-    let (out, _) = check_bounded(dir.path(), Duration::from_secs(30), &[("JIXIAO_CHECK_MEMORY_MB", "1"), ("LANG", "en_US.UTF-8")]);
+    let (out, _) = check_bounded(dir.path(), Duration::from_secs(30), &[("JIXIAO_CHECK_MEMORY_MB", "1"), ("JIXIAO_LANG", "en")]);
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{report}{}", text(&out.stderr));
     assert!(report.contains("check stopped") && report.contains("likely corrupt at"), "{report}");

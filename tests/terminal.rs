@@ -118,14 +118,17 @@ fn spawn_reader(master: OwnedFd) -> Reader {
 }
 
 /// Starts the binary on the pty slave as session leader with the slave as controlling tty.
-fn spawn_app(slave: &OwnedFd, data: &std::path::Path, env: (&str, &str)) -> Child {
+/// The user's own config.toml is kept out (XDG_CONFIG_HOME is the data dir unless `env` sets it).
+fn spawn_app(slave: &OwnedFd, data: &std::path::Path, env: &[(&str, &str)]) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
     cmd.arg("--data")
         .arg(data)
-        .env(env.0, env.1)
         .env("TERM", "xterm-256color")
         .env("LANG", "zh_CN.UTF-8")
+        .env("XDG_CONFIG_HOME", data)
+        .envs(env.iter().copied())
         .env_remove("JIXIAO_DATA")
+        .env_remove("JIXIAO_LANG")
         .stdin(Stdio::from(dup(slave)))
         .stdout(Stdio::from(dup(slave)))
         .stderr(Stdio::from(dup(slave)));
@@ -223,7 +226,7 @@ fn panic_restores_the_terminal_before_printing() {
     let data = tempfile::tempdir().expect("tempdir");
     let reader = spawn_reader(master);
     let started = Instant::now();
-    let mut child = spawn_app(&slave, data.path(), ("JIXIAO_TEST_PANIC", "1"));
+    let mut child = spawn_app(&slave, data.path(), &[("JIXIAO_TEST_PANIC", "1")]);
     let status = wait_bounded(&mut child, started, &reader.out);
     let after = termios(&slave);
     let bytes = finish(slave, reader);
@@ -242,8 +245,14 @@ fn panic_restores_the_terminal_before_printing() {
 /// Starts the app waiting for a signal and returns once it is in the TUI (alternate
 /// screen entered, raw mode on).
 fn start_waiting_for_signal(slave: &OwnedFd, data: &std::path::Path, reader: &Reader) -> (Child, Instant) {
+    start_waiting_with(slave, data, reader, &[])
+}
+
+fn start_waiting_with(slave: &OwnedFd, data: &std::path::Path, reader: &Reader, env: &[(&str, &str)]) -> (Child, Instant) {
     let started = Instant::now();
-    let mut child = spawn_app(slave, data, ("JIXIAO_TEST_WAIT_SIGNAL", "1"));
+    let mut env = env.to_vec();
+    env.push(("JIXIAO_TEST_WAIT_SIGNAL", "1"));
+    let mut child = spawn_app(slave, data, &env);
     wait_for_bytes(&mut child, started, &reader.out, ENTER_ALT);
     // Raw mode is enabled before the alternate screen is entered.
     let during = termios(slave);
@@ -315,4 +324,58 @@ fn too_small_below_60_by_20() {
     assert!(!too_small(Rect::new(0, 0, 80, 24)));
     assert!(!too_small(Rect::new(0, 0, 120, 40)));
     assert!(too_small(Rect::new(0, 0, 0, 0)));
+}
+
+const MOUSE_ON: &[u8] = b"\x1b[?1000h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1000l";
+
+/// Starts the workbench with `config` as config.toml, lets it draw, ends it with SIGTERM
+/// and returns everything it wrote.
+fn run_with_config(config: &str, files: &[(&str, &str)], wait_for: &[u8]) -> Vec<u8> {
+    let Pty { master, slave } = open_pty();
+    let data = tempfile::tempdir().expect("tempdir");
+    let conf = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(conf.path().join("jixiao")).expect("mkdir");
+    std::fs::write(conf.path().join("jixiao/config.toml"), config).expect("write config");
+    for (name, text) in files {
+        std::fs::write(conf.path().join("jixiao").join(name), text).expect("write file");
+    }
+    let reader = spawn_reader(master);
+    let xdg = conf.path().to_str().expect("utf-8 path");
+    let (mut child, started) = start_waiting_with(&slave, data.path(), &reader, &[("XDG_CONFIG_HOME", xdg)]);
+    wait_for_bytes(&mut child, started, &reader.out, wait_for);
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: signalling our own child.
+    check(unsafe { libc::kill(pid, libc::SIGTERM) }, "kill");
+    wait_bounded(&mut child, started, &reader.out);
+    finish(slave, reader)
+}
+
+#[test]
+fn mouse_is_captured_only_when_the_config_says_so_and_released_on_exit() {
+    let bytes = run_with_config("mouse = true\n", &[], MOUSE_ON);
+    let text = String::from_utf8_lossy(&bytes);
+    let on = find(&bytes, MOUSE_ON).unwrap_or_else(|| panic!("mouse capture never enabled: {text:?}"));
+    let off = rfind(&bytes, MOUSE_OFF).unwrap_or_else(|| panic!("mouse capture never disabled: {text:?}"));
+    let leave = rfind(&bytes, LEAVE_ALT).unwrap_or(0);
+    assert!(on < off && off < leave, "mouse capture must be released before leaving the screen: {text:?}");
+
+    let bytes = run_with_config("mouse = false\n", &[], ENTER_ALT);
+    assert!(find(&bytes, MOUSE_ON).is_none(), "mouse = false captured the mouse: {:?}", String::from_utf8_lossy(&bytes));
+}
+
+#[test]
+fn the_keymap_named_in_the_config_is_read_and_its_errors_shown() {
+    let bytes = run_with_config("keymap = \"km.toml\"\n", &[("km.toml", "[project_list]\nx = \"no_such_action\"\n")], b"km.toml:2");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(find(&bytes, "按键文件有误".as_bytes()).is_some(), "{text:?}");
+}
+
+#[test]
+fn config_errors_are_printed_before_the_screen_and_shown_in_it() {
+    let bytes = run_with_config("colour = 1\n", &[], "设置文件有误".as_bytes());
+    let text = String::from_utf8_lossy(&bytes);
+    let said = find(&bytes, "config.toml:1: 未知的设置「colour」".as_bytes()).unwrap_or_else(|| panic!("{text:?}"));
+    let enter = find(&bytes, ENTER_ALT).unwrap_or_else(|| panic!("{text:?}"));
+    assert!(said < enter, "the error should reach the terminal before the TUI starts: {text:?}");
 }

@@ -39,6 +39,11 @@ const WALLS: &[(&str, &[&str], &str)] = &[
         "the layout sits below everything: the store and the server both check it",
     ),
     ("src/text.rs", &["crate::"], "text width helpers sit below everything"),
+    (
+        "src/config.rs",
+        &["crate::store", "crate::tui", "crate::cli", "crate::backend", "crate::server"],
+        "settings are read below everything",
+    ),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, about = "绩效: a terminal workbench for budget performance evaluation teams")]
 pub struct Cli {
-    /// Data directory (else $JIXIAO_DATA, else $XDG_DATA_HOME/jixiao, else ~/.local/share/jixiao)
+    /// Data directory (else $JIXIAO_DATA, else `data` in config.toml, else $XDG_DATA_HOME/jixiao, else ~/.local/share/jixiao)
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Language of messages: zh (default) or en (also picked by a LANG starting with en)
+    /// Language of messages: zh (default) or en (else $JIXIAO_LANG, else `lang` in config.toml)
     #[arg(long, global = true, value_name = "zh|en")]
     pub lang: Option<String>,
-    /// A keymap file merged over the default keys (else $XDG_CONFIG_HOME/jixiao/keymap.toml)
+    /// A keymap file merged over the default keys (else `keymap` in config.toml, else $XDG_CONFIG_HOME/jixiao/keymap.toml)
     #[arg(long, global = true, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
     /// Open the store in this process instead of through the team server (jixiao serve)

@@ -16,6 +16,12 @@ use std::time::{Duration, Instant};
 
 /// Set in the child's environment to the file it notes its progress in (`crate::progress`).
 const CHILD_ENV: &str = "JIXIAO_CHECK_CHILD";
+
+/// Whether this process is the scan child of `jixiao check` (its parent has already said
+/// what the config file got wrong).
+pub fn is_scan_child() -> bool {
+    std::env::var_os(CHILD_ENV).is_some()
+}
 /// Seconds a check may take (default `DEFAULT_SECS`); tests set a short one.
 pub const TIMEOUT_ENV: &str = "JIXIAO_CHECK_TIMEOUT";
 const DEFAULT_SECS: f64 = 120.0;

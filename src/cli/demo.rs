@@ -4,7 +4,7 @@ use crate::domain::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
-pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&std::path::Path>) -> Result<i32> {
+pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, start: &crate::tui::Start<'_>) -> Result<i32> {
     let dir = match data {
         Some(d) => d,
         None => tempfile::Builder::new()
@@ -35,5 +35,5 @@ pub fn run(data: Option<PathBuf>, seed_only: bool, scale: u64, keymap: Option<&s
     // Seeded in-process (fast); the workbench then goes through a server like any other
     // start, so a second terminal on the same demo shares it.
     let backend = crate::connect::open_for_workbench(&dir)?;
-    crate::tui::run(&backend, &dir, keymap, crate::i18n::current())
+    crate::tui::run(&backend, &dir, start, crate::i18n::current())
 }

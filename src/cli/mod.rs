@@ -23,6 +23,7 @@ pub mod report;
 pub mod restore;
 pub mod template;
 
+use crate::config::{Config, ConfigError};
 use crate::domain::Result;
 use args::{Cli, Cmd};
 
@@ -74,16 +75,21 @@ fn import_dispatch(data: &std::path::Path, a: &args::ImportArgs) -> Result<i32> 
     }
 }
 
-/// Runs one invocation; the exit code is 0 on success.
-pub fn run(cli: Cli) -> Result<i32> {
-    let data = datadir::resolve(cli.data.clone());
+/// Runs one invocation with the config file's settings (and its problems, which the
+/// workbench shows); the exit code is 0 on success.
+pub fn run(cli: Cli, cfg: &Config, cfg_errors: &[ConfigError]) -> Result<i32> {
+    let data = datadir::resolve(cli.data.clone(), cfg.data.clone());
     crate::connect::set_local_only(cli.local);
+    // `--keymap FILE`, else the config's `keymap`, else keymap.toml beside the config.
+    let keymap = cli.keymap.clone().or_else(|| cfg.keymap.clone());
+    let start = crate::tui::Start { keymap: keymap.as_deref(), mouse: cfg.mouse(), config_errors: cfg_errors };
     match cli.command {
         None => {
             let backend = crate::connect::open_for_workbench(&data)?;
-            crate::tui::run(backend.as_ref(), &data, cli.keymap.as_deref(), crate::i18n::current())
+            crate::tui::run(backend.as_ref(), &data, &start, crate::i18n::current())
         }
-        Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, cli.keymap.as_deref()),
+        // A demo goes in --data or a fresh directory, never in the configured data dir.
+        Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, &start),
         Some(Cmd::Template { action }) => template::run(&data, action),
         Some(Cmd::Export { project, format: args::ExportFormat::Json, kind: None, output }) => {
             export::run(&data, project.as_deref(), output.as_deref())

@@ -15,7 +15,7 @@ use crate::domain::{Error, Result};
 use crate::i18n::Lang;
 use app::{App, Cx};
 use keymap::Keymap;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, MouseEventKind};
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,6 +24,25 @@ const BURST: usize = 512;
 /// A pause in input this long saves drafts too, and is how often other users' changes are
 /// looked for on a shared store.
 const IDLE: Duration = Duration::from_millis(250);
+
+/// How the workbench starts: the keymap file to merge (`--keymap`, else the config's
+/// `keymap`; `None` looks for keymap.toml beside the config), whether to capture the mouse,
+/// and the config file's problems to show once the screen is up.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Start<'a> {
+    pub keymap: Option<&'a Path>,
+    pub mouse: bool,
+    pub config_errors: &'a [crate::config::ConfigError],
+}
+
+/// Startup message for config file errors (file:line and the problem), shown once.
+fn config_notice(errors: &[crate::config::ConfigError], lang: Lang) -> Option<String> {
+    if errors.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    Some(format!("{}\n{}", strings::Msg::ConfigErrors.get(lang), lines.join("\n")))
+}
 
 /// Startup messages: keymap file errors (file:line and the problem), shown once.
 fn keymap_notice(errors: &[keymap::KeymapError], lang: Lang) -> Option<String> {
@@ -35,10 +54,10 @@ fn keymap_notice(errors: &[keymap::KeymapError], lang: Lang) -> Option<String> {
 }
 
 /// Runs the TUI on a backend until the user quits. Returns the process exit code.
-pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang: Lang) -> Result<i32> {
+pub fn run(backend: &dyn Backend, data: &Path, start: &Start<'_>, lang: Lang) -> Result<i32> {
     let io = |e: std::io::Error| Error::io("terminal", e);
     terminal::install_signal_handlers().map_err(io)?;
-    let (keymap, errors) = Keymap::from_config(keymap_flag);
+    let (keymap, errors) = Keymap::from_config(start.keymap);
     let drafts = draft::Drafts::for_store(data, backend.actor());
     let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts, data: Some(data) };
     let mut app = App::new(Box::new(screens::project_list::ProjectList::new(&cx)));
@@ -46,7 +65,11 @@ pub fn run(backend: &dyn Backend, data: &Path, keymap_flag: Option<&Path>, lang:
         let (title, footer) = (strings::Msg::KeymapTitle.get(lang).to_string(), strings::Msg::NoticeFooter.get(lang).to_string());
         app.stack.push(Box::new(screens::popups::ErrorPopup::notice(title, msg, footer)));
     }
-    let (mut guard, mut term) = terminal::TerminalGuard::enter().map_err(io)?;
+    if let Some(msg) = config_notice(start.config_errors, lang) {
+        let (title, footer) = (strings::Msg::ConfigTitle.get(lang).to_string(), strings::Msg::NoticeFooter.get(lang).to_string());
+        app.stack.push(Box::new(screens::popups::ErrorPopup::notice(title, msg, footer)));
+    }
+    let (mut guard, mut term) = terminal::TerminalGuard::enter(start.mouse).map_err(io)?;
     let result = event_loop(&mut app, &mut term, &cx);
     app.save_drafts(&cx);
     if let Err(e) = result {
@@ -92,6 +115,9 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
             match event::read().map_err(io)? {
                 Event::Key(k) => app.on_key(k, cx),
                 Event::Paste(text) => app.on_paste(&text, cx),
+                // Only with `mouse = true`: the wheel moves like the arrow keys.
+                Event::Mouse(m) if m.kind == MouseEventKind::ScrollDown => app.on_key(KeyEvent::from(KeyCode::Down), cx),
+                Event::Mouse(m) if m.kind == MouseEventKind::ScrollUp => app.on_key(KeyEvent::from(KeyCode::Up), cx),
                 _ => {}
             }
             // A hang-up can arrive mid-burst (the terminal is gone): save and leave at once.

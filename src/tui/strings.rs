@@ -50,6 +50,7 @@ msgs! {
     HelpFooter => "按键可在 keymap.toml 中修改（见 keymaps/README.md）", "keys can be changed in keymap.toml (see keymaps/README.md)";
     ListFooter => "↑↓ 滚动 · Esc 关闭", "↑↓ scroll · Esc close";
     KeymapTitle => "按键文件有误", "Keymap file errors";
+    ConfigTitle => "设置文件有误", "Config file errors";
     NoticeFooter => "Enter 或 Esc 关闭", "Enter or Esc to close";
     DraftFooter => "y 恢复草稿 · D 丢弃草稿（打开已保存的内容）· Esc 关闭（草稿保留）", "y restore the draft · D discard it (open the saved values) · Esc close (the draft is kept)";
     QuitTitle => "退出 jixiao", "Quit jixiao";
@@ -173,6 +174,7 @@ msgs! {
     ConfirmTitle => "请确认", "Please confirm";
     ConfirmFooter => "y 确认 · n 取消", "y confirm · n cancel";
     KeymapErrors => "按键文件有误，已使用默认按键：", "keymap file has errors; using the default keys:";
+    ConfigErrors => "设置文件有误，这些设置使用默认值：", "the config file has errors; those settings use their defaults:";
     NewProject => "新建评价项目", "New evaluation project";
     EditProject => "编辑项目 {0}", "Edit project {0}";
     FieldCode => "编号", "Code";

@@ -1,4 +1,5 @@
-//! Terminal guard: raw mode, alternate screen and bracketed paste, undone on every exit path.
+//! Terminal guard: raw mode, alternate screen, bracketed paste and (with `mouse = true` in
+//! the config file) mouse capture, undone on every exit path.
 //!
 //! - Normal exit and `?` errors: [`TerminalGuard`] restores in `Drop` (or explicitly via
 //!   [`TerminalGuard::restore`]).
@@ -18,7 +19,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
@@ -33,6 +34,7 @@ pub const MIN_HEIGHT: u16 = 20;
 const MODE_RAW: u8 = 1;
 const MODE_ALT_SCREEN: u8 = 1 << 1;
 const MODE_BRACKETED_PASTE: u8 = 1 << 2;
+const MODE_MOUSE: u8 = 1 << 3;
 
 /// Which modes are currently enabled (a bit set of `MODE_*`); 0 means nothing to restore.
 static ACTIVE: AtomicU8 = AtomicU8::new(0);
@@ -46,15 +48,15 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enables raw mode, enters the alternate screen, enables bracketed paste and returns
-    /// the guard with a ratatui terminal. Also installs the restoring panic hook (once).
+    /// Enables raw mode, enters the alternate screen, enables bracketed paste (and mouse
+    /// capture when `mouse`) and returns the guard with a ratatui terminal. Also installs the restoring panic hook (once).
     /// On failure everything already enabled is undone before the error is returned.
-    pub fn enter() -> io::Result<(TerminalGuard, Term)> {
+    pub fn enter(mouse: bool) -> io::Result<(TerminalGuard, Term)> {
         if ACTIVE.load(Ordering::SeqCst) != 0 {
             return Err(io::Error::other("the terminal is already in TUI mode"));
         }
         install_panic_hook();
-        match enter_modes() {
+        match enter_modes(mouse) {
             Ok(term) => Ok((TerminalGuard { _private: () }, term)),
             Err(e) => {
                 restore_terminal();
@@ -75,7 +77,7 @@ impl Drop for TerminalGuard {
     }
 }
 
-fn enter_modes() -> io::Result<Term> {
+fn enter_modes(mouse: bool) -> io::Result<Term> {
     // Each bit is recorded before its mode is switched on: undoing a mode that did not
     // quite get enabled is harmless, leaving one enabled is not.
     ACTIVE.fetch_or(MODE_RAW, Ordering::SeqCst);
@@ -87,10 +89,14 @@ fn enter_modes() -> io::Result<Term> {
     execute!(out, EnterAlternateScreen, Clear(ClearType::All))?;
     ACTIVE.fetch_or(MODE_BRACKETED_PASTE, Ordering::SeqCst);
     execute!(out, EnableBracketedPaste)?;
+    if mouse {
+        ACTIVE.fetch_or(MODE_MOUSE, Ordering::SeqCst);
+        execute!(out, EnableMouseCapture)?;
+    }
     ratatui::Terminal::new(CrosstermBackend::new(super::wire::CompactWriter::new(io::stdout())))
 }
 
-/// Undoes every mode that is enabled: bracketed paste off, alternate screen left, cursor
+/// Undoes every mode that is enabled: mouse capture off, bracketed paste off, alternate screen left, cursor
 /// shown, raw mode off. Best effort (errors ignored), never blocks on job control, and
 /// idempotent; this is what the panic hook and the signal path call.
 pub fn restore_terminal() {
@@ -103,6 +109,9 @@ pub fn restore_terminal() {
         // Push out whatever the last draw left buffered so it lands on the alternate
         // screen, not on the restored one.
         let _ = out.flush();
+        if modes & MODE_MOUSE != 0 {
+            let _ = execute!(out, DisableMouseCapture);
+        }
         if modes & MODE_BRACKETED_PASTE != 0 {
             let _ = execute!(out, DisableBracketedPaste);
         }
@@ -164,7 +173,7 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// TEST-ONLY hooks, called by the app right after `TerminalGuard::enter()` and the first
+/// TEST-ONLY hooks, called by the app right after `TerminalGuard::enter` and the first
 /// draw; without these environment variables they do nothing.
 ///
 /// - `JIXIAO_TEST_PANIC`: panics on purpose, so tests can check that the panic hook
