@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;
+use unicode_width::UnicodeWidthChar;
 
 pub const SHEET: &str = "整改台账";
 pub const TITLE: &str = "整改台账";
@@ -48,28 +49,28 @@ const ITEM_ID: usize = 23;
 fn columns(with_ids: bool) -> Vec<(usize, f64, bool)> {
     let mut cols = vec![
         (0, 5.0, false),
-        (1, 16.0, true),
-        (2, 11.0, false),
-        (3, 30.0, true),
-        (4, 12.0, true),
-        (5, 14.0, true),
-        (6, 6.0, false),
+        (1, 12.0, true),
+        (2, 10.0, false),
+        (3, 24.0, true),
+        (4, 10.0, true),
+        (5, 12.0, true),
+        (6, 6.0, true),
         (AMOUNT, 9.0, false),
-        (7, 26.0, true),
-        (8, 14.0, true),
+        (7, 20.0, true),
+        (8, 12.0, true),
         (9, 8.0, true),
-        (10, 11.0, false),
-        (11, 11.0, false),
-        (12, 11.0, false),
-        (13, 9.0, true),
-        (14, 24.0, true),
+        (10, 10.5, false),
+        (11, 10.5, false),
+        (12, 10.5, false),
+        (13, 8.0, true),
+        (14, 18.0, true),
         (15, 6.0, false),
-        (16, 16.0, true),
-        (17, 11.0, false),
+        (16, 12.0, true),
+        (17, 10.5, false),
         (18, 6.0, false),
-        (19, 20.0, true),
-        (20, 14.0, true),
-        (21, 14.0, true),
+        (19, 16.0, true),
+        (20, 12.0, true),
+        (21, 12.0, true),
     ];
     if with_ids {
         cols.push((ITEM_ID, 7.0, false));
@@ -154,18 +155,27 @@ fn write_sheet(ws: &mut Worksheet, rows: &[LedgerRow], options: &XlsxOptions) ->
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap()
         .set_background_color("#D9D9D9");
-    for (c, h) in (0u16..).zip(xlsx_headers(options.with_ids)) {
-        ws.write_string_with_format(HEADER_ROW, c, h, &header)?;
+    let headers = xlsx_headers(options.with_ids);
+    for (c, h) in (0u16..).zip(&headers) {
+        ws.write_string_with_format(HEADER_ROW, c, *h, &header)?;
     }
+    let header_lines = (0..cols.len()).map(|i| lines_needed(headers[i], cols[i].1)).max().unwrap_or(1);
+    // Bold text wraps wider: half a line more.
+    ws.set_row_height(HEADER_ROW, line_height(header_lines) + 7.0)?;
     let f = Formats::new();
     let amounts = amounts_once(rows);
     let first = HEADER_ROW + 1;
     for ((row, r), amount) in (first..).zip(rows).zip(&amounts) {
         let mut cells = cells(r);
         cells[AMOUNT] = Cell::Amount(*amount);
-        for (c, (i, _, wrap)) in (0u16..).zip(&cols) {
+        let mut lines = 1;
+        for (c, (i, width, wrap)) in (0u16..).zip(&cols) {
             write_cell(ws, row, c, &cells[*i], *wrap, &f)?;
+            if *wrap {
+                lines = lines.max(lines_needed(&cells[*i].text(), *width));
+            }
         }
+        ws.set_row_height(row, line_height(lines))?;
     }
     let total_row = first + u32::try_from(rows.len()).unwrap_or(u32::MAX - first - 1);
     totals_row(ws, total_row, rows, &amounts, &cols)?;
@@ -207,6 +217,21 @@ fn totals_row(ws: &mut Worksheet, row: u32, rows: &[LedgerRow], amounts: &[Optio
     let last = u16::try_from(cols.len() - 1).unwrap_or(u16::MAX);
     ws.merge_range(row, amount_col + 1, row, last, &format!("按状态：{}", states.join("，")), &bold)?;
     Ok(())
+}
+
+/// How many lines `text` takes wrapped in a column `width` characters wide, a CJK character
+/// taken as 2 (Excel's fallback font; LibreOffice prints a little narrower, and at 1.8 some
+/// rows were cut off there): neither Excel nor LibreOffice grows a row for wrapped text on
+/// opening, so the rows are set here.
+fn lines_needed(text: &str, width: f64) -> usize {
+    let room = (width - 1.0).max(1.0);
+    let wide = |c: char| if c.width().unwrap_or(0) > 1 { 2.0 } else { 1.0 };
+    text.split('\n').map(|line| (line.chars().map(wide).sum::<f64>() / room).ceil().max(1.0) as usize).sum()
+}
+
+/// Points for `lines` lines of 11-point text, within Excel's tallest row.
+fn line_height(lines: usize) -> f64 {
+    (lines as f64 * 14.5 + 3.0).min(409.0)
 }
 
 /// Excel's longest cell text.
