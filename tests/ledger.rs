@@ -419,6 +419,12 @@ fn cli_refuses_xlsx_without_an_output_file_and_writes_it_with_one() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[..2], b"PK", "the extension picks xlsx");
+    let out = bin(dir.path(), &["--as-of", "2026-11-22", "--filer", "某区财政局", "--with-ids", "-o", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut book, "整改台账").unwrap();
+    assert_eq!(range.get((1, 0)).map(|d| d.to_string()), Some("填报单位：某区财政局".to_string()));
+    assert!(range.get_value((2, range.width() as u32 - 1)).is_some_and(|d| *d == calamine::Data::String("事项ID".into())), "--with-ids");
 }
 
 #[test]
