@@ -150,6 +150,11 @@ fn filer_is_the_shared_firm_else_blank() {
     if firms.len() > 1 {
         assert_eq!(info(&rows), "填报单位：", "rows of several firms leave it to fill by hand");
     }
+    let mut mixed = rows.clone();
+    mixed[0].firm = Some("另一家事务所".into());
+    assert_eq!(info(&mixed), "填报单位：", "rows of several firms leave it to fill by hand");
+    mixed[0].firm = None;
+    assert_eq!(info(&mixed), "填报单位：", "a row without a firm leaves it to fill by hand");
     let with_firm: Vec<LedgerRow> = rows.iter().filter(|r| r.firm.is_some()).cloned().collect();
     let firm = with_firm.first().and_then(|r| r.firm.clone()).expect("the demo has a third-party project");
     let one: Vec<LedgerRow> = with_firm.into_iter().filter(|r| r.firm.as_deref() == Some(firm.as_str())).collect();
