@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{NaiveDate, TimeZone, Utc};
 use jixiao::backend::{Backend, Clock, Fetch, Local};
 use jixiao::command::Command;
-use jixiao::export::ledger::HEADERS;
+use jixiao::export::ledger_xlsx::{HEADER_ROW, xlsx_headers};
 use jixiao::export::notice::{self, A4_WIDTH, IssuedNotice, changes};
 use jixiao::read::issued::sha256_hex;
 use jixiao::store::Store;
@@ -157,9 +157,11 @@ fn a_notice_reprints_as_issued_after_an_extension_and_current_lists_what_changed
     ok(bin(&data, &["ledger", "-o", xlsx.to_str().unwrap()]));
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let range = book.worksheet_range("整改台账").unwrap();
-    let col = HEADERS.iter().position(|h| *h == "通知书").unwrap();
-    assert_eq!(range.get((0, col)), Some(&Data::String("通知书".into())));
-    let numbers: Vec<Data> = (1..range.height()).map(|r| range.get((r, col)).cloned().unwrap_or(Data::Empty)).collect();
+    // The XLSX has two title rows above its headers and a 合计 row below the items.
+    let col = xlsx_headers(false).iter().position(|h| *h == "通知书").unwrap();
+    let header = HEADER_ROW as usize;
+    assert_eq!(range.get((header, col)), Some(&Data::String("通知书".into())));
+    let numbers: Vec<Data> = (header + 1..range.height() - 1).map(|r| range.get((r, col)).cloned().unwrap_or(Data::Empty)).collect();
     assert_eq!(numbers, vec![Data::String(NUMBER.into()), Data::String(NUMBER.into()), Data::Empty]);
 }
 

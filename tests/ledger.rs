@@ -1,7 +1,7 @@
-//! The rectification ledger (整改台账): filters, totals and the CSV / JSON / XLSX / table
-//! renderings over the demo store on a fixed clock, and `jixiao ledger` through the binary.
+//! The rectification ledger (整改台账): filters, totals and the CSV / JSON / table
+//! renderings (the XLSX is tests/ledger_xlsx.rs) over the demo store on a fixed clock, and
+//! `jixiao ledger` through the binary.
 
-use calamine::{Data, Reader, Xlsx};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use jixiao::backend::{Backend, Clock, Local};
 use jixiao::command::Command;
@@ -11,7 +11,6 @@ use jixiao::export::ledger::{self, HEADERS, LedgerFilter, LedgerRow};
 use jixiao::store::Store;
 use jixiao::templates::Templates;
 use rust_decimal::Decimal;
-use std::io::Cursor;
 use std::path::Path;
 use std::process::Output;
 use unicode_width::UnicodeWidthStr;
@@ -338,75 +337,6 @@ fn json_has_one_object_per_item_with_snake_case_fields() {
     assert_eq!(fed["latest_feedback"]["date"].as_str().unwrap().len(), 10);
 }
 
-// ------------------------------------------------------------------ XLSX
-
-fn col(name: &str) -> usize {
-    HEADERS.iter().position(|h| *h == name).unwrap()
-}
-
-#[test]
-fn xlsx_reads_back_with_headers_dates_numbers_and_text() {
-    let env = env();
-    let rows = env.all();
-    let bytes = ledger::to_xlsx(&rows).unwrap();
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names(), vec!["整改台账".to_string()]);
-    let range = book.worksheet_range("整改台账").unwrap();
-    assert_eq!(range.height(), rows.len() + 1);
-    assert_eq!(range.width(), HEADERS.len());
-    let header: Vec<String> = (0..HEADERS.len()).map(|c| range.get((0, c)).unwrap().to_string()).collect();
-    assert_eq!(header, HEADERS.map(String::from).to_vec());
-    for (i, r) in rows.iter().enumerate() {
-        let cell = |name: &str| range.get((i + 1, col(name))).cloned().unwrap_or(Data::Empty);
-        match cell("当前期限") {
-            Data::DateTime(d) => {
-                assert!(d.is_datetime());
-                let (y, m, day, ..) = d.to_ymd_hms_milli();
-                assert_eq!(NaiveDate::from_ymd_opt(y.into(), m.into(), day.into()), Some(r.due));
-            }
-            other => panic!("当前期限 should be a date, got {other:?}"),
-        }
-        assert!(matches!(cell("原定期限"), Data::DateTime(_)));
-        assert_eq!(cell("下达日期") == Data::Empty, r.issue_date.is_none());
-        assert_eq!(cell("序号"), Data::Float(r.no as f64));
-        assert_eq!(cell("佐证资料数"), Data::Float(r.evidence_count as f64));
-        match r.days_overdue {
-            Some(d) => assert_eq!(cell("逾期天数"), Data::Float(d as f64)),
-            None => assert_eq!(cell("逾期天数"), Data::Empty),
-        }
-        assert!(matches!(cell("状态"), Data::String(_)));
-    }
-    // The seed issues ZD21-07's report (it is at 定稿): its items carry the report's number.
-    let reported = rows.iter().position(|r| r.project_code == "ZD21-07").unwrap();
-    let number = rows[reported].report.clone().expect("ZD21-07's report is issued");
-    assert!(number.starts_with("绩评报字(2026)第") && number.ends_with('号'), "{number}");
-    assert_eq!(range.get((reported + 1, col("评价报告"))), Some(&Data::String(number)));
-    let draft = rows.iter().position(|r| r.project_code == "ZD21-01").unwrap();
-    assert_eq!(rows[draft].report, None, "ZD21-01 has no issued report");
-    assert_eq!(range.get((draft + 1, col("评价报告"))), Some(&Data::Empty));
-    let row = rows.iter().position(|r| r.item_id == env.formula_item).unwrap() + 1;
-    assert_eq!(range.get((row, col("涉及金额（万元）"))), Some(&Data::Float(12.5)));
-    assert_eq!(range.get((row, col("问题描述"))), Some(&Data::String(FORMULA_TEXT.into())));
-    let styles = book.worksheet_style("整改台账").unwrap();
-    let style = |r: usize, c: usize| styles.get((r as u32, c as u32)).cloned().unwrap_or_default();
-    let format_of = |r, c| style(r, c).number_format.map(|f| f.format_code).unwrap_or_default();
-    for (c, h) in HEADERS.iter().enumerate() {
-        assert!(style(0, c).font.is_some_and(|f| f.is_bold()), "header {h} is bold");
-    }
-    assert_eq!(format_of(row, col("涉及金额（万元）")), "0.00");
-    assert_eq!(format_of(row, col("当前期限")), "yyyy-mm-dd");
-    let formulas = book.worksheet_formula("整改台账").unwrap();
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no cell is a formula");
-}
-
-#[test]
-fn xlsx_of_no_rows_has_the_header_only() {
-    let bytes = ledger::to_xlsx(&[]).unwrap();
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
-    let range = book.worksheet_range("整改台账").unwrap();
-    assert_eq!(range.height(), 1);
-}
-
 // ------------------------------------------------------------------ table
 
 #[test]
@@ -489,6 +419,12 @@ fn cli_refuses_xlsx_without_an_output_file_and_writes_it_with_one() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[..2], b"PK", "the extension picks xlsx");
+    let out = bin(dir.path(), &["--as-of", "2026-11-22", "--filer", "某区财政局", "--with-ids", "-o", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut book, "整改台账").unwrap();
+    assert_eq!(range.get((1, 0)).map(|d| d.to_string()), Some("填报单位：某区财政局".to_string()));
+    assert!(range.get_value((2, range.width() as u32 - 1)).is_some_and(|d| *d == calamine::Data::String("事项ID".into())), "--with-ids");
 }
 
 #[test]

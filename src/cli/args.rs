@@ -228,6 +228,13 @@ pub struct LedgerArgs {
     /// Write to FILE instead of standard output (required for xlsx)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// xlsx: the 填报单位 printed in the title row (default: the projects' third-party firm when
+    /// all rows share one, else left blank to fill by hand)
+    #[arg(long, value_name = "NAME")]
+    pub filer: Option<String>,
+    /// xlsx: add the 事项ID column at the end (CSV and JSON always carry it)
+    #[arg(long)]
+    pub with_ids: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

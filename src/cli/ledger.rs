@@ -21,7 +21,10 @@ pub fn run(data: &Path, args: &LedgerArgs) -> Result<i32> {
         LedgerFormat::Table => ledger::to_table(&rows, terminal_width()).into_bytes(),
         LedgerFormat::Csv => ledger::to_csv(&rows),
         LedgerFormat::Json => ledger::to_json(&rows)?.into_bytes(),
-        LedgerFormat::Xlsx => ledger::to_xlsx(&rows)?,
+        LedgerFormat::Xlsx => {
+            let options = ledger::XlsxOptions { as_of, filer: non_empty(&args.filer), with_ids: args.with_ids };
+            ledger::to_xlsx(&rows, &options)?
+        }
     };
     match &args.output {
         Some(path) => {

@@ -12,7 +12,8 @@
 //!   date falls in `[as_of, as_of + n]`; overdue items are selected with `overdue`.
 //! - All filters combine with AND.
 //!
-//! The renderers (table, CSV, JSON, XLSX) are in `ledger_render` and re-exported here.
+//! The renderers (table, CSV, JSON) are in `ledger_render`, the XLSX in `ledger_xlsx`; both are
+//! re-exported here.
 
 use crate::backend::{Backend, Fetch};
 use crate::domain::rect::latest_entry;
@@ -22,7 +23,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
 
-pub use super::ledger_render::{HEADERS, to_csv, to_json, to_table, to_xlsx};
+pub use super::ledger_render::{HEADERS, to_csv, to_json, to_table};
+pub use super::ledger_xlsx::{XlsxOptions, to_xlsx};
 
 /// 状态 suffix while an extension request waits for a decision.
 pub const EXTENSION_PENDING: &str = "（延期申请中）";
@@ -107,6 +109,10 @@ pub struct LedgerRow {
     /// 涉及金额 (万元), two places.
     #[serde(serialize_with = "amount_text")]
     pub amount: Option<Decimal>,
+    /// The project's third-party firm (第三方机构): the XLSX ledger's 填报单位 when every row
+    /// shares one. Not in CSV or JSON.
+    #[serde(skip)]
+    pub firm: Option<String>,
 }
 
 fn amount_text<S: serde::Serializer>(amount: &Option<Decimal>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -297,5 +303,6 @@ fn row(part: &ProjectParts, finding: &Finding, item: &RectItem, feedback: Option
         notice: item.notice.and_then(|id| part.notices.get(&id).cloned()),
         report: part.report.clone(),
         amount: finding.body.amount,
+        firm: p.third_party.clone().filter(|f| !f.trim().is_empty()),
     }
 }

@@ -1,17 +1,15 @@
 //! Renderings of the rectification ledger (整改台账): a plain-text table that fits a terminal,
-//! CSV for Excel/WPS, JSON, and XLSX.
+//! CSV for Excel/WPS and JSON (the XLSX for filing is `ledger_xlsx`).
 //!
-//! CSV, XLSX and the table share the columns of `HEADERS`: the 19 ledger columns of
+//! CSV and the table share the columns of `HEADERS`: the 19 ledger columns of
 //! DOMAIN.md §5 in order, then 最近审核 (the review decision recorded last), 通知书 (the number the item was issued under), 评价报告 (the
 //! number of the project's issued report), 涉及金额（万元） and 事项ID.
 
 use super::ledger::{LedgerRow, totals};
 use crate::domain::money::fmt2;
 use crate::domain::{Error, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub const HEADERS: [&str; 24] = [
@@ -42,7 +40,7 @@ pub const HEADERS: [&str; 24] = [
 ];
 
 /// One cell, typed so XLSX can write real dates and numbers.
-enum Cell {
+pub(super) enum Cell {
     Text(String),
     Int(Option<i64>),
     Date(Option<NaiveDate>),
@@ -50,7 +48,7 @@ enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
@@ -64,7 +62,7 @@ fn int(n: impl TryInto<i64>) -> Cell {
     Cell::Int(n.try_into().ok())
 }
 
-fn cells(r: &LedgerRow) -> [Cell; 24] {
+pub(super) fn cells(r: &LedgerRow) -> [Cell; 24] {
     use Cell::{Amount, Date, Int, Text};
     [
         int(r.no),
@@ -307,81 +305,4 @@ fn fit(text: &str, width: usize) -> String {
 fn pad(text: &str, width: usize, right: bool) -> String {
     let fill = " ".repeat(width.saturating_sub(text.width()));
     if right { format!("{fill}{text}") } else { format!("{text}{fill}") }
-}
-
-// ---------------------------------------------------------------- XLSX
-
-/// Excel's longest cell text.
-const XLSX_MAX_TEXT: usize = 32_767;
-
-fn xlsx_err(e: XlsxError) -> Error {
-    Error::corrupt("整改台账 XLSX", e)
-}
-
-/// One sheet 整改台账: bold headers, a frozen header row, an autofilter over the data, real
-/// dates (yyyy-mm-dd), numbers as numbers (amounts as 0.00), and text always as text.
-pub fn to_xlsx(rows: &[LedgerRow]) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    write_sheet(sheet, rows).map_err(xlsx_err)?;
-    book.save_to_buffer().map_err(xlsx_err)
-}
-
-struct Formats {
-    date: Format,
-    amount: Format,
-}
-
-fn write_sheet(sheet: &mut Worksheet, rows: &[LedgerRow]) -> std::result::Result<(), XlsxError> {
-    sheet.set_name("整改台账")?;
-    let bold = Format::new().set_bold();
-    let formats = Formats { date: Format::new().set_num_format("yyyy-mm-dd"), amount: Format::new().set_num_format("0.00") };
-    let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.width()).collect();
-    for (col, h) in (0u16..).zip(HEADERS) {
-        sheet.write_string_with_format(0, col, h, &bold)?;
-    }
-    for (row, r) in (1u32..).zip(rows) {
-        for ((col, cell), w) in (0u16..).zip(cells(r)).zip(widths.iter_mut()) {
-            *w = (*w).max(cell.text().width());
-            write_cell(sheet, row, col, &cell, &formats)?;
-        }
-    }
-    for (col, w) in (0u16..).zip(&widths) {
-        sheet.set_column_width(col, (*w).clamp(6, 50) as f64 + 2.0)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-    sheet.autofilter(0, 0, last_row, HEADERS.len() as u16 - 1)?;
-    Ok(())
-}
-
-fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, f: &Formats) -> std::result::Result<(), XlsxError> {
-    match cell {
-        Cell::Text(s) if s.is_empty() => {}
-        Cell::Text(s) => {
-            sheet.write_string(row, col, s.chars().take(XLSX_MAX_TEXT).collect::<String>())?;
-        }
-        Cell::Int(Some(n)) => {
-            sheet.write_number(row, col, *n as f64)?;
-        }
-        Cell::Date(Some(d)) => match excel_date(*d) {
-            Some(x) => {
-                sheet.write_datetime_with_format(row, col, &x, &f.date)?;
-            }
-            None => {
-                sheet.write_string(row, col, d.to_string())?;
-            }
-        },
-        Cell::Amount(Some(a)) => {
-            sheet.write_number_with_format(row, col, a.to_f64().unwrap_or(0.0), &f.amount)?;
-        }
-        Cell::Int(None) | Cell::Date(None) | Cell::Amount(None) => {}
-    }
-    Ok(())
-}
-
-/// A date Excel can hold (1900–9999); others are written as text.
-fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
-    let year = u16::try_from(d.year()).ok()?;
-    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
 }

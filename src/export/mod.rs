@@ -7,6 +7,7 @@ pub mod docx;
 pub mod form_xlsx;
 pub mod ledger;
 pub mod ledger_render;
+pub mod ledger_xlsx;
 pub mod notice;
 pub mod notice_docx;
 pub mod pdf;
