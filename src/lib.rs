@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod i18n;
 pub mod identity;
 pub mod layout;
+pub mod locale;
 pub mod outlines;
 pub mod progress;
 pub mod query;

@@ -85,6 +85,13 @@ pub fn run(cli: Cli, cfg: &Config, cfg_errors: &[ConfigError]) -> Result<i32> {
     let start = crate::tui::Start { keymap: keymap.as_deref(), mouse: cfg.mouse(), config_errors: cfg_errors };
     match cli.command {
         None => {
+            let env = |k: &str| std::env::var(k).ok();
+            if let Some(message) = crate::locale::refusal(env) {
+                use std::io::Write;
+                // Best effort: the exit code says it either way.
+                let _ = std::io::stderr().write_all(&crate::locale::in_terminal_charset(&message, env));
+                return Ok(2);
+            }
             let backend = crate::connect::open_for_workbench(&data)?;
             crate::tui::run(backend.as_ref(), &data, &start, crate::i18n::current())
         }
