@@ -135,9 +135,9 @@ fn documents(backend: &dyn Backend, code: &str, files: &mut Vec<(String, Vec<u8>
 /// compact with sorted keys, the record in the chain's canonical form.
 fn audit_lines(backend: &dyn Backend, code: &str, records: &[crate::read::AuditRecord]) -> Result<Vec<u8>> {
     let mut links: std::collections::HashMap<u64, chain::Link> =
-        chain::audit_chain(backend, Some(code))?.into_iter().map(|(a, l)| (a.id, l)).collect();
+        backend.audit_chain(Some(code))?.into_iter().map(|(a, l)| (a.id, l)).collect();
     if records.iter().any(|a| !links.contains_key(&a.id)) {
-        links = chain::audit_chain(backend, None)?.into_iter().map(|(a, l)| (a.id, l)).collect();
+        links = backend.audit_chain(None)?.into_iter().map(|(a, l)| (a.id, l)).collect();
     }
     let mut sorted: Vec<&crate::read::AuditRecord> = records.iter().collect();
     sorted.sort_by_key(|a| a.id);

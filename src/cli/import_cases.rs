@@ -87,11 +87,11 @@ pub fn run(data: &Path, file: &Path, args: &ImportArgs) -> Result<i32> {
             plan.year,
             plan.year - 1
         ))?;
-        report_problems(&plan.problems, true)?;
+        report_problems(&plan.problems, true, "项目")?;
         return Ok(if plan.problems.is_empty() { 0 } else { 1 });
     }
     if !plan.problems.is_empty() {
-        report_problems(&plan.problems, false)?;
+        report_problems(&plan.problems, false, "项目")?;
         return Ok(1);
     }
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| wb.file.clone());
@@ -133,7 +133,9 @@ pub fn batch(label: &str, cases: &[Case], year: i32) -> Command {
 }
 
 /// Problems after the table (dry run) or alone, then what happened.
-fn report_problems(problems: &[Problem], dry_run: bool) -> Result<()> {
+/// Every spreadsheet import's problem list (after the dry run's table, or alone), then that
+/// nothing (no `what`) was imported.
+pub(super) fn report_problems(problems: &[Problem], dry_run: bool, what: &str) -> Result<()> {
     if problems.is_empty() {
         return Ok(());
     }
@@ -141,7 +143,7 @@ fn report_problems(problems: &[Problem], dry_run: bool) -> Result<()> {
     for p in problems {
         text.push_str(&format!("{p}\n"));
     }
-    text.push_str(&format!("有 {} 处问题：改正后重新导入；没有导入任何项目\n", problems.len()));
+    text.push_str(&format!("有 {} 处问题：改正后重新导入；没有导入任何{what}\n", problems.len()));
     if dry_run {
         super::out::stdout(&text)
     } else {

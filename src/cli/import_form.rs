@@ -68,11 +68,11 @@ pub fn run(data: &Path, file: &Path, kind: SheetKind, args: &ImportArgs) -> Resu
     };
     if args.dry_run {
         super::out::stdout(&render(&plan, code, create.is_some()))?;
-        report_problems(&problems, true)?;
+        super::import_cases::report_problems(&problems, true, "内容")?;
         return Ok(if problems.is_empty() { 0 } else { 1 });
     }
     if !problems.is_empty() {
-        report_problems(&problems, false)?;
+        super::import_cases::report_problems(&problems, false, "内容")?;
         return Ok(1);
     }
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| wb.file.clone());
@@ -225,19 +225,4 @@ fn render(plan: &FormPlan, code: &str, create: bool) -> String {
     }
     out.push_str("；试运行，没有导入\n");
     out
-}
-
-/// Problems after the dry run's table, or alone; then what happened.
-fn report_problems(problems: &[Problem], dry_run: bool) -> Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let mut text: String = problems.iter().map(|p| format!("{p}\n")).collect();
-    text.push_str(&format!("有 {} 处问题：改正后重新导入；没有导入任何内容\n", problems.len()));
-    if dry_run {
-        super::out::stdout(&text)
-    } else {
-        super::out::err_line(text.trim_end());
-        Ok(())
-    }
 }

@@ -248,6 +248,21 @@ impl RowInput {
         self.nature.or_else(|| self.target().nature)
     }
 
+    /// How a leaf with this row is scored: by formula where the target is a number (the
+    /// direction from 指标性质 or the target's sign, = without either), qualitatively where
+    /// it is text; None without a target. Imports and pasted rows set the leaf's method by it.
+    pub fn method(&self) -> Option<super::tree::Method> {
+        use super::tree::Method;
+        if self.target.trim().is_empty() {
+            return None;
+        }
+        let target = self.target();
+        if target.number.is_none() || self.nature == Some(Nature::Text) {
+            return Some(Method::Qualitative);
+        }
+        printed::effective(self.nature, &target).direction().map(|direction| Method::Formula { direction })
+    }
+
     /// Some(true) when the actual misses the target, None when it cannot be told.
     pub fn missed(&self) -> Option<bool> {
         if self.target.trim().is_empty() || self.actual.trim().is_empty() {

@@ -7,7 +7,6 @@
 use super::{Cell, FieldSpec, Grid, Problem, Row, Table};
 use crate::domain::form::{Breakdown, Head, MONEY_ROWS, MoneyRow, RowInput};
 use crate::domain::printed::Nature;
-use crate::domain::tree::Method;
 use crate::domain::tree_replace::NewIndicator;
 use rust_decimal::Decimal;
 
@@ -143,7 +142,7 @@ pub fn read(table: &Table) -> FormPlan {
             }
         }
         let line = line_of(&row, &path, points, &mut plan.problems);
-        let method = line.as_ref().and_then(|l| method_of(&l.row));
+        let method = line.as_ref().and_then(|l| l.row.method());
         if let Some(line) = line {
             plan.lines.push(line);
         }
@@ -152,19 +151,6 @@ pub fn read(table: &Table) -> FormPlan {
         seen.push(path);
     }
     plan
-}
-
-/// How the re-checker will score a row: by formula where the target is a number with a
-/// comparison (the direction from 指标性质 or the target's sign), qualitatively where it is text.
-fn method_of(row: &RowInput) -> Option<Method> {
-    let target = row.target();
-    if row.target.trim().is_empty() {
-        return None;
-    }
-    if target.number.is_none() || row.nature == Some(Nature::Text) {
-        return Some(Method::Qualitative);
-    }
-    crate::domain::printed::effective(row.nature, &target).direction().map(|direction| Method::Formula { direction })
 }
 
 /// "其中：农村低保" → "其中：农村低保"; None for a row that is not a breakdown.
@@ -216,19 +202,14 @@ fn line_of(row: &Row, path: &[String], points: Decimal, problems: &mut Vec<Probl
     }
     let input = RowInput {
         nature,
-        target: printed_text(row, "target"),
-        actual: printed_text(row, "actual"),
+        target: row.text("target").unwrap_or_default(),
+        actual: row.text("actual").unwrap_or_default(),
         unit: row.text("unit").unwrap_or_default(),
         deviation: row.text("deviation").unwrap_or_default(),
         self_score,
         breakdown: Vec::new(),
     };
     Some(FormLine { step: row.step(), path: path.to_vec(), row: input })
-}
-
-/// A printed value as the form shows it: text as typed; a number as its shortest decimal.
-fn printed_text(row: &Row, key: &str) -> String {
-    row.text(key).unwrap_or_default()
 }
 
 /// Labels as printed, without line breaks and doubled spaces.

@@ -81,6 +81,42 @@ struct CanonTouch {
     node: Option<u32>,
 }
 
+/// Any JSON value in the canonical form, keys sorted whatever the map's order, compact: the
+/// reference `canonical` is held to, and what a record read back as JSON (a dossier's
+/// `audit.jsonl`) is hashed as.
+pub fn canonical_value(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_sorted(v, &mut out);
+    out
+}
+
+fn write_sorted(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_sorted(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(list) => {
+            out.push('[');
+            for (i, v) in list.iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                write_sorted(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 /// `sha256(prev + "\n" + canonical)` in lowercase hex.
 pub fn link_hash(prev: &str, canonical: &str) -> String {
     let mut h = Sha256::new();
@@ -349,34 +385,6 @@ mod tests {
     use super::*;
     use crate::read::audit::Touch;
 
-    /// The reference: `to_value` written compactly with every object's keys sorted.
-    fn sorted(v: &serde_json::Value, out: &mut String) {
-        use serde_json::Value;
-        match v {
-            Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                out.push('{');
-                for (i, (k, v)) in entries.into_iter().enumerate() {
-                    out.push_str(if i > 0 { "," } else { "" });
-                    out.push_str(&Value::String(k.clone()).to_string());
-                    out.push(':');
-                    sorted(v, out);
-                }
-                out.push('}');
-            }
-            Value::Array(list) => {
-                out.push('[');
-                for (i, v) in list.iter().enumerate() {
-                    out.push_str(if i > 0 { "," } else { "" });
-                    sorted(v, out);
-                }
-                out.push(']');
-            }
-            scalar => out.push_str(&scalar.to_string()),
-        }
-    }
-
     #[test]
     fn canonical_is_the_sorted_value() {
         let mut r = record(9, "引号 \" 反斜杠 \\ 换行\n 控制 \u{1} \u{7f}");
@@ -385,8 +393,7 @@ mod tests {
             Touch { kind: RecordKind::Indicator, id: 3, node: Some(4), before: 1, after: 2 },
             Touch { kind: RecordKind::Response, id: 5, node: None, before: 0, after: 1 },
         ];
-        let mut want = String::new();
-        sorted(&serde_json::to_value(&r).unwrap(), &mut want);
+        let want = canonical_value(&serde_json::to_value(&r).unwrap());
         assert_eq!(canonical(&r), want);
     }
 

@@ -8,7 +8,7 @@ use super::popups::{Confirm, ErrorPopup};
 use crate::command::Command;
 use crate::domain::form::RowInput;
 use crate::domain::money::{fmt2, parse_amount};
-use crate::domain::tree::{Direction, IndicatorRef, IndicatorTree, Method, Node, NodeId};
+use crate::domain::tree::{IndicatorRef, IndicatorTree, Node, NodeId};
 use crate::tui::app::{Cx, Effect};
 use crate::tui::strings::{Msg, fill};
 use rust_decimal::Decimal;
@@ -88,11 +88,8 @@ pub fn confirm(code: &str, tree: &IndicatorTree, node: &Node, text: &str, cx: &C
             parent: parent.map(IndicatorRef::Id),
             name: r.name.clone(),
             points: r.points,
-            // A row with a printed target is scored by formula, in the direction it prints.
-            method: (!r.target.is_empty()).then(|| {
-                let d = crate::domain::printed::parse(&r.target).nature.and_then(|n| n.direction());
-                Method::Formula { direction: d.unwrap_or(Direction::Positive) }
-            }),
+            // The same rule as an imported form: a printed number by formula, text qualitatively.
+            method: RowInput { target: r.target.clone(), ..RowInput::default() }.method(),
             // The first step checks the tree is still the one shown; the others follow it.
             expected_version: (i == 0).then_some(tree.meta.version),
         });
