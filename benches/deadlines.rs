@@ -61,7 +61,7 @@ fn benches(c: &mut Criterion) {
 
     let keymap = Keymap::builtin();
     let drafts = Drafts::disabled();
-    let cx = Cx { backend: &local, lang: Lang::Zh, today, keymap: &keymap, drafts: &drafts, data: None };
+    let cx = Cx { backend: &local, lang: Lang::Zh, today, keymap: &keymap, drafts: &drafts, data: None, ambiguous: Default::default() };
     let mut g = c.benchmark_group("dashboard");
     g.sample_size(10);
     g.bench_function("build (deadlines, project list, the year's figures)", |b| {

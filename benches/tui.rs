@@ -20,7 +20,15 @@ fn benches(c: &mut Criterion) {
     let (_dir, local) = common::generated(common::scale(10_000));
     let keymap = Keymap::builtin();
     let drafts = Drafts::disabled();
-    let cx = Cx { backend: &local, lang: Lang::Zh, today: local.today(), keymap: &keymap, drafts: &drafts, data: None };
+    let cx = Cx {
+        backend: &local,
+        lang: Lang::Zh,
+        today: local.today(),
+        keymap: &keymap,
+        drafts: &drafts,
+        data: None,
+        ambiguous: Default::default(),
+    };
     let mut app = App::new(Box::new(ProjectList::new(&cx)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     term.draw(|f| app.draw(f, &cx)).expect("draw");

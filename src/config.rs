@@ -11,8 +11,9 @@ use toml::de::{DeTable, DeValue};
 
 use crate::i18n::Lang;
 
-/// How East Asian "ambiguous" characters (…, “”, ①, Greek, box drawing) are measured.
-/// Read and validated now; the drawing code does not act on it yet.
+/// How East Asian "ambiguous" characters (…, “”, ①, Greek, box drawing) are drawn by the
+/// terminal. `Wide` (a CJK terminal set to draw them two cells wide): the workbench replaces
+/// every such character it would draw with a narrow plain one (`tui/ambiguous.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AmbiguousWidth {
     #[default]
@@ -166,9 +167,35 @@ pub fn path(xdg: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
     Some(base.join("jixiao").join("config.toml"))
 }
 
+/// The variable that sets the ambiguous width for one shell, over the config file.
+pub const AMBIGUOUS_ENV: &str = "JIXIAO_AMBIGUOUS_WIDTH";
+
+/// `JIXIAO_AMBIGUOUS_WIDTH=wide|narrow` over the file's `ambiguous_width`. A bad value is
+/// reported as the file's problems are, and what the file set (or the default) holds.
+pub fn apply_env(cfg: &mut Config, errors: &mut Vec<ConfigError>, ambiguous: Option<&str>) {
+    match ambiguous.map(str::trim) {
+        None | Some("") => {}
+        Some("narrow") => cfg.ambiguous_width = Some(AmbiguousWidth::Narrow),
+        Some("wide") => cfg.ambiguous_width = Some(AmbiguousWidth::Wide),
+        Some(other) => errors.push(ConfigError {
+            file: AMBIGUOUS_ENV.to_string(),
+            line: 0,
+            message: format!("值「{}」不可用：可用 narrow 或 wide；已忽略", crate::text::sanitize(other)),
+        }),
+    }
+}
+
+/// The config file, then the environment's overrides.
+pub fn load() -> (Config, Vec<ConfigError>) {
+    let (mut cfg, mut errors) = load_file();
+    let ambiguous = std::env::var_os(AMBIGUOUS_ENV).map(|v| v.to_string_lossy().into_owned());
+    apply_env(&mut cfg, &mut errors, ambiguous.as_deref());
+    (cfg, errors)
+}
+
 /// Finds and reads the config file from the environment. No file is no error; a file that
 /// exists but cannot be read is reported and the defaults are used.
-pub fn load() -> (Config, Vec<ConfigError>) {
+fn load_file() -> (Config, Vec<ConfigError>) {
     let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     let home = env("HOME");
     let Some(file) = path(env("XDG_CONFIG_HOME"), home.clone()) else {
@@ -237,6 +264,22 @@ mod tests {
         let (cfg, errors) = p("mouse = 1\nlang = \"en\"\n");
         assert_eq!(errors.len(), 1);
         assert_eq!(cfg.lang, Some(Lang::En));
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_and_a_bad_value_is_reported_and_skipped() {
+        let (mut cfg, _) = parse("config.toml", "ambiguous_width = \"wide\"\n", None, None);
+        let mut errors = Vec::new();
+        apply_env(&mut cfg, &mut errors, Some("narrow"));
+        assert_eq!((cfg.ambiguous_width(), errors.len()), (AmbiguousWidth::Narrow, 0));
+        apply_env(&mut cfg, &mut errors, Some("wide"));
+        assert_eq!(cfg.ambiguous_width(), AmbiguousWidth::Wide);
+        apply_env(&mut cfg, &mut errors, Some("宽"));
+        assert_eq!(cfg.ambiguous_width(), AmbiguousWidth::Wide, "a bad value changes nothing");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].to_string(), "JIXIAO_AMBIGUOUS_WIDTH: 值「宽」不可用：可用 narrow 或 wide；已忽略");
+        apply_env(&mut cfg, &mut errors, None);
+        assert_eq!((cfg.ambiguous_width(), errors.len()), (AmbiguousWidth::Wide, 1));
     }
 
     #[test]

@@ -199,6 +199,7 @@ fn a_stored_value_out_of_range_is_reported_and_shown_not_a_panic() {
         keymap: &keymap,
         drafts: &drafts,
         data: Some(dir.path()),
+        ambiguous: Default::default(),
     };
     let app = new_app(&cx);
     let text = screen(&app, &cx, 120, 40);

@@ -271,7 +271,15 @@ fn an_open_workbench_shows_another_clients_change_within_a_second() {
     let remote = jixiao::remote::Remote::connect(&dir.path().join("run/server.sock")).unwrap().expect("a server");
     let keymap = jixiao::tui::keymap::Keymap::builtin();
     let drafts = jixiao::tui::draft::Drafts::disabled();
-    let cx = Cx { backend: &remote, lang: jixiao::i18n::Lang::Zh, today: remote.today(), keymap: &keymap, drafts: &drafts, data: None };
+    let cx = Cx {
+        backend: &remote,
+        lang: jixiao::i18n::Lang::Zh,
+        today: remote.today(),
+        keymap: &keymap,
+        drafts: &drafts,
+        data: None,
+        ambiguous: Default::default(),
+    };
     let mut app = App::new(Box::new(jixiao::tui::screens::project_list::ProjectList::new(&cx)));
     let draw = |app: &App| {
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();

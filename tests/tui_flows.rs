@@ -595,7 +595,14 @@ fn 退回写意见_表头计数_评分人看到并答复() {
     assert!(header(&app, &cx).contains("退回 1"), "{}", header(&app, &cx));
 
     // The scorer (zhangsan) sees the note in the leaf's detail and answers it.
-    let lead = Env { dir: env.dir, local: env.local.shared(ACTOR), keymap: env.keymap, drafts: env.drafts, lang: env.lang };
+    let lead = Env {
+        dir: env.dir,
+        local: env.local.shared(ACTOR),
+        keymap: env.keymap,
+        drafts: env.drafts,
+        lang: env.lang,
+        ambiguous: env.ambiguous,
+    };
     let cx = lead.cx();
     let mut app = new_app(&cx);
     at_leaf(&lead, &mut app, &cx, "资金到位率");

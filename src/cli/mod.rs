@@ -82,7 +82,8 @@ pub fn run(cli: Cli, cfg: &Config, cfg_errors: &[ConfigError]) -> Result<i32> {
     crate::connect::set_local_only(cli.local);
     // `--keymap FILE`, else the config's `keymap`, else keymap.toml beside the config.
     let keymap = cli.keymap.clone().or_else(|| cfg.keymap.clone());
-    let start = crate::tui::Start { keymap: keymap.as_deref(), mouse: cfg.mouse(), config_errors: cfg_errors };
+    let start =
+        crate::tui::Start { keymap: keymap.as_deref(), mouse: cfg.mouse(), ambiguous: cfg.ambiguous_width(), config_errors: cfg_errors };
     match cli.command {
         None => {
             let env = |k: &str| std::env::var(k).ok();

@@ -26,6 +26,9 @@ pub struct Cx<'a> {
     pub drafts: &'a super::draft::Drafts,
     /// The data directory, where evidence files are copied (None: record without copying).
     pub data: Option<&'a std::path::Path>,
+    /// How the terminal draws East Asian ambiguous characters (`Wide`: each frame is made
+    /// of narrow ones, `tui/ambiguous.rs`).
+    pub ambiguous: crate::config::AmbiguousWidth,
 }
 
 impl Cx<'_> {
@@ -375,6 +378,9 @@ impl App {
         if super::terminal::too_small(area) {
             let msg = fill(cx.t(Msg::TooSmall), &[&area.width.to_string(), &area.height.to_string()]);
             f.render_widget(Paragraph::new(msg).style(Style::default().fg(Color::Yellow)), area);
+            if cx.ambiguous == crate::config::AmbiguousWidth::Wide {
+                super::ambiguous::narrow_buffer(f.buffer_mut());
+            }
             return;
         }
         let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
@@ -388,6 +394,9 @@ impl App {
             draw_toast(f, main, t);
         } else if let Some(n) = self.notices.first() {
             draw_toast(f, main, &Toast { text: n.clone(), error: true });
+        }
+        if cx.ambiguous == crate::config::AmbiguousWidth::Wide {
+            super::ambiguous::narrow_buffer(f.buffer_mut());
         }
     }
 

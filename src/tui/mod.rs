@@ -1,6 +1,7 @@
 //! The terminal workbench. It talks only to a `Backend`; it never touches sled.
 
 pub mod action;
+pub mod ambiguous;
 pub mod app;
 pub mod draft;
 pub mod keymap;
@@ -27,11 +28,13 @@ const IDLE: Duration = Duration::from_millis(250);
 
 /// How the workbench starts: the keymap file to merge (`--keymap`, else the config's
 /// `keymap`; `None` looks for keymap.toml beside the config), whether to capture the mouse,
-/// and the config file's problems to show once the screen is up.
+/// how the terminal draws ambiguous-width characters, and the config file's problems to show once the screen is up.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Start<'a> {
     pub keymap: Option<&'a Path>,
     pub mouse: bool,
+    /// The config's `ambiguous_width` (or `JIXIAO_AMBIGUOUS_WIDTH`).
+    pub ambiguous: crate::config::AmbiguousWidth,
     pub config_errors: &'a [crate::config::ConfigError],
 }
 
@@ -59,7 +62,7 @@ pub fn run(backend: &dyn Backend, data: &Path, start: &Start<'_>, lang: Lang) ->
     terminal::install_signal_handlers().map_err(io)?;
     let (keymap, errors) = Keymap::from_config(start.keymap);
     let drafts = draft::Drafts::for_store(data, backend.actor());
-    let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts, data: Some(data) };
+    let cx = Cx { backend, lang, today: backend.today(), keymap: &keymap, drafts: &drafts, data: Some(data), ambiguous: start.ambiguous };
     let mut app = App::new(Box::new(screens::project_list::ProjectList::new(&cx)));
     if let Some(msg) = keymap_notice(&errors, lang) {
         let (title, footer) = (strings::Msg::KeymapTitle.get(lang).to_string(), strings::Msg::NoticeFooter.get(lang).to_string());

@@ -40,6 +40,8 @@ pub struct Env {
     pub keymap: Keymap,
     pub drafts: Drafts,
     pub lang: Lang,
+    /// How the terminal under test draws ambiguous-width characters.
+    pub ambiguous: jixiao::config::AmbiguousWidth,
 }
 
 impl Env {
@@ -57,11 +59,16 @@ impl Env {
         ctx.actor = ACTOR.to_string();
         jixiao::demo::build::seed(local.store(), &ctx, &seed).unwrap();
         let drafts = Drafts::new(dir.path(), actor);
-        Env { dir, local, keymap: Keymap::builtin(), drafts, lang: Lang::Zh }
+        Env { dir, local, keymap: Keymap::builtin(), drafts, lang: Lang::Zh, ambiguous: Default::default() }
     }
 
     pub fn with_keymap(mut self, keymap: Keymap) -> Env {
         self.keymap = keymap;
+        self
+    }
+
+    pub fn with_ambiguous(mut self, ambiguous: jixiao::config::AmbiguousWidth) -> Env {
+        self.ambiguous = ambiguous;
         self
     }
 
@@ -78,6 +85,7 @@ impl Env {
             keymap: &self.keymap,
             drafts: &self.drafts,
             data: Some(self.dir.path()),
+            ambiguous: self.ambiguous,
         }
     }
 
