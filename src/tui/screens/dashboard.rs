@@ -10,12 +10,13 @@ use crate::domain::deadline::{Deadline, DeadlineFilter, DeadlineKind, DueStatus,
 use crate::domain::money::fmt2;
 use crate::read::dashboard::{COVERAGE_TARGET_PERCENT, Dashboard};
 use crate::read::due::days_cell;
-use crate::text::{pad_left, pad_right, truncate, width};
+use crate::text::{pad_right, truncate, width};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::screens::form::{Field, Form};
 use crate::tui::screens::project_view::ProjectView;
 use crate::tui::strings::{Msg, fill};
+use crate::tui::widgets::columns::{self, Col};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -231,41 +232,45 @@ impl DashboardScreen {
         let inner = block.inner(area);
         f.render_widget(block, area);
         let w = inner.width as usize;
-        // Columns: date (MM-DD), days left, project, unit when there is room, then what.
+        // Columns (`widgets::columns`): date, days left and project never cut; the unit when
+        // there is room; what is due takes the rest. The year shows when the pane is wide.
         let full_date = w >= 56;
-        let w_date = if full_date { 10 } else { 5 };
-        let w_days = 10;
-        let w_code = 9;
-        let w_unit = if w >= 56 { 10 } else { 0 };
-        let w_what = w.saturating_sub(w_date + w_days + w_code + w_unit + 4).max(4);
-        let line = |date: &str, days: &str, code: &str, unit: &str, what: &str| {
-            let mut s = format!("{} {} {} ", pad_right(date, w_date), pad_left(days, w_days), pad_right(code, w_code));
-            if w_unit > 0 {
-                s.push_str(&pad_right(unit, w_unit));
-                s.push(' ');
-            }
-            s.push_str(&pad_right(what, w_what));
-            truncate(&s, w)
-        };
-        let mut lines = vec![Line::from(Span::styled(
-            line(cx.t(Msg::DashColDate), cx.t(Msg::DashColLeft), cx.t(Msg::LedgerProject), cx.t(Msg::ItColUnit), cx.t(Msg::DashColWhat)),
-            Style::default().add_modifier(Modifier::BOLD),
-        ))];
-        if rows.is_empty() {
-            lines.push(Line::from(Span::styled(cx.t(Msg::DashEmpty).to_string(), Style::default().fg(Color::DarkGray))));
-        }
         let height = inner.height.saturating_sub(1) as usize;
         let i = Self::index(pane);
         let first = crate::tui::widgets::follow(&self.offset[i], self.selected[i], height);
-        for (n, r) in rows.iter().enumerate().skip(first).take(height) {
-            let kind = match r.kind {
-                DeadlineKind::Item => format!("#{} {}", r.id, r.title),
-                DeadlineKind::Notice => format!("【{}】{}", cx.t(Msg::DashNotice), r.title),
-                DeadlineKind::Milestone => format!("【{}】{}", r.detail, r.title),
-            };
-            let code = if r.code.is_empty() { "—" } else { &r.code };
-            let date = r.date.format(if full_date { "%Y-%m-%d" } else { "%m-%d" }).to_string();
-            let text = line(&date, &days_cell(r, d.today, cx.lang), code, &r.unit, &kind);
+        let cells: Vec<[String; 5]> = rows
+            .iter()
+            .skip(first)
+            .take(height)
+            .map(|r| {
+                let kind = match r.kind {
+                    DeadlineKind::Item => format!("#{} {}", r.id, r.title),
+                    DeadlineKind::Notice => format!("【{}】{}", cx.t(Msg::DashNotice), r.title),
+                    DeadlineKind::Milestone => format!("【{}】{}", r.detail, r.title),
+                };
+                let code = if r.code.is_empty() { "-".to_string() } else { r.code.clone() };
+                let date = r.date.format(if full_date { "%Y-%m-%d" } else { "%m-%d" }).to_string();
+                [date, days_cell(r, d.today, cx.lang), code, r.unit.clone(), kind]
+            })
+            .collect();
+        let titles =
+            [cx.t(Msg::DashColDate), cx.t(Msg::DashColLeft), cx.t(Msg::LedgerProject), cx.t(Msg::ItColUnit), cx.t(Msg::DashColWhat)];
+        let measure = |k: usize| Col::measure(titles[k], cells.iter().map(|c| c[k].as_str()));
+        let spec = [
+            Col::keep(measure(0)),
+            Col::keep(measure(1)).right(),
+            Col::keep(measure(2)),
+            Col::text(measure(3), 10).shrink(2).drop(1),
+            Col::text(measure(4), 12).grow(),
+        ];
+        let widths = columns::fit(&spec, w);
+        let line = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), w);
+        let mut lines = vec![Line::from(Span::styled(line(&titles), Style::default().add_modifier(Modifier::BOLD)))];
+        if rows.is_empty() {
+            lines.push(Line::from(Span::styled(cx.t(Msg::DashEmpty).to_string(), Style::default().fg(Color::DarkGray))));
+        }
+        for ((n, r), c) in rows.iter().enumerate().skip(first).take(height).zip(&cells) {
+            let text = line(&c.each_ref().map(String::as_str));
             let mut style = match r.status(d.today) {
                 DueStatus::Overdue => Style::default().fg(Color::Red),
                 DueStatus::Today | DueStatus::Soon => Style::default().fg(Color::Yellow),

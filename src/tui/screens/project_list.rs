@@ -8,10 +8,11 @@ use crate::command::Command;
 use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::{Phase, Project, ProjectKind};
 use crate::read::summary::ProjectRow;
-use crate::text::{pad_left, pad_right, truncate, width};
+use crate::text::{truncate, width};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::strings::{Msg, fill};
+use crate::tui::widgets::columns;
 use crate::tui::widgets::input::LineInput;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -425,45 +426,31 @@ impl ProjectList {
         }
     }
 
-    /// The columns that fit, with widths: name and unit share what the fixed columns leave.
-    /// Narrow terminals drop kind and year, then phase and unit.
-    fn layout(total: u16, cx: &Cx) -> Vec<(Col, usize)> {
-        // A column is never narrower than its title in the current language.
-        let fixed = |c: Col| {
-            match c {
-                Col::Code => 8,
-                Col::Kind => 12,
-                Col::Year => 4,
-                Col::Amount => 11,
-                Col::Phase => 8,
-                Col::Score => 9,
-                Col::Open => 8,
-                Col::Next => 11,
-                Col::Name | Col::Unit => 0,
-            }
-            .max(if matches!(c, Col::Name | Col::Unit) { 0 } else { width(cx.t(c.title())) })
-        };
-        let total = total as usize;
-        let cols: Vec<Col> = COLS
+    /// The columns that fit, with widths (`widgets::columns`): the code and the figures are
+    /// never cut, the name takes the spare cells; narrow terminals leave out kind and year,
+    /// then the unit, then the next deadline and the phase.
+    fn layout(&self, rows: &[&ProjectRow], total: u16, cx: &Cx) -> Vec<(Col, columns::Col, usize)> {
+        let spec: Vec<columns::Col> = COLS
             .iter()
-            .copied()
-            .filter(|c| total >= 110 || !matches!(c, Col::Kind | Col::Year))
-            .filter(|c| total >= 76 || !matches!(c, Col::Phase | Col::Unit))
-            .collect();
-        let used: usize = cols.iter().map(|c| fixed(*c)).sum::<usize>() + cols.len() - 1;
-        let rest = total.saturating_sub(used);
-        let (name, unit) =
-            if cols.contains(&Col::Unit) { ((rest * 3 / 5).max(8), (rest - (rest * 3 / 5).min(rest)).max(6)) } else { (rest.max(8), 0) };
-        cols.into_iter()
             .map(|c| {
-                let w = match c {
-                    Col::Name => name,
-                    Col::Unit => unit,
-                    other => fixed(other),
-                };
-                (c, w)
+                let want = columns::Col::measure(
+                    cx.t(c.title()),
+                    rows.iter().map(|r| self.cell(r, *c, cx)).collect::<Vec<_>>().iter().map(String::as_str),
+                );
+                match c {
+                    Col::Name => columns::Col::text(want, 16).grow(),
+                    Col::Unit => columns::Col::text(want, 10).shrink(2).drop(3),
+                    Col::Kind => columns::Col::keep(want).drop(6),
+                    Col::Next => columns::Col::keep(want).drop(2),
+                    Col::Phase => columns::Col::keep(want).drop(1),
+                    Col::Amount | Col::Open => columns::Col::keep(want).right(),
+                    Col::Year => columns::Col::keep(want).right().drop(5),
+                    Col::Code | Col::Score => columns::Col::keep(want),
+                }
             })
-            .collect()
+            .collect();
+        let widths = columns::fit(&spec, total as usize);
+        COLS.iter().zip(spec).zip(widths).filter(|(_, w)| *w > 0).map(|((c, s), w)| (*c, s, w)).collect()
     }
 
     fn cell(&self, row: &ProjectRow, col: Col, cx: &Cx) -> String {
@@ -495,33 +482,28 @@ impl ProjectList {
             f.render_widget(Paragraph::new(e.clone()).style(Style::default().fg(Color::Red)), inner);
             return;
         }
-        let layout = Self::layout(inner.width, cx);
-        let render_row = |cells: Vec<String>| -> String {
-            let mut out = String::new();
-            for (i, (c, (col, w))) in cells.iter().zip(&layout).enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                let right = matches!(col, Col::Amount | Col::Year | Col::Open);
-                out.push_str(&if right { pad_left(c, *w) } else { pad_right(c, *w) });
-            }
-            out
-        };
-        let header = render_row(layout.iter().map(|(c, _)| cx.t(c.title()).to_string()).collect());
-        f.render_widget(Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD))), Rect { height: 1, ..inner });
         let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+        let height = body.height as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        // Widths from the rows on screen (a long list is not measured whole on every frame).
+        let shown: Vec<&ProjectRow> = self.view.iter().skip(offset).take(height).map(|i| &self.rows[*i]).collect();
+        let layout = self.layout(&shown, inner.width, cx);
+        let render_row = |cells: Vec<String>| -> String {
+            let (spec, widths): (Vec<columns::Col>, Vec<usize>) = layout.iter().map(|(_, c, w)| (*c, *w)).unzip();
+            columns::row(&cells, &spec, &widths)
+        };
+        let header = render_row(layout.iter().map(|(c, _, _)| cx.t(c.title()).to_string()).collect());
+        f.render_widget(Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD))), Rect { height: 1, ..inner });
         if self.view.is_empty() {
             let msg =
                 if self.rows.is_empty() { cx.t(Msg::NoProjects).to_string() } else { fill(cx.t(Msg::NoMatch), &[&self.filter.value()]) };
             f.render_widget(Paragraph::new(msg).style(Style::default().fg(Color::DarkGray)), body);
             return;
         }
-        let height = body.height as usize;
-        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
         let mut lines = Vec::with_capacity(height);
-        for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
-            let row = &self.rows[*idx];
-            let cells: Vec<String> = layout.iter().map(|(c, _)| self.cell(row, *c, cx)).collect();
+        for (n, row) in shown.iter().enumerate() {
+            let n = n + offset;
+            let cells: Vec<String> = layout.iter().map(|(c, _, _)| self.cell(row, *c, cx)).collect();
             let mut style = Style::default();
             if row.is_archived() {
                 style = style.fg(Color::DarkGray);

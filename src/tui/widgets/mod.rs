@@ -1,5 +1,6 @@
 //! Small widgets shared by screens.
 
+pub mod columns;
 pub mod input;
 
 /// The first visible row of a list `height` rows tall so that `selected` stays on screen,
