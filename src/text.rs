@@ -44,25 +44,53 @@ pub fn pad_left(s: &str, cells: usize) -> String {
 
 /// Breaks text into lines of at most `max` cells, at line breaks and wherever the width
 /// runs out (Chinese has no spaces to break at; ratatui's word wrap can also overrun a
-/// border by one cell with wide characters, so we wrap ourselves).
+/// border by one cell with wide characters, so we wrap ourselves). A date, a number, a code
+/// or a Latin word (`2027-01-01`, `1283.08`, `ZD21-01`) is never broken across lines
+/// unless it alone is wider than a line.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut out = Vec::new();
     for para in s.split('\n') {
         let mut line = String::new();
         let mut used = 0;
-        for c in para.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > max {
+        for token in tokens(para) {
+            let tw = width(token);
+            if used + tw > max && used > 0 && tw <= max {
                 out.push(std::mem::take(&mut line));
                 used = 0;
             }
-            line.push(c);
-            used += w;
+            for c in token.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > max {
+                    out.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += w;
+            }
         }
         out.push(line);
     }
     out
+}
+
+/// A character of a run kept on one line: Latin letters, digits and what joins them in
+/// dates, amounts and codes.
+fn joins(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '-' | ':' | '/' | '%' | '_' | '+' | '#')
+}
+
+/// The text as runs of joined characters and single other characters.
+fn tokens(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let end =
+            if joins(first) { rest.char_indices().find(|(_, c)| !joins(*c)).map_or(rest.len(), |(i, _)| i) } else { first.len_utf8() };
+        let (token, tail) = rest.split_at(end);
+        rest = tail;
+        Some(token)
+    })
 }
 
 /// A character a terminal may act on rather than print: C0 controls other than newline and
@@ -100,5 +128,19 @@ mod tests {
         assert_eq!(wrap("预算执行率偏低", 6), vec!["预算执", "行率偏", "低"]);
         assert_eq!(wrap("a人\nb", 2), vec!["a", "人", "b"]);
         assert!(wrap("资金滞留未及时拨付，影响项目进度", 9).iter().all(|l| width(l) <= 9));
+    }
+
+    #[test]
+    fn dates_numbers_and_codes_are_not_broken_across_lines() {
+        assert_eq!(wrap("整改期限2027-01-01前完成", 12), vec!["整改期限", "2027-01-01前", "完成"]);
+        assert_eq!(wrap("金额1283.08万元", 10), vec!["金额", "1283.08万", "元"]);
+        assert_eq!(wrap("项目ZD21-01已归档", 8), vec!["项目", "ZD21-01", "已归档"]);
+        // Longer than a line: cut where the width runs out, as before.
+        assert_eq!(wrap("12345678901", 4), vec!["1234", "5678", "901"]);
+        for (text, w) in [("预算执行率95.5%，目标值≥90%，2026-12-05核实", 7), ("a b c 2027-01-01", 5)] {
+            let lines = wrap(text, w);
+            assert!(lines.iter().all(|l| width(l) <= w), "{lines:?}");
+            assert_eq!(lines.concat(), text);
+        }
     }
 }

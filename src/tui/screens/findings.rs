@@ -10,10 +10,11 @@ use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::rect::DEFAULT_DUE_DAYS;
 use crate::domain::tree::{IndicatorRef, IndicatorTree};
 use crate::domain::{Finding, FindingState, Project, RectItem, Severity};
-use crate::text::{pad_right, truncate, wrap};
+use crate::text::{truncate, wrap};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect};
 use crate::tui::strings::{Msg, fill};
+use crate::tui::widgets::columns::{self, Col};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -267,32 +268,43 @@ impl Findings {
     }
 
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let text_w = (area.width as usize).saturating_sub(4 + 7 + 5 + 16 + 9 + 5);
-        let row = |no: &str, state: &str, sev: &str, cat: &str, amount: &str, text: &str| {
-            format!(
-                "{} {} {} {} {} {}",
-                pad_right(no, 4),
-                pad_right(state, 7),
-                pad_right(sev, 5),
-                pad_right(cat, 16),
-                crate::text::pad_left(amount, 9),
-                truncate(text, text_w)
-            )
-        };
-        let header = row(
+        // Columns (`widgets::columns`): number, state and amount never cut; the text takes
+        // the spare cells; the category gives way, then the severity is left out.
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        let cells: Vec<[String; 6]> = self
+            .list
+            .iter()
+            .skip(offset)
+            .take(height)
+            .map(|fd| {
+                let amount = fd.body.amount.map(fmt2).unwrap_or_default();
+                let (no, state, sev) = (format!("#{}", fd.seq), fd.state.label().to_string(), fd.body.severity.label().to_string());
+                [no, state, sev, fd.body.category.clone(), amount, fd.body.text.clone()]
+            })
+            .collect();
+        let titles = [
             cx.t(Msg::FnColNo),
             cx.t(Msg::FnColState),
             cx.t(Msg::FnColSeverity),
             cx.t(Msg::FnColCategory),
             cx.t(Msg::FnColAmount),
             cx.t(Msg::FnColText),
-        );
-        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
-        let height = area.height.saturating_sub(1) as usize;
-        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
-        for (i, fd) in self.list.iter().enumerate().skip(offset).take(height) {
-            let amount = fd.body.amount.map(fmt2).unwrap_or_default();
-            let text = row(&format!("#{}", fd.seq), fd.state.label(), fd.body.severity.label(), &fd.body.category, &amount, &fd.body.text);
+        ];
+        let measure = |k: usize| Col::measure(titles[k], cells.iter().map(|c| c[k].as_str()));
+        let spec = [
+            Col::keep(measure(0)),
+            Col::keep(measure(1)),
+            Col::keep(measure(2)).drop(1),
+            Col::text(measure(3), 8).shrink(2),
+            Col::keep(measure(4)).right(),
+            Col::text(measure(5), 16).grow(),
+        ];
+        let widths = columns::fit(&spec, area.width as usize);
+        let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
+        let mut lines = vec![Line::from(Span::styled(row(&titles), Style::default().add_modifier(Modifier::BOLD)))];
+        for ((i, fd), c) in self.list.iter().enumerate().skip(offset).take(height).zip(&cells) {
+            let text = row(&c.each_ref().map(String::as_str));
             let mut style = match fd.state {
                 FindingState::Draft => Style::default().fg(Color::Yellow),
                 FindingState::Published => Style::default(),

@@ -3,10 +3,11 @@
 
 use crate::domain::ItemState;
 use crate::export::ledger::{LedgerFilter, LedgerRow, build, totals};
-use crate::text::{pad_left, pad_right, width};
+use crate::text::{truncate, width};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::strings::{Msg, fill};
+use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::input::LineInput;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -197,22 +198,23 @@ impl Layer for LedgerScreen {
 
 impl LedgerScreen {
     fn render_table(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        // Seven columns: six fixed widths and six separators; the requirement takes the rest.
-        let fixed = 4 + 9 + 12 + 10 + 10 + 11 + 6;
-        let req_w = (area.width as usize).saturating_sub(fixed).max(10);
-        let row = |no: &str, code: &str, unit: &str, state: &str, due: &str, over: &str, req: &str| {
-            format!(
-                "{} {} {} {} {} {} {}",
-                pad_left(no, 4),
-                pad_right(code, 9),
-                pad_right(unit, 12),
-                pad_right(state, 10),
-                pad_right(due, 10),
-                pad_left(over, 11),
-                pad_right(req, req_w)
-            )
-        };
-        let header = row(
+        // Columns (`widgets::columns`): number, project, state, due date and days overdue are
+        // never cut; the requirement takes the spare cells; the unit gives way first.
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        let cells: Vec<[String; 7]> = self
+            .view
+            .iter()
+            .skip(offset)
+            .take(height)
+            .map(|idx| {
+                let r = &self.rows[*idx];
+                let over = r.days_overdue.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
+                let state = if r.extension_pending { format!("{}*", r.state.label()) } else { r.state.label().to_string() };
+                [r.no.to_string(), r.project_code.clone(), r.unit.clone(), state, r.due.to_string(), over, r.requirement.clone()]
+            })
+            .collect();
+        let titles = [
             cx.t(Msg::LedgerNo),
             cx.t(Msg::LedgerProject),
             cx.t(Msg::ItColUnit),
@@ -220,18 +222,26 @@ impl LedgerScreen {
             cx.t(Msg::ItColDue),
             cx.t(Msg::ItColOverdue),
             cx.t(Msg::ItColRequirement),
-        );
-        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
+        ];
+        let measure = |k: usize| Col::measure(titles[k], cells.iter().map(|c| c[k].as_str()));
+        let spec = [
+            Col::keep(measure(0)).right(),
+            Col::keep(measure(1)),
+            Col::text(measure(2), 8).shrink(2).drop(1),
+            Col::keep(measure(3)),
+            Col::keep(measure(4)),
+            Col::keep(measure(5)).right(),
+            Col::text(measure(6), 16).grow(),
+        ];
+        let widths = columns::fit(&spec, area.width as usize);
+        let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
+        let mut lines = vec![Line::from(Span::styled(row(&titles), Style::default().add_modifier(Modifier::BOLD)))];
         if self.view.is_empty() {
             lines.push(Line::from(Span::styled(cx.t(Msg::LedgerEmpty).to_string(), Style::default().fg(Color::DarkGray))));
         }
-        let height = area.height.saturating_sub(1) as usize;
-        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
-        for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
+        for ((n, idx), c) in self.view.iter().enumerate().skip(offset).take(height).zip(&cells) {
             let r = &self.rows[*idx];
-            let over = r.days_overdue.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
-            let state = if r.extension_pending { format!("{}*", r.state.label()) } else { r.state.label().to_string() };
-            let text = row(&r.no.to_string(), &r.project_code, &r.unit, &state, &r.due.to_string(), &over, &r.requirement);
+            let text = row(&c.each_ref().map(String::as_str));
             let mut style = if r.days_overdue.is_some() { Style::default().fg(Color::Red) } else { Style::default() };
             if n == self.selected {
                 style = style.bg(Color::Blue).add_modifier(Modifier::BOLD);

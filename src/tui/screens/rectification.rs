@@ -10,10 +10,11 @@ use crate::backend::Fetch;
 use crate::command::Command;
 use crate::domain::rect::{ItemAction, document_date_problem};
 use crate::domain::{Finding, ItemState, Notice, Project, RectItem, Response};
-use crate::text::{pad_left, pad_right, truncate, wrap};
+use crate::text::{truncate, wrap};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect};
 use crate::tui::strings::{Msg, fill};
+use crate::tui::widgets::columns::{self, Col};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -171,25 +172,28 @@ impl Rectification {
     }
 
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        // Narrow terminals give the unit and the overdue column less room, never the notice number.
-        let narrow = area.width < 100;
-        let (unit_w, over_w) = if narrow { (8, 10) } else { (14, 11) };
-        let req_w = (area.width as usize).saturating_sub(4 + 4 + unit_w + 9 + 10 + over_w + 18 + 7).max(8);
-        let row = |id: &str, fno: &str, req: &str, unit: &str, state: &str, due: &str, over: &str, notice: &str| {
-            format!(
-                "{} {} {} {} {} {} {} {}",
-                pad_right(id, 4),
-                pad_right(fno, 4),
-                pad_right(req, req_w),
-                pad_right(unit, unit_w),
-                pad_right(state, 9),
-                pad_right(due, 10),
-                pad_left(over, over_w),
-                truncate(notice, 18)
-            )
-        };
+        // Columns (`widgets::columns`): number, finding, state, due date and days overdue are
+        // never cut; the requirement takes the spare cells; a narrow terminal leaves out the
+        // notice number, then the unit.
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        let cells: Vec<[String; 8]> = self
+            .items
+            .iter()
+            .skip(offset)
+            .take(height)
+            .map(|it| {
+                let over_text = it.days_overdue(cx.today).map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
+                let mut state = it.state.label().to_string();
+                if it.pending_extension.is_some() {
+                    state.push('*');
+                }
+                let (id, fno, due, notice) = (format!("#{}", it.id), self.finding_no(it), it.due.to_string(), self.notice_no(it));
+                [id, fno, it.requirement.clone(), it.unit.clone(), state, due, over_text, notice]
+            })
+            .collect();
         let t = |m| cx.t(m);
-        let header = row(
+        let titles = [
             t(Msg::ItColId),
             t(Msg::ItColFinding),
             t(Msg::ItColRequirement),
@@ -198,27 +202,24 @@ impl Rectification {
             t(Msg::ItColDue),
             t(Msg::ItColOverdue),
             t(Msg::ItColNotice),
-        );
-        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
-        let height = area.height.saturating_sub(1) as usize;
-        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
-        for (i, it) in self.items.iter().enumerate().skip(offset).take(height) {
+        ];
+        let measure = |k: usize| Col::measure(titles[k], cells.iter().map(|c| c[k].as_str()));
+        let spec = [
+            Col::keep(measure(0)),
+            Col::keep(measure(1)),
+            Col::text(measure(2), 16).grow(),
+            Col::text(measure(3), 8).shrink(2).drop(2),
+            Col::keep(measure(4)),
+            Col::keep(measure(5)),
+            Col::keep(measure(6)).right(),
+            Col::keep(measure(7)).drop(3),
+        ];
+        let widths = columns::fit(&spec, area.width as usize);
+        let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
+        let mut lines = vec![Line::from(Span::styled(row(&titles), Style::default().add_modifier(Modifier::BOLD)))];
+        for ((i, it), c) in self.items.iter().enumerate().skip(offset).take(height).zip(&cells) {
             let over = it.days_overdue(cx.today);
-            let over_text = over.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
-            let mut state = it.state.label().to_string();
-            if it.pending_extension.is_some() {
-                state.push('*');
-            }
-            let text = row(
-                &format!("#{}", it.id),
-                &self.finding_no(it),
-                &it.requirement,
-                &it.unit,
-                &state,
-                &it.due.to_string(),
-                &over_text,
-                &self.notice_no(it),
-            );
+            let text = row(&c.each_ref().map(String::as_str));
             let mut style = match it.state {
                 _ if over.is_some() => Style::default().fg(Color::Red),
                 ItemState::Closed | ItemState::Cancelled => Style::default().fg(Color::DarkGray),
