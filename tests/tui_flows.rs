@@ -996,7 +996,7 @@ fn vim_keymap_g_g_returns_to_the_first_row() {
     keys(&mut app, &cx, "g");
     assert_eq!(app.pending.len(), 1, "g waits for the next key");
     let status = screen(&app, &cx, 120, 40).lines().last().unwrap().to_string();
-    assert!(status.contains("g …"), "the pending key is shown: {status}");
+    assert!(status.contains("g ..."), "the pending key is shown: {status}");
     keys(&mut app, &cx, "g");
     assert!(app.pending.is_empty());
     enter(&mut app, &cx);

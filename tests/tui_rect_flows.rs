@@ -434,7 +434,7 @@ fn a_finding_from_record_to_a_closed_item_and_the_ledger() {
     let shown = screen(&app, &cx, 120, 40);
     assert!(shown.lines().next().unwrap().contains(&target.project_code), "{shown}");
     let it = item(&env, target.item_id);
-    let header = format!("#{} {} · {}", it.id, it.state.label(), it.unit);
+    let header = format!("#{} {}  {}", it.id, it.state.label(), it.unit);
     assert!(shown.contains(&header), "the detail shows the row's item ({header})\n{shown}");
     // Its detail is the one shown: m offers that item's moves.
     keys(&mut app, &cx, "m");
@@ -637,7 +637,7 @@ fn a_new_category_is_offered_for_a_new_finding() {
     keys(&mut app, &cx, "n");
     press(&mut app, &cx, KeyCode::Tab);
     press(&mut app, &cx, KeyCode::Left); // wraps to the last category
-    assert!(screen(&app, &cx, 120, 40).contains("◀ 退捕补助发放不到位 ▶"), "{}", screen(&app, &cx, 120, 40));
+    assert!(screen(&app, &cx, 120, 40).contains("< 退捕补助发放不到位 >"), "{}", screen(&app, &cx, 120, 40));
     press(&mut app, &cx, KeyCode::BackTab);
     keys(&mut app, &cx, "补助发放不到位");
     ctrl(&mut app, &cx, 's');

@@ -408,7 +408,7 @@ impl App {
         let mut spans = Vec::new();
         if !self.pending.is_empty() {
             let keys: Vec<String> = self.pending.iter().map(super::keymap::display_key).collect();
-            spans.push(Span::styled(format!(" {} … ", keys.join(" ")), Style::default().fg(Color::Black).bg(Color::Yellow)));
+            spans.push(Span::styled(format!(" {} ... ", keys.join(" ")), Style::default().fg(Color::Black).bg(Color::Yellow)));
         }
         let mut used = spans.iter().map(|s| text::width(&s.content)).sum::<usize>();
         let mut bindings = cx.keymap.effective_bindings(context);

@@ -398,4 +398,6 @@ msgs! {
     CheckFooter => "↑↓ 选择未通过的行 · Enter 去修改 · Esc 关闭", "↑↓ pick a failing row · Enter go fix it · Esc close";
     CheckNoTarget => "这一行没有可跳转的位置（整体问题：见规则说明）", "this row has no single place to go to (the rule is about the whole)";
     ReadOnly => "项目已归档，只读（按 O 重新打开）", "the project is archived and read-only (O to reopen)";
+    SortAscending => "（升序）", " (ascending)";
+    SortDescending => "（降序）", " (descending)";
 }

@@ -322,7 +322,7 @@ fn year_lines(d: &Dashboard, cx: &Cx) -> Vec<Line<'static>> {
 }
 
 fn item_lines(d: &Dashboard, cx: &Cx, w: usize) -> Vec<Line<'static>> {
-    let closure = d.closure_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+    let closure = d.closure_percent().map(|p| format!("{p}%")).unwrap_or_else(|| "-".into());
     let mut lines =
         vec![Line::from(Span::styled(fill(cx.t(Msg::DashClosure), &[&closure]), Style::default().add_modifier(Modifier::BOLD)))];
     // What the units still owe first, then what is done.

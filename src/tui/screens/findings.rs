@@ -325,14 +325,14 @@ impl Findings {
         let Some(fd) = self.selected_finding() else { return };
         let cyan = Style::default().fg(Color::Cyan);
         let mut lines: Vec<(String, Style)> =
-            vec![(format!("#{} {} · {} · {}", fd.seq, fd.state.label(), fd.body.category, fd.body.severity.label()), cyan)];
+            vec![(format!("#{} {}  {}  {}", fd.seq, fd.state.label(), fd.body.category, fd.body.severity.label()), cyan)];
         lines.push((fd.body.text.clone(), Style::default()));
         let names = self.indicator_names(fd);
         if !names.is_empty() {
             lines.push((format!("{}{}{names}", cx.t(Msg::FnIndicatorsLabel), colon(cx)), Style::default()));
         }
         for e in &fd.body.evidence {
-            lines.push((format!("· {}", super::scoring::evidence_line(e)), Style::default()));
+            lines.push((format!("- {}", super::scoring::evidence_line(e)), Style::default()));
         }
         if let Some(r) = &fd.withdraw_reason {
             lines.push((format!("{}{}{r}", cx.t(Msg::FnWithdrawn), colon(cx)), Style::default().fg(Color::DarkGray)));

@@ -420,7 +420,7 @@ impl Layer for Form {
                 }
                 Value::Choice { options, index } => {
                     let v = options.get(*index).cloned().unwrap_or_default();
-                    if focused { format!("◀ {v} ▶") } else { v }
+                    if focused { format!("< {v} >") } else { v }
                 }
                 Value::Lines { lines: rows, row } => {
                     for (j, l) in rows.iter().enumerate() {

@@ -47,14 +47,14 @@ pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
         head.push(Span::raw(format!("{} {}，", cx.t(Msg::FrNature), n.label())));
     }
     let unit = if i.unit.trim().is_empty() { String::new() } else { format!("（{}）", i.unit.trim()) };
-    head.push(Span::raw(format!("{} → {}{unit}", or_dash(&i.target), or_dash(&i.actual))));
+    head.push(Span::raw(format!("{} -> {}{unit}", or_dash(&i.target), or_dash(&i.actual))));
     if i.missed() == Some(true) {
         head.push(Span::styled(format!(" ✗ {}", cx.t(Msg::FrMissed)), Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)));
     }
     let mut lines = vec![Line::from(head)];
     for b in &i.breakdown {
         let unit = if b.unit.trim().is_empty() { String::new() } else { format!("（{}）", b.unit.trim()) };
-        lines.push(Line::from(format!("  {} {} → {}{unit}", b.name, or_dash(&b.target), or_dash(&b.actual))));
+        lines.push(Line::from(format!("  {} {} -> {}{unit}", b.name, or_dash(&b.target), or_dash(&b.actual))));
     }
     if let Some(s) = i.self_score {
         lines.push(Line::from(vec![Span::styled(format!("{}: ", cx.t(Msg::FrSelfScore)), cyan), Span::raw(fmt2(s))]));
@@ -67,7 +67,7 @@ pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
 }
 
 fn or_dash(s: &str) -> String {
-    if s.trim().is_empty() { "—".into() } else { s.trim().to_string() }
+    if s.trim().is_empty() { "-".into() } else { s.trim().to_string() }
 }
 
 /// A 其中 line as typed: "名称｜目标值｜实际值｜度量单位" (also `|` or a tab between cells).

@@ -227,7 +227,7 @@ impl LedgerScreen {
         let spec = [
             Col::keep(measure(0)).right(),
             Col::keep(measure(1)),
-            Col::text(measure(2), 8).shrink(2).drop(1),
+            Col::text(measure(2), 10).shrink(2).drop(1),
             Col::keep(measure(3)),
             Col::keep(measure(4)),
             Col::keep(measure(5)).right(),

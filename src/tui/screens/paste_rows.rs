@@ -80,7 +80,7 @@ pub fn confirm(code: &str, tree: &IndicatorTree, node: &Node, text: &str, cx: &C
     let (mut commands, mut steps) = (Vec::new(), Vec::new());
     let parent_path = parent.map(|p| tree.path(p));
     for (i, r) in rows.iter().enumerate() {
-        let printed = if r.target.is_empty() && r.actual.is_empty() { String::new() } else { format!("　{} → {}", r.target, r.actual) };
+        let printed = if r.target.is_empty() && r.actual.is_empty() { String::new() } else { format!("　{} -> {}", r.target, r.actual) };
         question.push_str(&format!("\n第{}行 {}　{} 分{printed}", i + 1, r.name, fmt2(r.points)));
         let step = format!("第{}行", i + 1);
         commands.push(Command::AddIndicator {

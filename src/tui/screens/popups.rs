@@ -77,7 +77,7 @@ impl Layer for ListPopup {
             // Say there is more below rather than cutting silently.
             let more = self.lines.len() - self.offset - body_h + 1;
             shown.pop();
-            shown.push(Line::from(Span::styled(format!("… +{more} ↓"), Style::default().fg(Color::Yellow))));
+            shown.push(Line::from(Span::styled(format!("... +{more}"), Style::default().fg(Color::Yellow))));
         }
         f.render_widget(Paragraph::new(shown), Rect { height: inner.height.saturating_sub(1), ..inner });
         let foot = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
@@ -116,7 +116,7 @@ impl Help {
         if context != "global" && !crate::tui::keymap::TEXT_CONTEXTS.contains(&context) {
             section("global", &mut lines);
         }
-        let footer = format!("{} · {}", cx.t(Msg::ListFooter), cx.t(Msg::HelpFooter));
+        let footer = format!("{}  {}", cx.t(Msg::ListFooter), cx.t(Msg::HelpFooter));
         ListPopup::new(fill(cx.t(Msg::HelpTitle), &[name(context)]), lines, footer)
     }
 }

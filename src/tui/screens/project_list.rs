@@ -133,7 +133,7 @@ impl ProjectList {
         let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
         // The store's templates (its DATA/templates/ too); a bad user file is named, not fatal.
         let (names, problems) = cx.backend.templates().unwrap_or_else(|e| (vec![], vec![e.render(cx.lang)]));
-        let mut templates = vec![String::from("—")];
+        let mut templates = vec![String::from("-")];
         templates.extend(names);
         let fields = vec![
             Field::text(cx.t(Msg::FieldCode), "").checked(required),
@@ -143,7 +143,7 @@ impl ProjectList {
             Field::text(cx.t(Msg::FieldYear), &(cx.today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) - 1).to_string())
                 .checked(year),
             Field::text(cx.t(Msg::FieldAmount), "").checked(amount),
-            Field::choice(cx.t(Msg::FieldTemplate), templates, "—"),
+            Field::choice(cx.t(Msg::FieldTemplate), templates, "-"),
             Field::text(cx.t(Msg::FieldNotes), ""),
             Field::text(cx.t(Msg::FieldThirdParty), ""),
         ];
@@ -160,7 +160,7 @@ impl ProjectList {
                 lead: None,
                 members: vec![],
                 third_party: Some(v[8].trim().to_string()).filter(|s| !s.is_empty()),
-                template: Some(v[6].clone()).filter(|t| t != "—"),
+                template: Some(v[6].clone()).filter(|t| t != "-"),
             })
         });
         let form = Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Created).to_string()));
@@ -397,7 +397,8 @@ impl Layer for ProjectList {
         let [title, filter, table, totals] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
         let sort_name = cx.t(self.sort.title());
-        let head = format!(" {} · {}", cx.t(Msg::AppName), fill(cx.t(Msg::SortedBy), &[sort_name, if self.reverse { " ↓" } else { " ↑" }]));
+        let order = cx.t(if self.reverse { Msg::SortDescending } else { Msg::SortAscending });
+        let head = format!(" {}  {}", cx.t(Msg::AppName), fill(cx.t(Msg::SortedBy), &[sort_name, order]));
         f.render_widget(Paragraph::new(Span::styled(head, Style::default().add_modifier(Modifier::BOLD))), title);
         self.render_filter(f, filter, cx);
         self.render_table(f, table, cx);

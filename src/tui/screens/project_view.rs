@@ -292,10 +292,13 @@ impl Layer for ProjectView {
         let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
         let tabs_w = titles.iter().map(|t| text::width(t) as u16 + 3).sum::<u16>() + 1;
         let [left, right] = Layout::horizontal([Constraint::Length(tabs_w), Constraint::Min(0)]).areas(tabs_area);
-        let tabs = Tabs::new(titles.to_vec()).select(selected).highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan));
+        let tabs =
+            Tabs::new(titles.to_vec()).divider("|").select(selected).highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan));
         f.render_widget(tabs, left);
         if let Some(p) = &self.project {
-            let name = format!(" {} {}", p.code, text::truncate(&p.name, right.width.saturating_sub(12) as usize));
+            // The code whole; the name gets the rest of the row.
+            let room = (right.width as usize).saturating_sub(text::width(&p.code) + 2);
+            let name = format!(" {} {}", p.code, text::truncate(&p.name, room));
             f.render_widget(Paragraph::new(Span::styled(name, Style::default().add_modifier(Modifier::BOLD))), right);
         }
         f.render_widget(Block::default().borders(Borders::TOP).border_style(Style::default().fg(Color::DarkGray)), rule);

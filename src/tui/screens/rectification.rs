@@ -174,7 +174,7 @@ impl Rectification {
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         // Columns (`widgets::columns`): number, finding, state, due date and days overdue are
         // never cut; the requirement takes the spare cells; a narrow terminal leaves out the
-        // notice number, then the unit.
+        // unit; the notice number stays.
         let height = area.height.saturating_sub(1) as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
         let cells: Vec<[String; 8]> = self
@@ -212,7 +212,7 @@ impl Rectification {
             Col::keep(measure(4)),
             Col::keep(measure(5)),
             Col::keep(measure(6)).right(),
-            Col::keep(measure(7)).drop(3),
+            Col::keep(measure(7)),
         ];
         let widths = columns::fit(&spec, area.width as usize);
         let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
@@ -242,7 +242,7 @@ impl Rectification {
         let cyan = Style::default().fg(Color::Cyan);
         let plain = Style::default();
         let mut lines: Vec<(String, Style)> =
-            vec![(format!("#{} {} · {} · {}", it.id, it.state.label(), it.unit, it.contact), cyan), (it.requirement.clone(), plain)];
+            vec![(format!("#{} {}  {}  {}", it.id, it.state.label(), it.unit, it.contact), cyan), (it.requirement.clone(), plain)];
         let mut dates = Vec::new();
         if let Some(d) = it.issue_date {
             dates.push(format!("{} {d}", cx.t(Msg::ItIssued)));
@@ -254,7 +254,7 @@ impl Rectification {
         if let Some(d) = it.days_overdue(cx.today) {
             dates.push(fill(cx.t(Msg::DaysOverdue), &[&d.to_string()]));
         }
-        lines.push((dates.join(" · "), if it.is_overdue(cx.today) { Style::default().fg(Color::Red) } else { plain }));
+        lines.push((dates.join("  "), if it.is_overdue(cx.today) { Style::default().fg(Color::Red) } else { plain }));
         // The latest entries come first: on a small screen they are what matters. The order
         // is the recorded one (seq), each dated by the server's clock; a document's own date
         // (文件日期) is shown beside it when it differs.
@@ -267,7 +267,7 @@ impl Rectification {
                     Some(old) => {
                         let why = if old.reason.is_empty() { String::new() } else { format!("（{}）", old.reason) };
                         format!(
-                            "：第 {} 条，修改前 {} · {} · {} · {}{why}",
+                            "：第 {} 条，修改前 {}，{}，{}，{}{why}",
                             r.seq,
                             truncate(&old.requirement, 30),
                             old.unit,
@@ -289,14 +289,14 @@ impl Rectification {
         }
         if let Some(req) = &it.pending_extension {
             lines.push((
-                format!("{}{}{} → {}（{}）", cx.t(Msg::ItPending), super::findings::colon(cx), it.due, req.requested_due, req.reason),
+                format!("{}{}{} -> {}（{}）", cx.t(Msg::ItPending), super::findings::colon(cx), it.due, req.requested_due, req.reason),
                 Style::default().fg(Color::Yellow),
             ));
         }
         for e in &it.extensions {
             lines.push((
                 format!(
-                    "{}{}{} → {}（{}，{}）",
+                    "{}{}{} -> {}（{}，{}）",
                     cx.t(Msg::ItExtensions),
                     super::findings::colon(cx),
                     e.from,
@@ -310,7 +310,7 @@ impl Rectification {
         if !it.evidence.is_empty() {
             lines.push((cx.t(Msg::ItEvidenceList).to_string(), cyan));
             for e in &it.evidence {
-                lines.push((format!("  · {}", super::scoring::evidence_line(e)), plain));
+                lines.push((format!("  - {}", super::scoring::evidence_line(e)), plain));
             }
         }
         if let Some(o) = &it.opinion {

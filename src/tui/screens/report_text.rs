@@ -80,8 +80,8 @@ fn score_table(rows: &[ScoreRow], width: usize) -> Vec<Line<'static>> {
                 if r.level2_span > 0 { r.level2.clone() } else { String::new() },
                 level3,
                 fmt2(r.points),
-                r.score.map(fmt2).unwrap_or_else(|| "—".into()),
-                r.rate.map(|v| format!("{}%", fmt2(v))).unwrap_or_else(|| "—".into()),
+                r.score.map(fmt2).unwrap_or_else(|| "-".into()),
+                r.rate.map(|v| format!("{}%", fmt2(v))).unwrap_or_else(|| "-".into()),
                 r.reason.clone(),
             ]
         })

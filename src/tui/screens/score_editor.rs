@@ -519,7 +519,7 @@ impl Layer for ScoreEditor {
                     }
                     view
                 }
-                None if focused => format!("◀ {shown} ▶"),
+                None if focused => format!("< {shown} >"),
                 None => shown,
             };
             let style = if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };

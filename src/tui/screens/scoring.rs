@@ -341,7 +341,7 @@ impl Scoring {
         for (i, n) in tree.nodes.iter().enumerate().skip(offset).take(height) {
             let leaf = tree.is_leaf(n.id);
             let indent = "  ".repeat(tree.depth(n.id).saturating_sub(1));
-            let score = tree.score_of(n.id).map(fmt2).unwrap_or_else(|| "—".into());
+            let score = tree.score_of(n.id).map(fmt2).unwrap_or_else(|| "-".into());
             let (status, status_color) = match self.review_state(n) {
                 _ if !leaf => (String::new(), Color::Reset),
                 ReviewState::Unscored => (cx.t(Msg::ScUnscored).to_string(), Color::DarkGray),
@@ -354,7 +354,7 @@ impl Scoring {
             let middle = if check {
                 let own = self.form.as_ref().and_then(|form| super::form_row::self_score(tree, form, n.id));
                 let diff = self.form.as_ref().and_then(|form| super::form_row::difference(tree, form, n.id)).map(fmt2).unwrap_or_default();
-                let own = own.map(fmt2).unwrap_or_else(|| "—".into());
+                let own = own.map(fmt2).unwrap_or_else(|| "-".into());
                 format!("{} {} {}", pad_left(&own, cw), pad_left(&score, cw), pad_left(&diff, cw))
             } else {
                 format!("{} {}", pad_left(&score, sw), pad_right(method, mw))
@@ -424,7 +424,7 @@ impl Scoring {
                 if !s.evidence.is_empty() {
                     lines.push(Line::from(label(Msg::ScEvidence)));
                     for e in &s.evidence {
-                        lines.push(Line::from(format!("  · {}", evidence_line(e))));
+                        lines.push(Line::from(format!("  - {}", evidence_line(e))));
                     }
                 }
                 lines.push(Line::from(vec![label(Msg::ScScorer), Span::raw(format!("{} {}", s.scorer, local_time(s.at)))]));

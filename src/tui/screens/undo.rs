@@ -27,7 +27,7 @@ pub fn finding_history(f: &Finding, cx: &Cx) -> Effect {
         .rev()
         .map(|(i, r)| {
             let revision = i + 1;
-            let label = format!("第 {revision} 版 · {} {} · {}", super::scoring::local_time(r.at), r.by, truncate(&r.body.text, 40));
+            let label = format!("第 {revision} 版  {} {}  {}", super::scoring::local_time(r.at), r.by, truncate(&r.body.text, 40));
             let text = r.body.text.clone();
             let make: MenuAction = Box::new(move |cx: &Cx| {
                 let submit = Box::new(move |v: &[String], _cx: &Cx| {
@@ -55,7 +55,7 @@ pub fn item_history(it: &RectItem, history: &[Response], cx: &Cx) -> Effect {
         .map(|(r, old)| {
             let entry = r.seq;
             let label = format!(
-                "第 {entry} 条 · {} {} · 修改前：{} · {} · {} · {}",
+                "第 {entry} 条  {} {}  修改前：{}，{}，{}，{}",
                 super::scoring::local_time(r.at),
                 r.by,
                 truncate(&old.requirement, 24),
