@@ -157,3 +157,20 @@ fn the_readme_example_is_a_clean_config() {
     assert_eq!(cfg.keymap, Some(PathBuf::from("/c/vim.toml")));
     assert_eq!(cfg.mouse, Some(false));
 }
+
+#[test]
+fn a_bad_jixiao_ambiguous_width_is_reported_like_a_config_error_and_the_run_goes_on() {
+    let home = Home::new(Some("ambiguous_width = \"wide\"\n"));
+    let data = home.path().join("数据");
+    let data_s = data.to_str().unwrap().to_string();
+    let out = home.run(&[("JIXIAO_LANG", "zh"), ("JIXIAO_AMBIGUOUS_WIDTH", "宽")], &["--local", "--data", &data_s, "due"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("jixiao: JIXIAO_AMBIGUOUS_WIDTH: 值「宽」不可用：可用 narrow 或 wide；已忽略"), "{err}");
+    // A good value, or none, says nothing.
+    for env in [vec![("JIXIAO_LANG", "zh"), ("JIXIAO_AMBIGUOUS_WIDTH", "narrow")], vec![("JIXIAO_LANG", "zh")]] {
+        let out = home.run(&env, &["--local", "--data", &data_s, "due"]);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success() && !err.contains("AMBIGUOUS"), "{err}");
+    }
+}
