@@ -852,7 +852,7 @@ fn a_long_form_value_shows_it_is_cut() {
     let line = shown.lines().find(|l| l.contains("│问题描述")).unwrap();
     let text = &findings(&env, "ZD21-11")[0].body.text;
     let value = line.trim_end_matches('│').trim_end().rsplit("  ").next().unwrap().trim();
-    assert!(text.starts_with(value) || value.starts_with('…'), "「{value}」 looks like the whole text\n{line}");
+    assert!(text.starts_with(value) || value.starts_with('⋯'), "「{value}」 looks like the whole text\n{line}");
 }
 
 /// BUG: `u` on an already published finding asks 「发布问题 #1？…」 and only `y` then

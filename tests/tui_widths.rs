@@ -188,6 +188,6 @@ fn long_names_and_long_codes_keep_their_code_and_figures() {
         enter(&mut app, &cx);
         let first = screen(&app, &cx, w, h).lines().next().unwrap_or_default().to_string();
         assert!(first.contains("QX2021-XCZX-00017 2021年度") || first.contains("SC-000001 2021年度"), "{first}");
-        assert!(first.ends_with('…'), "{first}");
+        assert!(first.ends_with('⋯'), "{first}");
     }
 }

@@ -21,7 +21,7 @@ pub fn substitute(c: char) -> char {
         '\u{2500}'..='\u{257f}' => '+',
         // Block elements (bar charts) and shades.
         '\u{2580}'..='\u{259f}' => '#',
-        '…' | '⋯' => '~',
+        '…' => '~',
         '·' | '•' | '‧' | '∙' => '.',
         '“' | '”' | '„' | '″' => '"',
         '‘' | '’' | '′' | '´' => '\'',
@@ -50,6 +50,20 @@ pub fn substitute(c: char) -> char {
 
 fn digit(c: char, one: char) -> char {
     char::from_digit(c as u32 - one as u32 + 1, 10).unwrap_or('?')
+}
+
+/// The cut mark `…` (ambiguous: the most frequent one on screen, at the end of every cut
+/// name) drawn as `⋯` (U+22EF, one cell in every terminal) under the default setting, so a
+/// CJK terminal not told to draw ambiguous characters narrow still keeps the rows in line.
+pub const CUT_MARK: char = '⋯';
+
+/// The default (`narrow`) setting's pass: only the cut mark is changed.
+pub fn narrow_marks(buf: &mut Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol() == "…" {
+            cell.set_char(CUT_MARK);
+        }
+    }
 }
 
 /// Replaces, in place, every cell whose symbol is ambiguous by its narrow substitute.
@@ -135,5 +149,16 @@ mod tests {
         assert!(rows[1].ends_with('|'), "{}", rows[1]);
         assert_eq!(rows[2], "+----------------------+");
         assert!(buf.content.iter().all(|c| !is_ambiguous(c.symbol())));
+    }
+
+    #[test]
+    fn the_default_pass_changes_only_the_cut_mark() {
+        assert!(!is_ambiguous(&CUT_MARK.to_string()), "⋯ is one cell in every terminal");
+        let area = Rect::new(0, 0, 14, 1);
+        let mut buf = Buffer::empty(area);
+        Paragraph::new("人口普查…“a”─").render(area, &mut buf);
+        narrow_marks(&mut buf);
+        let row: String = (0..14).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert_eq!(row.trim_end(), "人 口 普 查 ⋯“a”─");
     }
 }

@@ -378,9 +378,7 @@ impl App {
         if super::terminal::too_small(area) {
             let msg = fill(cx.t(Msg::TooSmall), &[&area.width.to_string(), &area.height.to_string()]);
             f.render_widget(Paragraph::new(msg).style(Style::default().fg(Color::Yellow)), area);
-            if cx.ambiguous == crate::config::AmbiguousWidth::Wide {
-                super::ambiguous::narrow_buffer(f.buffer_mut());
-            }
+            narrow_for_terminal(f, cx);
             return;
         }
         let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
@@ -395,9 +393,7 @@ impl App {
         } else if let Some(n) = self.notices.first() {
             draw_toast(f, main, &Toast { text: n.clone(), error: true });
         }
-        if cx.ambiguous == crate::config::AmbiguousWidth::Wide {
-            super::ambiguous::narrow_buffer(f.buffer_mut());
-        }
+        narrow_for_terminal(f, cx);
     }
 
     fn draw_status(&self, f: &mut Frame, area: Rect, cx: &Cx) {
@@ -430,6 +426,15 @@ impl App {
             spans.push(Span::raw(format!(" {desc}  ")));
         }
         f.render_widget(Paragraph::new(Line::from(spans)).style(Style::default().bg(Color::DarkGray)), area);
+    }
+}
+
+/// The drawn frame made safe for how the terminal draws ambiguous-width characters: all of
+/// them narrowed (`wide`), or only the cut mark (`narrow`, the default).
+fn narrow_for_terminal(f: &mut Frame, cx: &Cx) {
+    match cx.ambiguous {
+        crate::config::AmbiguousWidth::Wide => super::ambiguous::narrow_buffer(f.buffer_mut()),
+        crate::config::AmbiguousWidth::Narrow => super::ambiguous::narrow_marks(f.buffer_mut()),
     }
 }
 
