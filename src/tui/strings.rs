@@ -72,7 +72,7 @@ msgs! {
     FnCategory => "问题类别", "Category";
     FnSeverity => "严重程度", "Severity";
     FnAmount => "涉及金额（万元，可空）", "Amount (万元, optional)";
-    FnIndicators => "对应指标（顿号分隔）", "Indicators (separated by 、)";
+    FnIndicators => "对应指标（可多选）", "Indicators (several)";
     FnIndicatorsLabel => "对应指标", "Indicators";
     FnAlreadyPublished => "问题 {0} 已发布：要修改请按 e 更正", "finding {0} is already published: press e to correct it";
     FnNote => "更正理由", "Reason for the correction";
@@ -190,6 +190,16 @@ msgs! {
     FieldMembers => "项目组成员（顿号分隔）", "Members (separated by 、)";
     FieldPhase => "阶段", "Phase";
     FieldReason => "理由", "Reason";
+    PickNone => "无匹配（Backspace 删字，Ctrl-u 清空）", "no match (Backspace deletes, Ctrl-u clears)";
+    PickNoMatch => "「{0}」无匹配：删掉几个字再试，或按 Esc 关闭", "nothing matches “{0}”: delete a few letters, or Esc to close";
+    PickCount => "{0}/{1}", "{0}/{1}";
+    PickFooter => "输入文字或拼音首字母筛选 · ↑↓ 移动 · Enter 选定 · Esc 取消", "type text or pinyin initials · ↑↓ move · Enter take · Esc cancel";
+    PickFooterMulti => "输入筛选 · ↑↓ 移动 · Space 标记（已标 {0} 项）· Enter 选定 · Esc 取消", "type to narrow · ↑↓ move · Space mark ({0} marked) · Enter take · Esc cancel";
+    PickEmpty => "（请选择）", "(choose)";
+    PickHint => "Enter 或直接输入（文字、拼音首字母）打开选择", "Enter, or start typing (text, pinyin initials), to choose";
+    PickRequired => "请选择{0}：在此按 Enter，或输入文字、拼音首字母", "choose the {0}: Enter here, or type text or pinyin initials";
+    PickPointsLost => "失分 {0}", "lost {0}";
+    PickUnscored => "未评分", "not scored";
     FormFooter => "Tab/↑↓ 切换字段 · ←→ 切换选项 · Ctrl-s 保存 · Esc 取消", "Tab/↑↓ field · ←→ choice · Ctrl-s save · Esc cancel";
     Required => "不能为空：请填写", "required: please fill it in";
     NotAYear => "「{0}」不是年度：输入如 2020 的四位数字", "“{0}” is not a year: type four digits such as 2020";

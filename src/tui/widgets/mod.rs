@@ -1,6 +1,7 @@
 //! Small widgets shared by screens.
 
 pub mod input;
+pub mod picker;
 
 /// The first visible row of a list `height` rows tall so that `selected` stays on screen,
 /// moving the remembered offset as little as possible (view state, kept in a Cell because
