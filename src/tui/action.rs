@@ -84,7 +84,7 @@ actions! {
     Ledger => "ledger", "整改台账（所有项目）", "ledger (all projects)";
     OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
     DueWithin => "due_within", "临期筛选（7 天 / 30 天 / 不限）", "due within (7 days / 30 days / any)";
-    CycleStatus => "cycle_status", "状态筛选（切换到下一个状态）", "status filter (next state)";
+    CycleStatus => "cycle_status", "状态筛选（选择一个状态，或全部）", "status filter (pick a state, or all)";
     Reload => "reload", "重新载入（放弃被别人抢先修改的编辑）", "reload (drop an edit someone else's change overtook)";
     Dashboard => "dashboard", "期限看板（逾期、临期、年度评价、覆盖率）", "deadline dashboard (overdue, upcoming, the year's evaluations, coverage)";
     NextYear => "next_year", "年度（切换看板的评价年度）", "year (of the dashboard's evaluations)";

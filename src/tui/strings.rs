@@ -160,6 +160,8 @@ msgs! {
     DashBudgetField => "预算总额（万元，留空清除）", "budget total (万元; empty clears it)";
     LedgerTitle => "整改台账（{0} 项，截至 {1}）", "Rectification ledger ({0} items, as of {1})";
     LedgerFilters => "筛选：{0}", "filter: {0}";
+    LedgerAllStates => "全部状态", "every state";
+    LedgerStatusTitle => "按状态筛选", "Filter by state";
     LedgerProject => "项目", "Project";
     LedgerOverdue => "只看逾期", "overdue only";
     LedgerWithin => "{0} 天内到期", "due within {0} days";
@@ -187,11 +189,13 @@ msgs! {
     FieldNotes => "资金性质（顿号分隔）", "Fund notes (separated by 、)";
     FieldThirdParty => "第三方机构", "Third-party firm";
     FieldLead => "项目负责人", "Lead";
-    FieldMembers => "项目组成员（顿号分隔）", "Members (separated by 、)";
+    FieldMembers => "项目组成员（可多选）", "Members (several)";
     FieldPhase => "阶段", "Phase";
     FieldReason => "理由", "Reason";
     PickNone => "无匹配（Backspace 删字，Ctrl-u 清空）", "no match (Backspace deletes, Ctrl-u clears)";
     PickNoMatch => "「{0}」无匹配：删掉几个字再试，或按 Esc 关闭", "nothing matches “{0}”: delete a few letters, or Esc to close";
+    PickNoMatchFree => "请输入要新增的名称，或按 Esc 关闭", "type the new name, or Esc to close";
+    PickNew => "无匹配：按 Enter 新增「{0}」", "no match: Enter adds “{0}”";
     PickCount => "{0}/{1}", "{0}/{1}";
     PickFooter => "输入文字或拼音首字母筛选 · ↑↓ 移动 · Enter 选定 · Esc 取消", "type text or pinyin initials · ↑↓ move · Enter take · Esc cancel";
     PickFooterMulti => "输入筛选 · ↑↓ 移动 · Space 标记（已标 {0} 项）· Enter 选定 · Esc 取消", "type to narrow · ↑↓ move · Space mark ({0} marked) · Enter take · Esc cancel";

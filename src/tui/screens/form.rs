@@ -42,6 +42,8 @@ pub enum Value {
         items: Vec<PickItem>,
         chosen: Vec<String>,
         multi: bool,
+        /// Text matching nothing is taken as a new value.
+        free: bool,
     },
 }
 
@@ -83,7 +85,14 @@ impl Field {
     }
     /// A field whose value is taken from `items` in the picker; `multi` takes several.
     pub fn pick(label: &str, items: Vec<PickItem>, chosen: Vec<String>, multi: bool) -> Field {
-        Field { label: label.to_string(), value: Value::Pick { items, chosen, multi }, check: None, error: None, hint: None }
+        Field { label: label.to_string(), value: Value::Pick { items, chosen, multi, free: false }, check: None, error: None, hint: None }
+    }
+    /// A pick field that also takes a new value typed in the picker (a unit, a member).
+    pub fn free(mut self) -> Field {
+        if let Value::Pick { free, .. } = &mut self.value {
+            *free = true;
+        }
+        self
     }
     /// A field of several lines, `value` split at its line breaks.
     pub fn lines(label: &str, value: &str) -> Field {
@@ -344,7 +353,7 @@ impl Layer for Form {
     fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
         if let Some(f) = self.fields.get_mut(self.focus) {
             match &mut f.value {
-                Value::Pick { items, chosen, multi } => {
+                Value::Pick { items, chosen, multi, free } => {
                     let typed = match key.code {
                         KeyCode::Enter | KeyCode::Char(' ') => String::new(),
                         KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => c.to_string(),
@@ -354,7 +363,7 @@ impl Layer for Form {
                         }
                         _ => return Effect::None,
                     };
-                    let picker = Picker::new(f.label.clone(), items.clone(), chosen, *multi).with_query(&typed);
+                    let picker = Picker::new(f.label.clone(), items.clone(), chosen, *multi).free(*free).with_query(&typed);
                     return Effect::Push(Box::new(picker));
                 }
                 Value::Text(i) => {

@@ -49,6 +49,9 @@ pub struct Picker {
     /// Indices into `items` marked with Space (several at once).
     marked: Vec<usize>,
     multi: bool,
+    /// Text typed that matches nothing may be taken as a new value (a unit or member not
+    /// yet in any project).
+    free: bool,
     offset: Cell<usize>,
 }
 
@@ -57,7 +60,7 @@ impl Picker {
     pub fn new(title: String, items: Vec<PickItem>, chosen: &[String], multi: bool) -> Picker {
         let marked: Vec<usize> =
             if multi { items.iter().enumerate().filter(|(_, it)| chosen.contains(&it.value)).map(|(i, _)| i).collect() } else { vec![] };
-        let mut p = Picker { title, items, query: LineInput::default(), shown: vec![], selected: 0, marked, multi, offset: Cell::new(0) };
+        let mut p = Picker { title, items, query: LineInput::default(), shown: vec![], selected: 0, marked, multi, free: false, offset: Cell::new(0) };
         p.narrow();
         if let Some(at) = chosen.first().and_then(|c| p.shown.iter().position(|&i| p.items[i].value == *c)) {
             p.selected = at;
@@ -69,6 +72,12 @@ impl Picker {
     pub fn with_query(mut self, query: &str) -> Picker {
         self.query = LineInput::new(query);
         self.narrow();
+        self
+    }
+
+    /// Lets Enter take typed text that matches nothing as a new value.
+    pub fn free(mut self, free: bool) -> Picker {
+        self.free = free;
         self
     }
 
@@ -103,11 +112,16 @@ impl Picker {
     fn take(&self, cx: &Cx) -> Effect {
         let picked: Vec<usize> =
             if self.multi && !self.marked.is_empty() { self.marked.clone() } else { self.current().into_iter().collect() };
-        if picked.is_empty() {
-            return Effect::Error(fill(cx.t(Msg::PickNoMatch), &[&self.query.value()]));
-        }
         // Marked values come back in the order they were marked (the order a clerk names them).
-        Effect::Picked(picked.into_iter().map(|i| self.items[i].value.clone()).collect())
+        let mut values: Vec<String> = picked.into_iter().map(|i| self.items[i].value.clone()).collect();
+        let typed = self.query.value().trim().to_string();
+        if self.free && self.shown.is_empty() && !typed.is_empty() {
+            values.push(typed);
+        }
+        if values.is_empty() {
+            return Effect::Error(fill(cx.t(if self.free { Msg::PickNoMatchFree } else { Msg::PickNoMatch }), &[&self.query.value()]));
+        }
+        Effect::Picked(values)
     }
 }
 
@@ -178,7 +192,11 @@ impl Layer for Picker {
         f.set_cursor_position(Position { x: inner.x + 2 + at, y: inner.y });
         let body_h = (inner.height as usize).saturating_sub(3) / rows_per;
         if self.shown.is_empty() {
-            lines.push(Line::from(Span::styled(cx.t(Msg::PickNone).to_string(), Style::default().fg(Color::Yellow))));
+            let none = match self.free && !self.query.value().trim().is_empty() {
+                true => fill(cx.t(Msg::PickNew), &[self.query.value().trim()]),
+                false => cx.t(Msg::PickNone).to_string(),
+            };
+            lines.push(Line::from(Span::styled(none, Style::default().fg(Color::Yellow))));
         }
         let first = crate::tui::widgets::follow(&self.offset, self.selected, body_h.max(1));
         for (row, &i) in self.shown.iter().enumerate().skip(first).take(body_h.max(1)) {
