@@ -182,3 +182,99 @@ fn keys_to_record_one_finding() {
     println!("keys for the category, two indicators and the save: {}", script.len());
     assert_eq!(script.len(), 22);
 }
+
+/// The tab's template and the evaluated unit come from pickers; a unit not yet in any
+/// project is typed and taken as new.
+#[test]
+fn new_project_takes_unit_and_template_from_pickers() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    keys(&mut app, &cx, "n");
+    assert_eq!(top_context(&app), "form");
+    keys(&mut app, &cx, "ZD26-01");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "统计执法专项经费");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "tjj"); // 统计局 by its initials
+    assert_eq!(top_context(&app), "picker");
+    assert!(screen(&app, &cx, 120, 40).contains("统计局"));
+    enter(&mut app, &cx);
+    for _ in 0..3 {
+        press(&mut app, &cx, KeyCode::Tab); // 类型, 年度, 金额
+    }
+    keys(&mut app, &cx, "36");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "self\n");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(line_with(&shown, "指标模板").contains("self-eval"), "{shown}");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "project_list", "{}", screen(&app, &cx, 120, 40));
+    let p = env.local.store().project_by_code("ZD26-01").unwrap();
+    assert_eq!(p.unit, "统计局");
+    assert!(!env.tree("ZD26-01").nodes.is_empty(), "the self-eval template's tree");
+
+    // A unit no project has yet: the picker offers to add what was typed.
+    keys(&mut app, &cx, "n");
+    keys(&mut app, &cx, "ZD26-02");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "应急物资储备");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "应急管理局");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("无匹配：按 Enter 新增「应急管理局」"), "{shown}");
+    enter(&mut app, &cx);
+    for _ in 0..3 {
+        press(&mut app, &cx, KeyCode::Tab);
+    }
+    keys(&mut app, &cx, "12");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "project_list", "{}", screen(&app, &cx, 120, 40));
+    assert_eq!(env.local.store().project_by_code("ZD26-02").unwrap().unit, "应急管理局");
+}
+
+/// The team's members: several marked in one picker, saved and read back.
+#[test]
+fn team_members_marked_in_one_picker() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    open_project(&mut app, &cx, "人口普查");
+    keys(&mut app, &cx, "t");
+    assert_eq!(top_context(&app), "form");
+    press(&mut app, &cx, KeyCode::Tab);
+    enter(&mut app, &cx);
+    assert_eq!(top_context(&app), "picker");
+    let before = env.local.store().project_by_code("ZD21-06").unwrap().team.members;
+    keys(&mut app, &cx, "liuy ");
+    ctrl(&mut app, &cx, 'u');
+    keys(&mut app, &cx, "lina ");
+    enter(&mut app, &cx);
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "project_view", "{}", screen(&app, &cx, 120, 40));
+    let members = env.local.store().project_by_code("ZD21-06").unwrap().team.members;
+    for who in ["liuyang", "lina"] {
+        assert_eq!(members.contains(&who.to_string()), !before.contains(&who.to_string()), "{who}: {before:?} → {members:?}");
+    }
+}
+
+/// The ledger's state filter: one picked by its initials instead of stepping through nine.
+#[test]
+fn ledger_state_filter_from_a_picker() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    keys(&mut app, &cx, "L");
+    keys(&mut app, &cx, "s");
+    assert_eq!(top_context(&app), "picker");
+    keys(&mut app, &cx, "zgz\n"); // 整改中
+    assert_eq!(top_context(&app), "ledger");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.lines().nth(1).unwrap().contains("整改中"), "{shown}");
+    assert!(!shown.contains("已销号 "), "{shown}");
+    // 全部状态 clears it.
+    keys(&mut app, &cx, "s");
+    keys(&mut app, &cx, "qb\n");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(!shown.lines().nth(1).unwrap().contains("整改中"), "{shown}");
+}

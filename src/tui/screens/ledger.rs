@@ -1,6 +1,7 @@
 //! The rectification ledger (整改台账) across all projects: the ledger columns, filters
 //! (text, status, overdue), totals by status; Enter opens the item in its project.
 
+use super::picker::{PickItem, Picker};
 use crate::domain::ItemState;
 use crate::export::ledger::{LedgerFilter, LedgerRow, build, totals};
 use crate::text::{pad_left, pad_right, width};
@@ -8,7 +9,6 @@ use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
 use crate::tui::strings::{Msg, fill};
 use crate::tui::widgets::input::LineInput;
-use super::picker::{PickItem, Picker};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Position, Rect};

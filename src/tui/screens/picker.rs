@@ -60,7 +60,17 @@ impl Picker {
     pub fn new(title: String, items: Vec<PickItem>, chosen: &[String], multi: bool) -> Picker {
         let marked: Vec<usize> =
             if multi { items.iter().enumerate().filter(|(_, it)| chosen.contains(&it.value)).map(|(i, _)| i).collect() } else { vec![] };
-        let mut p = Picker { title, items, query: LineInput::default(), shown: vec![], selected: 0, marked, multi, free: false, offset: Cell::new(0) };
+        let mut p = Picker {
+            title,
+            items,
+            query: LineInput::default(),
+            shown: vec![],
+            selected: 0,
+            marked,
+            multi,
+            free: false,
+            offset: Cell::new(0),
+        };
         p.narrow();
         if let Some(at) = chosen.first().and_then(|c| p.shown.iter().position(|&i| p.items[i].value == *c)) {
             p.selected = at;

@@ -1,8 +1,8 @@
 //! The project list: every evaluation project with its score, open items and next
 //! deadline; filter as you type, sort by any column, a totals line.
 
-use super::picker::PickItem;
 use super::form::{Field, Form};
+use super::picker::PickItem;
 use super::popups::Confirm;
 use crate::backend::Fetch;
 use crate::command::Command;
