@@ -105,6 +105,7 @@ actions! {
     KeepDraft => "keep_draft", "保留草稿并关闭（放弃修改或退出时；再打开时提供草稿）", "keep the draft and close (when discarding or quitting; offered on reopening)";
     DiscardDraft => "discard_draft", "丢弃草稿（发现草稿时；打开已保存的内容）", "discard the draft (when one is found; opens the saved values)";
     AddRow => "add_row", "加一行（扣分项）", "add row (a deduction)";
+    PickNext => "pick_next", "选定并到下一个字段（选择器中；可多选时取已标记的）", "take and go to the next field (in a picker; where several may be taken, the marked ones)";
     ToggleMark => "toggle_mark", "标记（选择器中可多选时，标记或取消所选项）", "mark (in a picker that takes several: mark or unmark the selection)";
     RemoveRow => "remove_row", "删一行（所选扣分项）", "remove row (the selected deduction)";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";

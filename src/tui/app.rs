@@ -68,7 +68,11 @@ pub enum Effect {
     Error(String),
     /// A picker's choice: pop the picker and hand the values to the layer beneath (the
     /// form field or list filter that opened it).
-    Picked(Vec<String>),
+    Picked {
+        values: Vec<String>,
+        /// Then on to the next field (Tab in the picker).
+        next: bool,
+    },
     /// Drop a refused edit: pop the popup and the form under it, and re-read every layer.
     Reload,
     /// Quit keeping every edit in progress as a draft (asking first when any is open).
@@ -348,10 +352,14 @@ impl App {
             }
             Effect::Toast(text) => self.toast = Some(Toast { text, error: false }),
             Effect::Error(text) => self.toast = Some(Toast { text, error: true }),
-            Effect::Picked(values) => {
+            Effect::Picked { values, next } => {
                 self.stack.pop();
                 if let Some(top) = self.top() {
                     top.picked(values, cx);
+                    if next {
+                        let effect = top.handle(Action::NextField, cx);
+                        self.apply(effect, cx);
+                    }
                 }
             }
             Effect::Quit => self.request_quit(cx),

@@ -197,8 +197,8 @@ msgs! {
     PickNoMatchFree => "请输入要新增的名称，或按 Esc 关闭", "type the new name, or Esc to close";
     PickNew => "无匹配：按 Enter 新增「{0}」", "no match: Enter adds “{0}”";
     PickCount => "{0}/{1}", "{0}/{1}";
-    PickFooter => "输入文字或拼音首字母筛选 · ↑↓ 移动 · Enter 选定 · Esc 取消", "type text or pinyin initials · ↑↓ move · Enter take · Esc cancel";
-    PickFooterMulti => "输入筛选 · ↑↓ 移动 · Space 标记（已标 {0} 项）· Enter 选定 · Esc 取消", "type to narrow · ↑↓ move · Space mark ({0} marked) · Enter take · Esc cancel";
+    PickFooter => "输入文字或拼音首字母筛选 · ↑↓ 移动 · Enter 选定 · Tab 选定并到下一项 · Esc 取消", "type text or pinyin initials · ↑↓ move · Enter take · Tab take and go on · Esc cancel";
+    PickFooterMulti => "输入筛选 · ↑↓ 移动 · Space 标记（已标 {0} 项）· Enter/Tab 选定 · Esc 取消", "type to narrow · ↑↓ move · Space mark ({0} marked) · Enter/Tab take · Esc cancel";
     PickEmpty => "（请选择）", "(choose)";
     PickHint => "Enter 或直接输入（文字、拼音首字母）打开选择", "Enter, or start typing (text, pinyin initials), to choose";
     PickRequired => "请选择{0}：在此按 Enter，或输入文字、拼音首字母", "choose the {0}: Enter here, or type text or pinyin initials";

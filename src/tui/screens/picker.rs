@@ -1,6 +1,6 @@
 //! The picker: a popup list of values to take one (or several) from, narrowed as you type
 //! (a prefix, any part, or pinyin initials: `zjsy` finds 资金使用不规范). ↑↓ move, Enter
-//! takes, Space (or Tab) marks where several may be taken. The choice goes back to the
+//! takes (Tab takes and goes on to the next field), Space marks where several may be taken. The choice goes back to the
 //! layer beneath through `Effect::Picked` (a form field, a list's filter).
 
 use crate::text;
@@ -119,7 +119,7 @@ impl Picker {
         self.selected = (self.selected + 1).min(self.shown.len().saturating_sub(1));
     }
 
-    fn take(&self, cx: &Cx) -> Effect {
+    fn take(&self, next: bool, cx: &Cx) -> Effect {
         let picked: Vec<usize> =
             if self.multi && !self.marked.is_empty() { self.marked.clone() } else { self.current().into_iter().collect() };
         // Marked values come back in the order they were marked (the order a clerk names them).
@@ -131,7 +131,7 @@ impl Picker {
         if values.is_empty() {
             return Effect::Error(fill(cx.t(if self.free { Msg::PickNoMatchFree } else { Msg::PickNoMatch }), &[&self.query.value()]));
         }
-        Effect::Picked(values)
+        Effect::Picked { values, next }
     }
 }
 
@@ -157,7 +157,8 @@ impl Layer for Picker {
             return Effect::None;
         }
         match action {
-            Action::Confirm | Action::Open => self.take(cx),
+            Action::Confirm | Action::Open => self.take(false, cx),
+            Action::PickNext => self.take(true, cx),
             Action::ToggleMark if self.multi => {
                 self.toggle();
                 Effect::None
