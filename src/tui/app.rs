@@ -70,8 +70,9 @@ pub enum Effect {
     /// form field or list filter that opened it).
     Picked {
         values: Vec<String>,
-        /// Then on to the next field (Tab in the picker).
-        next: bool,
+        /// Then this action on the layer beneath: on to the next field (Tab in the
+        /// picker), or save the form (Ctrl-s).
+        then: Option<Action>,
     },
     /// Drop a refused edit: pop the popup and the form under it, and re-read every layer.
     Reload,
@@ -352,12 +353,12 @@ impl App {
             }
             Effect::Toast(text) => self.toast = Some(Toast { text, error: false }),
             Effect::Error(text) => self.toast = Some(Toast { text, error: true }),
-            Effect::Picked { values, next } => {
+            Effect::Picked { values, then } => {
                 self.stack.pop();
                 if let Some(top) = self.top() {
                     top.picked(values, cx);
-                    if next {
-                        let effect = top.handle(Action::NextField, cx);
+                    if let Some(action) = then {
+                        let effect = top.handle(action, cx);
                         self.apply(effect, cx);
                     }
                 }

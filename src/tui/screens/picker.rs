@@ -119,7 +119,7 @@ impl Picker {
         self.selected = (self.selected + 1).min(self.shown.len().saturating_sub(1));
     }
 
-    fn take(&self, next: bool, cx: &Cx) -> Effect {
+    fn take(&self, then: Option<Action>, cx: &Cx) -> Effect {
         let picked: Vec<usize> =
             if self.multi && !self.marked.is_empty() { self.marked.clone() } else { self.current().into_iter().collect() };
         // Marked values come back in the order they were marked (the order a clerk names them).
@@ -131,7 +131,7 @@ impl Picker {
         if values.is_empty() {
             return Effect::Error(fill(cx.t(if self.free { Msg::PickNoMatchFree } else { Msg::PickNoMatch }), &[&self.query.value()]));
         }
-        Effect::Picked { values, next }
+        Effect::Picked { values, then }
     }
 }
 
@@ -157,8 +157,10 @@ impl Layer for Picker {
             return Effect::None;
         }
         match action {
-            Action::Confirm | Action::Open => self.take(false, cx),
-            Action::PickNext => self.take(true, cx),
+            Action::Confirm | Action::Open => self.take(None, cx),
+            Action::PickNext => self.take(Some(Action::NextField), cx),
+            // Ctrl-s takes and saves the form, as it does from a text field.
+            Action::Save => self.take(Some(Action::Save), cx),
             Action::ToggleMark if self.multi => {
                 self.toggle();
                 Effect::None
