@@ -468,7 +468,11 @@ impl Layer for Form {
                     if focused { format!("◀ {v} ▶") } else { v }
                 }
                 Value::Pick { chosen, .. } if chosen.is_empty() => cx.t(Msg::PickEmpty).to_string(),
-                Value::Pick { chosen, .. } => text::truncate(&chosen.join("、"), value_w),
+                Value::Pick { chosen, items, .. } => {
+                    // Shown by label (an indicator's name), held by value (its path).
+                    let label = |v: &String| items.iter().find(|it| it.value == *v).map_or(v.clone(), |it| it.label.clone());
+                    text::truncate(&chosen.iter().map(label).collect::<Vec<_>>().join("、"), value_w)
+                }
                 Value::Lines { lines: rows, row } => {
                     for (j, l) in rows.iter().enumerate() {
                         let (view, at) = l.view(value_w);
