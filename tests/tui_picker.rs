@@ -278,3 +278,32 @@ fn ledger_state_filter_from_a_picker() {
     let shown = screen(&app, &cx, 120, 40);
     assert!(!shown.lines().nth(1).unwrap().contains("整改中"), "{shown}");
 }
+
+/// What was picked is kept in the form's draft and comes back with it.
+#[test]
+fn picked_values_survive_in_the_draft() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    new_finding_form(&mut app, &cx);
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "zjsy");
+    for _ in 0..3 {
+        press(&mut app, &cx, KeyCode::Tab); // takes the category, then on to 对应指标
+    }
+    keys(&mut app, &cx, "yszxl ");
+    ctrl(&mut app, &cx, 'u');
+    keys(&mut app, &cx, "zjsyhg \n");
+    assert_eq!(top_context(&app), "form");
+    esc(&mut app, &cx);
+    assert_eq!(top_context(&app), "confirm", "a changed form asks before closing");
+    keys(&mut app, &cx, "k");
+    assert_eq!(top_context(&app), "findings");
+    keys(&mut app, &cx, "n");
+    assert_eq!(top_context(&app), "confirm", "the draft is offered");
+    keys(&mut app, &cx, "y");
+    assert_eq!(top_context(&app), "form");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(line_with(&shown, "问题类别").contains("资金使用不规范(挤占挪用)"), "{shown}");
+    assert!(line_with(&shown, "对应指标").contains("预算执行率、资金使用合规性"), "{shown}");
+}

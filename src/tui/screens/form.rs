@@ -344,7 +344,8 @@ impl Layer for Form {
                         *index = i;
                     }
                 }
-                Value::Pick { chosen, .. } => *chosen = v.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                Value::Pick { chosen, multi: true, .. } => *chosen = v.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                Value::Pick { chosen, .. } => *chosen = Some(v.clone()).filter(|v| !v.is_empty()).into_iter().collect(),
             }
         }
         // The draft file already holds these values.
