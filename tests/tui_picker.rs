@@ -307,3 +307,27 @@ fn picked_values_survive_in_the_draft() {
     assert!(line_with(&shown, "问题类别").contains("资金使用不规范(挤占挪用)"), "{shown}");
     assert!(line_with(&shown, "对应指标").contains("预算执行率、资金使用合规性"), "{shown}");
 }
+
+/// A rectification item's unit: the project's by default, another taken from the picker.
+#[test]
+fn item_unit_from_the_picker() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    open_project(&mut app, &cx, "ZD21-11");
+    keys(&mut app, &cx, "3");
+    let before = env.local.items("ZD21-11").unwrap().len();
+    keys(&mut app, &cx, "i");
+    assert_eq!(top_context(&app), "form", "{}", screen(&app, &cx, 120, 40));
+    keys(&mut app, &cx, "补齐配套资金拨付凭证");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "tjj"); // 统计局
+    press(&mut app, &cx, KeyCode::Tab); // takes it, on to 联系人
+    keys(&mut app, &cx, "王会计");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "findings", "{}", screen(&app, &cx, 120, 40));
+    let items = env.local.items("ZD21-11").unwrap();
+    assert_eq!(items.len(), before + 1);
+    let it = items.iter().find(|i| i.requirement == "补齐配套资金拨付凭证").unwrap();
+    assert_eq!((it.unit.as_str(), it.contact.as_str()), ("统计局", "王会计"));
+}

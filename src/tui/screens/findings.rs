@@ -383,7 +383,7 @@ fn item_form(f: &Finding, p: &Project, cx: &Cx) -> Form {
     let due = (cx.today + chrono::Duration::days(DEFAULT_DUE_DAYS)).to_string();
     let fields = vec![
         Field::text(cx.t(Msg::ItRequirement), "").checked(required),
-        Field::text(cx.t(Msg::ItUnit), &p.unit).checked(required),
+        Field::pick(cx.t(Msg::ItUnit), super::project_list::unit_items(cx), vec![p.unit.clone()], false).free().checked(required),
         Field::text(cx.t(Msg::ItContact), ""),
         Field::text(cx.t(Msg::ItDue), &due).checked(check_date),
     ];

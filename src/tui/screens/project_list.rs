@@ -196,7 +196,7 @@ impl ProjectList {
 }
 
 /// The evaluated units of every project, for the unit picker (a new one is typed there).
-fn unit_items(cx: &Cx) -> Vec<PickItem> {
+pub fn unit_items(cx: &Cx) -> Vec<PickItem> {
     let projects = cx.backend.projects().unwrap_or_default();
     let mut units: Vec<&str> = Vec::new();
     for p in &projects {
