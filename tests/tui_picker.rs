@@ -331,3 +331,29 @@ fn item_unit_from_the_picker() {
     let it = items.iter().find(|i| i.requirement == "补齐配套资金拨付凭证").unwrap();
     assert_eq!((it.unit.as_str(), it.contact.as_str()), ("统计局", "王会计"));
 }
+
+/// The indicator picker at both sizes: names, each with its path and points lost, two
+/// marked; and the category picker narrowed to nothing. Read the diff before accepting.
+#[test]
+fn picker_snapshots() {
+    for (w, h) in [(120u16, 40u16), (80, 24)] {
+        let env = Env::new();
+        let cx = env.cx();
+        let mut app = new_app(&cx);
+        open_project(&mut app, &cx, "ZD21-11");
+        keys(&mut app, &cx, "3n");
+        for _ in 0..4 {
+            press(&mut app, &cx, KeyCode::Tab);
+        }
+        keys(&mut app, &cx, "zj");
+        keys(&mut app, &cx, " ");
+        keys(&mut app, &cx, " ");
+        insta::assert_snapshot!(format!("indicator_picker_{w}x{h}"), render(&app, &cx, w, h));
+        esc(&mut app, &cx);
+        for _ in 0..3 {
+            press(&mut app, &cx, KeyCode::BackTab);
+        }
+        keys(&mut app, &cx, "无此类别");
+        insta::assert_snapshot!(format!("category_picker_no_match_{w}x{h}"), render(&app, &cx, w, h));
+    }
+}
