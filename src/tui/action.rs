@@ -84,7 +84,7 @@ actions! {
     Ledger => "ledger", "整改台账（所有项目）", "ledger (all projects)";
     OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
     DueWithin => "due_within", "临期筛选（7 天 / 30 天 / 不限）", "due within (7 days / 30 days / any)";
-    CycleStatus => "cycle_status", "状态筛选（切换到下一个状态）", "status filter (next state)";
+    CycleStatus => "cycle_status", "状态筛选（选择一个状态，或全部）", "status filter (pick a state, or all)";
     Reload => "reload", "重新载入（放弃被别人抢先修改的编辑）", "reload (drop an edit someone else's change overtook)";
     Dashboard => "dashboard", "期限看板（逾期、临期、年度评价、覆盖率）", "deadline dashboard (overdue, upcoming, the year's evaluations, coverage)";
     NextYear => "next_year", "年度（切换看板的评价年度）", "year (of the dashboard's evaluations)";
@@ -105,6 +105,8 @@ actions! {
     KeepDraft => "keep_draft", "保留草稿并关闭（放弃修改或退出时；再打开时提供草稿）", "keep the draft and close (when discarding or quitting; offered on reopening)";
     DiscardDraft => "discard_draft", "丢弃草稿（发现草稿时；打开已保存的内容）", "discard the draft (when one is found; opens the saved values)";
     AddRow => "add_row", "加一行（扣分项）", "add row (a deduction)";
+    PickNext => "pick_next", "选定并到下一个字段（选择器中；可多选时取已标记的）", "take and go to the next field (in a picker; where several may be taken, the marked ones)";
+    ToggleMark => "toggle_mark", "标记（选择器中可多选时，标记或取消所选项）", "mark (in a picker that takes several: mark or unmark the selection)";
     RemoveRow => "remove_row", "删一行（所选扣分项）", "remove row (the selected deduction)";
     Noop => "noop", "解除绑定（在按键文件中使用）", "unbind (for keymap files)";
 }
@@ -125,5 +127,6 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("editor", "文本编辑", "text editor"),
     ("confirm", "确认框", "confirmation popups"),
     ("popup", "列表弹窗（帮助、历史、选择）", "list popups (help, history, pickers)"),
+    ("picker", "选择器（输入文字或拼音首字母筛选）", "picker (type text or pinyin initials to narrow)"),
     ("conflict", "修改冲突（别人已先改了这条记录）", "edit conflict (someone changed the record first)"),
 ];

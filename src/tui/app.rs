@@ -69,6 +69,14 @@ pub enum Effect {
     },
     Toast(String),
     Error(String),
+    /// A picker's choice: pop the picker and hand the values to the layer beneath (the
+    /// form field or list filter that opened it).
+    Picked {
+        values: Vec<String>,
+        /// Then this action on the layer beneath: on to the next field (Tab in the
+        /// picker), or save the form (Ctrl-s).
+        then: Option<Action>,
+    },
     /// Drop a refused edit: pop the popup and the form under it, and re-read every layer.
     Reload,
     /// Quit keeping every edit in progress as a draft (asking first when any is open).
@@ -94,6 +102,12 @@ pub trait Layer {
         Effect::None
     }
     fn paste(&mut self, _text: &str) {}
+    /// Takes the values a picker opened from this layer returned.
+    fn picked(&mut self, _values: Vec<String>, _cx: &Cx) {}
+    /// A text layer where Space is a key of its context, not typing (a picker's marks).
+    fn space_is_key(&self) -> bool {
+        false
+    }
     /// A paste that opens something (the scoring tab's rows from a spreadsheet): the effect,
     /// or None to hand the text to `paste`.
     fn paste_effect(&mut self, _text: &str, _cx: &Cx) -> Option<Effect> {
@@ -179,7 +193,8 @@ impl App {
         if top.wants_text() && self.pending.is_empty() {
             // A text box gets typing before any single-letter binding; only its own context's
             // keys (Ctrl-s, Esc, Tab …) and Ctrl-c act.
-            if printable || (key.code == KeyCode::Enter && key.modifiers.is_empty() && top.takes_enter()) {
+            let space_key = key.code == KeyCode::Char(' ') && top.space_is_key();
+            if printable && !space_key || (key.code == KeyCode::Enter && key.modifiers.is_empty() && top.takes_enter()) {
                 let effect = self.top().map(|t| t.input(key, cx)).unwrap_or(Effect::None);
                 return self.apply(effect, cx);
             }
@@ -341,6 +356,16 @@ impl App {
             }
             Effect::Toast(text) => self.toast = Some(Toast { text, error: false }),
             Effect::Error(text) => self.toast = Some(Toast { text, error: true }),
+            Effect::Picked { values, then } => {
+                self.stack.pop();
+                if let Some(top) = self.top() {
+                    top.picked(values, cx);
+                    if let Some(action) = then {
+                        let effect = top.handle(action, cx);
+                        self.apply(effect, cx);
+                    }
+                }
+            }
             Effect::Quit => self.request_quit(cx),
             Effect::QuitDiscarding => {
                 for layer in &self.stack {

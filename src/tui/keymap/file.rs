@@ -117,7 +117,8 @@ fn binding(
     let keys = parse_keys(key_text).map_err(|m| cx.error(at, format!("[{context}] {m}"))).ok();
     let action = action_named(cx, context, key_text, value);
     let (keys, action) = (keys?, action?);
-    if TEXT_CONTEXTS.contains(&context) && action != Action::Noop && keys[0].is_plain_char() {
+    let space_allowed = SPACE_CONTEXTS.contains(&context) && keys[0].code == ratatui::crossterm::event::KeyCode::Char(' ');
+    if TEXT_CONTEXTS.contains(&context) && action != Action::Noop && keys[0].is_plain_char() && !space_allowed {
         let msg = format!(
             "[{context}] \"{key_text}\": plain characters are typed into the text, so {context} \
              can only bind ctrl-/alt- keys and named keys (ctrl-x, alt-x, f2, enter)"

@@ -5,7 +5,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Contexts where the user types text. They do not inherit `global`: a plain letter must reach
 /// the field, and so must enter, arrows, home/end and emacs-style ctrl keys of the text area.
-pub const TEXT_CONTEXTS: &[&str] = &["form", "editor"];
+pub const TEXT_CONTEXTS: &[&str] = &["form", "editor", "picker"];
+
+/// Text contexts where Space may be bound: a picker's query never needs a space, and
+/// Space marks an entry there.
+pub const SPACE_CONTEXTS: &[&str] = &["picker"];
 
 /// Named keys, the same spelling in files, help and error messages.
 pub(super) const NAMED_KEYS: &[(&str, KeyCode)] = &[

@@ -24,7 +24,7 @@ mod readme;
 
 pub use file::KeymapError;
 use file::{clash_error, parse_file};
-pub use keys::{KeyChord, TEXT_CONTEXTS, display_key, display_keys, parse_key, parse_keys};
+pub use keys::{KeyChord, SPACE_CONTEXTS, TEXT_CONTEXTS, display_key, display_keys, parse_key, parse_keys};
 pub use readme::readme;
 
 /// What the keys pressed so far mean in a context.

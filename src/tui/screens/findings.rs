@@ -2,6 +2,7 @@
 //! publish, withdraw, add evidence, and start rectification items from a finding.
 
 use super::form::{Field, Form};
+use super::picker::PickItem;
 use super::popups::Confirm;
 use super::project_list::{required, split_list};
 use crate::backend::Fetch;
@@ -23,8 +24,6 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use std::cell::Cell;
 
 const SEVERITIES: [Severity; 3] = [Severity::Minor, Severity::Serious, Severity::Major];
-/// The category choice before one is picked.
-const PICK: &str = "（请选择）";
 
 pub struct Findings {
     code: String,
@@ -158,18 +157,24 @@ impl Findings {
     /// gets a new revision and needs the reason.
     fn finding_form(&self, f: Option<&Finding>, p: &Project, cx: &Cx) -> Form {
         // A new finding starts with no category chosen, so none is given by accident.
-        let mut categories = vec![PICK.to_string()];
-        categories.extend(self.categories.iter().cloned());
+        let mut categories = self.categories.clone();
         if let Some(c) = f.map(|f| f.body.category.clone()).filter(|c| !categories.contains(c)) {
             categories.push(c);
         }
+        let categories: Vec<PickItem> = categories.iter().map(|c| PickItem::plain(c)).collect();
+        let chosen_category: Vec<String> = f.map(|f| f.body.category.clone()).into_iter().collect();
+        let indicators = self.tree.as_ref().map(|t| indicator_items(t, cx)).unwrap_or_default();
+        let linked: Vec<String> = match (f, &self.tree) {
+            (Some(f), Some(t)) => f.body.indicators.iter().filter(|id| t.node(**id).is_some()).map(|id| t.path(*id)).collect(),
+            _ => vec![],
+        };
         let severities: Vec<String> = SEVERITIES.iter().map(|s| s.label().to_string()).collect();
         let mut fields = vec![
             Field::text(cx.t(Msg::FnText), f.map(|f| f.body.text.as_str()).unwrap_or("")).checked(required),
-            Field::choice(cx.t(Msg::FnCategory), categories, f.map(|f| f.body.category.as_str()).unwrap_or("")),
+            Field::pick(cx.t(Msg::FnCategory), categories, chosen_category, false),
             Field::choice(cx.t(Msg::FnSeverity), severities, f.map(|f| f.body.severity.label()).unwrap_or("一般")),
             Field::text(cx.t(Msg::FnAmount), &f.and_then(|f| f.body.amount).map(fmt2).unwrap_or_default()).checked(check_optional_amount),
-            Field::text(cx.t(Msg::FnIndicators), &f.map(|f| self.indicator_names(f)).unwrap_or_default()),
+            Field::pick(cx.t(Msg::FnIndicators), indicators, linked, true),
         ];
         let published = f.is_some_and(|f| f.state == FindingState::Published);
         if published {
@@ -177,9 +182,9 @@ impl Findings {
         }
         let code = p.code.clone();
         let target = f.map(|f| (f.id, f.meta.version, f.body.evidence.clone()));
-        let submit = Box::new(move |v: &[String], _cx: &Cx| {
-            if v[1] == PICK {
-                return Err((1, "请选择问题类别（←→ 切换）".to_string()));
+        let submit = Box::new(move |v: &[String], cx: &Cx| {
+            if v[1].trim().is_empty() {
+                return Err((1, fill(cx.t(Msg::PickRequired), &[cx.t(Msg::FnCategory)])));
             }
             let severity = SEVERITIES.iter().copied().find(|s| s.label() == v[2]).unwrap_or(Severity::Minor);
             let amount = if v[3].trim().is_empty() { None } else { Some(parse_amount(&v[3]).map_err(|e| (3, e))?) };
@@ -361,6 +366,24 @@ impl Findings {
     }
 }
 
+/// Every indicator for the finding's picker, in tree order: its name, and under it the
+/// path (一级/二级/三级) and the points it lost (points − score) once scored. The value
+/// is the path, which names one indicator even where names repeat.
+fn indicator_items(t: &IndicatorTree, cx: &Cx) -> Vec<PickItem> {
+    t.nodes
+        .iter()
+        .map(|n| {
+            let path = t.path(n.id);
+            let lost = match t.score_of(n.id) {
+                Some(score) => fill(cx.t(Msg::PickPointsLost), &[&(n.points - score).normalize().to_string()]),
+                None => cx.t(Msg::PickUnscored).to_string(),
+            };
+            let detail = format!("{path} · {} {} · {lost}", cx.t(Msg::ScColPoints), n.points.normalize());
+            PickItem { value: path.clone(), label: n.name.clone(), detail, also: vec![path] }
+        })
+        .collect()
+}
+
 /// List above, detail below; the detail gets at least a third of the height.
 pub fn split(area: Rect) -> (Rect, Rect) {
     let [a, b] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
@@ -372,7 +395,7 @@ fn item_form(f: &Finding, p: &Project, cx: &Cx) -> Form {
     let due = (cx.today + chrono::Duration::days(DEFAULT_DUE_DAYS)).to_string();
     let fields = vec![
         Field::text(cx.t(Msg::ItRequirement), "").checked(required),
-        Field::text(cx.t(Msg::ItUnit), &p.unit).checked(required),
+        Field::pick(cx.t(Msg::ItUnit), super::project_list::unit_items(cx), vec![p.unit.clone()], false).free().checked(required),
         Field::text(cx.t(Msg::ItContact), ""),
         Field::text(cx.t(Msg::ItDue), &due).checked(check_date),
     ];

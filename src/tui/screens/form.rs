@@ -3,6 +3,7 @@
 //! a draft while typing (a key naming the form and its record, `finding-new-ZD21-06`),
 //! offered when the same form opens again; Esc on a changed form asks first.
 
+use super::picker::{PickItem, Picker};
 use super::unsaved::Tracked;
 use crate::command::Command;
 use crate::text;
@@ -11,7 +12,7 @@ use crate::tui::app::{Cx, Effect, Layer, Then, centered, widen};
 use crate::tui::strings::Msg;
 use crate::tui::widgets::input::LineInput;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -34,6 +35,15 @@ pub enum Value {
     Lines {
         lines: Vec<LineInput>,
         row: usize,
+    },
+    /// Taken from a list through the picker (Enter or typing opens it): one value, or
+    /// several, held joined by 、.
+    Pick {
+        items: Vec<PickItem>,
+        chosen: Vec<String>,
+        multi: bool,
+        /// Text matching nothing is taken as a new value.
+        free: bool,
     },
 }
 
@@ -73,6 +83,17 @@ impl Field {
         let index = options.iter().position(|o| o == selected).unwrap_or(0);
         Field { label: label.to_string(), value: Value::Choice { options, index }, check: None, error: None, hint: None }
     }
+    /// A field whose value is taken from `items` in the picker; `multi` takes several.
+    pub fn pick(label: &str, items: Vec<PickItem>, chosen: Vec<String>, multi: bool) -> Field {
+        Field { label: label.to_string(), value: Value::Pick { items, chosen, multi, free: false }, check: None, error: None, hint: None }
+    }
+    /// A pick field that also takes a new value typed in the picker (a unit, a member).
+    pub fn free(mut self) -> Field {
+        if let Value::Pick { free, .. } = &mut self.value {
+            *free = true;
+        }
+        self
+    }
     /// A field of several lines, `value` split at its line breaks.
     pub fn lines(label: &str, value: &str) -> Field {
         Field { label: label.to_string(), value: Value::Lines { lines: lines_of(value), row: 0 }, check: None, error: None, hint: None }
@@ -93,6 +114,7 @@ impl Field {
                 let all: Vec<String> = lines.iter().map(LineInput::value).collect();
                 all.join("\n").trim_end_matches('\n').to_string()
             }
+            Value::Pick { chosen, .. } => chosen.join("、"),
         }
     }
 
@@ -239,8 +261,17 @@ impl Layer for Form {
     fn wants_text(&self) -> bool {
         true
     }
+    /// Enter is a new line in a multi-line field and opens the picker on a pick field.
     fn takes_enter(&self) -> bool {
-        matches!(self.fields.get(self.focus), Some(Field { value: Value::Lines { .. }, .. }))
+        matches!(self.fields.get(self.focus), Some(Field { value: Value::Lines { .. } | Value::Pick { .. }, .. }))
+    }
+    fn picked(&mut self, values: Vec<String>, _cx: &Cx) {
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && let Value::Pick { chosen, .. } = &mut f.value
+        {
+            *chosen = values;
+            f.error = None;
+        }
     }
     fn unused_actions(&self) -> &'static [Action] {
         &[Action::AddRow, Action::RemoveRow, Action::Help]
@@ -313,6 +344,8 @@ impl Layer for Form {
                         *index = i;
                     }
                 }
+                Value::Pick { chosen, multi: true, .. } => *chosen = v.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                Value::Pick { chosen, .. } => *chosen = Some(v.clone()).filter(|v| !v.is_empty()).into_iter().collect(),
             }
         }
         // The draft file already holds these values.
@@ -321,6 +354,19 @@ impl Layer for Form {
     fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
         if let Some(f) = self.fields.get_mut(self.focus) {
             match &mut f.value {
+                Value::Pick { items, chosen, multi, free } => {
+                    let typed = match key.code {
+                        KeyCode::Enter | KeyCode::Char(' ') => String::new(),
+                        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => c.to_string(),
+                        KeyCode::Backspace | KeyCode::Delete => {
+                            chosen.clear();
+                            return Effect::None;
+                        }
+                        _ => return Effect::None,
+                    };
+                    let picker = Picker::new(f.label.clone(), items.clone(), chosen, *multi).free(*free).with_query(&typed);
+                    return Effect::Push(Box::new(picker));
+                }
                 Value::Text(i) => {
                     if i.key(key) {
                         f.error = None;
@@ -391,7 +437,7 @@ impl Layer for Form {
             .enumerate()
             .map(|(i, fl)| {
                 let rows = if let Value::Lines { lines, .. } = &fl.value { lines.len().saturating_sub(1) } else { 0 };
-                rows + usize::from(i == self.focus && fl.hint.is_some())
+                rows + usize::from(i == self.focus && (fl.hint.is_some() || matches!(fl.value, Value::Pick { .. })))
             })
             .sum();
         let height = (self.fields.len() + extra) as u16 + errors as u16 + 4 + note as u16;
@@ -422,6 +468,12 @@ impl Layer for Form {
                     let v = options.get(*index).cloned().unwrap_or_default();
                     if focused { format!("< {v} >") } else { v }
                 }
+                Value::Pick { chosen, .. } if chosen.is_empty() => cx.t(Msg::PickEmpty).to_string(),
+                Value::Pick { chosen, items, .. } => {
+                    // Shown by label (an indicator's name), held by value (its path).
+                    let label = |v: &String| items.iter().find(|it| it.value == *v).map_or(v.clone(), |it| it.label.clone());
+                    text::truncate(&chosen.iter().map(label).collect::<Vec<_>>().join("、"), value_w)
+                }
                 Value::Lines { lines: rows, row } => {
                     for (j, l) in rows.iter().enumerate() {
                         let (view, at) = l.view(value_w);
@@ -437,7 +489,8 @@ impl Layer for Form {
             if !matches!(fl.value, Value::Lines { .. }) {
                 lines.push(Line::from(vec![Span::styled(text::pad_right(&fl.label, label_w), label_style), Span::raw(shown)]));
             }
-            if let Some(h) = fl.hint.as_ref().filter(|_| focused) {
+            let pick_hint = matches!(fl.value, Value::Pick { .. }).then(|| cx.t(Msg::PickHint).to_string());
+            if let Some(h) = fl.hint.as_ref().or(pick_hint.as_ref()).filter(|_| focused) {
                 let h = text::truncate(h, value_w);
                 lines.push(Line::from(Span::styled(format!("{}{h}", " ".repeat(label_w)), Style::default().fg(Color::DarkGray))));
             }

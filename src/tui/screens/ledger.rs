@@ -1,6 +1,7 @@
 //! The rectification ledger (整改台账) across all projects: the ledger columns, filters
 //! (text, status, overdue), totals by status; Enter opens the item in its project.
 
+use super::picker::{PickItem, Picker};
 use crate::domain::ItemState;
 use crate::export::ledger::{LedgerFilter, LedgerRow, build, totals};
 use crate::text::{truncate, width};
@@ -116,13 +117,12 @@ impl Layer for LedgerScreen {
                 self.reload(cx);
             }
             Action::CycleStatus => {
-                let i = self.status.and_then(|s| ItemState::ALL.iter().position(|x| *x == s));
-                self.status = match i {
-                    None => Some(ItemState::ALL[0]),
-                    Some(i) if i + 1 < ItemState::ALL.len() => Some(ItemState::ALL[i + 1]),
-                    Some(_) => None,
-                };
-                self.reload(cx);
+                // A picker of the states (and 全部), instead of stepping through nine.
+                let all = cx.t(Msg::LedgerAllStates);
+                let mut items = vec![PickItem::plain(all)];
+                items.extend(ItemState::ALL.iter().map(|s| PickItem::plain(s.label())));
+                let chosen = vec![self.status.map(|s| s.label()).unwrap_or(all).to_string()];
+                return Effect::Push(Box::new(Picker::new(cx.t(Msg::LedgerStatusTitle).to_string(), items, &chosen, false)));
             }
             Action::Open => {
                 if let Some(r) = self.selected_row() {
@@ -153,6 +153,11 @@ impl Layer for LedgerScreen {
         Effect::None
     }
     fn refresh(&mut self, cx: &Cx) {
+        self.reload(cx);
+    }
+    fn picked(&mut self, values: Vec<String>, cx: &Cx) {
+        let label = values.first().map(String::as_str).unwrap_or_default();
+        self.status = ItemState::ALL.iter().copied().find(|s| s.label() == label);
         self.reload(cx);
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {

@@ -10,6 +10,7 @@ pub mod form_row;
 pub mod ledger;
 pub mod paper_history;
 pub mod paste_rows;
+pub mod picker;
 pub mod popups;
 pub mod project_list;
 pub mod project_view;

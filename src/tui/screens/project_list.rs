@@ -2,6 +2,7 @@
 //! deadline; filter as you type, sort by any column, a totals line.
 
 use super::form::{Field, Form};
+use super::picker::PickItem;
 use super::popups::Confirm;
 use crate::backend::Fetch;
 use crate::command::Command;
@@ -133,17 +134,16 @@ impl ProjectList {
         let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
         // The store's templates (its DATA/templates/ too); a bad user file is named, not fatal.
         let (names, problems) = cx.backend.templates().unwrap_or_else(|e| (vec![], vec![e.render(cx.lang)]));
-        let mut templates = vec![String::from("-")];
-        templates.extend(names);
+        let templates: Vec<PickItem> = names.iter().map(|n| PickItem::plain(n)).collect();
         let fields = vec![
             Field::text(cx.t(Msg::FieldCode), "").checked(required),
             Field::text(cx.t(Msg::FieldName), "").checked(required),
-            Field::text(cx.t(Msg::FieldUnit), "").checked(required),
+            Field::pick(cx.t(Msg::FieldUnit), unit_items(cx), vec![], false).free().checked(required),
             Field::choice(cx.t(Msg::FieldKind), kinds, "项目支出"),
             Field::text(cx.t(Msg::FieldYear), &(cx.today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) - 1).to_string())
                 .checked(year),
             Field::text(cx.t(Msg::FieldAmount), "").checked(amount),
-            Field::choice(cx.t(Msg::FieldTemplate), templates, "-"),
+            Field::pick(cx.t(Msg::FieldTemplate), templates, vec![], false),
             Field::text(cx.t(Msg::FieldNotes), ""),
             Field::text(cx.t(Msg::FieldThirdParty), ""),
         ];
@@ -160,7 +160,7 @@ impl ProjectList {
                 lead: None,
                 members: vec![],
                 third_party: Some(v[8].trim().to_string()).filter(|s| !s.is_empty()),
-                template: Some(v[6].clone()).filter(|t| t != "-"),
+                template: Some(v[6].clone()).filter(|t| !t.is_empty()),
             })
         });
         let form = Form::new(cx.t(Msg::NewProject).to_string(), fields, submit, Some(cx.t(Msg::Created).to_string()));
@@ -171,7 +171,7 @@ impl ProjectList {
         let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
         let fields = vec![
             Field::text(cx.t(Msg::FieldName), &p.name).checked(required),
-            Field::text(cx.t(Msg::FieldUnit), &p.unit).checked(required),
+            Field::pick(cx.t(Msg::FieldUnit), unit_items(cx), vec![p.unit.clone()], false).free().checked(required),
             Field::choice(cx.t(Msg::FieldKind), kinds, p.kind.label()),
             Field::text(cx.t(Msg::FieldYear), &p.fiscal_year.to_string()).checked(year),
             Field::text(cx.t(Msg::FieldAmount), &fmt2(p.amount)).checked(amount),
@@ -194,6 +194,33 @@ impl ProjectList {
         });
         Form::new(fill(cx.t(Msg::EditProject), &[&p.code]), fields, submit, Some(cx.t(Msg::Saved).to_string()))
     }
+}
+
+/// The evaluated units of every project, for the unit picker (a new one is typed there).
+pub fn unit_items(cx: &Cx) -> Vec<PickItem> {
+    let projects = cx.backend.projects().unwrap_or_default();
+    let mut units: Vec<&str> = Vec::new();
+    for p in &projects {
+        if !p.unit.trim().is_empty() && !units.contains(&p.unit.as_str()) {
+            units.push(&p.unit);
+        }
+    }
+    units.into_iter().map(PickItem::plain).collect()
+}
+
+/// Everyone on a project team (lead, members, observers) across projects, for the team
+/// pickers; someone new is typed there.
+fn people_items(cx: &Cx) -> Vec<PickItem> {
+    let projects = cx.backend.projects().unwrap_or_default();
+    let mut people: Vec<&str> = Vec::new();
+    for t in projects.iter().map(|p| &p.team) {
+        for who in std::iter::once(&t.lead).chain(&t.members).chain(&t.observers) {
+            if !who.trim().is_empty() && !people.contains(&who.as_str()) {
+                people.push(who);
+            }
+        }
+    }
+    people.into_iter().map(PickItem::plain).collect()
 }
 
 /// Team members and fund notes are typed as one line, separated by 、 , or spaces.
@@ -219,8 +246,8 @@ fn amount(v: &str, _cx: &Cx) -> Result<(), String> {
 /// Team and phase forms, shared with the project view.
 pub fn team_form(p: &Project, cx: &Cx) -> Form {
     let fields = vec![
-        Field::text(cx.t(Msg::FieldLead), &p.team.lead).checked(required),
-        Field::text(cx.t(Msg::FieldMembers), &p.team.members.join("、")),
+        Field::pick(cx.t(Msg::FieldLead), people_items(cx), vec![p.team.lead.clone()], false).free().checked(required),
+        Field::pick(cx.t(Msg::FieldMembers), people_items(cx), p.team.members.clone(), true).free(),
     ];
     let (code, version, observers) = (p.code.clone(), p.meta.version, p.team.observers.clone());
     let submit = Box::new(move |v: &[String], _cx: &Cx| {

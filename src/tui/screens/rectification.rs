@@ -417,7 +417,7 @@ fn edit_form(it: &RectItem, cx: &Cx) -> Form {
     let draft = it.state == ItemState::Draft;
     let mut fields = vec![
         Field::text(cx.t(Msg::ItRequirement), &it.requirement).checked(required),
-        Field::text(cx.t(Msg::ItUnit), &it.unit).checked(required),
+        Field::pick(cx.t(Msg::ItUnit), super::project_list::unit_items(cx), vec![it.unit.clone()], false).free().checked(required),
         Field::text(cx.t(Msg::ItContact), &it.contact),
     ];
     if draft {

@@ -2,6 +2,7 @@
 
 pub mod columns;
 pub mod input;
+pub mod picker;
 
 /// The first visible row of a list `height` rows tall so that `selected` stays on screen,
 /// moving the remembered offset as little as possible (view state, kept in a Cell because
