@@ -330,3 +330,52 @@ fn the_quality_reviewer_is_named_from_the_overview() {
     assert_eq!(top_context(&app), "project_view");
     assert_eq!(env.local.reviews(CODE).unwrap().quality_reviewer.as_deref(), Some("lina"));
 }
+
+// ─── the self-evaluation form's head ────────────────────────────────────────────
+
+#[test]
+fn the_form_head_is_written_from_the_scoring_tab() {
+    let env = Env::new();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    open_scoring(&mut app, &cx, "禁捕");
+    keys(&mut app, &cx, "F");
+    assert_eq!(top_context(&app), "form");
+    assert!(screen(&app, &cx, 120, 40).contains("自评表表头"));
+    keys(&mut app, &cx, "2683.68 2683.68 2500");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "2683.68 2500"); // two values: refused on the field
+    ctrl(&mut app, &cx, 's');
+    assert!(screen(&app, &cx, 120, 40).contains("「2683.68 2500」有 2 项"), "{}", screen(&app, &cx, 120, 40));
+    retype(&mut app, &cx, "2683.68 - 2500");
+    for _ in 0..3 {
+        press(&mut app, &cx, KeyCode::Tab);
+    }
+    keys(&mut app, &cx, "10");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "退捕渔民过渡期补助按户发放到位");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "已发放 2500 万元，部分滞留乡镇");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "92.5");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "2000"); // more points than any threshold may be: the store refuses it
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "form");
+    let refused = screen(&app, &cx, 120, 40);
+    assert!(refused.contains("✗") && refused.contains("2000"), "{refused}");
+    retype(&mut app, &cx, "1.5");
+    ctrl(&mut app, &cx, 's');
+    assert_eq!(top_context(&app), "scoring", "{}", screen(&app, &cx, 120, 40));
+    let head = env.local.form(CODE).unwrap().head;
+    // Each row as its label and three cells, `-` for one not printed.
+    let cell = |v: Option<rust_decimal::Decimal>| v.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    let money: Vec<String> =
+        head.money.iter().map(|r| format!("{} {} {} {}", r.label, cell(r.year_start), cell(r.full_year), cell(r.executed))).collect();
+    assert_eq!(money, ["年度资金总额 2683.68 2683.68 2500", "财政拨款 2683.68 - 2500"]);
+    assert_eq!(head.goal_expected, "退捕渔民过渡期补助按户发放到位");
+    assert_eq!(head.goal_actual, "已发放 2500 万元，部分滞留乡镇");
+    assert_eq!(head.printed_total.map(|d| d.to_string()).as_deref(), Some("92.5"));
+    assert_eq!(head.row_threshold.map(|d| d.to_string()).as_deref(), Some("1.5"));
+    assert_eq!(head.money_points.map(|d| d.to_string()).as_deref(), Some("10"));
+}

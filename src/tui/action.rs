@@ -105,6 +105,7 @@ actions! {
     Milestones => "milestones", "里程碑（添加、改日期、标记完成）", "milestones (add, change the date, mark done)";
     MarkDone => "mark_done", "完成（所选里程碑标记完成，再按取消）", "done (mark the selected milestone done; again to undo)";
     Remove => "remove", "删除（所选项，先确认）", "remove (the selection, asks first)";
+    EditFormHead => "edit_form_head", "自评表表头（资金表、年度总体目标、表上总分、差异阈值）", "form head (money block, annual goals, printed total, thresholds)";
     QualityReviewer => "quality_reviewer", "质量复核人（可做二级复核的成员）", "quality reviewer (a member who may give second reviews)";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";

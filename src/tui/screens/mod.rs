@@ -6,6 +6,7 @@ pub mod editor;
 pub mod evidence;
 pub mod findings;
 pub mod form;
+pub mod form_head;
 pub mod form_row;
 pub mod ledger;
 pub mod milestones;
