@@ -302,11 +302,28 @@ fn a_notice_is_cancelled_from_its_preview_with_a_reason() {
     // Its item is a draft again.
     let items = env.local.items(CODE).unwrap();
     assert!(items.iter().all(|i| i.state == jixiao::domain::ItemState::Draft), "{items:?}");
-    // v on a draft item says how to issue it.
+    // v on the item, a draft again, lists the project's notices: the cancelled one opens.
     esc(&mut app, &cx);
     keys(&mut app, &cx, "v");
+    assert_eq!(top_context(&app), "popup");
+    let list = screen(&app, &cx, 120, 40);
+    assert!(list.lines().any(|l| l.contains(&number) && l.contains("已作废")), "{list}");
+    enter(&mut app, &cx);
+    assert_eq!(top_context(&app), "notice_view");
+    assert!(screen(&app, &cx, 80, 24).contains("【已作废】"));
+}
+
+#[test]
+fn a_project_without_notices_says_how_to_issue_one() {
+    let env = Env::new();
+    draft_item(&env);
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    open_project(&mut app, &cx, "禁捕");
+    keys(&mut app, &cx, "4");
+    keys(&mut app, &cx, "v");
     assert_eq!(top_context(&app), "rectification");
-    assert!(toast(&app).is_some_and(|t| t.contains("还没有下发通知书")), "{:?}", toast(&app));
+    assert!(toast(&app).is_some_and(|t| t.contains("还没有下发通知书") && t.contains("按 N 下发")), "{:?}", toast(&app));
 }
 
 // ─── the quality reviewer ───────────────────────────────────────────────────────

@@ -231,12 +231,14 @@ msgs! {
     NvCurrent => "没有留存下发原文：按今天的数据排出", "no copy kept at issue: rendered from today's records";
     NvCancelledNote => "已作废：开头加注【已作废】和原因，其后是下发原文", "cancelled: 【已作废】 and the reason on top, then the text as issued";
     NvLines => "第 {0}–{1} 行，共 {2} 行", "lines {0}–{1} of {2}";
-    NvNoNotice => "事项 #{0} 还没有下发通知书：草稿事项按 N 下发", "item #{0} has no notice yet: N issues the draft items";
+    NvNoNotice => "事项 #{0} 还没有下发通知书，本项目也还没有通知书：草稿事项按 N 下发", "item #{0} has no notice yet, nor has this project: N issues the draft items";
     NvWriteTitle => "写出通知书 {0}", "Write notice {0}";
     NvWriteNote => "以 .txt 结尾写 A4 文本（与 jixiao notice 相同），.md 写 Markdown，.docx 写公文", "end it in .txt for the A4 text (as jixiao notice prints it), .md for Markdown, .docx for the 公文 document";
     NvWritten => "已写出通知书 {0}（{1}）到 {2}", "wrote notice {0} ({1}) to {2}";
     NvExt => "「{0}」：只写 .txt、.md 或 .docx 文件，请以其中之一结尾", "“{0}”: only .txt, .md or .docx is written; end the path in one of them";
     NvNoPath => "写到哪里？填一个以 .txt、.md 或 .docx 结尾的路径", "where to? Give a path ending in .txt, .md or .docx";
+    NvPickTitle => "本项目的通知书（Enter 按打印样式查看）", "This project's notices (Enter shows one as it prints)";
+    NvCancelledMark => "已作废", "cancelled";
     NvCancelTitle => "作废通知书 {0}", "Cancel notice {0}";
     NvCancelConfirm => "作废通知书 {0}？文号不再使用，其事项退回草稿，可由新的通知书下发。", "Cancel notice {0}? Its number is never used again; its items go back to draft for a new notice.";
     NvAlreadyCancelled => "通知书 {0} 已作废", "notice {0} is already cancelled";

@@ -191,6 +191,23 @@ impl Layer for NoticeView {
     }
 }
 
+/// The project's notices, latest first, to open one as it prints.
+pub fn pick(notices: &[Notice], cx: &Cx) -> Effect {
+    let mut list: Vec<&Notice> = notices.iter().collect();
+    list.sort_by(|a, b| b.issue_date.cmp(&a.issue_date).then(b.id.cmp(&a.id)));
+    let entries: Vec<(String, super::popups::MenuAction)> = list
+        .into_iter()
+        .map(|n| {
+            let state = if n.state == NoticeState::Cancelled { format!("  {}", cx.t(Msg::NvCancelledMark)) } else { String::new() };
+            let label = format!("{}  {}  {}{state}", n.number, n.unit, n.issue_date);
+            let number = n.number.clone();
+            let open: super::popups::MenuAction = Box::new(move |cx: &Cx| Effect::Push(Box::new(NoticeView::new(&number, cx))));
+            (label, open)
+        })
+        .collect();
+    Effect::Push(Box::new(super::popups::Menu::new(cx.t(Msg::NvPickTitle).to_string(), entries)))
+}
+
 /// Next to the store (the data dir's parent), else the directory the workbench started in.
 fn default_dir(data: Option<&Path>) -> PathBuf {
     data.and_then(Path::parent)

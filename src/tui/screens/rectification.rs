@@ -98,6 +98,8 @@ impl Rectification {
                 let Some(it) = self.selected_item() else { return Effect::None };
                 return match it.notice.and_then(|n| self.notices.iter().find(|x| x.id == n)) {
                     Some(n) => Effect::Push(Box::new(super::notice_view::NoticeView::new(&n.number, cx))),
+                    // A draft item (its notice cancelled, or none yet): the project's notices to pick from.
+                    None if !self.notices.is_empty() => super::notice_view::pick(&self.notices, cx),
                     None => Effect::Error(fill(cx.t(Msg::NvNoNotice), &[&it.id.to_string()])),
                 };
             }
