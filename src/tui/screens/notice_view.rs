@@ -1,4 +1,5 @@
-//! A notice as it will print (`v` on the 整改 tab, on an item of the notice): the A4 text
+//! A notice as it will print (`v` on the 整改 tab, on an item of the notice; on a draft item, a
+//! list of the project's notices to pick from, cancelled ones too): the A4 text
 //! `jixiao notice NUMBER` prints, from the same code (the copy kept at issue, checked against
 //! its sha256; today's records for a notice issued before copies were kept), scrolled with the
 //! movement keys. `w` writes it to a file (.txt byte for byte as printed, .md, or the 公文
