@@ -396,3 +396,36 @@ fn the_form_head_is_written_from_the_scoring_tab() {
     assert_eq!(head.row_threshold.map(|d| d.to_string()).as_deref(), Some("1.5"));
     assert_eq!(head.money_points.map(|d| d.to_string()).as_deref(), Some("10"));
 }
+
+// ─── snapshots ──────────────────────────────────────────────────────────────────
+
+#[test]
+fn snapshots_of_the_milestones_and_the_notice_preview() {
+    let env = Env::new();
+    issued_notice(&env);
+    // One overdue, one done, one ahead.
+    for (title, due) in [("现场核查完成", "2026-11-15"), ("评价报告初稿", "2026-11-20"), ("反馈意见交流会", "2026-12-10")]
+    {
+        env.local
+            .execute(&command(serde_json::json!({"cmd":"add_milestone","project":CODE,"title":title,"kind":"阶段","due":due})))
+            .unwrap();
+    }
+    let done = env.local.milestones(Some(CODE)).unwrap().into_iter().find(|m| m.title == "评价报告初稿").unwrap();
+    let set =
+        serde_json::json!({"cmd":"set_milestone","milestone":done.id,"title":"评价报告初稿","due":"2026-11-20","done_on":"2026-11-19"});
+    env.local.execute(&command(set)).unwrap();
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    open_project(&mut app, &cx, "禁捕");
+    keys(&mut app, &cx, "M");
+    for (w, h) in [(120, 40), (80, 24)] {
+        insta::assert_snapshot!(format!("milestones_{w}x{h}"), render(&app, &cx, w, h));
+    }
+    esc(&mut app, &cx);
+    keys(&mut app, &cx, "4");
+    press(&mut app, &cx, KeyCode::Home);
+    keys(&mut app, &cx, "v");
+    for (w, h) in [(120, 40), (80, 24)] {
+        insta::assert_snapshot!(format!("notice_view_{w}x{h}"), render(&app, &cx, w, h));
+    }
+}
