@@ -307,14 +307,16 @@ fn a_notice_is_cancelled_from_its_preview_with_a_reason() {
     keys(&mut app, &cx, "v");
     assert_eq!(top_context(&app), "popup");
     let list = screen(&app, &cx, 120, 40);
+    assert!(list.contains("预览待下发的通知书"), "the draft's preview comes first\n{list}");
     assert!(list.lines().any(|l| l.contains(&number) && l.contains("已作废")), "{list}");
+    down(&mut app, &cx, 1);
     enter(&mut app, &cx);
     assert_eq!(top_context(&app), "notice_view");
     assert!(screen(&app, &cx, 80, 24).contains("【已作废】"));
 }
 
 #[test]
-fn a_project_without_notices_says_how_to_issue_one() {
+fn a_notice_is_previewed_before_it_is_issued() {
     let env = Env::new();
     draft_item(&env);
     let cx = env.cx();
@@ -322,8 +324,28 @@ fn a_project_without_notices_says_how_to_issue_one() {
     open_project(&mut app, &cx, "禁捕");
     keys(&mut app, &cx, "4");
     keys(&mut app, &cx, "v");
-    assert_eq!(top_context(&app), "rectification");
-    assert!(toast(&app).is_some_and(|t| t.contains("还没有下发通知书") && t.contains("按 N 下发")), "{:?}", toast(&app));
+    assert_eq!(top_context(&app), "popup");
+    assert!(screen(&app, &cx, 120, 40).contains("预览待下发的通知书：畜牧水产事务中心"), "{}", screen(&app, &cx, 120, 40));
+    enter(&mut app, &cx);
+    assert_eq!(top_context(&app), "notice_view");
+    let shown = screen(&app, &cx, 120, 40);
+    for want in ["（下发时编号）", "草稿预览", REQ, "2027年1月31日前", "2026年11月22日"] {
+        assert!(shown.contains(want), "{want}\n{shown}");
+    }
+    // Not issued: nothing to cancel, and nothing was written to the store.
+    keys(&mut app, &cx, "X");
+    assert!(toast(&app).is_some_and(|t| t.contains("还没有下发")), "{:?}", toast(&app));
+    assert!(env.local.notices(CODE).unwrap().is_empty());
+    // It can be written out to read with the unit before issuing.
+    esc(&mut app, &cx);
+    keys(&mut app, &cx, "w");
+    let out = env.dir.path().join("待下发.md");
+    retype(&mut app, &cx, out.to_str().unwrap());
+    ctrl(&mut app, &cx, 's');
+    assert!(screen(&app, &cx, 160, 40).contains("待下发.md"), "{}", screen(&app, &cx, 160, 40));
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains(REQ) && md.contains("（下发时编号）"), "{md}");
+    assert!(env.local.notices(CODE).unwrap().is_empty());
 }
 
 // ─── the quality reviewer ───────────────────────────────────────────────────────

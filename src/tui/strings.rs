@@ -239,6 +239,10 @@ msgs! {
     NvNoPath => "写到哪里？填一个以 .txt、.md 或 .docx 结尾的路径", "where to? Give a path ending in .txt, .md or .docx";
     NvPickTitle => "本项目的通知书（Enter 按打印样式查看）", "This project's notices (Enter shows one as it prints)";
     NvCancelledMark => "已作废", "cancelled";
+    NvDraftNumber => "（下发时编号）", "(numbered at issue)";
+    NvDraftNote => "草稿预览：按 N 下发时编号，并填入联系人和发文机关", "draft preview: N issues it, numbers it and adds the contact and the issuer";
+    NvDraftEntry => "预览待下发的通知书：{0} 的草稿事项（未编号）", "preview the notice to issue: {0}'s draft items (not numbered)";
+    NvDraftNotIssued => "这是草稿预览，还没有下发，无需作废", "this is a draft preview, not issued: nothing to cancel";
     NvCancelTitle => "作废通知书 {0}", "Cancel notice {0}";
     NvCancelConfirm => "作废通知书 {0}？文号不再使用，其事项退回草稿，可由新的通知书下发。", "Cancel notice {0}? Its number is never used again; its items go back to draft for a new notice.";
     NvAlreadyCancelled => "通知书 {0} 已作废", "notice {0} is already cancelled";

@@ -1,5 +1,6 @@
 //! A notice as it will print (`v` on the 整改 tab, on an item of the notice; on a draft item, a
-//! list of the project's notices to pick from, cancelled ones too): the A4 text
+//! list: the unnumbered preview of what `N` would issue for its unit today, then the project's
+//! notices, cancelled ones too): the A4 text
 //! `jixiao notice NUMBER` prints, from the same code (the copy kept at issue, checked against
 //! its sha256; today's records for a notice issued before copies were kept), scrolled with the
 //! movement keys. `w` writes it to a file (.txt byte for byte as printed, .md, or the 公文
@@ -30,10 +31,21 @@ enum Source {
     Cancelled,
     /// No copy was kept at issue: today's records.
     Current,
+    /// Not issued yet: what `N` would issue today for one unit's draft items, unnumbered.
+    Draft,
+}
+
+/// The draft items a preview shows: the project and the unit.
+#[derive(Clone)]
+struct DraftOf {
+    code: String,
+    unit: String,
 }
 
 pub struct NoticeView {
     number: String,
+    /// A preview of a notice not issued yet.
+    draft: Option<DraftOf>,
     notice: Option<Notice>,
     /// The text as `jixiao notice` prints it, one entry per line.
     lines: Vec<String>,
@@ -61,8 +73,18 @@ fn rendered(backend: &dyn Backend, number: &str, how: Rendering) -> crate::domai
 
 impl NoticeView {
     pub fn new(number: &str, cx: &Cx) -> Self {
+        NoticeView::open(number.to_string(), None, cx)
+    }
+
+    /// What `N` would issue today for `unit`'s draft items of project `code` (not numbered yet).
+    pub fn draft(code: &str, unit: &str, cx: &Cx) -> Self {
+        NoticeView::open(cx.t(Msg::NvDraftNumber).to_string(), Some(DraftOf { code: code.to_string(), unit: unit.to_string() }), cx)
+    }
+
+    fn open(number: String, draft: Option<DraftOf>, cx: &Cx) -> Self {
         let mut v = NoticeView {
-            number: number.to_string(),
+            number,
+            draft,
             notice: None,
             lines: vec![],
             source: Source::Issued,
@@ -84,12 +106,20 @@ impl NoticeView {
         let path = default_dir(cx.data).join(format!("{}.txt", self.number));
         let fields = vec![Field::text(cx.t(Msg::DocPath), &path.display().to_string())];
         let number = self.number.clone();
+        let draft = self.draft.clone();
         let act = Box::new(move |values: &[String], cx: &Cx| {
             let (path, how) = target(&values[0], &number, cx).map_err(|e| (0, e))?;
             let render = |e: crate::domain::Error| (0, e.render(cx.lang));
-            let (bytes, source, _) = rendered(cx.backend, &number, how).map_err(render)?;
+            let (bytes, source) = match &draft {
+                Some(d) => (notice::render(&draft_doc(d, cx).map_err(render)?, how, None).map_err(render)?, Source::Draft),
+                None => rendered(cx.backend, &number, how).map(|(b, s, _)| (b, s)).map_err(render)?,
+            };
             crate::fsutil::write_output(&path, &bytes).map_err(render)?;
-            let what = cx.t(if source == Source::Current { Msg::NvCurrent } else { Msg::NvIssued });
+            let what = cx.t(match source {
+                Source::Current => Msg::NvCurrent,
+                Source::Draft => Msg::NvDraftNote,
+                _ => Msg::NvIssued,
+            });
             let line = fill(cx.t(Msg::NvWritten), &[&number, &fill(what, &[&number]), &path.display().to_string()]);
             let lines = crate::tui::widgets::wrap_lines(vec![Line::from(line)], 70);
             Ok(Effect::Replace(Box::new(ListPopup::new(cx.t(Msg::DocWrittenTitle).to_string(), lines, String::new()))))
@@ -99,6 +129,9 @@ impl NoticeView {
     }
 
     fn cancel_form(&self, cx: &Cx) -> Effect {
+        if self.draft.is_some() {
+            return Effect::Error(cx.t(Msg::NvDraftNotIssued).to_string());
+        }
         if self.notice.as_ref().is_some_and(|n| n.state == NoticeState::Cancelled) {
             return Effect::Error(fill(cx.t(Msg::NvAlreadyCancelled), &[&self.number]));
         }
@@ -141,12 +174,16 @@ impl Layer for NoticeView {
     }
 
     fn refresh(&mut self, cx: &Cx) {
-        match rendered(cx.backend, &self.number, Rendering::Txt) {
+        let got = match &self.draft {
+            Some(d) => draft_doc(d, cx).map(|doc| (notice::to_text(&doc, notice::A4_WIDTH).into_bytes(), Source::Draft, None)),
+            None => rendered(cx.backend, &self.number, Rendering::Txt).map(|(b, s, n)| (b, s, Some(n))),
+        };
+        match got {
             Ok((bytes, source, today)) => {
                 self.lines = String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect();
                 self.wrapped.set(self.lines.len());
                 self.source = source;
-                self.notice = Some(today);
+                self.notice = today;
                 self.error = None;
             }
             Err(e) => self.error = Some(e.render(cx.lang)),
@@ -176,6 +213,7 @@ impl Layer for NoticeView {
             Source::Issued => (fill(cx.t(Msg::NvIssued), &[&self.number]), Color::Green),
             Source::Cancelled => (cx.t(Msg::NvCancelledNote).to_string(), Color::Red),
             Source::Current => (cx.t(Msg::NvCurrent).to_string(), Color::Yellow),
+            Source::Draft => (cx.t(Msg::NvDraftNote).to_string(), Color::Yellow),
         };
         let position = fill(cx.t(Msg::NvLines), &[&(first + 1).to_string(), &last.to_string(), &shown.len().to_string()]);
         let title = fill(cx.t(Msg::NvTitle), &[&self.number]);
@@ -192,20 +230,60 @@ impl Layer for NoticeView {
     }
 }
 
-/// The project's notices, latest first, to open one as it prints.
-pub fn pick(notices: &[Notice], cx: &Cx) -> Effect {
+/// The notice `N` would issue today for `d.unit`'s draft items: the records as they are, the
+/// items as issued today, no number and no contact yet (the issue form asks for them).
+fn draft_doc(d: &DraftOf, cx: &Cx) -> crate::domain::Result<notice::NoticeDoc> {
+    use crate::domain::{ItemState, Meta};
+    let project = cx.backend.project(&d.code)?;
+    let mut items: Vec<crate::domain::RectItem> =
+        cx.backend.items(&d.code)?.into_iter().filter(|i| i.state == ItemState::Draft && i.unit == d.unit).collect();
+    for it in &mut items {
+        it.issue(None, cx.today)?;
+    }
+    let draft = Notice {
+        id: 0,
+        project: project.id,
+        number: cx.t(Msg::NvDraftNumber).to_string(),
+        year: chrono::Datelike::year(&cx.today),
+        seq: 0,
+        unit: d.unit.clone(),
+        items: items.iter().map(|i| i.id).collect(),
+        issue_date: cx.today,
+        contact: String::new(),
+        state: NoticeState::Issued,
+        cancel_reason: None,
+        meta: Meta::new(cx.backend.actor(), chrono::DateTime::UNIX_EPOCH),
+    };
+    let doc = notice::NoticeDoc {
+        tree: cx.backend.tree(&d.code)?,
+        findings: cx.backend.findings(&d.code)?,
+        issuer: notice::issuer_from_contact(""),
+        notice: draft,
+        project,
+        items,
+    };
+    Ok(doc)
+}
+
+/// The project's notices, latest first, to open one as it prints; first, when the selected item
+/// is a draft, the preview of the notice its unit's drafts would make (`draft`: code, unit).
+pub fn pick(notices: &[Notice], draft: Option<(&str, &str)>, cx: &Cx) -> Effect {
     let mut list: Vec<&Notice> = notices.iter().collect();
     list.sort_by(|a, b| b.issue_date.cmp(&a.issue_date).then(b.id.cmp(&a.id)));
-    let entries: Vec<(String, super::popups::MenuAction)> = list
-        .into_iter()
-        .map(|n| {
-            let state = if n.state == NoticeState::Cancelled { format!("  {}", cx.t(Msg::NvCancelledMark)) } else { String::new() };
-            let label = format!("{}  {}  {}{state}", n.number, n.unit, n.issue_date);
-            let number = n.number.clone();
-            let open: super::popups::MenuAction = Box::new(move |cx: &Cx| Effect::Push(Box::new(NoticeView::new(&number, cx))));
-            (label, open)
-        })
-        .collect();
+    let preview = draft.map(|(code, unit)| {
+        let label = fill(cx.t(Msg::NvDraftEntry), &[unit]);
+        let (code, unit) = (code.to_string(), unit.to_string());
+        let open: super::popups::MenuAction = Box::new(move |cx: &Cx| Effect::Push(Box::new(NoticeView::draft(&code, &unit, cx))));
+        (label, open)
+    });
+    let issued = list.into_iter().map(|n| {
+        let state = if n.state == NoticeState::Cancelled { format!("  {}", cx.t(Msg::NvCancelledMark)) } else { String::new() };
+        let label = format!("{}  {}  {}{state}", n.number, n.unit, n.issue_date);
+        let number = n.number.clone();
+        let open: super::popups::MenuAction = Box::new(move |cx: &Cx| Effect::Push(Box::new(NoticeView::new(&number, cx))));
+        (label, open)
+    });
+    let entries: Vec<(String, super::popups::MenuAction)> = preview.into_iter().chain(issued).collect();
     Effect::Push(Box::new(super::popups::Menu::new(cx.t(Msg::NvPickTitle).to_string(), entries)))
 }
 
