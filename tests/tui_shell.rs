@@ -451,3 +451,24 @@ fn snapshots_of_the_milestones_and_the_notice_preview() {
         insta::assert_snapshot!(format!("notice_view_{w}x{h}"), render(&app, &cx, w, h));
     }
 }
+
+#[test]
+fn the_new_screens_speak_english_in_the_en_catalog() {
+    let env = Env::new().with_lang(jixiao::i18n::Lang::En);
+    let number = issued_notice(&env);
+    let cx = env.cx();
+    let mut app = new_app(&cx);
+    open_project(&mut app, &cx, "禁捕");
+    keys(&mut app, &cx, "M");
+    assert!(screen(&app, &cx, 120, 40).contains("Milestones: ZD21-17"), "{}", screen(&app, &cx, 120, 40));
+    esc(&mut app, &cx);
+    keys(&mut app, &cx, "4");
+    keys(&mut app, &cx, "P");
+    let form = screen(&app, &cx, 120, 40);
+    assert!(form.contains("Notice number prefix") && form.contains("Year") && form.contains("Prefix"), "{form}");
+    esc(&mut app, &cx);
+    press(&mut app, &cx, KeyCode::Home);
+    keys(&mut app, &cx, "v");
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains(&format!("Notice {number} (as it prints)")) && shown.contains("as issued"), "{shown}");
+}
