@@ -239,7 +239,12 @@ impl Store {
     /// A project's self-evaluation form (empty when none was written).
     pub fn form_of(&self, project: u64) -> Result<crate::domain::form::Form> {
         let found = self.get(tx::FORMS, &keys::id(project), &format!("项目 #{project} 的自评表"))?;
-        Ok(found.unwrap_or_else(|| crate::domain::form::Form::new(project, crate::domain::Meta::new("", chrono::DateTime::UNIX_EPOCH))))
+        // None stored yet: an empty form at version 0, the version its first write expects.
+        Ok(found.unwrap_or_else(|| {
+            let mut form = crate::domain::form::Form::new(project, crate::domain::Meta::new("", chrono::DateTime::UNIX_EPOCH));
+            form.meta.version = 0;
+            form
+        }))
     }
 
     /// A project's self-check overrides, oldest first.

@@ -97,6 +97,16 @@ actions! {
     PreviewUp => "preview_up", "预览上翻", "scroll the preview up";
     SelfCheck => "self_check", "自检（逐条检查；Enter 跳到要修改的位置）", "self-check (every rule; Enter goes to what to fix)";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
+    ViewNotice => "view_notice", "通知书（所选事项的通知书，按打印样式预览）", "notice (the selected item's, as it prints)";
+    WriteFile => "write_file", "写出文件（.txt 与 jixiao notice 相同，或 .md、.docx）", "write it to a file (.txt as jixiao notice prints it, or .md, .docx)";
+    CancelNotice => "cancel_notice", "作废通知书（需说明理由；文号不再使用，事项退回草稿）", "cancel the notice (with a reason; its number is never reused, its items go back to draft)";
+    NoticePrefix => "notice_prefix", "发文字号前缀（某年度通知书编号的前缀）", "notice prefix (of one year's notice numbers)";
+    ReportPrefix => "report_prefix", "报告文号前缀（某年度报告编号的前缀）", "report prefix (of one year's report numbers)";
+    Milestones => "milestones", "里程碑（添加、改日期、标记完成）", "milestones (add, change the date, mark done)";
+    MarkDone => "mark_done", "完成（所选里程碑标记完成，再按取消）", "done (mark the selected milestone done; again to undo)";
+    Remove => "remove", "删除（所选项，先确认）", "remove (the selection, asks first)";
+    EditFormHead => "edit_form_head", "自评表表头（资金表、年度总体目标、表上总分、差异阈值）", "form head (money block, annual goals, printed total, thresholds)";
+    QualityReviewer => "quality_reviewer", "质量复核人（可做二级复核的成员）", "quality reviewer (a member who may give second reviews)";
     NextField => "next_field", "下一个字段", "next field";
     PrevField => "prev_field", "上一个字段", "previous field";
     Save => "save", "保存", "save";
@@ -123,6 +133,8 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("report", "报告标签页", "report tab"),
     ("ledger", "整改台账", "rectification ledger"),
     ("dashboard", "期限看板", "deadline dashboard"),
+    ("milestones", "里程碑列表", "milestones"),
+    ("notice_view", "通知书预览", "notice preview"),
     ("form", "表单", "forms"),
     ("editor", "文本编辑", "text editor"),
     ("confirm", "确认框", "confirmation popups"),

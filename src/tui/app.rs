@@ -142,6 +142,11 @@ pub trait Layer {
     fn unused_actions(&self) -> &'static [Action] {
         &[]
     }
+    /// A command this layer sent was refused: true when the layer shows the error itself (a
+    /// form marking the field it names), so no popup covers it.
+    fn refused(&mut self, _error: &crate::domain::Error, _cx: &Cx) -> bool {
+        false
+    }
 }
 
 pub struct Toast {
@@ -313,6 +318,7 @@ impl App {
             Err(e @ crate::domain::Error::Conflict { .. }) => {
                 self.stack.push(Box::new(super::screens::popups::ErrorPopup::conflict(e.render(cx.lang))))
             }
+            Err(e) if pop > 0 && self.stack.last_mut().is_some_and(|top| top.refused(&e, cx)) => {}
             Err(e) => self.stack.push(Box::new(super::screens::popups::ErrorPopup::new(e.render(cx.lang)))),
         }
     }

@@ -165,6 +165,7 @@ impl Layer for DashboardScreen {
                 self.reload(cx);
             }
             Action::BudgetTotal => return self.budget_form(cx),
+            Action::Milestones => return Effect::Push(Box::new(super::milestones::MilestonesScreen::new(None, cx))),
             Action::Back | Action::Dashboard => return Effect::Pop,
             _ => {}
         }

@@ -144,6 +144,11 @@ pub struct Form {
     confirm: Option<String>,
     /// Its draft: the key, the values it opened with, those last written.
     draft: Tracked<Vec<String>>,
+    /// When set, a refused command is shown in the form: on the field its error names
+    /// (the command's field key → the field's index), else under the fields.
+    errors_here: Option<Vec<(&'static str, usize)>>,
+    /// A refusal that names no field of the form, as shown (✗ …).
+    refusal: Option<String>,
 }
 
 impl Form {
@@ -160,7 +165,7 @@ impl Form {
         let initial: Vec<String> = fields.iter().map(Field::get).collect();
         // Without a key of its own, the title names the form and its record (“修改整改事项 #12”).
         let draft = Tracked::new(format!("form-{}", short_hash(&title)), initial);
-        Form { title, fields, focus: 0, submit, then: None, toast, note: None, confirm: None, draft }
+        Form { title, fields, focus: 0, submit, then: None, toast, note: None, confirm: None, draft, errors_here: None, refusal: None }
     }
 
     /// Keeps the draft under `key`, naming the form and its record (`item-edit-12`).
@@ -180,6 +185,13 @@ impl Form {
         self
     }
 
+    /// Shows a refused command in the form instead of a popup; `fields` maps the command's
+    /// field keys (`prefix`, `due`) to the form's fields.
+    pub fn errors_in_form(mut self, fields: &[(&'static str, usize)]) -> Form {
+        self.errors_here = Some(fields.to_vec());
+        self
+    }
+
     pub fn with_note(mut self, note: String) -> Form {
         self.note = Some(note);
         self
@@ -190,6 +202,7 @@ impl Form {
     }
 
     fn save(&mut self, cx: &Cx) -> Effect {
+        self.refusal = None;
         let mut first_bad = None;
         for (i, f) in self.fields.iter_mut().enumerate() {
             f.error = f.check.and_then(|c| c(&f.get(), cx).err());
@@ -307,6 +320,20 @@ impl Layer for Form {
     }
     fn unsaved(&self) -> bool {
         self.draft.changed(&self.values())
+    }
+    fn refused(&mut self, error: &crate::domain::Error, cx: &Cx) -> bool {
+        let Some(map) = &self.errors_here else { return false };
+        let named = match error {
+            crate::domain::Error::Invalid { field, message, .. } => {
+                map.iter().find(|(k, _)| k == field).map(|(_, i)| (*i, message.clone()))
+            }
+            _ => None,
+        };
+        match named {
+            Some((i, message)) => self.mark(i, message),
+            None => self.refusal = Some(format!("✗ {}", error.render(cx.lang))),
+        }
+        true
     }
     fn save_draft(&self, cx: &Cx) {
         self.draft.save(cx, self.values(), || self.draft_text());
@@ -430,7 +457,11 @@ impl Layer for Form {
         let value_cells = (rect_w as usize).saturating_sub(label_w + 3);
         let errors: usize =
             self.fields.iter().filter_map(|fl| fl.error.as_ref()).map(|e| text::wrap(&format!("✗ {e}"), value_cells).len()).sum();
-        let note = self.note.as_ref().map(|n| text::wrap(n, rect_w.saturating_sub(2) as usize).len()).unwrap_or(0);
+        let note = [&self.note, &self.refusal]
+            .into_iter()
+            .flatten()
+            .map(|n| text::wrap(n, rect_w.saturating_sub(2) as usize).len())
+            .sum::<usize>();
         let extra: usize = self
             .fields
             .iter()
@@ -503,6 +534,11 @@ impl Layer for Form {
         if let Some(n) = &self.note {
             for l in text::wrap(n, inner.width as usize) {
                 lines.push(Line::from(Span::styled(l, Style::default().fg(Color::Yellow))));
+            }
+        }
+        if let Some(r) = &self.refusal {
+            for l in text::wrap(r, inner.width as usize) {
+                lines.push(Line::from(Span::styled(l, Style::default().fg(Color::Red))));
             }
         }
         lines.push(Line::from(""));

@@ -241,6 +241,11 @@ impl Layer for ProjectView {
             _ if self.tab == Tab::Findings => return self.findings.handle(action, self.project.as_ref(), cx),
             _ if self.tab == Tab::Rectification => return self.rect.handle(action, self.project.as_ref(), cx),
             _ if self.tab == Tab::Report => return self.report.handle(action, self.project.as_ref(), cx),
+            Action::Milestones => return Effect::Push(Box::new(super::milestones::MilestonesScreen::new(Some(&self.code), cx))),
+            Action::QualityReviewer => {
+                let current = cx.backend.reviews(&self.code).ok().and_then(|r| r.quality_reviewer);
+                return Effect::Push(Box::new(super::settings_forms::quality_reviewer_form(&self.code, current.as_deref(), cx)));
+            }
             Action::ResultUse => {
                 let Some(p) = &self.project else { return Effect::None };
                 if p.is_archived() {

@@ -95,6 +95,20 @@ impl Rectification {
                     _ => self.issue_form(it, p, cx),
                 };
             }
+            Action::ViewNotice => {
+                let Some(it) = self.selected_item() else { return Effect::None };
+                return match it.notice.and_then(|n| self.notices.iter().find(|x| x.id == n)) {
+                    Some(n) => Effect::Push(Box::new(super::notice_view::NoticeView::new(&n.number, cx))),
+                    // No notice (a draft, or one whose notice was cancelled): the preview of what `N`
+                    // would issue for a draft, and the project's notices to pick from.
+                    None if it.state == ItemState::Draft || !self.notices.is_empty() => {
+                        let draft = (it.state == ItemState::Draft).then_some((self.code.as_str(), it.unit.as_str()));
+                        super::notice_view::pick(&self.notices, draft, cx)
+                    }
+                    None => Effect::Error(fill(cx.t(Msg::NvNoNotice), &[&it.id.to_string()])),
+                };
+            }
+            Action::NoticePrefix => return Effect::Push(Box::new(super::settings_forms::notice_prefix_form(cx))),
             Action::History | Action::OpenEvidence | Action::RemoveEvidence => {
                 let Some(it) = self.selected_item() else { return Effect::None };
                 let owner = super::undo::Owner::Item { id: it.id, version: it.meta.version };

@@ -158,6 +158,7 @@ impl ReportTab {
         match action {
             Action::PreviewDown => self.scroll.set(self.scroll.get() + SCROLL_STEP),
             Action::PreviewUp => self.scroll.set(self.scroll.get().saturating_sub(SCROLL_STEP)),
+            Action::ReportPrefix => return Effect::Push(Box::new(super::settings_forms::report_prefix_form(cx))),
             Action::WriteDocx => {
                 let Some(p) = project else { return Effect::None };
                 return super::documents::offer_report_docx(&p.code, cx);

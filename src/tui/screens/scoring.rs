@@ -92,6 +92,12 @@ impl Scoring {
         if crate::tui::widgets::navigate(&mut self.selected, len, action) {
             return Effect::None;
         }
+        if action == Action::EditFormHead {
+            if project.is_some_and(|p| p.is_archived()) {
+                return Effect::Error(cx.t(Msg::ReadOnly).to_string());
+            }
+            return Effect::Push(Box::new(super::form_head::editor(&self.code, self.form.as_ref(), cx)));
+        }
         self.act(action, project, cx)
     }
 
