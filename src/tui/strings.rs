@@ -74,6 +74,9 @@ msgs! {
     FnAmount => "涉及金额（万元，可空）", "Amount (万元, optional)";
     FnIndicators => "对应指标（顿号分隔）", "Indicators (separated by 、)";
     FnIndicatorsLabel => "对应指标", "Indicators";
+    FnTitle => "标题", "Title";
+    FnTitleHint => "通知书中该问题的小标题，一行；留空则用问题类别", "the problem's heading in a notice, one line; empty: the category";
+    FnBasis => "评价依据（法规条款或指标标准）", "Basis (regulation and article, or the indicator's standard)";
     FnAlreadyPublished => "问题 {0} 已发布：要修改请按 e 更正", "finding {0} is already published: press e to correct it";
     FnNote => "更正理由", "Reason for the correction";
     FnPublishConfirm => "发布问题 {0}？发布后不能直接修改，只能以更正的方式留下新版本。", "Publish finding {0}? After that it can only be corrected by a new revision.";

@@ -25,6 +25,10 @@ const SEVERITIES: [Severity; 3] = [Severity::Minor, Severity::Serious, Severity:
 /// The category choice before one is picked.
 const PICK: &str = "（请选择）";
 
+/// Where the finding form keeps the short title and 评价依据 (the reason of a correction follows).
+const TITLE: usize = 5;
+const BASIS: usize = 6;
+
 pub struct Findings {
     code: String,
     pub list: Vec<Finding>,
@@ -169,6 +173,9 @@ impl Findings {
             Field::choice(cx.t(Msg::FnSeverity), severities, f.map(|f| f.body.severity.label()).unwrap_or("一般")),
             Field::text(cx.t(Msg::FnAmount), &f.and_then(|f| f.body.amount).map(fmt2).unwrap_or_default()).checked(check_optional_amount),
             Field::text(cx.t(Msg::FnIndicators), &f.map(|f| self.indicator_names(f)).unwrap_or_default()),
+            // The short title (a notice's heading) and 评价依据, at TITLE and BASIS.
+            Field::text(cx.t(Msg::FnTitle), f.map(|f| f.body.title.as_str()).unwrap_or("")).hint(cx.t(Msg::FnTitleHint).into()),
+            Field::lines(cx.t(Msg::FnBasis), f.map(|f| f.body.basis.as_str()).unwrap_or("")),
         ];
         let published = f.is_some_and(|f| f.state == FindingState::Published);
         if published {
@@ -193,6 +200,8 @@ impl Findings {
                     indicators,
                     evidence: vec![],
                     publish: false,
+                    title: v[TITLE].trim().to_string(),
+                    basis: v[BASIS].trim().to_string(),
                 },
                 Some((id, version, evidence)) => Command::ReviseFinding {
                     finding: *id,
@@ -203,7 +212,9 @@ impl Findings {
                     amount,
                     indicators,
                     evidence: evidence.clone(),
-                    note: v.get(5).cloned().unwrap_or_default(),
+                    note: v.get(BASIS + 1).cloned().unwrap_or_default(),
+                    title: Some(v[TITLE].trim().to_string()),
+                    basis: Some(v[BASIS].trim().to_string()),
                 },
             })
         });
@@ -235,6 +246,8 @@ impl Findings {
                 indicators: f.body.indicators.iter().map(|i| IndicatorRef::Id(*i)).collect(),
                 evidence,
                 note: note.clone(),
+                basis: None,
+                title: None,
             })
         });
         Form::new(
