@@ -105,7 +105,11 @@ fn 旧库的问题读回空的评价依据和标题_下发副本照旧() {
     assert_eq!((f.history[0].body.basis.as_str(), f.history[0].body.title.as_str()), ("", ""), "the revision before keeps its own");
     let copy = notice::load_issued(&local, "财绩整〔2026〕1号").unwrap().unwrap();
     assert_eq!(copy.verified_text().unwrap(), text, "an issued notice is kept exactly as issued");
-    let current = squeeze(&notice::to_text(&notice::load(&local, "财绩整〔2026〕1号", None).unwrap(), A4_WIDTH));
+    let today_doc = notice::load(&local, "财绩整〔2026〕1号", None).unwrap();
+    let changed: Vec<String> = notice::changes(&copy.doc, &today_doc).iter().map(|c| c.line()).collect();
+    assert!(changed.contains(&"问题一：标题 原 （未写） → 现 「劳务费发放表缺少签字」".to_string()), "{changed:?}");
+    assert!(changed.iter().any(|l| l.starts_with("问题一：评价依据 原 （未写） → 现 「《中华人民共和国会计法》")), "{changed:?}");
+    let current = squeeze(&notice::to_text(&today_doc, A4_WIDTH));
     assert!(current.contains("一、劳务费发放表缺少签字") && current.contains(&format!("评价依据：{BASIS_A}")), "{current}");
     drop(local);
 

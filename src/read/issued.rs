@@ -168,6 +168,13 @@ fn finding_changes(problem: &str, a: &Finding, b: &Finding) -> Vec<Change> {
     if a.body.category != b.body.category {
         out.push(Change::new(problem, "问题类别", &a.body.category, &b.body.category));
     }
+    let written = |t: &str| if t.trim().is_empty() { "（未写）".to_string() } else { quote(t) };
+    if a.body.title != b.body.title {
+        out.push(Change::new(problem, "标题", written(&a.body.title), written(&b.body.title)));
+    }
+    if a.body.basis != b.body.basis {
+        out.push(Change::new(problem, "评价依据", written(&a.body.basis), written(&b.body.basis)));
+    }
     if a.body.severity != b.body.severity {
         out.push(Change::new(problem, "严重程度", a.body.severity.label(), b.body.severity.label()));
     }
