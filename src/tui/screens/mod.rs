@@ -19,5 +19,6 @@ pub mod report_text;
 pub mod score_editor;
 pub mod scoring;
 pub mod selfcheck;
+pub mod stakes;
 pub mod undo;
 pub mod unsaved;
