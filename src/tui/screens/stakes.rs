@@ -24,7 +24,7 @@ fn listing(names: &[String], cx: &Cx) -> String {
 }
 
 /// `node` and everything under it.
-fn doomed<'t>(tree: &'t IndicatorTree, node: NodeId) -> Vec<&'t Node> {
+fn doomed(tree: &IndicatorTree, node: NodeId) -> Vec<&Node> {
     let under = |mut id: NodeId| loop {
         if id == node {
             return true;
