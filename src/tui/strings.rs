@@ -76,7 +76,8 @@ msgs! {
     FnIndicatorsLabel => "对应指标", "Indicators";
     FnTitle => "标题", "Title";
     FnTitleHint => "通知书中该问题的小标题，一行；留空则用问题类别", "the problem's heading in a notice, one line; empty: the category";
-    FnBasis => "评价依据（法规条款或指标标准）", "Basis (regulation and article, or the indicator's standard)";
+    FnBasis => "评价依据", "Basis";
+    FnBasisHint => "违反的法规条款或指标的评分标准，可写多行", "the regulation and article, or the indicator's standard, it breaks; several lines";
     FnAlreadyPublished => "问题 {0} 已发布：要修改请按 e 更正", "finding {0} is already published: press e to correct it";
     FnNote => "更正理由", "Reason for the correction";
     FnPublishConfirm => "发布问题 {0}？发布后不能直接修改，只能以更正的方式留下新版本。", "Publish finding {0}? After that it can only be corrected by a new revision.";
@@ -375,6 +376,7 @@ msgs! {
     StakesFindings => "关联的问题 {0} 个：{1}，删除后它们不再关联此指标。", "{0} finding(s) linked to it: {1}; they lose the link.";
     StakesNoFindings => "没有问题关联此指标。", "No finding is linked to it.";
     StakesOpen => "仍未结的整改事项 {0} 项：{1}。", "{0} rectification item(s) still open: {1}.";
+    StakesNoItems => "本项目没有整改事项。", "The project has no rectification items.";
     StakesNoOpen => "整改事项都已销号或撤销。", "Every rectification item is closed or cancelled.";
     StakesOverdue => "其中逾期 {0} 项：{1}。", "{0} of them overdue: {1}.";
     StakesDaysOver => "{0}（逾期 {1} 天）", "{0} ({1} days overdue)";

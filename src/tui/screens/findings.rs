@@ -175,7 +175,7 @@ impl Findings {
             Field::text(cx.t(Msg::FnIndicators), &f.map(|f| self.indicator_names(f)).unwrap_or_default()),
             // The short title (a notice's heading) and 评价依据, at TITLE and BASIS.
             Field::text(cx.t(Msg::FnTitle), f.map(|f| f.body.title.as_str()).unwrap_or("")).hint(cx.t(Msg::FnTitleHint).into()),
-            Field::lines(cx.t(Msg::FnBasis), f.map(|f| f.body.basis.as_str()).unwrap_or("")),
+            Field::lines(cx.t(Msg::FnBasis), f.map(|f| f.body.basis.as_str()).unwrap_or("")).hint(cx.t(Msg::FnBasisHint).into()),
         ];
         let published = f.is_some_and(|f| f.state == FindingState::Published);
         if published {

@@ -77,7 +77,9 @@ pub fn archive(question: String, items: &[RectItem], today: NaiveDate, cx: &Cx) 
     let overdue: Vec<String> =
         items.iter().filter_map(|i| i.days_overdue(today).map(|d| fill(cx.t(Msg::StakesDaysOver), &[&label(i), &d.to_string()]))).collect();
     let mut out = vec![question];
-    if open.is_empty() {
+    if items.is_empty() {
+        out.push(cx.t(Msg::StakesNoItems).to_string());
+    } else if open.is_empty() {
         out.push(cx.t(Msg::StakesNoOpen).to_string());
     } else {
         out.push(fill(cx.t(Msg::StakesOpen), &[&open.len().to_string(), &listing(&open, cx)]));
