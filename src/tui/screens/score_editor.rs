@@ -474,17 +474,7 @@ impl Layer for ScoreEditor {
         let slots = self.slots();
         let (msg, color) = match (&self.error, self.preview(cx)) {
             (Some(e), _) => (format!("✗ {e}"), Color::Red),
-            (None, Ok(v)) => match self.build(cx).ok().and_then(|i| i.over_deducted(self.points)) {
-                Some(t) => (
-                    format!(
-                        "{}；{}",
-                        fill(cx.t(Msg::ScComputed), &[&fmt2(v)]),
-                        fill(cx.t(Msg::ScOverDeducted), &[&fmt2(t), &fmt2(self.points)])
-                    ),
-                    Color::Yellow,
-                ),
-                None => (fill(cx.t(Msg::ScComputed), &[&fmt2(v)]), Color::Green),
-            },
+            (None, Ok(v)) => super::stakes::computed(v, self.build(cx).ok(), self.points, cx),
             (None, Err(e)) => (e, Color::DarkGray),
         };
         let inner_w = 96u16.min(area.width.saturating_sub(2)).saturating_sub(2) as usize;

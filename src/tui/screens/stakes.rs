@@ -1,15 +1,20 @@
 //! What a confirmation puts at stake, said before the step is taken (issue 17, part 7):
 //! removing an indicator (the scores under it, the findings linked to it), archiving a
-//! project (the open and overdue items it leaves), closing an item (refused without evidence).
+//! project (the open and overdue items it leaves), closing an item (refused without evidence),
+//! and a score editor's deductions beyond the leaf's points (扣完为止) before saving.
 //! Pure functions of records the screen already holds (or fetches once), so tests need no
 //! terminal.
 
+use crate::domain::money::fmt2;
+use crate::domain::scoring::ScoreInput;
 use crate::domain::tree::{IndicatorTree, Node, NodeId};
 use crate::domain::{Finding, FindingState, RectItem};
 use crate::text::truncate;
 use crate::tui::app::Cx;
 use crate::tui::strings::{Msg, fill};
 use chrono::NaiveDate;
+use ratatui::style::Color;
+use rust_decimal::Decimal;
 
 /// Names listed in a question before the rest is counted (等 N 项).
 const LISTED: usize = 5;
@@ -93,4 +98,15 @@ pub fn archive(question: String, items: &[RectItem], today: NaiveDate, cx: &Cx) 
 /// Why an item cannot be closed now, when it cannot: it has no evidence (the store refuses it too).
 pub fn close_refusal(item: &RectItem, cx: &Cx) -> Option<String> {
     item.evidence.is_empty().then(|| fill(cx.t(Msg::ItCloseNoEvidence), &[&item.id.to_string()]))
+}
+
+/// The score editor's line under the fields: the computed score (green), with 扣完为止 said
+/// when the deductions add up to more than the leaf's `points` (yellow: accepted, but worth
+/// seeing before saving).
+pub fn computed(value: Decimal, input: Option<ScoreInput>, points: Decimal, cx: &Cx) -> (String, Color) {
+    let line = fill(cx.t(Msg::ScComputed), &[&fmt2(value)]);
+    match input.and_then(|i| i.over_deducted(points)) {
+        Some(total) => (format!("{line}；{}", fill(cx.t(Msg::ScOverDeducted), &[&fmt2(total), &fmt2(points)])), Color::Yellow),
+        None => (line, Color::Green),
+    }
 }
