@@ -37,6 +37,10 @@ fn 问题表单填写标题和多行评价依据_保存后读回() {
     let f = env.local.findings(CODE).unwrap().pop().expect("recorded");
     assert_eq!(f.body.title, "劳务费发放表缺少签字");
     assert_eq!(f.body.basis, "《会计法》第十四条\n原始凭证应有经办人签名");
+    // The findings tab's detail shows both.
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(shown.contains("标题：劳务费发放表缺少签字"), "{shown}");
+    assert!(shown.contains("评价依据：《会计法》第十四条") && shown.contains("原始凭证应有经办人签名"), "{shown}");
 
     // Edited: the form shows both as saved; a changed title is saved, the basis kept.
     keys(&mut app, &cx, "e");

@@ -328,6 +328,14 @@ impl Findings {
         let mut lines: Vec<(String, Style)> =
             vec![(format!("#{} {} · {} · {}", fd.seq, fd.state.label(), fd.body.category, fd.body.severity.label()), cyan)];
         lines.push((fd.body.text.clone(), Style::default()));
+        // The title and 评价依据 when written (a notice prints them); each basis line its own.
+        if !fd.body.title.trim().is_empty() {
+            lines.push((format!("{}{}{}", cx.t(Msg::FnTitle), colon(cx), fd.body.title.trim()), Style::default()));
+        }
+        for (i, l) in fd.body.basis.trim().lines().enumerate() {
+            let label = if i == 0 { format!("{}{}", cx.t(Msg::FnBasis), colon(cx)) } else { "  ".to_string() };
+            lines.push((format!("{label}{l}"), Style::default()));
+        }
         let names = self.indicator_names(fd);
         if !names.is_empty() {
             lines.push((format!("{}{}{names}", cx.t(Msg::FnIndicatorsLabel), colon(cx)), Style::default()));
