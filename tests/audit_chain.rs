@@ -159,11 +159,16 @@ fn a_store_from_before_the_chain_is_linked_on_open() {
         };
         let store = open(dir.path());
         let chain = store.audit_chain(None).unwrap();
-        assert_eq!(chain.len(), before + 1, "{name}: every record linked, and the migration's own");
+        assert_eq!(chain.len(), before + 2, "{name}: every record linked, and the two migrations' own");
         chain::verify_pairs(&chain).unwrap();
+        let (linked, _) = &chain[chain.len() - 2];
+        let text: Value = serde_json::from_str(&linked.command).unwrap();
+        assert_eq!(text, json!({"cmd": "migrate", "from": 2, "to": 3, "what": "审计日志加链 (audit chain added)"}));
+        // Then schema 4 (findings gain 评价依据 and a title), chained like every record.
         let (last, link) = chain.last().unwrap();
         let text: Value = serde_json::from_str(&last.command).unwrap();
-        assert_eq!(text, json!({"cmd": "migrate", "from": 2, "to": 3, "what": "审计日志加链 (audit chain added)"}));
+        assert_eq!(text["from"], 3);
+        assert_eq!(text["to"], 4);
         assert_eq!(last.actor, "zhangsan");
         assert_eq!(store.chain_head().unwrap(), Some((last.id, link.hash.clone())));
         assert!(chain_problems(&store).is_empty(), "{:?}", store.check().problems);
@@ -173,7 +178,7 @@ fn a_store_from_before_the_chain_is_linked_on_open() {
         drop(store);
         let store = open(dir.path());
         let again = store.audit_chain(None).unwrap();
-        assert_eq!(again.len(), before + 2);
+        assert_eq!(again.len(), before + 3);
         chain::verify_pairs(&again).unwrap();
         assert!(chain_problems(&store).is_empty(), "{:?}", store.check().problems);
     }

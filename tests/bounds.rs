@@ -47,7 +47,7 @@ fn demo_changed_by_hand(change: impl FnOnce(&sled::Db)) -> tempfile::TempDir {
 }
 
 /// Rewrites each record of `tree` that `change` changed (it returns true).
-fn rewrite<T: serde::Serialize + serde::de::DeserializeOwned>(
+fn rewrite<T: serde::Serialize + serde::de::DeserializeOwned + 'static>(
     db: &sled::Db,
     tree: &str,
     what: &str,

@@ -1,8 +1,9 @@
 //! The stored format: `[schema version][bincode payload][CRC32C]` (version 1: no checksum).
-//! The committed bytes in fixtures/codec/ were written by schema versions 1 and 2; they must
-//! keep decoding to the same values. If a stored struct changes, these tests fail until a
-//! migration is written (see src/store/migrate.rs). JIXIAO_WRITE_FIXTURES=1 writes the
-//! current schema's fixtures (v2-*.bin): only for a new schema, never over older ones.
+//! The committed bytes in fixtures/codec/ were written by schema versions 1, 2 and 3; they must
+//! keep decoding to the same values (a version-2 finding: with empty 评价依据 and title). If a
+//! stored struct changes, these tests fail until a migration is written (see
+//! src/store/migrate.rs). JIXIAO_WRITE_FIXTURES=1 writes the current schema's fixtures
+//! (v3-*.bin): only for a new schema, never over older ones.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use jixiao::domain::finding::FindingBody;
@@ -78,7 +79,12 @@ fn tree() -> IndicatorTree {
     t
 }
 
+/// The finding as schema 3 stores it, with 评价依据 and a title.
 fn finding() -> Finding {
+    finding_with("《预算法》第五十七条：各级政府财政部门应当及时、足额地拨付预算资金", "专项资金滞留三个月")
+}
+
+fn finding_with(basis: &str, title: &str) -> Finding {
     let body = FindingBody {
         text: "资金滞留未及时拨付".into(),
         category: "资金滞留未及时拨付".into(),
@@ -86,6 +92,8 @@ fn finding() -> Finding {
         amount: Some(d("120.50")),
         indicators: vec![8],
         evidence: vec![Evidence::doc("拨款单")],
+        basis: basis.into(),
+        title: title.into(),
     };
     let mut f = Finding {
         id: 3,
@@ -197,11 +205,17 @@ fn read_fixture(version: u8, name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, value: T) {
-    let bytes = encode(&value);
+fn check<T: Serialize + DeserializeOwned + PartialEq + Debug + 'static>(name: &str, value: T) {
+    check_upgraded(name, &value, &value, true);
+}
+
+/// `value` as this schema writes it; `older`: what the version-1 and -2 bytes decode to;
+/// `same_payload`: the type did not change in schema 3 (its version-2 payload is the same).
+fn check_upgraded<T: Serialize + DeserializeOwned + PartialEq + Debug + 'static>(name: &str, value: &T, older: &T, same_payload: bool) {
+    let bytes = encode(value);
     assert_eq!(bytes[0], SCHEMA);
     let back: T = decode(&bytes, name).unwrap();
-    assert_eq!(back, value, "{name}: round trip");
+    assert_eq!(&back, value, "{name}: round trip");
     if std::env::var_os("JIXIAO_WRITE_FIXTURES").is_some() {
         let path = fixture(SCHEMA, name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -211,20 +225,26 @@ fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str, value:
         let stored = read_fixture(version, name);
         assert_eq!(stored[0], version, "{name}: fixture is version {version}");
         let old: T = decode(&stored, name).unwrap_or_else(|e| panic!("{name}: version-{version} bytes no longer decode: {e}"));
-        assert_eq!(old, value, "{name}: version-{version} bytes decode to a different value");
+        assert_eq!(&old, older, "{name}: version-{version} bytes decode to a different value");
     }
-    let (v1, v2) = (read_fixture(1, name), read_fixture(2, name));
-    assert_eq!(v2, bytes, "{name}: this binary no longer writes the committed version-2 bytes");
-    // The migration re-frames version 1 byte for byte: same payload, checksum added.
+    let (v1, v2, v3) = (read_fixture(1, name), read_fixture(2, name), read_fixture(3, name));
+    assert_eq!(v3, bytes, "{name}: this binary no longer writes the committed version-3 bytes");
+    // The migration to 2 re-framed version 1 byte for byte: same payload, checksum added.
     assert_eq!(v1[1..], v2[1..v2.len() - 4], "{name}: version 1 and 2 payloads differ");
-    assert_eq!(v2[v2.len() - 4..], crc32c::crc32c(&v2[..v2.len() - 4]).to_le_bytes(), "{name}: CRC32C, little-endian");
+    if same_payload {
+        assert_eq!(v2[1..v2.len() - 4], v3[1..v3.len() - 4], "{name}: version 2 and 3 payloads differ");
+    }
+    for v in [&v2, &v3] {
+        assert_eq!(v[v.len() - 4..], crc32c::crc32c(&v[..v.len() - 4]).to_le_bytes(), "{name}: CRC32C, little-endian");
+    }
 }
 
 #[test]
-fn version_1_and_2_fixtures_decode_and_values_round_trip() {
+fn version_1_2_and_3_fixtures_decode_and_values_round_trip() {
     check("project", project());
     check("tree", tree());
-    check("finding", finding());
+    // Schema 3 gave findings 评价依据 and a title: older findings read back with both empty.
+    check_upgraded("finding", &finding(), &finding_with("", ""), false);
     check("item", item());
     check("response", response());
     check("notice", notice());
@@ -232,11 +252,11 @@ fn version_1_and_2_fixtures_decode_and_values_round_trip() {
     check("audit", audit());
 }
 
-/// Every byte of a version-2 value changed, one at a time (each single bit and all eight
+/// Every byte of a current value changed, one at a time (each single bit and all eight
 /// bits): never a value, always `corrupt` naming the record, whatever the byte held (the
 /// version, a length prefix, text, the checksum).
-fn every_change_is_corrupt<T: DeserializeOwned + Debug>(name: &str) -> usize {
-    let good = read_fixture(2, name);
+fn every_change_is_corrupt<T: DeserializeOwned + Debug + 'static>(name: &str) -> usize {
+    let good = read_fixture(SCHEMA, name);
     let mut tried = 0;
     for pos in 0..good.len() {
         for mask in [1u8, 2, 4, 8, 16, 32, 64, 128, 0xff] {

@@ -297,6 +297,8 @@ fn published_finding_is_revised_not_edited_and_withdrawal_needs_reason() {
         amount: Some(d("120.5")),
         indicators: vec![],
         evidence: vec![],
+        basis: String::new(),
+        title: String::new(),
     };
     let mut f = Finding {
         id: 3,

@@ -56,6 +56,8 @@ fn add_formula_finding(local: &Local) -> u64 {
             indicators: vec![IndicatorRef::Id(leaf)],
             evidence: vec![],
             publish: true,
+            basis: String::new(),
+            title: String::new(),
         })
         .unwrap()
         .id;

@@ -47,6 +47,8 @@ fn env() -> Env {
         indicators: vec![IndicatorRef::Id(leaf)],
         evidence: vec![],
         publish: true,
+        basis: String::new(),
+        title: String::new(),
     };
     let finding = local.execute(&record).unwrap().id;
     let item = add_item(&local, finding, "+86 电话回访，核实整改");

@@ -361,7 +361,9 @@ fn an_ex_ante_notice_gives_the_conclusion() {
     let txt = squeeze(&notice::to_text(&doc, A4_WIDTH));
     assert!(txt.contains("事前绩效评估发现问题的整改通知"), "{txt}");
     assert!(txt.contains("80.50分") && txt.contains("评估结论为“调整完善后予以支持”"), "{txt}");
-    assert!(txt.contains("「投入经济性」（扣5.00分）"), "{txt}");
+    // Scored directly (no deduction stems from the finding): the leaf is named, no points
+    // charged to this finding (a notice charges a finding only its own deductions).
+    assert!(txt.contains("涉及指标：「投入经济性」") && !txt.contains("扣5.00分"), "{txt}");
     assert!(txt.contains("（发文机关）"), "{txt}");
 }
 

@@ -119,6 +119,8 @@ fn finding(id: u64, indicators: Vec<u32>) -> Finding {
             amount: Some(dec("12.5")),
             indicators,
             evidence: vec![],
+            basis: String::new(),
+            title: String::new(),
         },
         state: FindingState::Published,
         history: vec![],

@@ -133,7 +133,7 @@ fn 表单有修改时_esc_先问_没有修改时直接关闭() {
 fn 草稿提示按_esc_或_q_保留草稿_按_d_丢弃() {
     let env = Env::new();
     let cx = env.cx();
-    env.drafts.save(FINDING_DRAFT, r#"["上次没写完的问题","（请选择）","一般","",""]"#);
+    env.drafts.save(FINDING_DRAFT, r#"["上次没写完的问题","（请选择）","一般","","","",""]"#);
     let mut app = new_app(&cx);
     open_project(&mut app, &cx, "人口普查");
     keys(&mut app, &cx, "3");

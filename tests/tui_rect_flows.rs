@@ -311,26 +311,19 @@ fn a_finding_from_record_to_a_closed_item_and_the_ledger() {
     assert_eq!(item(&env, first).state, ItemState::Submitted);
     assert!(item(&env, first).evidence.is_empty());
 
-    // Closing without evidence is refused, and the screen says why.
+    // Closing without evidence is refused before any opinion is typed: the menu marks it and
+    // picking it says why (issue 17, part 7).
     keys(&mut app, &cx, "m");
-    assert_eq!(menu_entries(&app, &cx), ["退回", "销号", "撤销"]);
+    assert_eq!(menu_entries(&app, &cx), ["退回", "销号（无佐证资料，不能销号）", "撤销"]);
     esc(&mut app, &cx);
     let before = env.audit_len();
-    pick(&mut app, &cx, "销号");
-    keys(&mut app, &cx, "同意销号");
-    ctrl(&mut app, &cx, 's');
-    assert_eq!(top_context(&app), "confirm", "the close is confirmed first");
-    keys(&mut app, &cx, "y");
-    assert_eq!(top_context(&app), "popup", "an error popup");
+    pick(&mut app, &cx, "销号（无佐证资料，不能销号）");
+    assert_eq!(top_context(&app), "popup", "an error popup, no opinion form");
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("佐证资料"), "the popup says evidence is missing\n{shown}");
+    assert!(shown.contains("没有任何佐证资料，不能销号"), "the popup says evidence is missing\n{shown}");
     assert_eq!(item(&env, first).state, ItemState::Submitted);
     assert_eq!(env.audit_len(), before, "nothing was written");
     esc(&mut app, &cx); // the error
-    keys(&mut app, &cx, "n"); // the confirmation
-    assert_eq!(top_context(&app), "form", "the opinion form is still there");
-    esc(&mut app, &cx);
-    keys(&mut app, &cx, "y"); // the opinion typed: Esc asks, y discards
     assert_eq!(top_context(&app), "rectification");
 
     // Returned with reasons.
@@ -828,14 +821,14 @@ fn error_popup_hints_say_close() {
     let cx = env.cx();
     let mut app = new_app(&cx);
     let (first, _) = issued_pair(&env, &mut app, &cx);
-    pick(&mut app, &cx, "提交整改报告");
-    keys(&mut app, &cx, "已核发");
+    // An extension to a day before the current due date: the store refuses it on saving.
+    // (销号 without evidence, used here before, is now refused before the form opens.)
+    pick(&mut app, &cx, "申请延期");
+    keys(&mut app, &cx, "资金未到位");
+    press(&mut app, &cx, KeyCode::Tab);
+    keys(&mut app, &cx, "2026-11-23");
     ctrl(&mut app, &cx, 's');
-    assert_eq!(item(&env, first).state, ItemState::Submitted);
-    pick(&mut app, &cx, "销号");
-    keys(&mut app, &cx, "同意");
-    ctrl(&mut app, &cx, 's');
-    keys(&mut app, &cx, "y");
+    assert_eq!(item(&env, first).pending_extension, None);
     let status = screen(&app, &cx, 120, 40).lines().last().unwrap().to_string();
     assert!(screen(&app, &cx, 120, 40).contains("保存失败"));
     assert!(!status.contains("y 确认"), "{status}");

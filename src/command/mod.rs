@@ -284,6 +284,11 @@ pub enum Command {
         /// Publish at once.
         #[serde(default)]
         publish: bool,
+        /// 评价依据 and the short title (`FindingBody::basis`, `title`).
+        #[serde(default)]
+        basis: String,
+        #[serde(default)]
+        title: String,
     },
     PublishFinding {
         finding: u64,
@@ -306,6 +311,11 @@ pub enum Command {
         /// Why a published finding is corrected.
         #[serde(default)]
         note: String,
+        /// 评价依据 and the short title; left out (`None`): kept as they are.
+        #[serde(default)]
+        basis: Option<String>,
+        #[serde(default)]
+        title: Option<String>,
     },
     /// Brings back an earlier published revision (1 = the first) as a new revision; the
     /// reason is kept with it.

@@ -141,6 +141,8 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
                 indicators: f.indicators.iter().map(|i| IndicatorRef::Name(i.clone())).collect(),
                 evidence: f.evidence.iter().map(|n| Evidence::doc(n)).collect(),
                 publish: f.published,
+                basis: f.basis.clone(),
+                title: f.title.clone(),
             })?
             .id;
         for it in &f.items {

@@ -101,6 +101,11 @@ pub struct SeedFinding {
     pub published: bool,
     #[serde(default)]
     pub items: Vec<SeedItem>,
+    /// 评价依据 and the short title, when the case gives them.
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub title: String,
 }
 
 fn yes() -> bool {

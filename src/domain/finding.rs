@@ -63,6 +63,13 @@ pub struct FindingBody {
     /// The indicators it cost points on.
     pub indicators: Vec<NodeId>,
     pub evidence: Vec<Evidence>,
+    /// 评价依据: the rule it breaks (a regulation and article, or the indicator's standard),
+    /// printed by the notice; empty when not written. Added in codec schema 3 (`store::migrate`).
+    #[serde(default)]
+    pub basis: String,
+    /// The finding's own short title, the heading of its problem in a notice; empty: `heading`.
+    #[serde(default)]
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +95,9 @@ pub struct Finding {
     pub meta: Meta,
 }
 
+/// The most characters a finding's title may have: it is a heading, one line of a notice.
+pub const TITLE_MAX: usize = 40;
+
 /// The seed category list of DOMAIN.md §5, grouped by the level-1 indicator they usually hit.
 pub const SEED_CATEGORIES: &[(&str, &[&str])] = &[
     ("决策", &["绩效意识不强", "绩效目标不精准/与预算脱节", "立项依据不足", "预算编制欠合理", "申报程序欠规范", "项目无绩效目标"]),
@@ -112,12 +122,34 @@ pub const SEED_CATEGORIES: &[(&str, &[&str])] = &[
 ];
 
 impl FindingBody {
+    /// The heading a notice prints: the title, else the category (as before titles existed),
+    /// else the text's first clause.
+    pub fn heading(&self) -> String {
+        let title = self.title.trim();
+        if !title.is_empty() {
+            return title.to_string();
+        }
+        let category = self.category.trim();
+        if !category.is_empty() {
+            return category.to_string();
+        }
+        let first = self.text.split(['，', '。', '；', '\n']).next().unwrap_or("").trim();
+        first.chars().take(30).collect()
+    }
+
     pub fn validate(&self, record: &str) -> Result<()> {
         if self.text.trim().is_empty() {
             return Err(Error::invalid(record, "text", "问题描述不能为空"));
         }
         if self.category.trim().is_empty() {
             return Err(Error::invalid(record, "category", "需要问题类别"));
+        }
+        if self.title.contains('\n') {
+            return Err(Error::invalid(record, "title", "问题标题只能写一行：换行请删去（较长的说明写在问题描述或评价依据里）"));
+        }
+        let len = self.title.trim().chars().count();
+        if len > TITLE_MAX {
+            return Err(Error::invalid(record, "title", format!("问题标题有 {len} 个字，最多 {TITLE_MAX} 个：请缩短")));
         }
         if let Some(a) = self.amount {
             if a < Decimal::ZERO {

@@ -20,7 +20,7 @@ pub fn load(backend: &dyn Backend, number: &str, issuer: Option<&str>) -> Result
     let items = backend.items(&project.code)?.into_iter().filter(|i| notice.items.contains(&i.id)).collect();
     let issuer = issuer.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let issuer = issuer.unwrap_or_else(|| issuer_from_contact(&notice.contact));
-    Ok(NoticeDoc { notice, project, tree, findings, items, issuer })
+    Ok(NoticeDoc { notice, project, tree, findings, items, issuer, layout: None })
 }
 
 /// The copy of a notice kept when it was issued (`None` for a notice issued before jixiao kept

@@ -9,13 +9,11 @@
 //! to what `to_text` prints bumps `TEXT_LAYOUT`, and keeps the old layout for copies stamped
 //! with an older one (else their sha256 no longer matches and they read as damaged).
 
+pub use super::notice::TEXT_LAYOUT;
 use super::notice::{A4_WIDTH, NoticeDoc, chinese_number, result_text, to_text};
 use crate::domain::money::fmt2;
 use crate::domain::{Error, Finding, ItemState, Notice, NoticeState, RectItem, Result};
 use serde::{Deserialize, Serialize};
-
-/// The plain-text layout `to_text` prints today (see the module comment).
-pub const TEXT_LAYOUT: u8 = 1;
 
 /// What was issued: the data the notice was rendered from, and the sha256 (hex) of
 /// `to_text(&doc, A4_WIDTH)` as issued, which is what `jixiao notice NUMBER` prints.
@@ -35,20 +33,28 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 impl IssuedNotice {
     /// The copy of a notice being issued now.
-    pub fn new(doc: NoticeDoc) -> Self {
+    pub fn new(mut doc: NoticeDoc) -> Self {
+        doc.layout = None;
         let text_sha256 = sha256_hex(to_text(&doc, A4_WIDTH).as_bytes());
         IssuedNotice { doc, text_sha256, layout: TEXT_LAYOUT }
+    }
+
+    /// The issued document in the layout it was issued with.
+    fn stamped(&self) -> NoticeDoc {
+        let mut doc = self.doc.clone();
+        doc.layout = Some(self.layout);
+        doc
     }
 
     /// The text as issued, once its sha256 is checked against the recorded one; a mismatch is
     /// a damaged record (or a copy from a layout this jixiao does not print), named.
     pub fn verified_text(&self) -> Result<String> {
-        let text = to_text(&self.doc, A4_WIDTH);
+        let text = to_text(&self.stamped(), A4_WIDTH);
         let sha = sha256_hex(text.as_bytes());
         if sha == self.text_sha256 {
             return Ok(text);
         }
-        let why = if self.layout != TEXT_LAYOUT {
+        let why = if self.layout > TEXT_LAYOUT {
             format!("该副本按第 {} 版版式留存，本程序按第 {TEXT_LAYOUT} 版排版：请用留存时的 jixiao 版本打印", self.layout)
         } else {
             "留存的数据在下发后被改动过（记录已损坏）：运行 jixiao check，从备份恢复；--current 可按今天的数据排出".to_string()
@@ -63,7 +69,7 @@ impl IssuedNotice {
     /// since carries the 【已作废】 block and the reason on top (`blocks` puts it first, so the
     /// rest of the text is the issued text byte for byte).
     pub fn as_shown(&self, today: &Notice) -> NoticeDoc {
-        let mut doc = self.doc.clone();
+        let mut doc = self.stamped();
         if today.state == NoticeState::Cancelled {
             doc.notice.state = NoticeState::Cancelled;
             doc.notice.cancel_reason = today.cancel_reason.clone();
@@ -161,6 +167,13 @@ fn finding_changes(problem: &str, a: &Finding, b: &Finding) -> Vec<Change> {
     }
     if a.body.category != b.body.category {
         out.push(Change::new(problem, "问题类别", &a.body.category, &b.body.category));
+    }
+    let written = |t: &str| if t.trim().is_empty() { "（未写）".to_string() } else { quote(t) };
+    if a.body.title != b.body.title {
+        out.push(Change::new(problem, "标题", written(&a.body.title), written(&b.body.title)));
+    }
+    if a.body.basis != b.body.basis {
+        out.push(Change::new(problem, "评价依据", written(&a.body.basis), written(&b.body.basis)));
     }
     if a.body.severity != b.body.severity {
         out.push(Change::new(problem, "严重程度", a.body.severity.label(), b.body.severity.label()));

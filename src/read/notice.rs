@@ -11,12 +11,19 @@
 //! - 评价结果: the total with 2 decimals and the grade (or the ex-ante conclusion), or
 //!   评分未完成 while leaves are unscored;
 //! - the problems, numbered 一、二、三…: one per finding, in the order the notice lists its
-//!   items; each with 问题事实 (the finding text), 评价依据 (the indicators it cost points on,
-//!   the category and severity), 涉及金额 (万元, 2 decimals) when there is one, and per item
-//!   整改要求 and 整改期限 (the current due date; after an approved extension 原定期限 too);
+//!   items, headed by the finding's title (`FindingBody::heading`); each with 问题事实 (the
+//!   finding text), 评价依据 (the rule it breaks as the finding states it, else the linked
+//!   indicators' 评分标准), 涉及指标 (with the points of the deductions that stem from this
+//!   finding, not the leaf's whole loss), 问题类别 and severity, 涉及金额 (万元, 2 decimals)
+//!   when there is one, and per item 整改要求 and 整改期限 (the current due date; after an
+//!   approved extension 原定期限 too);
 //! - 报送要求 (整改报告 and 佐证资料 before the latest due date), 联系人及电话, the consequence
 //!   and 特此通知;
 //! - the issuing authority and the issue date (2026年11月22日).
+//!
+//! Layout 1 (`TEXT_LAYOUT` before findings had titles) headed a problem by its category and
+//! printed 评价依据 as the indicators with the leaf's whole loss, the category and severity; a
+//! copy issued then is still printed that way (`NoticeDoc::layout`, `problem_blocks_v1`).
 
 pub use super::print::{chinese_date, chinese_number, md_escape};
 use crate::domain::money::fmt2;
@@ -37,6 +44,10 @@ pub const VOID_MARK: &str = "【已作废】";
 /// The consequence printed on every notice.
 pub const CONSEQUENCE: &str = "逾期未整改或整改不到位的，将视情况调减或取消下年度预算安排。";
 
+/// The layout `blocks` prints today; an issued copy keeps the one it was issued with
+/// (`read::issued`), and a change to what a notice prints bumps it.
+pub const TEXT_LAYOUT: u8 = 2;
+
 /// Everything a notice prints. Kept as issued in the store (`read::issued::IssuedNotice`), so
 /// every type in it is serde.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +62,10 @@ pub struct NoticeDoc {
     pub items: Vec<RectItem>,
     /// The issuing authority printed above the date, e.g. 市财政局.
     pub issuer: String,
+    /// The layout to print (`None`: `TEXT_LAYOUT`); an issued copy sets its own when shown.
+    /// Not stored: the copy keeps it beside the document.
+    #[serde(skip)]
+    pub layout: Option<u8>,
 }
 
 /// The finance bureau named at the start of the contact (`市财政局绩效评价股 0736-…` → 市财政局),
@@ -96,8 +111,13 @@ pub fn blocks(doc: &NoticeDoc) -> Vec<Block> {
     out.push(Block::Recipient(format!("{}：", doc.notice.unit)));
     out.push(Block::Para(opening(doc)));
     out.push(Block::Note("评价结果".into(), result_text(&doc.project, &doc.tree)));
+    let v1 = doc.layout.is_some_and(|l| l < 2);
     for (n, (finding, items)) in problems(doc).into_iter().enumerate() {
-        out.extend(problem_blocks(doc, n + 1, finding, &items));
+        if v1 {
+            out.extend(problem_blocks_v1(doc, n + 1, finding, &items));
+        } else {
+            out.extend(problem_blocks(doc, n + 1, finding, &items));
+        }
     }
     out.extend(closing_blocks(doc));
     out
@@ -171,6 +191,74 @@ fn problems(doc: &NoticeDoc) -> Vec<(Option<&Finding>, Vec<&RectItem>)> {
 
 fn problem_blocks(doc: &NoticeDoc, n: usize, finding: Option<&Finding>, items: &[&RectItem]) -> Vec<Block> {
     let field = |label: &str, text: String| Block::Field(label.to_string(), text);
+    let heading = finding.map(|f| f.body.heading()).filter(|h| !h.is_empty()).unwrap_or_else(|| "其他问题".to_string());
+    let mut out = vec![Block::Heading(format!("{}、{heading}", chinese_number(n)))];
+    match finding {
+        Some(f) => {
+            out.push(field("问题事实", one_line(&f.body.text)));
+            if let Some(basis) = rule_broken(&doc.tree, f) {
+                out.push(field("评价依据", basis));
+            }
+            let charged = charged_indicators(&doc.tree, f);
+            if !charged.is_empty() {
+                out.push(field("涉及指标", charged.join("、")));
+            }
+            out.push(field("问题类别", format!("{}；严重程度：{}", f.body.category.trim(), f.body.severity.label())));
+            if let Some(a) = f.body.amount.filter(|a| !a.is_zero()) {
+                out.push(field("涉及金额", format!("{}万元", fmt2(a))));
+            }
+        }
+        None => out.push(field("问题事实", "（问题记录缺失）".into())),
+    }
+    out.extend(item_blocks(items));
+    out
+}
+
+/// 评价依据: as the finding states it, else the 评分标准 of the indicators it is linked to.
+fn rule_broken(tree: &IndicatorTree, f: &Finding) -> Option<String> {
+    let own = one_line(&f.body.basis);
+    if !own.is_empty() {
+        return Some(own);
+    }
+    let guides: Vec<String> = linked_leaves(tree, f)
+        .into_iter()
+        .map(|n| (n, one_line(&n.guide)))
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(n, g)| format!("「{}」评分标准：{}", n.name, g.trim_end_matches(['。', '；'])))
+        .collect();
+    (!guides.is_empty()).then(|| format!("{}。", guides.join("；")))
+}
+
+/// The indicators the finding is linked to, then any other leaf with a deduction that stems
+/// from it, in tree order.
+fn linked_leaves<'t>(tree: &'t IndicatorTree, f: &Finding) -> Vec<&'t Node> {
+    tree.nodes.iter().filter(|n| f.body.indicators.contains(&n.id) || !own_deductions(n, f.id).is_zero()).collect()
+}
+
+/// The points of the deductions on `node` that record `finding` as their source, capped at the
+/// leaf's points (扣完为止).
+fn own_deductions(node: &Node, finding: u64) -> rust_decimal::Decimal {
+    let Some(crate::domain::tree::Score { input: crate::domain::scoring::ScoreInput::Deduction { deductions }, .. }) = &node.score else {
+        return rust_decimal::Decimal::ZERO;
+    };
+    let own = crate::domain::money::sum(deductions.iter().filter(|d| d.finding == Some(finding)).map(|d| &d.points));
+    own.min(node.points)
+}
+
+/// 「资金使用合规性」（扣1.00分）: each linked leaf with this finding's own deductions on it.
+fn charged_indicators(tree: &IndicatorTree, f: &Finding) -> Vec<String> {
+    linked_leaves(tree, f)
+        .into_iter()
+        .map(|n| match own_deductions(n, f.id) {
+            own if own.is_zero() => format!("「{}」", n.name),
+            own => format!("「{}」（扣{}分）", n.name, fmt2(own)),
+        })
+        .collect()
+}
+
+/// Layout 1, kept for copies issued with it: headed by the category, 评价依据 boilerplate.
+fn problem_blocks_v1(doc: &NoticeDoc, n: usize, finding: Option<&Finding>, items: &[&RectItem]) -> Vec<Block> {
+    let field = |label: &str, text: String| Block::Field(label.to_string(), text);
     let category = finding.map(|f| f.body.category.trim()).filter(|c| !c.is_empty()).unwrap_or("其他问题");
     let mut out = vec![Block::Heading(format!("{}、{category}", chinese_number(n)))];
     match finding {
@@ -183,6 +271,14 @@ fn problem_blocks(doc: &NoticeDoc, n: usize, finding: Option<&Finding>, items: &
         }
         None => out.push(field("问题事实", "（问题记录缺失）".into())),
     }
+    out.extend(item_blocks(items));
+    out
+}
+
+/// Each item's 整改要求 and 整改期限 (numbered when the problem has several).
+fn item_blocks(items: &[&RectItem]) -> Vec<Block> {
+    let field = |label: &str, text: String| Block::Field(label.to_string(), text);
+    let mut out = Vec::new();
     let many = items.len() > 1;
     for (k, item) in items.iter().enumerate() {
         let suffix = if many { format!("（{}）", k + 1) } else { String::new() };
@@ -195,8 +291,8 @@ fn problem_blocks(doc: &NoticeDoc, n: usize, finding: Option<&Finding>, items: &
     out
 }
 
-/// The indicators the finding cost points on (with the points lost where scored), its
-/// category and severity.
+/// Layout 1's 评价依据: the indicators the finding cost points on (with the leaf's whole
+/// loss where scored), its category and severity.
 fn basis(tree: &IndicatorTree, f: &Finding) -> String {
     let indicators: Vec<String> = f.body.indicators.iter().filter_map(|id| tree.node(*id)).map(|n| indicator_loss(tree, n)).collect();
     let category = format!("问题类别为“{}”，严重程度：{}。", f.body.category.trim(), f.body.severity.label());

@@ -26,7 +26,7 @@ impl Report {
     }
 }
 
-fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, what: &str, report: &mut Report) -> Vec<(Vec<u8>, T)> {
+fn decode_all<T: DeserializeOwned + 'static>(tree: &sled::Tree, what: &str, report: &mut Report) -> Vec<(Vec<u8>, T)> {
     let mut out = Vec::new();
     for kv in tree.iter() {
         match kv {
@@ -45,7 +45,7 @@ fn decode_all<T: DeserializeOwned>(tree: &sled::Tree, what: &str, report: &mut R
 
 /// Decodes one stored value for `check`: a problem names the record by its key. A value
 /// still of an older schema after the migration is a problem too (it has no checksum).
-fn decode_stored<T: DeserializeOwned>(v: &[u8], what: &str, k: &[u8]) -> std::result::Result<T, String> {
+fn decode_stored<T: DeserializeOwned + 'static>(v: &[u8], what: &str, k: &[u8]) -> std::result::Result<T, String> {
     match decode::<T>(v, what) {
         Ok(_) if v.first().is_some_and(|b| *b < SCHEMA) => {
             Err(format!("{what} key {}: 仍是第 {} 版格式，没有校验和 (not migrated)", hex(k), v[0]))

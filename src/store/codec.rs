@@ -9,14 +9,15 @@
 //! changes, freeze the old one in `migrate.rs`, bump `SCHEMA`, and add its upgrade there.
 //! Every version from 2 on ends in the CRC32C of what precedes it, so a value claiming a
 //! newer version is told apart from a damaged one. The committed fixtures
-//! `fixtures/codec/v1-*.bin` and `v2-*.bin` prove that both versions still decode.
+//! `fixtures/codec/v1-*.bin`, `v2-*.bin` and `v3-*.bin` prove that all versions still decode.
+//! Version 3 (findings with 评价依据 and a title) has version 2's frame.
 
 use crate::domain::{Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The schema this binary writes.
-pub const SCHEMA: u8 = 2;
+pub const SCHEMA: u8 = 3;
 
 /// Bytes of the trailing checksum.
 pub const CHECKSUM_LEN: usize = 4;
@@ -67,7 +68,7 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// Decodes a stored value; `what` names the record for the error message. The checksum is
 /// verified before any byte of the payload is decoded.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+pub fn decode<T: DeserializeOwned + 'static>(bytes: &[u8], what: &str) -> Result<T> {
     let Some(&version) = bytes.first() else {
         return Err(Error::corrupt(what, "空记录 (empty value)"));
     };
@@ -78,7 +79,9 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
         return Err(Error::SchemaTooNew { found: version, supported: SCHEMA });
     }
     if version < SCHEMA {
-        return super::migrate::upgrade(version, &bytes[1..], what);
+        // Version 1 has no checksum; from 2 on it was verified above.
+        let end = if version >= 2 { bytes.len() - CHECKSUM_LEN } else { bytes.len() };
+        return super::migrate::upgrade(version, &bytes[1..end], what);
     }
     decode_payload(&bytes[1..bytes.len() - CHECKSUM_LEN], what)
 }

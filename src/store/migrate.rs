@@ -17,21 +17,33 @@
 //! byte) are counted apart from here on. A binary from before the chain refuses a store of
 //! schema 3 (too new) rather than append records without links.
 //!
+//! 3 → 4: findings gain 评价依据 and a short title (`FindingBody::basis`, `title`), so the
+//! values' frame moves to version 3 (`codec::SCHEMA`). A version-2 finding, and a notice's
+//! issued copy (`IssuedNotice`, which keeps the findings it printed), are decoded with the
+//! frozen `v2` structs below and get both fields empty; every other version-2 value has the
+//! same payload in version 3 and is re-framed byte for byte. `upgrade` reads version-2 values
+//! the same way, so a value the rewrite left (unreadable, or a tree it does not know) reads as
+//! before and `check` names it. The schema byte moves to 4 only at the end, as before.
+//!
 //! When a stored struct changes: copy the old one here as `v2::Project` etc. (frozen),
 //! decode the older payload with it in `upgrade`, convert, and add the store-wide rewrite.
 
 use super::codec;
 use super::heal::in_store;
 use super::{Ctx, Store, chain, tx};
+use crate::domain::Finding;
 use crate::domain::{Error, Result};
 use crate::read::audit::AuditRecord;
+use crate::read::issued::IssuedNotice;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::any::{Any, TypeId};
 
 /// The store's version, kept as the meta tree's `schema` byte: 1 and 2 as the values' frame,
 /// 3 from the audit chain on (see the module doc).
-pub const STORE_SCHEMA: u8 = 3;
+pub const STORE_SCHEMA: u8 = 4;
 
 /// Trees whose every value is codec-encoded (the others hold raw ids or nothing).
 pub const ENCODED_TREES: [usize; 16] = [
@@ -70,18 +82,31 @@ pub fn meta_is_encoded(key: &[u8]) -> bool {
         || key.starts_with(super::tx::DOSSIERS)
 }
 
-/// Decodes a value written by an older schema into the current type.
-pub fn upgrade<T: DeserializeOwned>(version: u8, payload: &[u8], what: &str) -> Result<T> {
-    match version {
-        // Version 1 is version 2 without the checksum: same structs, same payload.
-        1 => codec::decode_payload(payload, what),
-        v => Err(Error::corrupt(what, format!("未知的数据格式版本 {v} (unknown schema version)"))),
+/// Decodes a value written by an older schema into the current type. Version 1 is version 2
+/// without the checksum (same structs, same payload); version 2 differs from 3 only in the
+/// findings (also kept inside an issued notice's copy), read with the frozen `v2` structs.
+pub fn upgrade<T: DeserializeOwned + 'static>(version: u8, payload: &[u8], what: &str) -> Result<T> {
+    if !matches!(version, 1 | 2) {
+        return Err(Error::corrupt(what, format!("未知的数据格式版本 {version} (unknown schema version)")));
     }
+    let wanted = TypeId::of::<T>();
+    let upgraded: Box<dyn Any> = if wanted == TypeId::of::<Finding>() {
+        Box::new(Finding::from(codec::decode_payload::<v2::Finding>(payload, what)?))
+    } else if wanted == TypeId::of::<IssuedNotice>() {
+        Box::new(IssuedNotice::from(codec::decode_payload::<v2::IssuedNotice>(payload, what)?))
+    } else {
+        return codec::decode_payload(payload, what);
+    };
+    // The type was just compared, so the downcast holds; an error rather than a panic all the same.
+    upgraded.downcast::<T>().map(|b| *b).map_err(|_| Error::corrupt(what, "升级后的类型不符 (upgrade type mismatch)"))
 }
 
 /// The audit record's text for a migration (a JSON object like every command's); the one
 /// to 3 says what it did.
 pub fn audit_text(from: u8, to: u8) -> String {
+    if to == 4 {
+        return serde_json::json!({"cmd": "migrate", "from": from, "to": to, "what": "问题增加评价依据与标题 (findings gain basis and title)"}).to_string();
+    }
     if to == 3 {
         return serde_json::json!({"cmd": "migrate", "from": from, "to": to, "what": "审计日志加链 (audit chain added)"}).to_string();
     }
@@ -105,8 +130,21 @@ impl Store {
             reframe_v1(self.tree(tx::META), meta_is_encoded)?;
             self.record_migration(&ctx, 1, 2, None)?;
         }
-        let head = self.chain_existing()?;
-        self.record_migration(&ctx, 2, STORE_SCHEMA, Some(head))
+        if from <= 2 {
+            let head = self.chain_existing()?;
+            self.record_migration(&ctx, 2, 3, Some(head))?;
+        }
+        for idx in ENCODED_TREES {
+            let recode: Option<Recode> = match idx {
+                tx::FINDINGS => Some(recode::<Finding>),
+                tx::ISSUED => Some(recode::<IssuedNotice>),
+                _ => None,
+            };
+            reframe_v2(self.tree(idx), |_| true, recode)?;
+        }
+        reframe_v2(self.audit_tree(), |_| true, None)?;
+        reframe_v2(self.tree(tx::META), meta_is_encoded, None)?;
+        self.record_migration(&ctx, 3, STORE_SCHEMA, None)
     }
 
     /// In one transaction: the migration's audit record (chained) and the new `schema` byte.
@@ -165,4 +203,162 @@ fn reframe_v1(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool) -> Result<()> 
         tree.apply_batch(batch).map_err(in_store)?;
     }
     Ok(())
+}
+
+/// Decodes a version-2 value of a changed type (through `upgrade`) and encodes it as today's.
+type Recode = fn(&[u8], &str) -> Result<Vec<u8>>;
+
+fn recode<T: DeserializeOwned + Serialize + 'static>(value: &[u8], what: &str) -> Result<Vec<u8>> {
+    Ok(codec::encode(&codec::decode::<T>(value, what)?))
+}
+
+/// Moves every version-2 value of `tree` whose key passes `encoded` to version 3, in batches:
+/// through `recode` for a tree whose type changed, else byte for byte with a new checksum.
+/// Values already of version 3 (a migration cut short) or unreadable are left for `check`.
+fn reframe_v2(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool, recode: Option<Recode>) -> Result<()> {
+    let name = String::from_utf8_lossy(&tree.name()).to_string();
+    let label = format!("迁移 {name}");
+    let mut batch = sled::Batch::default();
+    let mut pending = 0;
+    for kv in tree.iter() {
+        let (k, v) = kv.map_err(in_store)?;
+        if v.first() != Some(&2) || !encoded(&k) || !codec::checksum_holds(&v) {
+            continue;
+        }
+        crate::progress::at(&label, &k);
+        let out = match recode {
+            Some(recode) => match recode(&v, &name) {
+                Ok(out) => out,
+                Err(_) => continue,
+            },
+            None => {
+                let mut out = Vec::with_capacity(v.len());
+                out.push(codec::SCHEMA);
+                out.extend_from_slice(&v[1..v.len() - codec::CHECKSUM_LEN]);
+                let sum = codec::checksum(&out);
+                out.extend_from_slice(&sum);
+                out
+            }
+        };
+        batch.insert(k, out);
+        pending += 1;
+        if pending == BATCH {
+            tree.apply_batch(std::mem::take(&mut batch)).map_err(in_store)?;
+            pending = 0;
+        }
+    }
+    if pending > 0 {
+        tree.apply_batch(batch).map_err(in_store)?;
+    }
+    Ok(())
+}
+
+/// The stored structs of codec version 2 that version 3 changed, frozen: never edit them.
+pub mod v2 {
+    use crate::domain::evidence::Evidence;
+    use crate::domain::finding::{self, FindingState, Severity};
+    use crate::domain::meta::Meta;
+    use crate::domain::{IndicatorTree, Notice, Project, RectItem};
+    use crate::read::{issued, notice};
+    use chrono::{DateTime, Utc};
+    use rust_decimal::Decimal;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct FindingBody {
+        pub text: String,
+        pub category: String,
+        pub severity: Severity,
+        #[serde(default, with = "crate::domain::money::plain::option")]
+        pub amount: Option<Decimal>,
+        pub indicators: Vec<u32>,
+        pub evidence: Vec<Evidence>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Revision {
+        pub body: FindingBody,
+        pub by: String,
+        pub at: DateTime<Utc>,
+        pub note: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Finding {
+        pub id: u64,
+        pub project: u64,
+        pub seq: u32,
+        pub body: FindingBody,
+        pub state: FindingState,
+        pub history: Vec<Revision>,
+        pub withdraw_reason: Option<String>,
+        pub meta: Meta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct NoticeDoc {
+        pub notice: Notice,
+        pub project: Project,
+        pub tree: IndicatorTree,
+        pub findings: Vec<Finding>,
+        pub items: Vec<RectItem>,
+        pub issuer: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct IssuedNotice {
+        pub doc: NoticeDoc,
+        pub text_sha256: String,
+        pub layout: u8,
+    }
+
+    /// A finding of version 2 had neither 评价依据 nor a title: both empty.
+    impl From<FindingBody> for finding::FindingBody {
+        fn from(b: FindingBody) -> Self {
+            finding::FindingBody {
+                text: b.text,
+                category: b.category,
+                severity: b.severity,
+                amount: b.amount,
+                indicators: b.indicators,
+                evidence: b.evidence,
+                basis: String::new(),
+                title: String::new(),
+            }
+        }
+    }
+
+    impl From<Finding> for finding::Finding {
+        fn from(f: Finding) -> Self {
+            let history =
+                f.history.into_iter().map(|r| finding::Revision { body: r.body.into(), by: r.by, at: r.at, note: r.note }).collect();
+            finding::Finding {
+                id: f.id,
+                project: f.project,
+                seq: f.seq,
+                body: f.body.into(),
+                state: f.state,
+                history,
+                withdraw_reason: f.withdraw_reason,
+                meta: f.meta,
+            }
+        }
+    }
+
+    /// The copy keeps its layout stamp, so it is still printed as it was issued.
+    impl From<IssuedNotice> for issued::IssuedNotice {
+        fn from(c: IssuedNotice) -> Self {
+            let d = c.doc;
+            let doc = notice::NoticeDoc {
+                notice: d.notice,
+                project: d.project,
+                tree: d.tree,
+                findings: d.findings.into_iter().map(Into::into).collect(),
+                items: d.items,
+                issuer: d.issuer,
+                layout: None,
+            };
+            issued::IssuedNotice { doc, text_sha256: c.text_sha256, layout: c.layout }
+        }
+    }
 }

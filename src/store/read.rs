@@ -79,7 +79,7 @@ impl Store {
         }
     }
 
-    fn scan<T: DeserializeOwned>(&self, tree: &sled::Tree, what: &str) -> Result<Vec<T>> {
+    fn scan<T: DeserializeOwned + 'static>(&self, tree: &sled::Tree, what: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
         for kv in tree.iter() {
             let (k, v) = kv.map_err(in_store)?;
@@ -89,7 +89,7 @@ impl Store {
         Ok(out)
     }
 
-    fn get<T: DeserializeOwned>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
+    fn get<T: DeserializeOwned + 'static>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
         match self.tree(tree).get(key).map_err(in_store)? {
             Some(v) => decode(&v, what).map(Some),
             None => Ok(None),

@@ -107,7 +107,7 @@ impl<'a> Tx<'a> {
         self.written.borrow_mut().note(tree, key);
     }
 
-    pub fn get<T: DeserializeOwned>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
+    pub fn get<T: DeserializeOwned + 'static>(&self, tree: usize, key: &[u8], what: &str) -> Result<Option<T>> {
         match self.t[tree].get(key).map_err(storage)? {
             Some(bytes) => decode(&bytes, what).map(Some),
             None => Ok(None),

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
     match cmd {
-        Command::RecordFinding { project, text, category, severity, amount, indicators, evidence, publish } => {
+        Command::RecordFinding { project, text, category, severity, amount, indicators, evidence, publish, basis, title } => {
             let p = tx.project_by_code(project)?;
             p.ensure_writable()?;
             let tree = tx.tree(p.id)?;
@@ -15,6 +15,8 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 amount: *amount,
                 indicators: resolve_indicators(&tree, indicators)?,
                 evidence: evidence.clone(),
+                basis: basis.trim().to_string(),
+                title: title.trim().to_string(),
             };
             let id = tx.next_seq(b"seq/finding")?;
             let seq = tx.next_seq(&tx::finding_counter(p.id))? as u32;
@@ -37,7 +39,19 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
             Ok(done(id, 1, vec![touch(RecordKind::Finding, id, 0, 1)]))
         }
         Command::PublishFinding { finding, expected_version } => edit_finding(tx, ctx, *finding, *expected_version, |f, _| f.publish()),
-        Command::ReviseFinding { finding, expected_version, text, category, severity, amount, indicators, evidence, note } => {
+        Command::ReviseFinding {
+            finding,
+            expected_version,
+            text,
+            category,
+            severity,
+            amount,
+            indicators,
+            evidence,
+            note,
+            basis,
+            title,
+        } => {
             let project_amount = tx.project(tx.finding(*finding)?.project)?.amount;
             edit_finding(tx, ctx, *finding, *expected_version, |f, tree| {
                 let body = FindingBody {
@@ -47,6 +61,8 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                     amount: *amount,
                     indicators: resolve_indicators(tree, indicators)?,
                     evidence: evidence.clone(),
+                    basis: basis.as_deref().map_or_else(|| f.body.basis.clone(), |b| b.trim().to_string()),
+                    title: title.as_deref().map_or_else(|| f.body.title.clone(), |t| t.trim().to_string()),
                 };
                 body.check_within_project(&f.label(), project_amount)?;
                 f.revise(body, note)

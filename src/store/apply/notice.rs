@@ -157,6 +157,6 @@ fn keep_as_issued(tx: &Tx, project: Project, notice: Notice, items: Vec<RectItem
         None => issuer_from_contact(&notice.contact),
     };
     let id = notice.id;
-    let doc = NoticeDoc { notice, project, tree, findings, items, issuer };
+    let doc = NoticeDoc { notice, project, tree, findings, items, issuer, layout: None };
     tx.put_issued(id, &IssuedNotice::new(doc))
 }

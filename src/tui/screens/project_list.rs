@@ -279,7 +279,13 @@ pub fn phase_form(p: &Project, cx: &Cx) -> Form {
 
 pub fn archive_confirm(p: &Project, cx: &Cx) -> Confirm {
     let cmd = Command::ArchiveProject { project: p.code.clone(), expected_version: Some(p.meta.version) };
-    Confirm::new(fill(cx.t(Msg::ArchiveConfirm), &[&p.code, &p.name]), cmd, Some(cx.t(Msg::Saved).to_string()))
+    let question = fill(cx.t(Msg::ArchiveConfirm), &[&p.code, &p.name]);
+    // The items it leaves; if they cannot be read, the question is asked without them.
+    let question = match cx.backend.items(&p.code) {
+        Ok(items) => super::stakes::archive(question, &items, cx.today, cx),
+        Err(_) => question,
+    };
+    Confirm::new(question, cmd, Some(cx.t(Msg::Saved).to_string()))
 }
 
 pub fn reopen_form(p: &Project, cx: &Cx) -> Form {

@@ -131,7 +131,12 @@ impl Rectification {
             .available_actions()
             .into_iter()
             .filter(|a| *a != ItemAction::Issue)
-            .map(|a| (a.label().to_string(), transition(it, a)))
+            .map(|a| match a {
+                ItemAction::Close if super::stakes::close_refusal(it, cx).is_some() => {
+                    (cx.t(Msg::ItCloseNoEvidenceLabel).to_string(), transition(it, a))
+                }
+                _ => (a.label().to_string(), transition(it, a)),
+            })
             .collect();
         if entries.is_empty() {
             return Effect::Error(fill(cx.t(Msg::ItNoActions), &[&it.id.to_string(), it.state.label()]));
@@ -347,6 +352,7 @@ fn transition(it: &RectItem, action: ItemAction) -> Make {
     let (id, version) = (it.id, Some(it.meta.version));
     let requested = it.pending_extension.as_ref().map(|r| r.requested_due);
     let issued = it.issue_date;
+    let item = it.clone();
     Box::new(move |cx: &Cx| {
         let saved = Some(cx.t(Msg::Saved).to_string());
         let title = format!("#{id} {}", action.label());
@@ -399,6 +405,10 @@ fn transition(it: &RectItem, action: ItemAction) -> Make {
                 Effect::Push(Box::new(form(fields, submit)))
             }
             ItemAction::Close => {
+                // Refused by the store too; said here before the opinion is typed.
+                if let Some(why) = super::stakes::close_refusal(&item, cx) {
+                    return Effect::Error(why);
+                }
                 let fields = vec![Field::text(cx.t(Msg::ItOpinion), "").checked(required)];
                 let submit = Box::new(move |v: &[String], _cx: &Cx| {
                     Ok(Command::CloseItem { item: id, opinion: v[0].trim().to_string(), date: None, expected_version: version })

@@ -474,7 +474,7 @@ impl Layer for ScoreEditor {
         let slots = self.slots();
         let (msg, color) = match (&self.error, self.preview(cx)) {
             (Some(e), _) => (format!("✗ {e}"), Color::Red),
-            (None, Ok(v)) => (fill(cx.t(Msg::ScComputed), &[&fmt2(v)]), Color::Green),
+            (None, Ok(v)) => super::stakes::computed(v, self.build(cx).ok(), self.points, cx),
             (None, Err(e)) => (e, Color::DarkGray),
         };
         let inner_w = 96u16.min(area.width.saturating_sub(2)).saturating_sub(2) as usize;

@@ -233,7 +233,8 @@ impl Scoring {
             Action::AddIndicator => Effect::Push(Box::new(add_form(&code, tree, node, cx))),
             Action::RemoveIndicator => {
                 let cmd = Command::RemoveIndicator { project: code, indicator: id, expected_version: Some(tree.meta.version) };
-                Effect::Push(Box::new(Confirm::new(fill(cx.t(Msg::RemoveConfirm), &[&node.name]), cmd, Some(cx.t(Msg::Saved).into()))))
+                let question = super::stakes::remove_indicator(tree, node, &self.findings, cx);
+                Effect::Push(Box::new(Confirm::new(question, cmd, Some(cx.t(Msg::Saved).into()))))
             }
             Action::RenameIndicator => {
                 let version = tree.meta.version;
