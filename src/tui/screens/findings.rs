@@ -2,6 +2,7 @@
 //! publish, withdraw, add evidence, and start rectification items from a finding.
 
 use super::form::{Field, Form};
+use super::picker::PickItem;
 use super::popups::Confirm;
 use super::project_list::{required, split_list};
 use crate::backend::Fetch;
@@ -10,10 +11,11 @@ use crate::domain::money::{fmt2, parse_amount};
 use crate::domain::rect::DEFAULT_DUE_DAYS;
 use crate::domain::tree::{IndicatorRef, IndicatorTree};
 use crate::domain::{Finding, FindingState, Project, RectItem, Severity};
-use crate::text::{pad_right, truncate, wrap};
+use crate::text::{truncate, wrap};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect};
 use crate::tui::strings::{Msg, fill};
+use crate::tui::widgets::columns::{self, Col};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -22,8 +24,6 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use std::cell::Cell;
 
 const SEVERITIES: [Severity; 3] = [Severity::Minor, Severity::Serious, Severity::Major];
-/// The category choice before one is picked.
-const PICK: &str = "（请选择）";
 
 /// Where the finding form keeps the short title and 评价依据 (the reason of a correction follows).
 const TITLE: usize = 5;
@@ -161,18 +161,24 @@ impl Findings {
     /// gets a new revision and needs the reason.
     fn finding_form(&self, f: Option<&Finding>, p: &Project, cx: &Cx) -> Form {
         // A new finding starts with no category chosen, so none is given by accident.
-        let mut categories = vec![PICK.to_string()];
-        categories.extend(self.categories.iter().cloned());
+        let mut categories = self.categories.clone();
         if let Some(c) = f.map(|f| f.body.category.clone()).filter(|c| !categories.contains(c)) {
             categories.push(c);
         }
+        let categories: Vec<PickItem> = categories.iter().map(|c| PickItem::plain(c)).collect();
+        let chosen_category: Vec<String> = f.map(|f| f.body.category.clone()).into_iter().collect();
+        let indicators = self.tree.as_ref().map(|t| indicator_items(t, cx)).unwrap_or_default();
+        let linked: Vec<String> = match (f, &self.tree) {
+            (Some(f), Some(t)) => f.body.indicators.iter().filter(|id| t.node(**id).is_some()).map(|id| t.path(*id)).collect(),
+            _ => vec![],
+        };
         let severities: Vec<String> = SEVERITIES.iter().map(|s| s.label().to_string()).collect();
         let mut fields = vec![
             Field::text(cx.t(Msg::FnText), f.map(|f| f.body.text.as_str()).unwrap_or("")).checked(required),
-            Field::choice(cx.t(Msg::FnCategory), categories, f.map(|f| f.body.category.as_str()).unwrap_or("")),
+            Field::pick(cx.t(Msg::FnCategory), categories, chosen_category, false),
             Field::choice(cx.t(Msg::FnSeverity), severities, f.map(|f| f.body.severity.label()).unwrap_or("一般")),
             Field::text(cx.t(Msg::FnAmount), &f.and_then(|f| f.body.amount).map(fmt2).unwrap_or_default()).checked(check_optional_amount),
-            Field::text(cx.t(Msg::FnIndicators), &f.map(|f| self.indicator_names(f)).unwrap_or_default()),
+            Field::pick(cx.t(Msg::FnIndicators), indicators, linked, true),
             // The short title (a notice's heading) and 评价依据, at TITLE and BASIS.
             Field::text(cx.t(Msg::FnTitle), f.map(|f| f.body.title.as_str()).unwrap_or("")).hint(cx.t(Msg::FnTitleHint).into()),
             Field::lines(cx.t(Msg::FnBasis), f.map(|f| f.body.basis.as_str()).unwrap_or("")).hint(cx.t(Msg::FnBasisHint).into()),
@@ -183,9 +189,9 @@ impl Findings {
         }
         let code = p.code.clone();
         let target = f.map(|f| (f.id, f.meta.version, f.body.evidence.clone()));
-        let submit = Box::new(move |v: &[String], _cx: &Cx| {
-            if v[1] == PICK {
-                return Err((1, "请选择问题类别（←→ 切换）".to_string()));
+        let submit = Box::new(move |v: &[String], cx: &Cx| {
+            if v[1].trim().is_empty() {
+                return Err((1, fill(cx.t(Msg::PickRequired), &[cx.t(Msg::FnCategory)])));
             }
             let severity = SEVERITIES.iter().copied().find(|s| s.label() == v[2]).unwrap_or(Severity::Minor);
             let amount = if v[3].trim().is_empty() { None } else { Some(parse_amount(&v[3]).map_err(|e| (3, e))?) };
@@ -280,32 +286,43 @@ impl Findings {
     }
 
     fn render_list(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let text_w = (area.width as usize).saturating_sub(4 + 7 + 5 + 16 + 9 + 5);
-        let row = |no: &str, state: &str, sev: &str, cat: &str, amount: &str, text: &str| {
-            format!(
-                "{} {} {} {} {} {}",
-                pad_right(no, 4),
-                pad_right(state, 7),
-                pad_right(sev, 5),
-                pad_right(cat, 16),
-                crate::text::pad_left(amount, 9),
-                truncate(text, text_w)
-            )
-        };
-        let header = row(
+        // Columns (`widgets::columns`): number, state and amount never cut; the text takes
+        // the spare cells; the category gives way, then the severity is left out.
+        let height = area.height.saturating_sub(1) as usize;
+        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        let cells: Vec<[String; 6]> = self
+            .list
+            .iter()
+            .skip(offset)
+            .take(height)
+            .map(|fd| {
+                let amount = fd.body.amount.map(fmt2).unwrap_or_default();
+                let (no, state, sev) = (format!("#{}", fd.seq), fd.state.label().to_string(), fd.body.severity.label().to_string());
+                [no, state, sev, fd.body.category.clone(), amount, fd.body.text.clone()]
+            })
+            .collect();
+        let titles = [
             cx.t(Msg::FnColNo),
             cx.t(Msg::FnColState),
             cx.t(Msg::FnColSeverity),
             cx.t(Msg::FnColCategory),
             cx.t(Msg::FnColAmount),
             cx.t(Msg::FnColText),
-        );
-        let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
-        let height = area.height.saturating_sub(1) as usize;
-        let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
-        for (i, fd) in self.list.iter().enumerate().skip(offset).take(height) {
-            let amount = fd.body.amount.map(fmt2).unwrap_or_default();
-            let text = row(&format!("#{}", fd.seq), fd.state.label(), fd.body.severity.label(), &fd.body.category, &amount, &fd.body.text);
+        ];
+        let measure = |k: usize| Col::measure(titles[k], cells.iter().map(|c| c[k].as_str()));
+        let spec = [
+            Col::keep(measure(0)),
+            Col::keep(measure(1)),
+            Col::keep(measure(2)).drop(1),
+            Col::text(measure(3), 8).shrink(2),
+            Col::keep(measure(4)).right(),
+            Col::text(measure(5), 16).grow(),
+        ];
+        let widths = columns::fit(&spec, area.width as usize);
+        let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
+        let mut lines = vec![Line::from(Span::styled(row(&titles), Style::default().add_modifier(Modifier::BOLD)))];
+        for ((i, fd), c) in self.list.iter().enumerate().skip(offset).take(height).zip(&cells) {
+            let text = row(&c.each_ref().map(String::as_str));
             let mut style = match fd.state {
                 FindingState::Draft => Style::default().fg(Color::Yellow),
                 FindingState::Published => Style::default(),
@@ -326,7 +343,7 @@ impl Findings {
         let Some(fd) = self.selected_finding() else { return };
         let cyan = Style::default().fg(Color::Cyan);
         let mut lines: Vec<(String, Style)> =
-            vec![(format!("#{} {} · {} · {}", fd.seq, fd.state.label(), fd.body.category, fd.body.severity.label()), cyan)];
+            vec![(format!("#{} {}  {}  {}", fd.seq, fd.state.label(), fd.body.category, fd.body.severity.label()), cyan)];
         lines.push((fd.body.text.clone(), Style::default()));
         // The title and 评价依据 when written (a notice prints them); each basis line its own.
         if !fd.body.title.trim().is_empty() {
@@ -341,7 +358,7 @@ impl Findings {
             lines.push((format!("{}{}{names}", cx.t(Msg::FnIndicatorsLabel), colon(cx)), Style::default()));
         }
         for e in &fd.body.evidence {
-            lines.push((format!("· {}", super::scoring::evidence_line(e)), Style::default()));
+            lines.push((format!("- {}", super::scoring::evidence_line(e)), Style::default()));
         }
         if let Some(r) = &fd.withdraw_reason {
             lines.push((format!("{}{}{r}", cx.t(Msg::FnWithdrawn), colon(cx)), Style::default().fg(Color::DarkGray)));
@@ -370,6 +387,24 @@ impl Findings {
     }
 }
 
+/// Every indicator for the finding's picker, in tree order: its name, and under it the
+/// path (一级/二级/三级) and the points it lost (points − score) once scored. The value
+/// is the path, which names one indicator even where names repeat.
+fn indicator_items(t: &IndicatorTree, cx: &Cx) -> Vec<PickItem> {
+    t.nodes
+        .iter()
+        .map(|n| {
+            let path = t.path(n.id);
+            let lost = match t.score_of(n.id) {
+                Some(score) => fill(cx.t(Msg::PickPointsLost), &[&(n.points - score).normalize().to_string()]),
+                None => cx.t(Msg::PickUnscored).to_string(),
+            };
+            let detail = format!("{path} · {} {} · {lost}", cx.t(Msg::ScColPoints), n.points.normalize());
+            PickItem { value: path.clone(), label: n.name.clone(), detail, also: vec![path] }
+        })
+        .collect()
+}
+
 /// List above, detail below; the detail gets at least a third of the height.
 pub fn split(area: Rect) -> (Rect, Rect) {
     let [a, b] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
@@ -381,7 +416,7 @@ fn item_form(f: &Finding, p: &Project, cx: &Cx) -> Form {
     let due = (cx.today + chrono::Duration::days(DEFAULT_DUE_DAYS)).to_string();
     let fields = vec![
         Field::text(cx.t(Msg::ItRequirement), "").checked(required),
-        Field::text(cx.t(Msg::ItUnit), &p.unit).checked(required),
+        Field::pick(cx.t(Msg::ItUnit), super::project_list::unit_items(cx), vec![p.unit.clone()], false).free().checked(required),
         Field::text(cx.t(Msg::ItContact), ""),
         Field::text(cx.t(Msg::ItDue), &due).checked(check_date),
     ];

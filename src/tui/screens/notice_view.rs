@@ -261,6 +261,7 @@ fn draft_doc(d: &DraftOf, cx: &Cx) -> crate::domain::Result<notice::NoticeDoc> {
         notice: draft,
         project,
         items,
+        layout: None,
     };
     Ok(doc)
 }
