@@ -268,6 +268,12 @@ pub struct DueArgs {
     /// Exit 1 when anything shown is overdue (for cron jobs and shell prompts)
     #[arg(long)]
     pub fail_if_overdue: bool,
+    /// Print nothing; the exit status says it: 0 nothing overdue, 1 something overdue, 2 an error
+    #[arg(short, long, conflicts_with_all = ["count", "format"])]
+    pub quiet: bool,
+    /// One line of counts for a shell prompt: overdue, due today, due within DAYS (--within, default 7)
+    #[arg(long, conflicts_with = "format")]
+    pub count: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
