@@ -133,7 +133,11 @@ fn every_documented_example_runs_and_every_command_is_documented() {
             .env("JIXIAO_LANG", "zh")
             .output()
             .unwrap();
-        let got = if status { format!("{}", out.status.code().unwrap_or(-1)) } else { String::from_utf8_lossy(&out.stdout).trim_end().to_string() };
+        let got = if status {
+            format!("{}", out.status.code().unwrap_or(-1))
+        } else {
+            String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+        };
         assert_eq!(got, doc_lines[n + 1], "docs/commands.md: $ jixiao {rest}\n{}", String::from_utf8_lossy(&out.stderr));
         shell += 1;
     }
