@@ -13,6 +13,8 @@ pub mod document;
 pub mod due;
 pub mod exec;
 pub mod export;
+pub mod help;
+pub mod help_zh;
 pub mod import;
 pub mod import_cases;
 pub mod import_form;
