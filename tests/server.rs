@@ -291,7 +291,7 @@ fn an_open_workbench_shows_another_clients_change_within_a_second() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let screen = draw(&app);
-    assert!(screen.contains("融") && screen.contains("刚提交了 update_project"), "{screen}");
+    assert!(screen.contains("融") && screen.contains("刚刚修改项目"), "{screen}");
     let list = jixiao::backend::Fetch::project(&remote, "ZD21-01").unwrap();
     assert_eq!(list.name, "融媒体运行经费");
     // The server's kept list was renewed by the other client's command, and `check` (run in

@@ -130,8 +130,22 @@ pub fn english_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     // Runs of what codes, paths and flags are made of; prose words are runs of letters only.
     let is_code_char = |c: char| c.is_ascii_alphanumeric() || "._/$~{}<>|@-+#=:[]*?%\\'\"`,;()!&^".contains(c);
-    for run in text.split(|c: char| !is_code_char(c)) {
+    let mut rest = text;
+    while let Some(start) = rest.find(is_code_char) {
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !is_code_char(c)).unwrap_or(tail.len());
+        let (run, after) = (&tail[..end], &tail[end..]);
+        rest = after;
+        if after.starts_with('…') {
+            continue; // cut to fit: what it was cannot be told
+        }
         let word = run.trim_matches(|c: char| ",;:()[]!?'\"`.".contains(c));
+        // Days written the English way (+6d, -15d) where the Chinese says 还有6天 / 逾期6天.
+        let digits = word.trim_start_matches(['+', '-']);
+        if digits.len() > 1 && digits.ends_with('d') && digits[..digits.len() - 1].chars().all(|c| c.is_ascii_digit()) {
+            out.push(word.to_string());
+            continue;
+        }
         if word.is_empty() || !word.chars().any(|c| c.is_ascii_lowercase()) {
             continue; // numbers, codes such as ZD21-06, placeholders such as FILE or YYYY-MM-DD
         }
@@ -157,5 +171,6 @@ pub fn english_words(text: &str) -> Vec<String> {
 #[allow(dead_code)]
 /// Full-width punctuation the English UI should not show.
 pub fn full_width(text: &str) -> Vec<char> {
-    text.chars().filter(|c| "，。：；！？（）「」『』【】、“”".contains(*c)).collect()
+    // “” are English quotes too; the full-width forms are Chinese only.
+    text.chars().filter(|c| "，。：；！？（）「」『』【】、｜".contains(*c)).collect()
 }
