@@ -129,9 +129,9 @@ fn config_errors_go_to_stderr_with_file_and_line_and_the_rest_holds() {
     let f = file.display();
     let out = home.run(&[], &["--data", "/nonexistent/数据", "import", "/nonexistent.json"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("{f}:3: mouse 的值「\"是\"」不可用：可用 true 或 false")), "{err}");
-    assert!(err.contains(&format!("{f}:4: 未知的设置「colour」：可用 lang、ambiguous_width、mouse、data、keymap")), "{err}");
-    assert!(err.contains(&format!("{f}:5: ambiguous_width 的值「\"medium\"」不可用：可用 \"narrow\" 或 \"wide\"")), "{err}");
+    assert!(err.contains(&format!("{f}:3: mouse 的值“\"是\"”不可用：可用 true 或 false")), "{err}");
+    assert!(err.contains(&format!("{f}:4: 未知的设置“colour”：可用 lang、ambiguous_width、mouse、data、keymap")), "{err}");
+    assert!(err.contains(&format!("{f}:5: ambiguous_width 的值“\"medium\"”不可用：可用 \"narrow\" 或 \"wide\"")), "{err}");
     assert!(err.contains("cannot read"), "lang = \"en\" on line 2 still holds: {err}");
 }
 

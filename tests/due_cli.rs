@@ -113,7 +113,7 @@ fn a_bad_date_project_or_unit_is_named_and_says_what_to_write() {
     let out = due(dir.path(), &["--project", "ZD21-99", "--fail-if-overdue"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到项目「ZD21-99」"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到项目“ZD21-99”"), "{}", String::from_utf8_lossy(&out.stderr));
     let out = due(dir.path(), &["--unit", "农业农材局"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -239,7 +239,7 @@ fn sigkill_ten_times_under_four_retrying_clients_stores_every_command_exactly_on
     let twice: Vec<_> = stored.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "applied twice: {twice:?}");
     for t in &acked {
-        assert_eq!(stored.get(t), Some(&1), "acknowledged 「{t}」 is stored once");
+        assert_eq!(stored.get(t), Some(&1), "acknowledged “{t}” is stored once");
     }
     let log = std::fs::read_to_string(data.join("server.log")).unwrap_or_default();
     let replayed = log.lines().filter(|l| l.contains("was applied before")).count();

@@ -46,7 +46,7 @@ fn wait_for(window: &str, text: &str, limit: Duration) -> Duration {
         if s.contains(text) {
             return start.elapsed();
         }
-        assert!(start.elapsed() < limit, "{window} never showed 「{text}」:\n{s}");
+        assert!(start.elapsed() < limit, "{window} never showed “{text}”:\n{s}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -200,7 +200,7 @@ fn a_second_terminal_shares_the_demo_the_first_one_opened() {
             if s.contains(text) {
                 return;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "the demo never showed 「{text}」:\n{s}");
+            assert!(start.elapsed() < Duration::from_secs(10), "the demo never showed “{text}”:\n{s}");
             std::thread::sleep(Duration::from_millis(20));
         }
     };

@@ -175,7 +175,16 @@ pub fn zh_error(e: &clap::Error) -> String {
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}", get(K::InvalidArg).replace(", ", "、")),
         ErrorKind::MissingSubcommand => "缺少命令：在后面写出要做的命令".to_string(),
         ErrorKind::InvalidValue => format!("{} 的值“{}”无效{}", get(K::InvalidArg), get(K::InvalidValue), valid()),
-        ErrorKind::ValueValidation => format!("{} 的值“{}”无效：{}", get(K::InvalidArg), get(K::InvalidValue), "超出范围或格式不对"),
+        ErrorKind::ValueValidation => {
+            // clap's range check says "100000000 is not in 0..=36500": the range is kept.
+            let why = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            let why = match why.split_once(" is not in ") {
+                Some((_, range)) => format!("应在 {} 之间", range.replace("..=", " 到 ").replace("..", " 起")),
+                None if why.contains("invalid digit") || why.contains("number") => "应为整数".to_string(),
+                None => why,
+            };
+            format!("{} 的值“{}”无效：{why}", get(K::InvalidArg), get(K::InvalidValue))
+        }
         ErrorKind::ArgumentConflict => format!("{} 不能与 {} 一起使用", get(K::InvalidArg), get(K::PriorArg)),
         ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
             format!("{} 的值个数不对", get(K::InvalidArg))
@@ -261,6 +270,8 @@ mod tests {
         assert!(e.contains("--format <FORMAT> 的值“xml”无效：可用 table, json"), "{e}");
         let e = err(&["jixiao", "due", "--quiet", "--count"]);
         assert!(e.contains("不能与") && e.contains("--count"), "{e}");
+        let e = err(&["jixiao", "due", "--within", "100000000"]);
+        assert!(e.contains("--within <DAYS> 的值“100000000”无效：应在 0 到 36500 之间"), "{e}");
         let e = err(&["jixiao", "dew"]);
         assert!(e.contains("没有这个命令：dew"), "{e}");
     }

@@ -122,6 +122,16 @@ const KEPT: &[&str] = &[
     "list",
     "show",
     "systemctl",
+    "pageup",
+    "pagedown",
+    // user data: the OS user names of the fixtures and the demo (who scored, who changed)
+    "zhangsan",
+    "wangfang",
+    "lisi",
+    "lina",
+    "zhangwei",
+    "liuyang",
+    "zhang",
     "start",
 ];
 

@@ -57,7 +57,10 @@ pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
         lines.push(Line::from(format!("  {} {} → {}{unit}", b.name, or_dash(&b.target), or_dash(&b.actual))));
     }
     if let Some(s) = i.self_score {
-        lines.push(Line::from(vec![Span::styled(format!("{}{}", cx.t(Msg::FrSelfScore), super::findings::colon(cx)), cyan), Span::raw(fmt2(s))]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}{}", cx.t(Msg::FrSelfScore), super::findings::colon(cx)), cyan),
+            Span::raw(fmt2(s)),
+        ]));
     }
     if !i.deviation.trim().is_empty() {
         lines.push(Line::from(Span::styled(format!("{}{}", cx.t(Msg::FrDeviation), super::findings::colon(cx)), cyan)));

@@ -155,7 +155,7 @@ impl Scoring {
             Action::RemoveEvidence => {
                 let owner = super::undo::Owner::Leaf { code: code.clone(), node: node.id, rev: node.rev };
                 let evidence = node.score.as_ref().map(|s| s.evidence.as_slice()).unwrap_or_default();
-                super::undo::evidence_list(owner, &format!("指标「{}」", node.name), evidence, true, cx)
+                super::undo::evidence_list(owner, &format!("指标“{}”", node.name), evidence, true, cx)
             }
             Action::ClearScore => {
                 let cmd = Command::ClearScore { project: code, indicator: id, expected_rev: Some(node.rev) };
