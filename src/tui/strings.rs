@@ -131,6 +131,7 @@ msgs! {
     ItOpinionLabel => "审核意见", "Opinion";
     ItClosedOn => "销号日期", "Closed on";
     ItEvidenceList => "佐证资料", "Evidence";
+    ItEvidenceCount => "{0} 份佐证", "{0} evidence items";
     NotADate => "“{0}”不是日期：按 2026-12-31 的格式填写", "“{0}” is not a date: write it like 2026-12-31";
     ResultUseTitle => "结果应用：{0}", "Result use: {0}";
     RuRecommendation => "建议", "Recommendation";
