@@ -31,8 +31,9 @@ fn benches(c: &mut Criterion) {
     let code = local.project_list().expect("projects")[0].code.clone();
     let mut n = 0u64;
     // What the server does for `jixiao due --within 30`: select from the kept list, render.
-    let due =
-        Query::Due { request: jixiao::read::due::DueRequest { filter: filter.clone(), today, json: false, width: 80, english: false } };
+    let due = Query::Due {
+        request: jixiao::read::due::DueRequest { filter: filter.clone(), today, json: false, width: 80, english: false, count: false },
+    };
     let answer = |q: &Query| match local.query(q).expect("due") {
         jixiao::backend::Reply::Due { text, .. } => text.len(),
         _ => 0,

@@ -31,7 +31,7 @@ pub fn limit_bytes() -> u64 {
 pub fn attach(data: &Path, path: &Path, now: DateTime<Utc>) -> Result<Evidence> {
     let shown = path.display().to_string();
     if !path.is_file() {
-        return Err(Error::invalid("佐证资料", "path", format!("「{shown}」不存在或不是文件：检查路径")));
+        return Err(Error::invalid("佐证资料", "path", format!("“{shown}”不存在或不是文件：检查路径")));
     }
     let limit = limit_bytes();
     let too_big = |size: u64| Error::invalid("佐证资料", "path", too_big(&shown, size, limit));
@@ -42,10 +42,10 @@ pub fn attach(data: &Path, path: &Path, now: DateTime<Utc>) -> Result<Evidence> 
     let target_dir = dir(data);
     crate::fsutil::create_private_dir(&target_dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(&target_dir).map_err(|e| Error::io(target_dir.display().to_string(), e))?;
-    let mut source = std::fs::File::open(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取「{shown}」失败：{e}")))?;
+    let mut source = std::fs::File::open(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取“{shown}”失败：{e}")))?;
     let (size, sha256) = copy_hashed(&mut source, tmp.as_file_mut(), limit).map_err(|e| match e {
         CopyError::TooBig(n) => too_big(n),
-        CopyError::Read(e) => Error::invalid("佐证资料", "path", format!("读取「{shown}」失败：{e}")),
+        CopyError::Read(e) => Error::invalid("佐证资料", "path", format!("读取“{shown}”失败：{e}")),
         CopyError::Write(e) => Error::io(target_dir.display().to_string(), e),
     })?;
     let target = target_dir.join(&sha256);
@@ -59,7 +59,7 @@ pub fn attach(data: &Path, path: &Path, now: DateTime<Utc>) -> Result<Evidence> 
 
 /// What a refusal over the limit says.
 fn too_big(shown: &str, size: u64, limit: u64) -> String {
-    format!("「{shown}」有 {} MiB，超过佐证文件上限 {} MiB：压缩或拆分后再附", size >> 20, limit >> 20)
+    format!("“{shown}”有 {} MiB，超过佐证文件上限 {} MiB：压缩或拆分后再附", size >> 20, limit >> 20)
 }
 
 /// A sha256 as jixiao names copies: 64 lowercase hex digits.
@@ -77,7 +77,7 @@ pub fn check_received(data: &Path, record: &str, evidence: &[Evidence]) -> Resul
                 return Err(Error::invalid(
                     record,
                     "evidence",
-                    format!("佐证文件「{name}」没有交给 jixiao（{sha256} 不在佐证库中）：用 {{\"path\": \"文件路径\"}} 附上文件本身"),
+                    format!("佐证文件“{name}”没有交给 jixiao（{sha256} 不在佐证库中）：用 {{\"path\": \"文件路径\"}} 附上文件本身"),
                 ));
             }
         }
@@ -214,7 +214,7 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 /// offset than the part already held is answered with the offset to send from.
 pub fn receive(data: &Path, chunk: &Chunk, now: DateTime<Utc>) -> Result<Upload> {
     use base64::Engine;
-    let record = format!("佐证资料「{}」", chunk.name);
+    let record = format!("佐证资料“{}”", chunk.name);
     if !is_sha256(&chunk.sha256) {
         return Err(Error::invalid(&record, "sha256", "应为 64 位小写十六进制"));
     }
@@ -270,9 +270,9 @@ pub fn send(path: &Path, mut send: impl FnMut(&Chunk) -> Result<Upload>) -> Resu
     use std::io::{Seek, SeekFrom};
     let shown = path.display().to_string();
     if !path.is_file() {
-        return Err(Error::invalid("佐证资料", "path", format!("「{shown}」不存在或不是文件：检查路径")));
+        return Err(Error::invalid("佐证资料", "path", format!("“{shown}”不存在或不是文件：检查路径")));
     }
-    let (size, sha256) = hash_file(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取「{shown}」失败：{e}")))?;
+    let (size, sha256) = hash_file(path).map_err(|e| Error::invalid("佐证资料", "path", format!("读取“{shown}”失败：{e}")))?;
     let limit = limit_bytes();
     if size > limit {
         return Err(Error::invalid("佐证资料", "path", too_big(&shown, size, limit)));

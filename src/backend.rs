@@ -230,7 +230,7 @@ impl Backend for Local {
                     return Err(crate::domain::Error::invalid(
                         "jixiao due",
                         "--unit",
-                        format!("没有被评价单位名称含「{unit}」：写单位名称或其中一段，如 --unit 农业农村局"),
+                        format!("没有被评价单位名称含“{unit}”：写单位名称或其中一段，如 --unit 农业农村局"),
                     ));
                 }
                 let (text, overdue) = crate::read::due::render(s.all_deadlines()?.iter().map(|d| &**d), request)?;

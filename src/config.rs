@@ -116,7 +116,7 @@ pub fn parse(file: &str, text: &str, home: Option<&Path>, base: Option<&Path>) -
                 }
                 _ => error(at, format!("{name} 的值{}不可用：应是加引号的路径，如 \"~/jixiao\"", shown(value))),
             },
-            other => error(key.span().start, format!("未知的设置「{other}」：可用 {KEYS}")),
+            other => error(key.span().start, format!("未知的设置“{other}”：可用 {KEYS}")),
         }
     }
     errors.sort_by_key(|e| e.line);
@@ -130,7 +130,7 @@ fn string(value: &Spanned<DeValue<'_>>) -> Option<String> {
     }
 }
 
-/// The value as the user wrote it, for the message: 「"fr"」, 「3」, or 「（表）」.
+/// The value as the user wrote it, for the message: “"fr"”, “3”, or “（表）”.
 fn shown(value: &Spanned<DeValue<'_>>) -> String {
     let v = match value.get_ref() {
         DeValue::String(s) => format!("\"{s}\""),
@@ -141,7 +141,7 @@ fn shown(value: &Spanned<DeValue<'_>>) -> String {
         DeValue::Array(_) => "（数组）".to_string(),
         DeValue::Table(_) => "（表）".to_string(),
     };
-    format!("「{v}」")
+    format!("“{v}”")
 }
 
 /// `~` and `~/x` are the home directory; a relative path is taken from `base`.
@@ -180,7 +180,7 @@ pub fn apply_env(cfg: &mut Config, errors: &mut Vec<ConfigError>, ambiguous: Opt
         Some(other) => errors.push(ConfigError {
             file: AMBIGUOUS_ENV.to_string(),
             line: 0,
-            message: format!("值「{}」不可用：可用 narrow 或 wide；已忽略", crate::text::sanitize(other)),
+            message: format!("值“{}”不可用：可用 narrow 或 wide；已忽略", crate::text::sanitize(other)),
         }),
     }
 }
@@ -250,13 +250,9 @@ mod tests {
         let text = "lang = \"fr\"\nmouse = \"yes\"\nambiguous_width = 2\ndata = \"\"\nkeymap = 3\n";
         let (cfg, errors) = p(&format!("{text}lang2 = 1\n"));
         assert_eq!(errors.len(), 6, "{errors:?}");
-        assert!(
-            errors[0].starts_with("config.toml:1: lang 的值「\"fr\"」不可用") && errors[0].contains("\"zh\" 或 \"en\""),
-            "{}",
-            errors[0]
-        );
+        assert!(errors[0].starts_with("config.toml:1: lang 的值“\"fr\"”不可用") && errors[0].contains("\"zh\" 或 \"en\""), "{}", errors[0]);
         assert!(errors[1].starts_with("config.toml:2: mouse") && errors[1].contains("true 或 false"), "{}", errors[1]);
-        assert!(errors[2].starts_with("config.toml:3: ambiguous_width 的值「2」") && errors[2].contains("\"narrow\" 或 \"wide\""));
+        assert!(errors[2].starts_with("config.toml:3: ambiguous_width 的值“2”") && errors[2].contains("\"narrow\" 或 \"wide\""));
         assert!(errors[3].starts_with("config.toml:4: data"), "{}", errors[3]);
         assert!(errors[4].starts_with("config.toml:5: keymap"), "{}", errors[4]);
         assert_eq!(cfg, Config::default());
@@ -277,7 +273,7 @@ mod tests {
         apply_env(&mut cfg, &mut errors, Some("宽"));
         assert_eq!(cfg.ambiguous_width(), AmbiguousWidth::Wide, "a bad value changes nothing");
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].to_string(), "JIXIAO_AMBIGUOUS_WIDTH: 值「宽」不可用：可用 narrow 或 wide；已忽略");
+        assert_eq!(errors[0].to_string(), "JIXIAO_AMBIGUOUS_WIDTH: 值“宽”不可用：可用 narrow 或 wide；已忽略");
         apply_env(&mut cfg, &mut errors, None);
         assert_eq!((cfg.ambiguous_width(), errors.len()), (AmbiguousWidth::Wide, 1));
     }
@@ -285,7 +281,7 @@ mod tests {
     #[test]
     fn an_unknown_key_is_named_and_ignored() {
         let (cfg, errors) = p("lang = \"en\"\n\nlanguage = \"zh\"\n");
-        assert_eq!(errors, vec!["config.toml:3: 未知的设置「language」：可用 lang、ambiguous_width、mouse、data、keymap".to_string()]);
+        assert_eq!(errors, vec!["config.toml:3: 未知的设置“language”：可用 lang、ambiguous_width、mouse、data、keymap".to_string()]);
         assert_eq!(cfg.lang, Some(Lang::En));
     }
 

@@ -79,7 +79,7 @@ pub fn inspect(data: &Path) -> Report {
             let (text, fix) = match std::fs::metadata(data) {
                 Err(io) if io.kind() == std::io::ErrorKind::NotFound => (
                     format!("数据目录 {} 不存在 (no data dir)", data.display()),
-                    "个人数据库：任何 jixiao 命令都会创建它；团队数据库：按 README 的「A shared store for the team」设置 (see the README's team setup)".to_string(),
+                    "个人数据库：任何 jixiao 命令都会创建它；团队数据库：按 README 的“A shared store for the team”设置 (see the README's team setup)".to_string(),
                 ),
                 Err(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
                     (crate::layout::no_access(data, io).to_string(), "请管理员把你加入团队的组 (ask an admin to add you to the team's group)".into())

@@ -75,6 +75,6 @@ impl Outlines {
         let name = outline_name(kind);
         self.by_name
             .get(name)
-            .ok_or_else(|| Error::invalid("报告提纲", name, format!("没有名为「{name}」的报告提纲，可选：{}", self.names().join("、"))))
+            .ok_or_else(|| Error::invalid("报告提纲", name, format!("没有名为“{name}”的报告提纲，可选：{}", self.names().join("、"))))
     }
 }

@@ -89,7 +89,7 @@ impl Templates {
         self.by_name
             .get(name)
             .map(|(t, _)| t)
-            .ok_or_else(|| Error::invalid("项目", "template", format!("没有名为「{name}」的模板，可选：{}", self.names().join("、"))))
+            .ok_or_else(|| Error::invalid("项目", "template", format!("没有名为“{name}”的模板，可选：{}", self.names().join("、"))))
     }
 
     pub fn names(&self) -> Vec<String> {

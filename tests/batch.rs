@@ -37,11 +37,11 @@ fn a_batch_applies_every_step_with_one_audit_record() {
 fn a_refused_step_leaves_the_store_unchanged_and_names_its_row() {
     let dir = tempfile::tempdir().unwrap();
     let local = Local::open(dir.path()).unwrap();
-    let steps = vec!["工作表「附件」第4行".to_string(), "工作表「附件」第5行".to_string(), "工作表「附件」第6行".to_string()];
+    let steps = vec!["工作表“附件”第4行".to_string(), "工作表“附件”第5行".to_string(), "工作表“附件”第6行".to_string()];
     let cmds =
         vec![create("ZD21-01", "融媒体中心", "1283.08"), create("ZD21-02", "森林公安局", "128.51"), create("ZD21-01", "工信局", "2405.78")];
     let err = local.execute(&batch(cmds, steps)).unwrap_err().to_string();
-    assert!(err.contains("工作表「附件」第6行") && err.contains("ZD21-01"), "{err}");
+    assert!(err.contains("工作表“附件”第6行") && err.contains("ZD21-01"), "{err}");
     assert!(local.query(&Query::Project { code: "ZD21-01".into() }).is_err(), "nothing of the batch may stay");
     assert!(local.query(&Query::Project { code: "ZD21-02".into() }).is_err());
 }

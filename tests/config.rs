@@ -129,9 +129,9 @@ fn config_errors_go_to_stderr_with_file_and_line_and_the_rest_holds() {
     let f = file.display();
     let out = home.run(&[], &["--data", "/nonexistent/数据", "import", "/nonexistent.json"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("{f}:3: mouse 的值「\"是\"」不可用：可用 true 或 false")), "{err}");
-    assert!(err.contains(&format!("{f}:4: 未知的设置「colour」：可用 lang、ambiguous_width、mouse、data、keymap")), "{err}");
-    assert!(err.contains(&format!("{f}:5: ambiguous_width 的值「\"medium\"」不可用：可用 \"narrow\" 或 \"wide\"")), "{err}");
+    assert!(err.contains(&format!("{f}:3: mouse 的值“\"是\"”不可用：可用 true 或 false")), "{err}");
+    assert!(err.contains(&format!("{f}:4: 未知的设置“colour”：可用 lang、ambiguous_width、mouse、data、keymap")), "{err}");
+    assert!(err.contains(&format!("{f}:5: ambiguous_width 的值“\"medium\"”不可用：可用 \"narrow\" 或 \"wide\"")), "{err}");
     assert!(err.contains("cannot read"), "lang = \"en\" on line 2 still holds: {err}");
 }
 
@@ -166,7 +166,7 @@ fn a_bad_jixiao_ambiguous_width_is_reported_like_a_config_error_and_the_run_goes
     let out = home.run(&[("JIXIAO_LANG", "zh"), ("JIXIAO_AMBIGUOUS_WIDTH", "宽")], &["--local", "--data", &data_s, "due"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("jixiao: JIXIAO_AMBIGUOUS_WIDTH: 值「宽」不可用：可用 narrow 或 wide；已忽略"), "{err}");
+    assert!(err.contains("jixiao: JIXIAO_AMBIGUOUS_WIDTH: 值“宽”不可用：可用 narrow 或 wide；已忽略"), "{err}");
     // A good value, or none, says nothing.
     for env in [vec![("JIXIAO_LANG", "zh"), ("JIXIAO_AMBIGUOUS_WIDTH", "narrow")], vec![("JIXIAO_LANG", "zh")]] {
         let out = home.run(&env, &["--local", "--data", &data_s, "due"]);

@@ -11,7 +11,7 @@ fn file() -> SeedFile {
 }
 
 fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap_or_else(|_| panic!("「{s}」不是数"))
+    Decimal::from_str(s).unwrap_or_else(|_| panic!("“{s}”不是数"))
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn every_item_state_appears_and_dates_are_coherent() {
             assert!(["一般", "较重", "重大"].contains(&finding.severity.as_str()), "{}", finding.severity);
             assert!(!finding.indicators.is_empty(), "{}: 问题未对应指标", c.code);
             for it in &finding.items {
-                assert!(states.contains(&it.state.as_str()), "{}: 状态「{}」", c.code, it.state);
+                assert!(states.contains(&it.state.as_str()), "{}: 状态“{}”", c.code, it.state);
                 seen.insert(it.state.as_str());
                 match it.issued_days_ago {
                     None => assert_eq!(it.state, "草稿", "{}: 未下达的事项只能是草稿", c.code),
@@ -108,7 +108,7 @@ fn every_item_state_appears_and_dates_are_coherent() {
         }
     }
     for s in states {
-        assert!(seen.contains(s), "没有「{s}」状态的整改事项");
+        assert!(seen.contains(s), "没有“{s}”状态的整改事项");
     }
 }
 

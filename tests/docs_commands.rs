@@ -115,6 +115,33 @@ fn every_documented_example_runs_and_every_command_is_documented() {
     for n in all {
         assert!(names.contains(n), "docs/commands.md has no example of {n}");
     }
+    // The shell lines (`$ jixiao due …`) run on the store as the examples left it; the line
+    // after each is what it prints, or with `; echo $?` its exit status.
+    let doc_lines: Vec<&str> = doc.lines().collect();
+    let mut shell = 0;
+    for (n, l) in doc_lines.iter().enumerate() {
+        let Some(rest) = l.strip_prefix("$ jixiao ") else { continue };
+        let (args, status) = match rest.strip_suffix("; echo $?") {
+            Some(a) => (a, true),
+            None => (rest, false),
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["--local", "--data"])
+            .arg(dir.path())
+            .args(args.split_whitespace())
+            .env_remove("JIXIAO_DATA")
+            .env("JIXIAO_LANG", "zh")
+            .output()
+            .unwrap();
+        let got = if status {
+            format!("{}", out.status.code().unwrap_or(-1))
+        } else {
+            String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+        };
+        assert_eq!(got, doc_lines[n + 1], "docs/commands.md: $ jixiao {rest}\n{}", String::from_utf8_lossy(&out.stderr));
+        shell += 1;
+    }
+    assert!(shell >= 2, "the shell examples were found");
     // The notice got the first number of its year.
     assert!(stdout.contains("财绩整〔2026〕1号"), "{stdout}");
     // A notice dated in 2027 takes the prefix set for 2027.

@@ -113,7 +113,7 @@ fn a_bad_date_project_or_unit_is_named_and_says_what_to_write() {
     let out = due(dir.path(), &["--project", "ZD21-99", "--fail-if-overdue"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到项目「ZD21-99」"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到项目“ZD21-99”"), "{}", String::from_utf8_lossy(&out.stderr));
     let out = due(dir.path(), &["--unit", "农业农材局"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -123,4 +123,68 @@ fn a_bad_date_project_or_unit_is_named_and_says_what_to_write() {
     let later = chrono::Local::now().date_naive() + chrono::Duration::days(400);
     let rows = json(&due(dir.path(), &["--format", "json", "--as-of", &later.to_string()]));
     assert!(!rows.is_empty() && rows.iter().all(|r| r["days_left"].as_i64().unwrap() < 0));
+}
+
+/// `jixiao due` as a shell prompt runs it: `--local`, Chinese, no data dir from the caller.
+fn prompt(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["--local", "--data"])
+        .arg(data)
+        .arg("due")
+        .args(args)
+        .env_remove("JIXIAO_DATA")
+        .env("JIXIAO_LANG", "zh")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn quiet_says_it_by_the_exit_status_alone() {
+    let dir = demo();
+    let out = prompt(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(1), "the demo has overdue items: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    let out = prompt(dir.path(), &["-q", "--project", "ZD21-06"]);
+    assert_eq!(out.status.code(), Some(0), "ZD21-06 has nothing overdue: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    // An error is 2, not 0 ("nothing overdue") nor 1 ("overdue"); stdout stays empty and the
+    // reason goes to stderr.
+    let out = prompt(dir.path(), &["--quiet", "--project", "ZD21-99"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ZD21-99"), "{out:?}");
+    let out = prompt(dir.path(), &["--quiet", "--as-of", "2026-02-30"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // --quiet prints nothing, so it does not take a format or --count.
+    assert_eq!(prompt(dir.path(), &["--quiet", "--count"]).status.code(), Some(2));
+    assert_eq!(prompt(dir.path(), &["--quiet", "--format", "json"]).status.code(), Some(2));
+}
+
+#[test]
+fn count_is_one_line_of_overdue_today_and_within_days() {
+    let dir = demo();
+    let rows = json(&prompt(dir.path(), &["--format", "json", "--within", "7"]));
+    let n = |f: &dyn Fn(i64) -> bool| rows.iter().filter(|r| f(r["days_left"].as_i64().unwrap())).count();
+    let (over, today, soon) = (n(&|d| d < 0), n(&|d| d == 0), n(&|d| (1..=7).contains(&d)));
+    assert!(over > 0 && soon > 0, "the demo has overdue and upcoming dates");
+    let out = prompt(dir.path(), &["--count"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, format!("逾期 {over}｜今天 {today}｜7天内 {soon}\n"));
+    // No ambiguous-width glyph in a prompt: every character is ASCII or East Asian wide.
+    assert!(!text.contains('·'));
+    // --within sets the window; --fail-if-overdue still sets the status.
+    let out = prompt(dir.path(), &["--count", "--within", "365", "--fail-if-overdue"]);
+    assert_eq!(out.status.code(), Some(1));
+    let all = json(&prompt(dir.path(), &["--format", "json", "--within", "365"]));
+    let later = all.iter().filter(|r| r["days_left"].as_i64().unwrap() > 0).count();
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with(&format!("｜365天内 {later}\n")), "{out:?}");
+    // In English, ASCII only.
+    let out = prompt(dir.path(), &["--lang", "en", "--count"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, format!("{over} overdue | {today} today | {soon} within 7 days\n"));
+    // An empty store counts zeros.
+    let empty = tempfile::tempdir().unwrap();
+    let out = prompt(empty.path(), &["--count"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "逾期 0｜今天 0｜7天内 0\n", "{out:?}");
 }

@@ -82,7 +82,7 @@ fn bad_rows_are_refused_naming_the_field() {
     assert!(err.to_string().contains("其中行要有名称"), "{err}");
     let err = exec(&local, serde_json::json!({"cmd":"set_form_head","project":"CC21-01","money":[{"label":"专项资金","full_year":"1"}]}))
         .unwrap_err();
-    assert!(err.to_string().contains("「专项资金」不是资金表的行"), "{err}");
+    assert!(err.to_string().contains("“专项资金”不是资金表的行"), "{err}");
     assert!(local.form("CC21-01").unwrap().is_empty(), "nothing refused is kept");
 }
 

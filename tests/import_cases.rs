@@ -280,16 +280,13 @@ fn header_problems_say_what_was_expected_and_found() {
     let out = import(&data, &none, &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        err.contains("找不到表头") && err.contains("「项目名称」「主管或实施单位」「金额」") && err.contains("「甲」「乙」「丙」"),
-        "{err}"
-    );
+    assert!(err.contains("找不到表头") && err.contains("“项目名称”“主管或实施单位”“金额”") && err.contains("“甲”“乙”“丙”"), "{err}");
 
     let dup = write(dir.path(), "dup.csv", "项目名称,主管单位,金额,资金\n甲,乙,1,2\n".as_bytes());
     let out = import(&data, &dup, &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("C列和D列都是「金额」：删去一列"), "{err}");
+    assert!(err.contains("C列和D列都是“金额”：删去一列"), "{err}");
 }
 
 #[test]
@@ -320,14 +317,14 @@ fn a_bad_amount_refuses_the_whole_file_naming_sheet_row_and_column() {
     let out = import(&data, &file, &["--year", "2021"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("工作表「附件」第12行 E列「金额」：「十」不是数"), "{err}");
-    assert!(err.contains("工作表「附件」第14行 C列「项目名称」：项目名称为空"), "{err}");
-    assert!(err.contains("工作表「附件」第14行 E列「金额」：「-5」"), "{err}");
+    assert!(err.contains("工作表“附件”第12行 E列“金额”：“十”不是数"), "{err}");
+    assert!(err.contains("工作表“附件”第14行 C列“项目名称”：项目名称为空"), "{err}");
+    assert!(err.contains("工作表“附件”第14行 E列“金额”：“-5”"), "{err}");
     assert_eq!(facts(&projects(&data)), before, "all or nothing");
 
     let out = import(&data, &file, &["--year", "2021", "--dry-run"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("「十」不是数"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("“十”不是数"), "{}", text(&out.stdout));
 }
 
 #[test]
@@ -342,7 +339,7 @@ fn text_the_store_refuses_and_a_wrong_total_are_named_by_row() {
     let out = import(&data, &ctl, &["--year", "2021"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("工作表「ctl」第3行 A列「项目名称」：含控制字符"), "{err}");
+    assert!(err.contains("工作表“ctl”第3行 A列“项目名称”：含控制字符"), "{err}");
 
     let total = write(
         dir.path(),
@@ -352,7 +349,7 @@ fn text_the_store_refuses_and_a_wrong_total_are_named_by_row() {
     let out = import(&data, &total, &["--year", "2021"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("工作表「total」第4行 C列「金额」：「合计」1100.00 万元，与上面各行之和 1150.00 万元不符"), "{err}");
+    assert!(err.contains("工作表“total”第4行 C列“金额”：“合计”1100.00 万元，与上面各行之和 1150.00 万元不符"), "{err}");
     assert!(projects(&data).is_empty());
 }
 
@@ -386,7 +383,7 @@ fn a_hidden_first_sheet_is_skipped_and_named_sheets_are_read() {
     assert!(import(&data, &file, &["--year", "2021", "--sheet", "旧表"]).status.success());
     assert_eq!(projects(&data)[0].name, "旧项目");
     let out = import(&data, &file, &["--year", "2021", "--sheet", "表3"]);
-    assert!(text(&out.stderr).contains("没有名为「表3」的工作表；有：「旧表」「新表」"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("没有名为“表3”的工作表；有：“旧表”“新表”"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -417,7 +414,7 @@ fn options_that_do_not_fit_are_refused() {
         bin().arg("--data").arg(dir.path()).args(["import", "--as", "indicators", "--project", "ZD21-01"]).arg(&file).output().unwrap();
     // A case list read as an indicator table: the headers it lacks are named.
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("应有「一级指标」「分值」列"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("应有“一级指标”“分值”列"), "{}", text(&out.stderr));
     let out = bin().arg("--data").arg(dir.path()).args(["import", "--as", "cases", "--replace", "重报"]).arg(&file).output().unwrap();
     assert!(text(&out.stderr).contains("--replace"), "{}", text(&out.stderr));
 }

@@ -257,7 +257,7 @@ fn a_bad_cell_names_its_row_and_column_and_nothing_is_imported() {
     let file = write(dir.path(), "自评表.csv", csv.as_bytes());
     let out = run(&data, &["import", file.to_str().unwrap(), "--as", "self-eval", "--project", "CC21-01"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("工作表「自评表」第15行 H列「分值」：「十」不是数"), "{}", text(&out));
+    assert!(text(&out).contains("工作表“自评表”第15行 H列“分值”：“十”不是数"), "{}", text(&out));
     assert!(Local::open(&data).unwrap().project("CC21-01").is_err(), "all or nothing");
 }
 
@@ -268,7 +268,7 @@ fn indicators_replace_a_tree_and_a_scored_one_needs_a_reason() {
     let file = write(dir.path(), "指标表.xlsx", &form_xlsx());
     let f = file.to_str().unwrap();
     let out = run(&data, &["import", f, "--as", "indicators", "--project", "CC21-01"]);
-    assert!(!out.status.success() && text(&out).contains("没有项目「CC21-01」"), "{}", text(&out));
+    assert!(!out.status.success() && text(&out).contains("没有项目“CC21-01”"), "{}", text(&out));
     let created = run(&data, &["import", f, "--as", "self-eval", "--project", "CC21-01"]);
     assert!(created.status.success(), "{}", text(&created));
     let local = Local::open(&data).unwrap();

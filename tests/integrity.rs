@@ -91,8 +91,8 @@ fn prefixes(value: &[u8], strings: &[&str]) -> Vec<usize> {
     strings
         .iter()
         .map(|s| {
-            let at = value.windows(s.len()).position(|w| w == s.as_bytes()).unwrap_or_else(|| panic!("「{s}」 not in the value"));
-            assert_eq!(usize::from(value[at - 1]), s.len(), "「{s}」's prefix");
+            let at = value.windows(s.len()).position(|w| w == s.as_bytes()).unwrap_or_else(|| panic!("“{s}” not in the value"));
+            assert_eq!(usize::from(value[at - 1]), s.len(), "“{s}”'s prefix");
             at - 1
         })
         .collect()
@@ -191,7 +191,7 @@ fn a_flipped_byte_in_a_setting_is_reported_naming_the_setting() {
     let (out, _) = check_bounded(data, Duration::from_secs(30), &[]);
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");
-    assert!(report.contains(&format!("设置「categories」 key {}: 已损坏", hex(b"categories"))), "{report}");
+    assert!(report.contains(&format!("设置“categories” key {}: 已损坏", hex(b"categories"))), "{report}");
 }
 
 // ─── the check guard ────────────────────────────────────────────────────────────

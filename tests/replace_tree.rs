@@ -71,7 +71,7 @@ fn bad_rows_name_their_line() {
         serde_json::json!({"cmd":"replace_tree","project":"CC21-02","indicators":[{"path":["产出","数量指标"],"points":"10"}]}),
     )
     .unwrap_err();
-    assert!(err.to_string().contains("第 1 行") && err.to_string().contains("上级「产出」还没有出现"), "{err}");
+    assert!(err.to_string().contains("第 1 行") && err.to_string().contains("上级“产出”还没有出现"), "{err}");
     let err = exec(
         &local,
         serde_json::json!({"cmd":"replace_tree","project":"CC21-02","indicators":[{"path":["产出"],"points":"10"},{"path":["产出"],"points":"10"}]}),

@@ -92,7 +92,7 @@ fn a_draft_renders_in_outline_order_with_the_written_text_and_the_whole_score_ta
     for s in outline.sections.iter().filter(|s| !s.heading.is_empty()) {
         let hashes = "#".repeat(s.level as usize + 1);
         let line = format!("\n{hashes} {}\n", s.heading);
-        let pos = md[at..].find(&line).unwrap_or_else(|| panic!("「{}」missing or out of order:\n{md}", s.heading)) + at;
+        let pos = md[at..].find(&line).unwrap_or_else(|| panic!("“{}”missing or out of order:\n{md}", s.heading)) + at;
         positions.push((s.key.clone(), pos));
         at = pos + 1;
     }

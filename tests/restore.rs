@@ -77,7 +77,7 @@ fn illegal_state(r: Result<Outcome>) -> String {
     }
 }
 
-/// 一个已发布、更正过一次的问题：第 1 版「12 人」，现在（第 2 版）「14 人」。
+/// 一个已发布、更正过一次的问题：第 1 版“12 人”，现在（第 2 版）“14 人”。
 fn corrected_finding(env: &Env) -> u64 {
     let id = env
         .json(json!({"cmd":"record_finding","project":"ZD21-06","text":"劳务费发放表 12 人缺少签字","category":"财务管理欠规范","severity":"一般","amount":"3.2","evidence":[{"document":{"name":"劳务费发放表"}}],"publish":true}))
@@ -127,7 +127,7 @@ fn 草稿和已撤回的问题不能恢复旧版本_错误说出状态() {
     assert_eq!(illegal_state(env.run(json!({"cmd":"restore_finding","finding":id,"revision":1,"reason":"r"}))), "已撤回");
 }
 
-/// 一个草稿事项，改过一次期限和责任人：第 1 条办理记录是「修改」，存着修改前的内容。
+/// 一个草稿事项，改过一次期限和责任人：第 1 条办理记录是“修改”，存着修改前的内容。
 fn edited_item(env: &Env) -> u64 {
     let f = corrected_finding(env);
     let id = env.json(json!({"cmd":"create_item","finding":f,"requirement":"补齐签字","contact":"李会计","due":"2021-07-15"})).id;

@@ -204,7 +204,7 @@ fn the_self_evaluation_level_1_weights_are_fixed() {
     let mut r = finished("self-eval");
     let id = node(&r, "效益");
     r.tree.set_points(id, dec("25")).unwrap();
-    fails(&r, "tree.fixed", "效益", "分值 25.00，模板「self-eval」固定为 30.00");
+    fails(&r, "tree.fixed", "效益", "分值 25.00，模板“self-eval”固定为 30.00");
     // A fixed indicator renamed is named by its template path.
     let id = node(&r, "满意度");
     r.tree.rename(id, "群众满意度").unwrap();

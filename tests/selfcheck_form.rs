@@ -108,11 +108,11 @@ fn check_names_each_form_anomaly_with_its_figures_and_each_fix_passes_its_rule()
     let full = rule(&lines, "form.full-marks");
     assert_eq!(full.2.len(), 1, "{full:?}");
     assert!(full.2[0].contains("产出/数量指标/保障人数"), "{full:?}");
-    assert!(full.2[0].contains("年度指标值「≥4754人」，实际完成值「4,512人」"), "{full:?}");
+    assert!(full.2[0].contains("年度指标值“≥4754人”，实际完成值“4,512人”"), "{full:?}");
     assert!(full.2[0].contains("自评却得满分 15"), "{full:?}");
     let dev = rule(&lines, "form.deviation");
     assert_eq!(dev.2.len(), 1, "{dev:?}");
-    assert!(dev.2[0].contains("产出/质量指标") && dev.2[0].contains("「≥95%」") && dev.2[0].contains("「90%」"), "{dev:?}");
+    assert!(dev.2[0].contains("产出/质量指标") && dev.2[0].contains("“≥95%”") && dev.2[0].contains("“90%”"), "{dev:?}");
     assert!(dev.2[0].contains("没有写偏差原因分析及改进措施"), "{dev:?}");
     let diff = rule(&lines, "form.difference");
     assert!(!diff.1);

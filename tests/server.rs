@@ -239,7 +239,7 @@ fn sigkill_ten_times_under_four_retrying_clients_stores_every_command_exactly_on
     let twice: Vec<_> = stored.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "applied twice: {twice:?}");
     for t in &acked {
-        assert_eq!(stored.get(t), Some(&1), "acknowledged 「{t}」 is stored once");
+        assert_eq!(stored.get(t), Some(&1), "acknowledged “{t}” is stored once");
     }
     let log = std::fs::read_to_string(data.join("server.log")).unwrap_or_default();
     let replayed = log.lines().filter(|l| l.contains("was applied before")).count();
@@ -299,7 +299,7 @@ fn an_open_workbench_shows_another_clients_change_within_a_second() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let screen = draw(&app);
-    assert!(screen.contains("融") && screen.contains("刚提交了 update_project"), "{screen}");
+    assert!(screen.contains("融") && screen.contains("刚刚修改项目"), "{screen}");
     let list = jixiao::backend::Fetch::project(&remote, "ZD21-01").unwrap();
     assert_eq!(list.name, "融媒体运行经费");
     // The server's kept list was renewed by the other client's command, and `check` (run in

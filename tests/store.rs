@@ -270,7 +270,7 @@ fn scoring_by_all_four_methods_computes_leaves_parents_total_and_grade() {
     // A qualitative value outside its band is refused with the band's range.
     let (record, field, message) =
         expect_invalid(local.execute(&score("ZD21-08", "实施效益", ScoreInput::Qualitative { band: QualBand::Met, value: dec("15") })));
-    assert_eq!((record.as_str(), field.as_str()), ("指标「实施效益」", "value"));
+    assert_eq!((record.as_str(), field.as_str()), ("指标“实施效益”", "value"));
     assert!(message.contains("15") && message.contains("达成") && message.contains("16"), "{message}");
     // A deduction without a reason is refused, naming which one.
     let (_, field, message) = expect_invalid(local.execute(&score("ZD21-08", "资金使用合规性", deduct(&[("1", "缺签字"), ("1", "  ")]))));
@@ -293,7 +293,7 @@ fn a_score_above_the_points_leaves_no_trace() {
     let before = snapshot(&local);
 
     let (record, field, message) = expect_invalid(local.execute(&score("ZD21-06", "立项程序规范性", direct("3.5"))));
-    assert_eq!(record, "指标「立项程序规范性」");
+    assert_eq!(record, "指标“立项程序规范性”");
     assert_eq!(field, "value");
     assert!(message.contains("3.5") && message.contains("0 到 3"), "{message}");
     let e = local.execute(&score("ZD21-06", "立项程序规范性", direct("-1"))).unwrap_err();
@@ -455,7 +455,7 @@ fn a_stale_indicator_rev_is_a_conflict_but_other_leaves_are_free() {
     }
     match local.execute(&c3) {
         Err(Error::Conflict { what, expected, actual, by, .. }) => {
-            assert_eq!(what, "指标「预算执行率」");
+            assert_eq!(what, "指标“预算执行率”");
             assert_eq!((expected, actual), (rev0, rev1));
             assert_eq!(by, "lisi");
         }

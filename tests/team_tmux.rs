@@ -46,7 +46,7 @@ fn wait_for(window: &str, text: &str, limit: Duration) -> Duration {
         if s.contains(text) {
             return start.elapsed();
         }
-        assert!(start.elapsed() < limit, "{window} never showed 「{text}」:\n{s}");
+        assert!(start.elapsed() < limit, "{window} never showed “{text}”:\n{s}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -140,14 +140,14 @@ fn three_users_share_one_store_through_the_server() {
     edit_form("lead");
     literal("lead", "（组长改）");
     keys("lead", &["C-s"]);
-    let seen = wait_for("member", &format!("{LEAD} 刚提交了 update_project"), Duration::from_secs(1));
+    let seen = wait_for("member", &format!("{LEAD} 刚刚修改项目"), Duration::from_secs(1));
     eprintln!("the member saw the lead's change after {seen:?}");
 
     // The member edits the same project; the lead sees it within a second.
     edit_form("member");
     literal("member", "（成员改）");
     keys("member", &["C-s"]);
-    let seen = wait_for("lead", &format!("{MEMBER} 刚提交了 update_project"), Duration::from_secs(1));
+    let seen = wait_for("lead", &format!("{MEMBER} 刚刚修改项目"), Duration::from_secs(1));
     eprintln!("the lead saw the member's change after {seen:?}");
 
     // The observer's edit is refused on screen, naming the role it needs.
@@ -200,7 +200,7 @@ fn a_second_terminal_shares_the_demo_the_first_one_opened() {
             if s.contains(text) {
                 return;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "the demo never showed 「{text}」:\n{s}");
+            assert!(start.elapsed() < Duration::from_secs(10), "the demo never showed “{text}”:\n{s}");
             std::thread::sleep(Duration::from_millis(20));
         }
     };

@@ -26,8 +26,8 @@ fn load(text: &str, name: &str) -> (Template, IndicatorTree) {
     // The demo data names leaves by name, so they must be unique within a template.
     let mut seen = HashSet::new();
     for leaf in tree.leaves() {
-        assert!(seen.insert(leaf.name.clone()), "{name}: 末级指标「{}」重名", leaf.name);
-        assert!(!leaf.guide.trim().is_empty(), "{name}: 末级指标「{}」没有评分标准", leaf.name);
+        assert!(seen.insert(leaf.name.clone()), "{name}: 末级指标“{}”重名", leaf.name);
+        assert!(!leaf.guide.trim().is_empty(), "{name}: 末级指标“{}”没有评分标准", leaf.name);
     }
     (t, tree)
 }
@@ -39,7 +39,7 @@ fn leaves(tree: &IndicatorTree) -> Vec<(String, Decimal)> {
 /// Changes the points of the first row named `leaf` from `from` to `to`.
 fn break_points(text: &str, leaf: &str, from: &str, to: &str) -> String {
     let needle = format!("name = \"{leaf}\"\npoints = {from}\n");
-    assert!(text.contains(&needle), "找不到「{leaf}」的分值行");
+    assert!(text.contains(&needle), "找不到“{leaf}”的分值行");
     text.replacen(&needle, &format!("name = \"{leaf}\"\npoints = {to}\n"), 1)
 }
 

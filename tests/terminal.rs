@@ -375,7 +375,7 @@ fn the_keymap_named_in_the_config_is_read_and_its_errors_shown() {
 fn config_errors_are_printed_before_the_screen_and_shown_in_it() {
     let bytes = run_with_config("colour = 1\n", &[], "设置文件有误".as_bytes());
     let text = String::from_utf8_lossy(&bytes);
-    let said = find(&bytes, "config.toml:1: 未知的设置「colour」".as_bytes()).unwrap_or_else(|| panic!("{text:?}"));
+    let said = find(&bytes, "config.toml:1: 未知的设置“colour”".as_bytes()).unwrap_or_else(|| panic!("{text:?}"));
     let enter = find(&bytes, ENTER_ALT).unwrap_or_else(|| panic!("{text:?}"));
     assert!(said < enter, "the error should reach the terminal before the TUI starts: {text:?}");
 }

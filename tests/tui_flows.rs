@@ -216,7 +216,7 @@ fn letters_in_a_number_are_refused_naming_the_input() {
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "form");
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("目标值：「9x」不是数"), "the field and the input are named\n{shown}");
+    assert!(shown.contains("目标值：“9x”不是数"), "the field and the input are named\n{shown}");
     assert_eq!(env.audit_len(), before);
     assert!(score_of(&env, "预算执行率").is_none());
 }
@@ -235,7 +235,7 @@ fn letters_in_a_direct_score_are_refused() {
     keys(&mut app, &cx, "2分");
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "form");
-    assert!(screen(&app, &cx, 120, 40).contains("得分：「2分」不是数"));
+    assert!(screen(&app, &cx, 120, 40).contains("得分：“2分”不是数"));
     assert_eq!(env.audit_len(), before);
 }
 
@@ -528,7 +528,7 @@ fn 负责人不能复核自己的评分_成员一审后负责人二审_改分前
     goto_row(&mut app, &cx, env.row_of(CODE, "资金到位率"));
     assert!(row_text(&app, &cx, "资金到位率").contains("一审"), "{}", row_text(&app, &cx, "资金到位率"));
     keys(&mut app, &cx, "r");
-    assert_eq!(toast(&app), Some(("二级复核「资金到位率」".into(), false)));
+    assert_eq!(toast(&app), Some(("二级复核“资金到位率”".into(), false)));
     let r = score_of(&env, "资金到位率").unwrap().reviewed.expect("second-reviewed in the store");
     assert_eq!(r.by, ACTOR);
     assert!(row_text(&app, &cx, "资金到位率").contains("二审"));
@@ -566,7 +566,7 @@ fn 成员一审_再按复核是二审_成员不能做() {
     let mut app = new_app(&cx);
     at_leaf(&env, &mut app, &cx, "资金到位率");
     keys(&mut app, &cx, "r");
-    assert_eq!(toast(&app), Some(("一级复核「资金到位率」".into(), false)));
+    assert_eq!(toast(&app), Some(("一级复核“资金到位率”".into(), false)));
     assert!(score_of(&env, "资金到位率").unwrap().reviewed.is_none(), "the first level is not the score's mark");
     assert!(row_text(&app, &cx, "资金到位率").contains("一审"));
     let before = env.audit_len();
@@ -642,7 +642,7 @@ fn 历史里回车恢复较早的版本_先确认() {
     assert!(screen(&app, &cx, 120, 40).contains("第 1 版"));
     keys(&mut app, &cx, "y");
     assert_eq!(top_context(&app), "scoring");
-    assert_eq!(toast(&app), Some(("已恢复「资金到位率」第 1 版".into(), false)));
+    assert_eq!(toast(&app), Some(("已恢复“资金到位率”第 1 版".into(), false)));
     let _ = first;
     let back = score_of(&env, "资金到位率").unwrap();
     let v1 =
@@ -1117,7 +1117,8 @@ fn cursor_sits_on_the_focused_field_in_the_direct_editor_and_forms() {
     assert_eq!(backend.get_cursor_position().unwrap().y, row);
 }
 
-/// At 80 columns the open items and the next deadline stay whole (kind and year give way).
+/// At 80 columns the open items and the next deadline stay whole (kind and year give way);
+/// the deadline reads in Chinese (逾期 30 天, not 10-23 -30d).
 #[test]
 fn list_at_80_columns_shows_open_items_and_the_next_deadline() {
     let env = Env::new();
@@ -1125,7 +1126,7 @@ fn list_at_80_columns_shows_open_items_and_the_next_deadline() {
     let app = new_app(&cx);
     let shown = screen(&app, &cx, 80, 24);
     let row = shown.lines().find(|l| l.starts_with("ZD21-11")).unwrap();
-    assert!(row.contains("4(3!)") && row.contains("10-23"), "{row}");
+    assert!(row.contains("4(3!)") && row.contains("逾期 30 天"), "{row}");
 }
 
 /// BUG: at 80×24 the detail pane under the tree is 7 rows; the guide fills it and the

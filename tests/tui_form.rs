@@ -132,7 +132,7 @@ fn 自评得分超过分值_指明字段_输入的内容都在() {
     let shown = screen(&app, &cx, 120, 40);
     assert!(shown.contains("自评得分 12.00 不在 0 到 10.00 分之间"), "{shown}");
     for typed in ["≥4754人", "4512人", "已督促乡镇复核。", "其中：城市低保｜≥1554人｜1462人"] {
-        assert!(shown.contains(typed), "「{typed}」 is kept\n{shown}");
+        assert!(shown.contains(typed), "“{typed}” is kept\n{shown}");
     }
     assert_eq!(env.audit_len(), before, "nothing is sent");
     // Fixed, it saves.
@@ -156,7 +156,7 @@ fn 评分框_目标值按自评表写法_保存为_printed_9点07() {
     tab(&mut app, &cx);
     keys(&mut app, &cx, "86.19%");
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("目标值「及时」没有可读的数"), "the parser's message\n{shown}");
+    assert!(shown.contains("目标值“及时”没有可读的数"), "the parser's message\n{shown}");
     press(&mut app, &cx, KeyCode::BackTab);
     for _ in 0..2 {
         press(&mut app, &cx, KeyCode::Backspace);
@@ -231,7 +231,7 @@ fn 粘贴三行_一次批量_三个指标及其自评表行() {
     app.on_paste(PASTE, &cx);
     assert_eq!(top_context(&app), "confirm");
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("粘贴 3 行指标，添加在「产出/数量指标」下"), "{shown}");
+    assert!(shown.contains("粘贴 3 行指标，添加在“产出/数量指标”下"), "{shown}");
     assert!(shown.contains("第1行 城乡低保救助人次　3.00 分　≥1200人次 -> 1302人次"), "{shown}");
     assert_eq!(env.audit_len(), before, "nothing is sent before Enter");
     enter(&mut app, &cx);
@@ -260,8 +260,8 @@ fn 粘贴有坏行_逐行指出_什么都不发送() {
     let (before, tree) = (env.audit_len(), env.tree(CODE));
     app.on_paste("城乡低保救助人次\t3\n资金发放及时率\t2\n特困人员供养人数\t十\n保障人数\t1\n", &cx);
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("第3行 分值「十」不是数"), "{shown}");
-    assert!(shown.contains("第4行「保障人数」已在「产出/数量指标」下"), "{shown}");
+    assert!(shown.contains("第3行 分值“十”不是数"), "{shown}");
+    assert!(shown.contains("第4行“保障人数”已在“产出/数量指标”下"), "{shown}");
     enter(&mut app, &cx);
     esc(&mut app, &cx);
     assert_eq!(env.audit_len(), before, "nothing is sent");

@@ -200,7 +200,7 @@ fn 弹窗打不开时紧接着输入的键不会落到下面的屏幕上() {
     assert_eq!(top_context(&app), "report");
 }
 
-/// 人口普查项目评分标签页，光标在未评分的末级指标「立项程序规范性」（扣分法）上，打开评分框，
+/// 人口普查项目评分标签页，光标在未评分的末级指标“立项程序规范性”（扣分法）上，打开评分框，
 /// 填一行扣分：1 分，写上理由。
 fn half_filled_score(env: &Env, app: &mut jixiao::tui::app::App, cx: &jixiao::tui::app::Cx) {
     open_scoring(app, cx, "人口普查");

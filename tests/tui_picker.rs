@@ -222,7 +222,7 @@ fn new_project_takes_unit_and_template_from_pickers() {
     press(&mut app, &cx, KeyCode::Tab);
     keys(&mut app, &cx, "应急管理局");
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("无匹配：按 Enter 新增「应急管理局」"), "{shown}");
+    assert!(shown.contains("无匹配：按 Enter 新增“应急管理局”"), "{shown}");
     enter(&mut app, &cx);
     for _ in 0..3 {
         press(&mut app, &cx, KeyCode::Tab);

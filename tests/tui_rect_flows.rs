@@ -104,7 +104,7 @@ fn pick(app: &mut App, cx: &Cx, label: &str) {
     keys(app, cx, "m");
     assert_eq!(top_context(app), "popup", "m opens the menu");
     let entries = menu_entries(app, cx);
-    let at = entries.iter().position(|e| e == label).unwrap_or_else(|| panic!("「{label}」 is not in the menu {entries:?}"));
+    let at = entries.iter().position(|e| e == label).unwrap_or_else(|| panic!("“{label}” is not in the menu {entries:?}"));
     down(app, cx, at);
     enter(app, cx);
 }
@@ -724,8 +724,8 @@ fn ledger_totals_follow_the_text_filter() {
 
 /// BUG: at 80 columns the 整改 tab's rows are 86 cells wide (rectification.rs
 /// `render_list`: the fixed columns need 78 cells and 整改要求 never gets fewer than 8), so
-/// the notice number is cut at the screen edge with no ellipsis: 「财绩整〔2026」 – the number
-/// itself is gone, while 责任单位 keeps 14 cells for 「住保中心」.
+/// the notice number is cut at the screen edge with no ellipsis: “财绩整〔2026” – the number
+/// itself is gone, while 责任单位 keeps 14 cells for “住保中心”.
 #[test]
 fn rect_list_at_80_columns_shows_the_notice_number() {
     let env = Env::new();
@@ -752,7 +752,7 @@ fn rect_detail_at_80x24_shows_the_history() {
 }
 
 /// BUG: the finding detail labels the indicators with the form's input hint,
-/// 「对应指标（顿号分隔）: 预算执行率」 (findings.rs `render_detail` uses Msg::FnIndicators, the
+/// “对应指标（顿号分隔）: 预算执行率” (findings.rs `render_detail` uses Msg::FnIndicators, the
 /// form label), with an ASCII colon in Chinese text.
 #[test]
 fn finding_detail_labels_the_indicators_plainly() {
@@ -766,7 +766,7 @@ fn finding_detail_labels_the_indicators_plainly() {
     assert!(!line.contains("顿号分隔") && !line.contains(": "), "{line}");
 }
 
-/// BUG: at 80 columns the ledger's totals line is cut: 「… · 持续整改 1 · 已」 (已撤销 1 lost,
+/// BUG: at 80 columns the ledger's totals line is cut: “… · 持续整改 1 · 已” (已撤销 1 lost,
 /// no ellipsis, no wrap).
 #[test]
 fn ledger_totals_are_whole_at_80_columns() {
@@ -778,8 +778,8 @@ fn ledger_totals_are_whole_at_80_columns() {
     assert!(shown.contains("已撤销 1"), "{shown}");
 }
 
-/// BUG: the ledger's filter line reads 「 筛选:    筛选：」 – the text filter's label
-/// (Msg::FilterPrompt, with an ASCII colon) followed by Msg::LedgerFilters, also 「筛选：」.
+/// BUG: the ledger's filter line reads “ 筛选:    筛选：” – the text filter's label
+/// (Msg::FilterPrompt, with an ASCII colon) followed by Msg::LedgerFilters, also “筛选：”.
 #[test]
 fn ledger_filter_line_names_the_filter_once() {
     let env = Env::new();
@@ -792,7 +792,7 @@ fn ledger_filter_line_names_the_filter_once() {
 }
 
 /// BUG: the close confirmation is a narrower popup centred over the opinion form, so the
-/// form shows on both sides of it and the opinion being confirmed is cut to 「补充协」.
+/// form shows on both sides of it and the opinion being confirmed is cut to “补充协”.
 #[test]
 fn close_confirmation_shows_the_opinion_being_confirmed() {
     let env = Env::new();
@@ -814,7 +814,7 @@ fn close_confirmation_shows_the_opinion_being_confirmed() {
 }
 
 /// BUG: an error popup uses the confirm context, so the status bar under a failed save offers
-/// 「n 取消  y 确认」 – there is nothing to confirm or cancel, only to close.
+/// “n 取消  y 确认” – there is nothing to confirm or cancel, only to close.
 #[test]
 fn error_popup_hints_say_close() {
     let env = Env::new();
@@ -835,8 +835,8 @@ fn error_popup_hints_say_close() {
 }
 
 /// BUG: a form field longer than its box is shown from the cursor (at the end) with nothing
-/// to say its start is hidden: correcting ZD21-11 #1 shows 「迁改和居民意见未统一尚未开工，
-/// 项目建设进度滞后。」 as if it were the whole finding. The result-use reason does the same.
+/// to say its start is hidden: correcting ZD21-11 #1 shows “迁改和居民意见未统一尚未开工，
+/// 项目建设进度滞后。” as if it were the whole finding. The result-use reason does the same.
 #[test]
 fn a_long_form_value_shows_it_is_cut() {
     let env = Env::new();
@@ -849,10 +849,10 @@ fn a_long_form_value_shows_it_is_cut() {
     let line = shown.lines().find(|l| l.contains("│问题描述")).unwrap();
     let text = &findings(&env, "ZD21-11")[0].body.text;
     let value = line.trim_end_matches('│').trim_end().rsplit("  ").next().unwrap().trim();
-    assert!(text.starts_with(value) || value.starts_with('⋯'), "「{value}」 looks like the whole text\n{line}");
+    assert!(text.starts_with(value) || value.starts_with('⋯'), "“{value}” looks like the whole text\n{line}");
 }
 
-/// BUG: `u` on an already published finding asks 「发布问题 #1？…」 and only `y` then
+/// BUG: `u` on an already published finding asks “发布问题 #1？…” and only `y` then
 /// fails with an error popup; the key should be refused at once (as `i` on a withdrawn one is).
 #[test]
 fn publishing_a_published_finding_is_refused_without_asking() {
@@ -888,7 +888,7 @@ fn a_response_dated_before_the_issue_is_refused() {
 }
 
 /// BUG (or a missing rule): withdrawing a finding leaves its rectification items open. ZD21-11
-/// #3 withdrawn 「问题不成立」 keeps item #13 已下达 and 逾期 5 天 in the 整改 tab and the ledger,
+/// #3 withdrawn “问题不成立” keeps item #13 已下达 and 逾期 5 天 in the 整改 tab and the ledger,
 /// although the confirmation says the finding 不再计入. Either withdrawing should be refused
 /// while items are open, or the items should be cancelled with it.
 #[test]

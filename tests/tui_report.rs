@@ -143,7 +143,7 @@ fn a_generated_section_says_which_records_feed_it() {
     enter(&mut app, &cx);
     assert_eq!(top_context(&app), "report", "no editor for a data section");
     let said = toast(&app);
-    assert!(said.contains("「附件：评分表」由记录生成") && said.contains("评分标签页"), "{said}");
+    assert!(said.contains("“附件：评分表”由记录生成") && said.contains("评分标签页"), "{said}");
     let shown = screen(&app, &cx, 120, 40);
     assert!(shown.contains("立项依据充分性"), "the score table's rows in the preview\n{shown}");
 }

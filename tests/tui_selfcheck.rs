@@ -69,7 +69,7 @@ fn enter_on_an_indicator_row_opens_scoring_on_that_leaf_and_esc_closes() {
     assert_eq!(highlighted.len(), 1, "one selected row");
     let shown = screen(&app, &cx, 120, 40);
     let line = shown.lines().nth(highlighted[0] as usize).unwrap();
-    assert!(line.contains(&leaf), "the selected row is 「{leaf}」: {line}");
+    assert!(line.contains(&leaf), "the selected row is “{leaf}”: {line}");
     assert!(shown.contains(&at), "the detail pane names {at}");
     // Esc closes the popup where it was opened, and goes back from the view.
     keys(&mut app, &cx, "s");

@@ -71,7 +71,7 @@ fn a_prefix_set_for_2027_numbers_the_notice_issued_in_2027() {
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "form", "a refused prefix keeps the form open, no popup over it");
     let refused = screen(&app, &cx, 120, 40);
-    assert!(refused.contains("✗ 「衡 财绩」含空格"), "{refused}");
+    assert!(refused.contains("✗ “衡 财绩”含空格"), "{refused}");
     assert!(refused.contains("衡 财绩"), "the typed text is kept\n{refused}");
     retype(&mut app, &cx, "衡财绩");
     ctrl(&mut app, &cx, 's');
@@ -136,7 +136,7 @@ fn a_milestone_is_added_with_a_date_moved_and_marked_done() {
     press(&mut app, &cx, KeyCode::Tab);
     keys(&mut app, &cx, "2026-13-40");
     ctrl(&mut app, &cx, 's');
-    assert!(screen(&app, &cx, 120, 40).contains("「2026-13-40」不是日期"), "{}", screen(&app, &cx, 120, 40));
+    assert!(screen(&app, &cx, 120, 40).contains("“2026-13-40”不是日期"), "{}", screen(&app, &cx, 120, 40));
     // A date the store does not take (before 1949) is its refusal, on the field.
     retype(&mut app, &cx, "1900-01-01");
     ctrl(&mut app, &cx, 's');
@@ -385,7 +385,7 @@ fn the_form_head_is_written_from_the_scoring_tab() {
     press(&mut app, &cx, KeyCode::Tab);
     keys(&mut app, &cx, "2683.68 2500"); // two values: refused on the field
     ctrl(&mut app, &cx, 's');
-    assert!(screen(&app, &cx, 120, 40).contains("「2683.68 2500」有 2 项"), "{}", screen(&app, &cx, 120, 40));
+    assert!(screen(&app, &cx, 120, 40).contains("“2683.68 2500”有 2 项"), "{}", screen(&app, &cx, 120, 40));
     retype(&mut app, &cx, "2683.68 - 2500");
     for _ in 0..3 {
         press(&mut app, &cx, KeyCode::Tab);

@@ -43,10 +43,10 @@ fn 删除指标前说明已评分和关联的问题() {
     keys(&mut app, &cx, "D");
     assert_eq!(top_context(&app), "confirm");
     let shown = screen(&app, &cx, 120, 40);
-    assert!(shown.contains("删除指标「资金使用合规性」及其下级？"), "{shown}");
-    assert!(shown.contains("已评分的指标 1 项：「资金使用合规性」"), "{shown}");
+    assert!(shown.contains("删除指标“资金使用合规性”及其下级？"), "{shown}");
+    assert!(shown.contains("已评分的指标 1 项：“资金使用合规性”"), "{shown}");
     let seq = env.local.findings(CODE).unwrap()[0].seq;
-    assert!(shown.contains(&format!("关联的问题 1 个：#{seq}「劳务费发放表缺少签字」")), "{shown}");
+    assert!(shown.contains(&format!("关联的问题 1 个：#{seq}“劳务费发放表缺少签字”")), "{shown}");
     esc(&mut app, &cx);
 
     // A leaf nothing scored or linked: said so too.

@@ -156,7 +156,7 @@ fn 评分标签页删除底稿的佐证_选择_填理由_确认后删除() {
     app.pause(&cx);
     keys(&mut app, &cx, "h");
     let shown = screen(&app, &cx, 160, 40);
-    assert!(shown.contains("删除佐证 「误附的会议纪要」 理由 与本指标无关"), "{shown}");
+    assert!(shown.contains("删除佐证 “误附的会议纪要” 理由 与本指标无关"), "{shown}");
     // 演示数据里已有第 1 版，刚才的评分是第 2 版。
     let versions = shown.lines().filter(|l| l.contains("[3]") && l.contains("删除佐证")).count();
     assert_eq!(versions, 1, "第 3 版是删除佐证后的底稿\n{shown}");

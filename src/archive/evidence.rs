@@ -124,12 +124,12 @@ pub fn files(list: &[Entry], attachments: &Path) -> Result<Vec<(String, Vec<u8>)
         let bytes = std::fs::read(&source).map_err(|err| {
             Error::io(
                 source.display().to_string(),
-                format!("佐证文件「{}」（{}，{}）不在佐证库中，归档包会不完整：{err}", e.name, e.sha256, e.used_for),
+                format!("佐证文件“{}”（{}，{}）不在佐证库中，归档包会不完整：{err}", e.name, e.sha256, e.used_for),
             )
         })?;
         if crate::read::issued::sha256_hex(&bytes) != e.sha256 {
             return Err(Error::corrupt(
-                format!("佐证文件「{}」", e.name),
+                format!("佐证文件“{}”", e.name),
                 format!("佐证库中 {} 的内容与其 sha256 不符（文件被改动过）：运行 jixiao check", source.display()),
             ));
         }

@@ -17,13 +17,13 @@ pub fn write_dir(d: &Dossier, dir: &Path) -> Result<()> {
                 return Err(Error::invalid(
                     "jixiao archive",
                     "-o",
-                    format!("目录「{shown}」已存在且不是空的：归档包要写入新目录或空目录（或 -o 归档.zip）"),
+                    format!("目录“{shown}”已存在且不是空的：归档包要写入新目录或空目录（或 -o 归档.zip）"),
                 ));
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            return Err(Error::invalid("jixiao archive", "-o", format!("「{shown}」是文件，不是目录：写 zip 用 -o 文件名.zip")));
+            return Err(Error::invalid("jixiao archive", "-o", format!("“{shown}”是文件，不是目录：写 zip 用 -o 文件名.zip")));
         }
         Err(e) => return Err(crate::fsutil::io_error(&shown, e)),
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 pub fn run(data: &Path, code: &str, output: &Path) -> Result<i32> {
     let zip = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     if zip && output.is_dir() {
-        return Err(Error::invalid("jixiao archive", "-o", format!("「{}」是目录：写 zip 要给文件名", output.display())));
+        return Err(Error::invalid("jixiao archive", "-o", format!("“{}”是目录：写 zip 要给文件名", output.display())));
     }
     let backend = crate::connect::open_backend(data)?;
     let dossier = crate::archive::build(backend.as_ref(), &crate::attachments::dir(data), code)?;

@@ -44,8 +44,10 @@ pub enum Cmd {
         after_help = "Examples:\n  jixiao export -o 备份.json\n  jixiao export --project CC21-01 --format xlsx --as self-eval -o 自评表.xlsx\n  jixiao export --project ZD21-06 --format xlsx --as score-table -o 评分表.xlsx"
     )]
     Export {
+        /// Only this project (its code)
         #[arg(long, value_name = "CODE")]
         project: Option<String>,
+        /// json: the lossless bundle; xlsx: one project's form (with --as)
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
         /// xlsx: self-eval (绩效自评表, as printed; `import --as self-eval` reads it back) or
@@ -88,22 +90,24 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = DueFormat::Table)]
         format: DueFormat,
     },
-    /// 项目归档包：已下发文书、佐证文件、审计链与校验清单，写入新目录或 .zip（可用 sha256sum 核验）
+    /// A project's dossier: the issued documents, evidence files, audit chain and a checksum
+    /// manifest, written to a new directory or a .zip (checkable with sha256sum)
     #[command(
-        after_help = "示例：\n  jixiao archive ZD21-06 -o 归档/ZD21-06\n  jixiao archive ZD21-06 -o ZD21-06归档.zip\n\n最后一行打印清单 MANIFEST.sha256 的 sha256，记在纸质档案上；核验见包内 VERIFY.md 或 jixiao verify"
+        after_help = "Examples:\n  jixiao archive ZD21-06 -o 归档/ZD21-06\n  jixiao archive ZD21-06 -o ZD21-06归档.zip\n\nThe last line printed is the sha256 of MANIFEST.sha256: note it on the paper file; VERIFY.md in the dossier, or jixiao verify, checks it"
     )]
     Archive {
-        /// 项目编号，如 ZD21-06
+        /// The project's code, e.g. ZD21-06
         #[arg(value_name = "CODE")]
         code: String,
-        /// 写入的目录（须不存在或为空）或 .zip 文件
+        /// The directory to write (absent or empty) or a .zip file
         #[arg(short, long, value_name = "DIR|FILE.zip")]
         output: PathBuf,
     },
-    /// 核验归档包（目录或 .zip）：清单、佐证文件名、审计链、project.json；通过退出码 0，否则 1
-    #[command(after_help = "示例：\n  jixiao verify 归档/ZD21-06\n  jixiao verify ZD21-06归档.zip")]
+    /// Check a dossier (directory or .zip): the manifest, evidence file names, the audit chain,
+    /// project.json; exit 0 when it holds, else 1
+    #[command(after_help = "Examples:\n  jixiao verify 归档/ZD21-06\n  jixiao verify ZD21-06归档.zip")]
     Verify {
-        /// 归档包目录或 .zip 文件
+        /// The dossier's directory or .zip file
         #[arg(value_name = "DIR|FILE.zip")]
         path: PathBuf,
     },
@@ -268,6 +272,12 @@ pub struct DueArgs {
     /// Exit 1 when anything shown is overdue (for cron jobs and shell prompts)
     #[arg(long)]
     pub fail_if_overdue: bool,
+    /// Print nothing; the exit status says it: 0 nothing overdue, 1 something overdue, 2 an error
+    #[arg(short, long, conflicts_with_all = ["count", "format"])]
+    pub quiet: bool,
+    /// One line of counts for a shell prompt: overdue, due today, due within DAYS (--within, default 7)
+    #[arg(long, conflicts_with = "format")]
+    pub count: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

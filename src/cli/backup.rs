@@ -32,7 +32,7 @@ pub fn run(data: &Path, output: &Path) -> Result<i32> {
     {
         return Err(Error::io(
             crate::attachments::dir(data).join(&sha).display().to_string(),
-            format!("佐证文件「{name}」（{sha}）被记录引用，却不在佐证库中：备份没有写出；用 jixiao check 检查，从别处找回该文件后重试"),
+            format!("佐证文件“{name}”（{sha}）被记录引用，却不在佐证库中：备份没有写出；用 jixiao check 检查，从别处找回该文件后重试"),
         ));
     }
     let bytes = write_zip(data, output, &snapshot)?;
@@ -61,7 +61,7 @@ fn refuse_inside(data: &Path, output: &Path) -> Result<()> {
             "jixiao backup",
             "-o",
             format!(
-                "「{}」在数据目录 {} 里面：备份要写到数据目录以外（另一块磁盘更好），如 -o /backup/jixiao-备份.zip",
+                "“{}”在数据目录 {} 里面：备份要写到数据目录以外（另一块磁盘更好），如 -o /backup/jixiao-备份.zip",
                 output.display(),
                 data.display()
             ),

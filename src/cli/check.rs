@@ -142,7 +142,7 @@ fn self_check_line(failing: &[String]) -> String {
 fn stopped(why: &str, at: Option<&str>) -> i32 {
     let line = match at {
         Some(at) => say(
-            &format!("检查中止：{why}；存储很可能在「{at}」处损坏（检查停在这里）"),
+            &format!("检查中止：{why}；存储很可能在“{at}”处损坏（检查停在这里）"),
             &format!("check stopped: {why}; the store is likely corrupt at \"{at}\" (where the check was)"),
         ),
         None => say(

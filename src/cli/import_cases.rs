@@ -64,7 +64,7 @@ pub fn run(data: &Path, file: &Path, args: &ImportArgs) -> Result<i32> {
         None => year_in(&table.preamble()).unwrap_or(this_year),
     };
     if !(2001..=2101).contains(&year) {
-        return Err(Error::invalid("jixiao import", "--year", format!("「{year}」不是合理的评价年度：应在 2001–2101 之间")));
+        return Err(Error::invalid("jixiao import", "--year", format!("“{year}”不是合理的评价年度：应在 2001–2101 之间")));
     }
     let prefix = args.prefix.clone().unwrap_or_else(|| format!("ZD{:02}-", year % 100));
     let backend = crate::connect::open_backend(data)?;
@@ -72,7 +72,7 @@ pub fn run(data: &Path, file: &Path, args: &ImportArgs) -> Result<i32> {
     let plan = read_cases(&table, year, &prefix, &existing);
     if plan.cases.is_empty() && plan.problems.is_empty() {
         return Err(Error::invalid(
-            format!("文件 {} 工作表「{}」", wb.file, table.grid.name),
+            format!("文件 {} 工作表“{}”", wb.file, table.grid.name),
             "项目",
             format!("表头（第{}行）下面没有项目行", table.grid.row_number(table.header_row)),
         ));
@@ -200,10 +200,12 @@ pub fn read_cases(table: &Table, year: i32, prefix: &str, existing: &[String]) -
                     let all = sum(cases.iter().map(|c| &c.amount));
                     // A total is checked only when every row above it was read.
                     if stated != all && stated != since_total && problems.is_empty() {
-                        problems.push(row.problem(
-                            "amount",
-                            format!("「{label}」{} 万元，与上面各行之和 {} 万元不符：核对金额", fmt2(stated), fmt2(all)),
-                        ));
+                        problems.push(
+                            row.problem(
+                                "amount",
+                                format!("“{label}”{} 万元，与上面各行之和 {} 万元不符：核对金额", fmt2(stated), fmt2(all)),
+                            ),
+                        );
                     }
                 }
                 Ok(None) => {}

@@ -39,7 +39,7 @@ pub fn run(data: &Path, file: &Path, kind: SheetKind, args: &ImportArgs) -> Resu
     }
     if plan.indicators.is_empty() && plan.problems.is_empty() {
         return Err(Error::invalid(
-            format!("文件 {} 工作表「{}」", wb.file, table.grid.name),
+            format!("文件 {} 工作表“{}”", wb.file, table.grid.name),
             "指标",
             format!("表头（第{}行）下面没有指标行", table.grid.row_number(table.header_row)),
         ));
@@ -54,7 +54,7 @@ pub fn run(data: &Path, file: &Path, kind: SheetKind, args: &ImportArgs) -> Resu
         return Err(Error::invalid(
             "jixiao import",
             "--project",
-            format!("没有项目「{code}」：指标表导入到已有项目；先新建项目，或用 --as self-eval 从自评表新建"),
+            format!("没有项目“{code}”：指标表导入到已有项目；先新建项目，或用 --as self-eval 从自评表新建"),
         ));
     }
     let mut problems = plan.problems.clone();
@@ -120,10 +120,10 @@ fn new_project(code: &str, plan: &FormPlan, args: &ImportArgs) -> std::result::R
     let mut missing = Vec::new();
     let at = |what: &str| Problem { sheet: "表头以上".into(), row: 0, column: None, message: what.into() };
     if plan.name.is_none() {
-        missing.push(at("没有找到「项目名称」：在表头上方写「项目名称」和名称，或先新建项目再导入"));
+        missing.push(at("没有找到“项目名称”：在表头上方写“项目名称”和名称，或先新建项目再导入"));
     }
     if plan.unit.is_none() {
-        missing.push(at("没有找到「主管部门」或「实施单位」：在表头上方写上，或先新建项目再导入"));
+        missing.push(at("没有找到“主管部门”或“实施单位”：在表头上方写上，或先新建项目再导入"));
     }
     if !missing.is_empty() {
         return Err(missing);

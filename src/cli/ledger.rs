@@ -73,7 +73,7 @@ fn non_empty(text: &Option<String>) -> Option<String> {
 pub fn parse_status(text: &str) -> Result<ItemState> {
     ItemState::ALL.into_iter().find(|s| s.label() == text.trim()).ok_or_else(|| {
         let labels: Vec<&str> = ItemState::ALL.iter().map(|s| s.label()).collect();
-        Error::invalid(WHAT, "--status", format!("「{text}」不是整改状态，可选：{}", labels.join("、")))
+        Error::invalid(WHAT, "--status", format!("“{text}”不是整改状态，可选：{}", labels.join("、")))
     })
 }
 
@@ -85,7 +85,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
 /// `--as-of` of the command `what`, as YYYY-MM-DD.
 pub fn parse_date_for(what: &str, text: &str) -> Result<NaiveDate> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(what, "--as-of", format!("「{text}」不是日期：写成 YYYY-MM-DD，如 2026-11-22")))?;
+        .map_err(|_| Error::invalid(what, "--as-of", format!("“{text}”不是日期：写成 YYYY-MM-DD，如 2026-11-22")))?;
     crate::domain::calendar::check_date(date).map_err(|m| Error::invalid(what, "--as-of", m))?;
     Ok(date)
 }

@@ -13,6 +13,8 @@ pub mod document;
 pub mod due;
 pub mod exec;
 pub mod export;
+pub mod help;
+pub mod help_zh;
 pub mod import;
 pub mod import_cases;
 pub mod import_form;
@@ -75,6 +77,23 @@ fn import_dispatch(data: &std::path::Path, a: &args::ImportArgs) -> Result<i32> 
     }
 }
 
+/// Before the workbench starts: a terminal whose locale cannot show it is refused (the exit
+/// code returned), one whose locale names no charset is warned on stderr (left on the screen
+/// after the workbench ends) and goes on.
+fn terminal_gate() -> Option<i32> {
+    use std::io::Write;
+    let env = |k: &str| std::env::var(k).ok();
+    // Best effort: the exit code says it either way.
+    if let Some(message) = crate::locale::refusal(env) {
+        let _ = std::io::stderr().write_all(&crate::locale::in_terminal_charset(&message, env));
+        return Some(2);
+    }
+    if let Some(message) = crate::locale::warning(env) {
+        let _ = writeln!(std::io::stderr(), "jixiao: {message}");
+    }
+    None
+}
+
 /// Runs one invocation with the config file's settings (and its problems, which the
 /// workbench shows); the exit code is 0 on success.
 pub fn run(cli: Cli, cfg: &Config, cfg_errors: &[ConfigError]) -> Result<i32> {
@@ -86,18 +105,19 @@ pub fn run(cli: Cli, cfg: &Config, cfg_errors: &[ConfigError]) -> Result<i32> {
         crate::tui::Start { keymap: keymap.as_deref(), mouse: cfg.mouse(), ambiguous: cfg.ambiguous_width(), config_errors: cfg_errors };
     match cli.command {
         None => {
-            let env = |k: &str| std::env::var(k).ok();
-            if let Some(message) = crate::locale::refusal(env) {
-                use std::io::Write;
-                // Best effort: the exit code says it either way.
-                let _ = std::io::stderr().write_all(&crate::locale::in_terminal_charset(&message, env));
-                return Ok(2);
+            if let Some(code) = terminal_gate() {
+                return Ok(code);
             }
             let backend = crate::connect::open_for_workbench(&data)?;
             crate::tui::run(backend.as_ref(), &data, &start, crate::i18n::current())
         }
         // A demo goes in --data or a fresh directory, never in the configured data dir.
-        Some(Cmd::Demo { seed_only, scale }) => demo::run(cli.data, seed_only, scale, &start),
+        Some(Cmd::Demo { seed_only, scale }) => {
+            if !seed_only && let Some(code) = terminal_gate() {
+                return Ok(code);
+            }
+            demo::run(cli.data, seed_only, scale, &start)
+        }
         Some(Cmd::Template { action }) => template::run(&data, action),
         Some(Cmd::Export { project, format: args::ExportFormat::Json, kind: None, output }) => {
             export::run(&data, project.as_deref(), output.as_deref())

@@ -92,7 +92,7 @@ fn as_issued(copy: &IssuedNotice, today: &Notice, issuer: Option<&str>, out: &Ou
             WHAT,
             "--issuer",
             format!(
-                "通知书 {} 已按下发时的发文机关「{}」留存，原文不能改；要按另一发文机关排出今天的版本，加 --current",
+                "通知书 {} 已按下发时的发文机关“{}”留存，原文不能改；要按另一发文机关排出今天的版本，加 --current",
                 today.number, copy.doc.issuer
             ),
         ));
@@ -193,13 +193,13 @@ fn unknown(backend: &dyn Backend, number: &str) -> Error {
 fn unknown_zh(number: &str, known: &[Notice]) -> String {
     let Some(latest) = known.first() else {
         return format!(
-            "找不到通知书「{number}」：库中还没有通知书。先下达整改事项（jixiao exec 的 issue_notice，见 docs/commands.md），再用 jixiao ledger 查看整改台账。"
+            "找不到通知书“{number}”：库中还没有通知书。先下达整改事项（jixiao exec 的 issue_notice，见 docs/commands.md），再用 jixiao ledger 查看整改台账。"
         );
     };
     let more = if known.len() > LISTED { format!("（共 {} 份，列出最近 {LISTED} 份）", known.len()) } else { String::new() };
     let listed: Vec<String> = known.iter().take(LISTED).map(describe).collect();
     format!(
-        "找不到通知书「{number}」。已有的通知书{more}：{}。编号要写全，如 {}；整改事项见 jixiao ledger。",
+        "找不到通知书“{number}”。已有的通知书{more}：{}。编号要写全，如 {}；整改事项见 jixiao ledger。",
         listed.join("；"),
         latest.number
     )

@@ -81,12 +81,12 @@ fn unknown(backend: &dyn Backend, code: &str) -> Error {
     let code = code.trim();
     let projects = backend.projects().unwrap_or_default();
     let message = if projects.is_empty() {
-        format!("找不到项目「{code}」：库中还没有项目（jixiao exec 的 create_project，见 docs/commands.md）")
+        format!("找不到项目“{code}”：库中还没有项目（jixiao exec 的 create_project，见 docs/commands.md）")
     } else {
         let more =
             if projects.len() > LISTED { format!("（共 {} 个，列出前 {LISTED} 个）", projects.len()) } else { String::new() };
         let listed: Vec<String> = projects.iter().take(LISTED).map(|p| format!("{}（{}）", p.code, p.name)).collect();
-        format!("找不到项目「{code}」。已有的项目{more}：{}。写项目编号，如 {}", listed.join("、"), projects[0].code)
+        format!("找不到项目“{code}”。已有的项目{more}：{}。写项目编号，如 {}", listed.join("、"), projects[0].code)
     };
     Error::invalid(WHAT, "CODE", message)
 }

@@ -573,7 +573,7 @@ pub enum Command {
     },
     /// Several commands applied in one transaction with one audit record: all or nothing
     /// (`jixiao import --as cases|indicators|self-eval`). Each step is authorized as if sent
-    /// alone; `steps` names where each came from (工作表「表1」第12行) for the error that
+    /// alone; `steps` names where each came from (工作表“表1”第12行) for the error that
     /// stops the batch. Batches, imports, restores and evidence are not taken inside one.
     Batch {
         label: String,

@@ -210,7 +210,7 @@ fn seed_case(run: &mut Runner, case: &Case, seed: &SeedFile) -> Result<()> {
 
 fn score_input(case: &Case, s: &SeedScore) -> Result<ScoreInput> {
     let num = |v: &Option<String>, what: &str| -> Result<Decimal> {
-        let text = v.as_deref().ok_or_else(|| field(case, what, format!("指标「{}」缺少 {what}", s.indicator)))?;
+        let text = v.as_deref().ok_or_else(|| field(case, what, format!("指标“{}”缺少 {what}", s.indicator)))?;
         parse_amount(text).map_err(|e| field(case, what, e))
     };
     Ok(match s.method.as_str() {
@@ -238,11 +238,11 @@ fn score_input(case: &Case, s: &SeedScore) -> Result<ScoreInput> {
                 Some("met") => QualBand::Met,
                 Some("partly") => QualBand::Partly,
                 Some("not_met") => QualBand::NotMet,
-                other => return Err(field(case, "band", format!("「{}」应为 met、partly 或 not_met", other.unwrap_or("")))),
+                other => return Err(field(case, "band", format!("“{}”应为 met、partly 或 not_met", other.unwrap_or("")))),
             },
             value: num(&s.value, "value")?,
         },
-        other => return Err(field(case, "method", format!("「{other}」应为 direct、deduction、formula 或 qualitative"))),
+        other => return Err(field(case, "method", format!("“{other}”应为 direct、deduction、formula 或 qualitative"))),
     })
 }
 
@@ -293,7 +293,7 @@ fn drive_item(run: &mut Runner, case: &Case, id: u64, it: &SeedItem) -> Result<(
                 }
             }
             if it.responses.is_empty() {
-                return Err(field(case, "items.responses", format!("「{}」状态为{}，需要至少一条 responses", it.requirement, it.state)));
+                return Err(field(case, "items.responses", format!("“{}”状态为{}，需要至少一条 responses", it.requirement, it.state)));
             }
             if target == ItemState::Closed {
                 let opinion = it.opinion.clone().unwrap_or_else(|| "佐证资料齐全，整改到位，同意销号".into());

@@ -14,7 +14,7 @@ pub fn check_date(date: NaiveDate) -> Result<(), String> {
     if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
         Ok(())
     } else {
-        Err(format!("「{date}」不是有效日期：年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间"))
+        Err(format!("“{date}”不是有效日期：年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间"))
     }
 }
 

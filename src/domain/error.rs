@@ -93,7 +93,7 @@ impl Error {
         Error::Corrupt { what: what.into(), message: e.to_string() }
     }
 
-    /// The same error, said of one step of a batch ("工作表「表1」第12行"): the step goes in
+    /// The same error, said of one step of a batch ("工作表“表1”第12行"): the step goes in
     /// front of the record it names, so the kind (and the exit code) stay.
     pub fn at_step(self, step: &str) -> Self {
         let at = |s: String| format!("{step}：{s}");
@@ -133,21 +133,21 @@ impl Error {
         match self {
             Error::Invalid { record, field, message } => {
                 if zh {
-                    format!("{record} 的「{}」无效：{message}", field_zh(field))
+                    format!("{record} 的“{}”无效：{message}", field_zh(field))
                 } else {
                     format!("{record}: field `{field}` is invalid: {message}")
                 }
             }
             Error::NotFound { what, key } => {
                 if zh {
-                    format!("找不到{what}「{key}」：请检查编号或名称")
+                    format!("找不到{what}“{key}”：请检查编号或名称")
                 } else {
                     format!("no {} `{key}`: check the code or name", crate::i18n::noun_en(what))
                 }
             }
             Error::AlreadyExists { what, key } => {
                 if zh {
-                    format!("{what}「{key}」已存在：换一个编号，或用 --merge 合并")
+                    format!("{what}“{key}”已存在：换一个编号，或用 --merge 合并")
                 } else {
                     format!("{} `{key}` already exists: use another code, or --merge", crate::i18n::noun_en(what))
                 }
@@ -163,7 +163,7 @@ impl Error {
             }
             Error::IllegalTransition { what, state, action } => {
                 if zh {
-                    format!("{what} 处于「{state}」状态，不能执行「{action}」")
+                    format!("{what} 处于“{state}”状态，不能执行“{action}”")
                 } else {
                     format!("{what} is in state `{state}`; `{action}` is not allowed there")
                 }
@@ -177,7 +177,7 @@ impl Error {
             }
             Error::Forbidden { action, role, actor } => {
                 if zh {
-                    format!("{actor} 不能执行「{action}」：需要{role}身份")
+                    format!("{actor} 不能执行“{action}”：需要{role}身份")
                 } else {
                     format!("{actor} may not `{action}`: it needs the role {role}")
                 }

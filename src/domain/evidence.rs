@@ -48,7 +48,7 @@ impl Evidence {
                     return Err(super::Error::invalid(record, "evidence.name", "文件名不能为空"));
                 }
                 if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return Err(super::Error::invalid(record, "evidence.sha256", format!("「{sha256}」不是 64 位十六进制 sha256")));
+                    return Err(super::Error::invalid(record, "evidence.sha256", format!("“{sha256}”不是 64 位十六进制 sha256")));
                 }
             }
             Evidence::Document { name, .. } => {

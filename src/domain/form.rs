@@ -134,7 +134,7 @@ impl Form {
     /// row's rev the edit started from (0 for a row not yet written).
     pub fn set_row(&mut self, tree: &IndicatorTree, node: NodeId, input: RowInput, expected_rev: Option<u64>) -> Result<u64> {
         let n = tree.node(node).ok_or_else(|| Error::not_found("指标", format!("#{node}")))?;
-        let rec = format!("指标「{}」的自评表行", tree.path(node));
+        let rec = format!("指标“{}”的自评表行", tree.path(node));
         if !tree.is_leaf(node) {
             return Err(Error::invalid(rec, "indicator", "自评表的指标值和得分写在末级指标上；其中行写在它所属的末级指标下"));
         }
@@ -177,10 +177,10 @@ impl Form {
                 continue;
             };
             if !tree.is_leaf(r.node) {
-                out.push(format!("指标「{}」不是末级指标", tree.path(r.node)));
+                out.push(format!("指标“{}”不是末级指标", tree.path(r.node)));
             }
             if !seen.insert(r.node) {
-                out.push(format!("指标「{}」有两行", tree.path(r.node)));
+                out.push(format!("指标“{}”有两行", tree.path(r.node)));
             }
             if let Err(e) = validate_row(&tree.path(r.node), &r.input, n.points) {
                 out.push(e.to_string());
@@ -296,7 +296,7 @@ fn validate_row(rec: &str, input: &RowInput, points: Decimal) -> Result<()> {
     for (i, b) in input.breakdown.iter().enumerate() {
         let field = format!("breakdown[{}]", i + 1);
         if b.name.trim().is_empty() {
-            return Err(Error::invalid(rec, &field, "其中行要有名称（如「其中：农村低保」）"));
+            return Err(Error::invalid(rec, &field, "其中行要有名称（如“其中：农村低保”）"));
         }
         for text in [&b.name, &b.target, &b.actual, &b.unit] {
             validate_text(rec, &field, text)?;
@@ -316,11 +316,11 @@ fn validate_head(head: &Head) -> Result<()> {
     }
     for row in &head.money {
         if !MONEY_ROWS.contains(&row.label.as_str()) {
-            return Err(Error::invalid(rec, "money", format!("「{}」不是资金表的行：应为 {}", row.label, MONEY_ROWS.join("、"))));
+            return Err(Error::invalid(rec, "money", format!("“{}”不是资金表的行：应为 {}", row.label, MONEY_ROWS.join("、"))));
         }
         for (field, v) in [("year_start", row.year_start), ("full_year", row.full_year), ("executed", row.executed)] {
             if let Some(v) = v {
-                check_amount(v).map_err(|m| Error::invalid(format!("资金表「{}」", row.label), field, m))?;
+                check_amount(v).map_err(|m| Error::invalid(format!("资金表“{}”", row.label), field, m))?;
             }
         }
     }

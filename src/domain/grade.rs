@@ -54,14 +54,14 @@ impl Bands {
         for pair in self.bands.windows(2) {
             if pair[0].min <= pair[1].min {
                 return Err(format!(
-                    "等级「{}」的下限 {} 应高于「{}」的 {}（从高到低排列）",
+                    "等级“{}”的下限 {} 应高于“{}”的 {}（从高到低排列）",
                     pair[0].label, pair[0].min, pair[1].label, pair[1].min
                 ));
             }
         }
         match self.bands.last() {
             Some(last) if last.min.is_zero() => Ok(()),
-            Some(last) => Err(format!("最低等级「{}」的下限应为 0，现为 {}", last.label, last.min)),
+            Some(last) => Err(format!("最低等级“{}”的下限应为 0，现为 {}", last.label, last.min)),
             None => Ok(()),
         }
     }

@@ -32,11 +32,11 @@ pub fn parse_plain(text: &str) -> Result<Decimal, String> {
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
-        return Err(format!("「{text}」不是数：写如 146.24 的普通十进制数"));
+        return Err(format!("“{text}”不是数：写如 146.24 的普通十进制数"));
     }
     // Anything Decimal holds is read (stores written before the ranges); the ranges are
     // the validators' to say.
-    Decimal::from_str(&cleaned).map_err(|_| format!("「{text}」不是数，或超出可表示的范围"))
+    Decimal::from_str(&cleaned).map_err(|_| format!("“{text}”不是数，或超出可表示的范围"))
 }
 
 /// Parses a non-negative decimal with at most two places, as typed by a user
@@ -45,7 +45,7 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     let value = parse_plain(text)?;
     check_places(value, text)?;
     if value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("「{text}」是负数：金额和分值不能为负"));
+        return Err(format!("“{text}”是负数：金额和分值不能为负"));
     }
     Ok(value.normalize().round_dp(2))
 }
@@ -54,7 +54,7 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
 pub fn parse_measure(text: &str) -> Result<Decimal, String> {
     let value = parse_plain(text)?;
     if value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("「{text}」是负数：目标值和实际值不能为负"));
+        return Err(format!("“{text}”是负数：目标值和实际值不能为负"));
     }
     check_measure(value)?;
     Ok(value.normalize())
@@ -63,7 +63,7 @@ pub fn parse_measure(text: &str) -> Result<Decimal, String> {
 /// Refuses more than two decimal places.
 pub fn check_places(value: Decimal, shown: &str) -> Result<(), String> {
     if value.normalize().scale() > 2 {
-        return Err(format!("「{shown}」超过两位小数：最多两位小数"));
+        return Err(format!("“{shown}”超过两位小数：最多两位小数"));
     }
     Ok(())
 }
@@ -72,10 +72,10 @@ pub fn check_places(value: Decimal, shown: &str) -> Result<(), String> {
 pub fn check_amount(value: Decimal) -> Result<(), String> {
     check_places(value, &value.to_string())?;
     if value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("「{value}」为负数：金额（万元）不能为负"));
+        return Err(format!("“{value}”为负数：金额（万元）不能为负"));
     }
     if value > Decimal::from(MAX_AMOUNT) {
-        return Err(format!("「{value}」超出范围：金额最多 {MAX_AMOUNT} 万元"));
+        return Err(format!("“{value}”超出范围：金额最多 {MAX_AMOUNT} 万元"));
     }
     Ok(())
 }
@@ -84,7 +84,7 @@ pub fn check_amount(value: Decimal) -> Result<(), String> {
 pub fn check_points(value: Decimal) -> Result<(), String> {
     check_places(value, &value.to_string())?;
     if value.abs() > Decimal::from(MAX_POINTS) {
-        return Err(format!("「{value}」超出范围：分值最多 {MAX_POINTS} 分"));
+        return Err(format!("“{value}”超出范围：分值最多 {MAX_POINTS} 分"));
     }
     Ok(())
 }
@@ -92,10 +92,10 @@ pub fn check_points(value: Decimal) -> Result<(), String> {
 /// A formula target or actual: at most `MEASURE_PLACES` places and `MAX_MEASURE`.
 pub fn check_measure(value: Decimal) -> Result<(), String> {
     if value.normalize().scale() > MEASURE_PLACES {
-        return Err(format!("「{value}」超过 {MEASURE_PLACES} 位小数"));
+        return Err(format!("“{value}”超过 {MEASURE_PLACES} 位小数"));
     }
     if value.abs() > Decimal::from(MAX_MEASURE) {
-        return Err(format!("「{value}」超出范围：目标值和实际值最多 {MAX_MEASURE}"));
+        return Err(format!("“{value}”超出范围：目标值和实际值最多 {MAX_MEASURE}"));
     }
     Ok(())
 }

@@ -138,12 +138,12 @@ impl Outline {
         let mut keys = std::collections::HashSet::new();
         for (i, s) in self.sections.iter().enumerate() {
             let line = headers.get(i).copied().unwrap_or(1);
-            let at = format!("{source}:{line}: 第 {} 个章节「{}」", i + 1, s.key);
+            let at = format!("{source}:{line}: 第 {} 个章节“{}”", i + 1, s.key);
             if s.key.is_empty() || !s.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
                 return Err(format!("{at}: key 只能用小写字母、数字和 -，如 overview"));
             }
             if !keys.insert(s.key.as_str()) {
-                return Err(format!("{at}: key「{}」重复：每个章节的 key 要不同", s.key));
+                return Err(format!("{at}: key“{}”重复：每个章节的 key 要不同", s.key));
             }
             if !(1..=2).contains(&s.level) {
                 return Err(format!("{at}: level {} 应为 1 或 2", s.level));

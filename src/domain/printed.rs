@@ -290,26 +290,26 @@ pub fn comparable(target: &Printed, actual: &Printed) -> Option<(Decimal, Decima
 /// Err with a message that quotes the printed value when a side has no number, the target is 0, or the units are not comparable.
 pub fn formula_score(points: Decimal, nature: Option<Nature>, target: &Printed, actual: &Printed) -> Result<Decimal, String> {
     let Some(direction) = effective(nature, target).direction() else {
-        return Err(format!("定性指标（目标值「{}」）不能按公式计分", target.text));
+        return Err(format!("定性指标（目标值“{}”）不能按公式计分", target.text));
     };
     if target.number.is_none() {
-        return Err(format!("目标值「{}」没有可读的数，不能按公式计分", target.text));
+        return Err(format!("目标值“{}”没有可读的数，不能按公式计分", target.text));
     }
     if actual.number.is_none() {
-        return Err(format!("实际值「{}」没有可读的数，不能按公式计分", actual.text));
+        return Err(format!("实际值“{}”没有可读的数，不能按公式计分", actual.text));
     }
     let Some((t, a)) = comparable(target, actual) else {
-        return Err(format!("目标值「{}」与实际值「{}」的单位不同，无法比较", target.text, actual.text));
+        return Err(format!("目标值“{}”与实际值“{}”的单位不同，无法比较", target.text, actual.text));
     };
     if t <= Decimal::ZERO {
-        return Err(format!("目标值「{}」应大于 0，才能按公式计分", target.text));
+        return Err(format!("目标值“{}”应大于 0，才能按公式计分", target.text));
     }
     if a < Decimal::ZERO {
-        return Err(format!("实际值「{}」不能为负", actual.text));
+        return Err(format!("实际值“{}”不能为负", actual.text));
     }
-    check_measure(t).map_err(|m| format!("目标值「{}」：{m}", target.text))?;
-    check_measure(a).map_err(|m| format!("实际值「{}」：{m}", actual.text))?;
-    formula(points, t, a, direction).ok_or_else(|| format!("目标值「{}」与实际值「{}」超出可计算的范围", target.text, actual.text))
+    check_measure(t).map_err(|m| format!("目标值“{}”：{m}", target.text))?;
+    check_measure(a).map_err(|m| format!("实际值“{}”：{m}", actual.text))?;
+    formula(points, t, a, direction).ok_or_else(|| format!("目标值“{}”与实际值“{}”超出可计算的范围", target.text, actual.text))
 }
 
 #[cfg(test)]
@@ -495,15 +495,15 @@ mod tests {
     #[test]
     fn printed_formula_score_refusals() {
         let e = score("5", None, "≥0人", "12人").unwrap_err();
-        assert!(e.contains("「≥0人」"), "{e}");
-        assert!(score("5", None, "0起", "0起").unwrap_err().contains("「0起」"));
-        assert!(score("5", None, "及时", "及时").unwrap_err().contains("「及时」"));
+        assert!(e.contains("“≥0人”"), "{e}");
+        assert!(score("5", None, "0起", "0起").unwrap_err().contains("“0起”"));
+        assert!(score("5", None, "及时", "及时").unwrap_err().contains("“及时”"));
         assert!(score("5", Some(Nature::Text), "95%", "90%").unwrap_err().contains("定性"));
-        assert!(score("5", None, "≥95%", "基本完成").unwrap_err().contains("「基本完成」"));
+        assert!(score("5", None, "≥95%", "基本完成").unwrap_err().contains("“基本完成”"));
         let e = score("5", None, "≥100人", "100户").unwrap_err();
-        assert!(e.contains("「≥100人」") && e.contains("「100户」"), "{e}");
-        assert!(score("5", None, "≥95%", "-5%").unwrap_err().contains("「-5%」"));
-        assert!(score("5", None, "≥1.0000001", "1").unwrap_err().contains("「≥1.0000001」"));
+        assert!(e.contains("“≥100人”") && e.contains("“100户”"), "{e}");
+        assert!(score("5", None, "≥95%", "-5%").unwrap_err().contains("“-5%”"));
+        assert!(score("5", None, "≥1.0000001", "1").unwrap_err().contains("“≥1.0000001”"));
     }
 
     /// One rule: the printed form and the typed formula input give the same score.

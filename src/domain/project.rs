@@ -36,11 +36,7 @@ impl ProjectKind {
     }
     pub fn parse(text: &str) -> Result<Self> {
         Self::ALL.into_iter().find(|k| k.label() == text.trim()).ok_or_else(|| {
-            Error::invalid(
-                "项目",
-                "kind",
-                format!("「{text}」不是评价类型，可选：项目支出、部门整体支出、事前绩效评估、自评抽查、绩效监控"),
-            )
+            Error::invalid("项目", "kind", format!("“{text}”不是评价类型，可选：项目支出、部门整体支出、事前绩效评估、自评抽查、绩效监控"))
         })
     }
     /// The template a new project of this kind starts from.
@@ -88,9 +84,10 @@ impl Phase {
         }
     }
     pub fn parse(text: &str) -> Result<Self> {
-        Self::ALL.into_iter().find(|p| p.label() == text.trim()).ok_or_else(|| {
-            Error::invalid("项目", "phase", format!("「{text}」不是阶段，可选：准备、现场、评分、报告、定稿、整改跟踪、归档"))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|p| p.label() == text.trim())
+            .ok_or_else(|| Error::invalid("项目", "phase", format!("“{text}”不是阶段，可选：准备、现场、评分、报告、定稿、整改跟踪、归档")))
     }
 }
 
@@ -218,7 +215,7 @@ impl Project {
         let rec = self.label();
         let code = self.code.trim();
         if code.is_empty() || code.len() > 32 || code.chars().any(|c| c.is_whitespace() || c == '/') {
-            return Err(Error::invalid(rec, "code", format!("「{}」不能作编号：1–32 个字符，不含空格和 /", self.code)));
+            return Err(Error::invalid(rec, "code", format!("“{}”不能作编号：1–32 个字符，不含空格和 /", self.code)));
         }
         if self.name.trim().is_empty() {
             return Err(Error::invalid(rec, "name", "项目名称不能为空"));
@@ -227,7 +224,7 @@ impl Project {
             return Err(Error::invalid(rec, "unit", "被评价单位不能为空"));
         }
         if !(2000..=2100).contains(&self.fiscal_year) {
-            return Err(Error::invalid(rec, "fiscal_year", format!("「{}」不是合理的年度：应在 2000–2100 之间", self.fiscal_year)));
+            return Err(Error::invalid(rec, "fiscal_year", format!("“{}”不是合理的年度：应在 2000–2100 之间", self.fiscal_year)));
         }
         super::money::check_amount(self.amount).map_err(|m| Error::invalid(&rec, "amount", m))?;
         if self.team.lead.trim().is_empty() {
@@ -302,7 +299,7 @@ impl Milestone {
         }
         for (field, date) in [("due", Some(self.due)), ("done_on", self.done_on)] {
             if let Some(d) = date {
-                super::calendar::check_date(d).map_err(|m| Error::invalid(format!("节点「{}」", self.title), field, m))?;
+                super::calendar::check_date(d).map_err(|m| Error::invalid(format!("节点“{}”", self.title), field, m))?;
             }
         }
         Ok(())

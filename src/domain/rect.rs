@@ -62,7 +62,7 @@ impl ItemState {
             Error::invalid(
                 "整改事项",
                 "status",
-                format!("「{text}」不是整改状态，可选：草稿、已下达、整改中、已提交、已退回、已销号、持续整改、已撤销"),
+                format!("“{text}”不是整改状态，可选：草稿、已下达、整改中、已提交、已退回、已销号、持续整改、已撤销"),
             )
         })
     }
@@ -314,7 +314,7 @@ impl RectItem {
             return Err(Error::IllegalTransition {
                 what: self.label(),
                 state: self.state.label().into(),
-                action: format!("随通知书 {number} 作废退回草稿（只有尚未办理的「已下达」事项可以）"),
+                action: format!("随通知书 {number} 作废退回草稿（只有尚未办理的“已下达”事项可以）"),
             });
         }
         self.state = ItemState::Draft;

@@ -53,13 +53,13 @@ pub fn format_report_number(prefix: &str, year: i32, seq: u32) -> String {
 pub fn check_report_prefix(prefix: &str) -> std::result::Result<(), String> {
     let count = prefix.chars().count();
     if count == 0 || count > MAX_REPORT_PREFIX_CHARS {
-        return Err(format!("「{prefix}」有 {count} 个字：报告文号前缀应为 1 到 {MAX_REPORT_PREFIX_CHARS} 个字，如 上会湘报字"));
+        return Err(format!("“{prefix}”有 {count} 个字：报告文号前缀应为 1 到 {MAX_REPORT_PREFIX_CHARS} 个字，如 上会湘报字"));
     }
     if prefix.chars().any(char::is_whitespace) {
-        return Err(format!("「{prefix}」含空格：报告文号前缀不能有空白字符"));
+        return Err(format!("“{prefix}”含空格：报告文号前缀不能有空白字符"));
     }
     if prefix.contains(['(', ')', '（', '）', '〔', '〕']) {
-        return Err(format!("「{prefix}」含括号：年份的 (年) 由程序加上，前缀只写如 上会湘报字"));
+        return Err(format!("“{prefix}”含括号：年份的 (年) 由程序加上，前缀只写如 上会湘报字"));
     }
     Ok(())
 }

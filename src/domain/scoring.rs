@@ -160,7 +160,7 @@ impl ScoreInput {
 
     /// The score this input gives on a leaf of `points`, or an error that states the allowed range.
     pub fn compute(&self, leaf: &str, points: Decimal) -> Result<Decimal> {
-        let rec = format!("指标「{leaf}」");
+        let rec = format!("指标“{leaf}”");
         let out_of_range = |field: &str, v: Decimal| Error::invalid(&rec, field, format!("{v} 超出范围：应在 0 到 {points} 分之间"));
         match self {
             ScoreInput::Direct { value } => {
@@ -202,7 +202,7 @@ impl ScoreInput {
                 let inside = *value >= lo && if hi_inclusive { *value <= hi } else { *value < hi };
                 if !inside {
                     let close = if hi_inclusive { "]" } else { ")" };
-                    return Err(Error::invalid(&rec, "value", format!("{value} 不在「{}」的区间 [{lo}, {hi}{close} 内", band.label())));
+                    return Err(Error::invalid(&rec, "value", format!("{value} 不在“{}”的区间 [{lo}, {hi}{close} 内", band.label())));
                 }
                 places(&rec, "value", *value)?;
                 Ok(*value)

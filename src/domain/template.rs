@@ -70,7 +70,7 @@ fn de_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         Num::Float(f) => f.to_string(),
         Num::Str(s) => s,
     };
-    Decimal::from_str(text.trim()).map_err(|_| serde::de::Error::custom(format!("「{text}」不是数")))
+    Decimal::from_str(text.trim()).map_err(|_| serde::de::Error::custom(format!("“{text}”不是数")))
 }
 
 impl Template {
@@ -94,7 +94,7 @@ impl Template {
         let mut prev_level = 0;
         for (i, row) in self.indicators.iter().enumerate() {
             let line = headers.get(i).copied().unwrap_or(1);
-            let at = format!("{source}:{line}: 第 {} 个指标「{}」", i + 1, row.name);
+            let at = format!("{source}:{line}: 第 {} 个指标“{}”", i + 1, row.name);
             if row.level == 0 || row.level > MAX_DEPTH {
                 return Err(format!("{at}: level {} 应在 1–{MAX_DEPTH} 之间", row.level));
             }
@@ -168,14 +168,14 @@ impl TemplateNode {
             None | Some("positive") => Direction::Positive,
             Some("negative") => Direction::Negative,
             Some("exact") => Direction::Exact,
-            Some(other) => return Err(format!("指标「{}」: direction「{other}」应为 positive、negative 或 exact", self.name)),
+            Some(other) => return Err(format!("指标“{}”: direction“{other}”应为 positive、negative 或 exact", self.name)),
         };
         match self.method.as_deref() {
             None | Some("direct") => Ok(Method::Direct),
             Some("deduction") => Ok(Method::Deduction),
             Some("formula") => Ok(Method::Formula { direction }),
             Some("qualitative") => Ok(Method::Qualitative),
-            Some(other) => Err(format!("指标「{}」: method「{other}」应为 direct、deduction、formula 或 qualitative", self.name)),
+            Some(other) => Err(format!("指标“{}”: method“{other}”应为 direct、deduction、formula 或 qualitative", self.name)),
         }
     }
 }

@@ -138,7 +138,7 @@ impl IndicatorTree {
                 match (hits.next(), hits.next()) {
                     (Some(n), None) => Ok(n),
                     (None, _) => Err(Error::not_found("指标", name)),
-                    (Some(_), Some(_)) => Err(Error::invalid("指标体系", "indicator", format!("路径「{name}」对应多个指标：写出完整路径"))),
+                    (Some(_), Some(_)) => Err(Error::invalid("指标体系", "indicator", format!("路径“{name}”对应多个指标：写出完整路径"))),
                 }
             }
             IndicatorRef::Name(name) => {
@@ -147,7 +147,7 @@ impl IndicatorTree {
                     (Some(n), None) => Ok(n),
                     (None, _) => Err(Error::not_found("指标", name)),
                     (Some(_), Some(_)) => {
-                        Err(Error::invalid("指标体系", "indicator", format!("有多个指标叫「{name}」：用路径（如 一级/二级/{name}）或编号")))
+                        Err(Error::invalid("指标体系", "indicator", format!("有多个指标叫“{name}”：用路径（如 一级/二级/{name}）或编号")))
                     }
                 }
             }
@@ -210,15 +210,15 @@ impl IndicatorTree {
         for n in &self.nodes {
             // Written before the ranges, a value may lie outside them: named, never a panic.
             if let Err(m) = super::money::check_points(n.points) {
-                out.push(format!("指标「{}」分值 {m}", self.path(n.id)));
+                out.push(format!("指标“{}”分值 {m}", self.path(n.id)));
             }
             if let Some(v) = n.score.as_ref().map(|s| s.value).filter(|v| *v < Decimal::ZERO || *v > n.points) {
-                out.push(format!("指标「{}」得分 {v} 不在 0 到 {} 分之间", self.path(n.id), n.points));
+                out.push(format!("指标“{}”得分 {v} 不在 0 到 {} 分之间", self.path(n.id), n.points));
             }
             if !self.is_leaf(n.id) {
                 let child_sum = super::money::sum(self.children(Some(n.id)).map(|c| &c.points));
                 if child_sum != n.points {
-                    out.push(format!("指标「{}」分值 {}，其下级合计 {child_sum}", self.path(n.id), n.points));
+                    out.push(format!("指标“{}”分值 {}，其下级合计 {child_sum}", self.path(n.id), n.points));
                 }
             }
         }
@@ -244,26 +244,26 @@ impl IndicatorTree {
             if let Some(p) = n.parent
                 && self.node(p).is_none()
             {
-                out.push(format!("指标「{}」的上级 #{p} 不存在", n.name));
+                out.push(format!("指标“{}”的上级 #{p} 不存在", n.name));
             }
             let depth = self.depth(n.id);
             if depth > MAX_DEPTH {
-                out.push(format!("指标「{}」在第 {depth} 级，最多 {MAX_DEPTH} 级", self.path(n.id)));
+                out.push(format!("指标“{}”在第 {depth} 级，最多 {MAX_DEPTH} 级", self.path(n.id)));
             }
             if n.name.trim().is_empty() {
                 out.push(format!("指标 #{} 没有名称", n.id));
             }
             if n.points < Decimal::ZERO {
-                out.push(format!("指标「{}」分值为负：{}", n.name, n.points));
+                out.push(format!("指标“{}”分值为负：{}", n.name, n.points));
             }
             if self.is_leaf(n.id) {
                 if let Some(s) = &n.score
                     && (s.value < Decimal::ZERO || s.value > n.points)
                 {
-                    out.push(format!("指标「{}」得分 {} 超出 0–{}", self.path(n.id), s.value, n.points));
+                    out.push(format!("指标“{}”得分 {} 超出 0–{}", self.path(n.id), s.value, n.points));
                 }
             } else if n.score.is_some() {
-                out.push(format!("指标「{}」有下级，不能直接打分", self.path(n.id)));
+                out.push(format!("指标“{}”有下级，不能直接打分", self.path(n.id)));
             }
         }
         out
@@ -272,14 +272,14 @@ impl IndicatorTree {
     fn leaf_for_scoring(&mut self, id: NodeId, expected_rev: Option<u64>) -> Result<&mut Node> {
         if !self.is_leaf(id) {
             let path = self.path(id);
-            return Err(Error::invalid(format!("指标「{path}」"), "indicator", "只能给末级指标打分，上级得分由下级合计"));
+            return Err(Error::invalid(format!("指标“{path}”"), "indicator", "只能给末级指标打分，上级得分由下级合计"));
         }
         let node = self.node_mut(id)?;
         if let Some(rev) = expected_rev
             && rev != node.rev
         {
             return Err(Error::Conflict {
-                what: format!("指标「{}」", node.name),
+                what: format!("指标“{}”", node.name),
                 expected: rev,
                 actual: node.rev,
                 by: node.score.as_ref().map(|s| s.scorer.clone()).unwrap_or_default(),
@@ -302,7 +302,7 @@ impl IndicatorTree {
         expected_rev: Option<u64>,
     ) -> Result<Decimal> {
         let node = self.leaf_for_scoring(id, expected_rev)?;
-        let rec = format!("指标「{}」", node.name);
+        let rec = format!("指标“{}”", node.name);
         if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) {
             return Err(Error::IllegalTransition {
                 what: rec, state: "已复核".into(), action: "修改得分 (先取消复核并说明理由)".into()
@@ -322,7 +322,7 @@ impl IndicatorTree {
         let node = self.leaf_for_scoring(id, expected_rev)?;
         if node.score.as_ref().is_some_and(|s| s.reviewed.is_some()) {
             return Err(Error::IllegalTransition {
-                what: format!("指标「{}」", node.name),
+                what: format!("指标“{}”", node.name),
                 state: "已复核".into(),
                 action: "清除得分".into(),
             });
@@ -334,7 +334,7 @@ impl IndicatorTree {
 
     pub fn review(&mut self, id: NodeId, by: &str, at: DateTime<Utc>, expected_rev: Option<u64>) -> Result<()> {
         let node = self.leaf_for_scoring(id, expected_rev)?;
-        let what = format!("指标「{}」", node.name);
+        let what = format!("指标“{}”", node.name);
         match node.score.as_mut() {
             None => Err(Error::IllegalTransition { what, state: "未评分".into(), action: "复核".into() }),
             Some(s) if s.reviewed.is_some() => Err(Error::IllegalTransition { what, state: "已复核".into(), action: "复核".into() }),
@@ -356,7 +356,7 @@ impl IndicatorTree {
 
     pub fn unreview(&mut self, id: NodeId, reason: &str, expected_rev: Option<u64>) -> Result<()> {
         let node = self.leaf_for_scoring(id, expected_rev)?;
-        let what = format!("指标「{}」", node.name);
+        let what = format!("指标“{}”", node.name);
         if reason.trim().is_empty() {
             return Err(Error::invalid(what, "reason", "取消复核需要说明理由"));
         }
@@ -372,7 +372,7 @@ impl IndicatorTree {
 
     /// Adds an indicator under `parent` (None: a new 一级). A scored leaf cannot gain children.
     pub fn add_node(&mut self, parent: Option<NodeId>, name: &str, points: Decimal, method: Method) -> Result<NodeId> {
-        let rec = format!("指标「{name}」");
+        let rec = format!("指标“{name}”");
         if name.trim().is_empty() {
             return Err(Error::invalid(rec, "name", "指标名称不能为空"));
         }
@@ -384,7 +384,7 @@ impl IndicatorTree {
             Some(p) => {
                 let pnode = self.node(p).ok_or_else(|| Error::not_found("指标", format!("#{p}")))?;
                 if pnode.score.is_some() {
-                    return Err(Error::invalid(rec, "parent", format!("「{}」已有得分：先清除得分再添加下级", pnode.name)));
+                    return Err(Error::invalid(rec, "parent", format!("“{}”已有得分：先清除得分再添加下级", pnode.name)));
                 }
                 if self.depth(p) + 1 > MAX_DEPTH {
                     return Err(Error::invalid(rec, "parent", format!("最多 {MAX_DEPTH} 级指标")));
@@ -440,7 +440,7 @@ impl IndicatorTree {
         let doomed: Vec<NodeId> = self.nodes.iter().filter(|n| n.id == id || self.is_descendant(n.id, id)).map(|n| n.id).collect();
         if self.nodes.iter().any(|n| doomed.contains(&n.id) && n.score.as_ref().is_some_and(|s| s.reviewed.is_some())) {
             return Err(Error::IllegalTransition {
-                what: format!("指标「{name}」"), state: "含已复核得分".into(), action: "删除".into()
+                what: format!("指标“{name}”"), state: "含已复核得分".into(), action: "删除".into()
             });
         }
         self.nodes.retain(|n| !doomed.contains(&n.id));
@@ -453,7 +453,7 @@ impl IndicatorTree {
         }
         let parent = self.node(id).ok_or_else(|| Error::not_found("指标", format!("#{id}")))?.parent;
         if self.children(parent).any(|c| c.id != id && c.name == name.trim()) {
-            return Err(Error::invalid(format!("指标「{name}」"), "name", "同一上级下已有同名指标"));
+            return Err(Error::invalid(format!("指标“{name}”"), "name", "同一上级下已有同名指标"));
         }
         let node = self.node_mut(id)?;
         node.name = name.trim().to_string();
@@ -464,7 +464,7 @@ impl IndicatorTree {
     /// Changes points; a score above the new points must be changed first.
     pub fn set_points(&mut self, id: NodeId, points: Decimal) -> Result<()> {
         let node = self.node_mut(id)?;
-        let rec = format!("指标「{}」", node.name);
+        let rec = format!("指标“{}”", node.name);
         super::money::check_points(points).map_err(|m| Error::invalid(&rec, "points", m))?;
         if points < Decimal::ZERO {
             return Err(Error::invalid(rec, "points", format!("分值 {points} 不能为负")));

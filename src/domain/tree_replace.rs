@@ -35,7 +35,7 @@ impl IndicatorTree {
         }
         if let Some(n) = self.nodes.iter().find(|n| n.score.as_ref().is_some_and(|s| s.reviewed.is_some())) {
             return Err(Error::IllegalTransition {
-                what: format!("指标「{}」", self.path(n.id)),
+                what: format!("指标“{}”", self.path(n.id)),
                 state: "已复核".into(),
                 action: "替换指标体系 (先取消复核并说明理由)".into(),
             });
@@ -64,7 +64,7 @@ impl IndicatorTree {
                     Error::invalid(
                         format!("{rec} {at}"),
                         "path",
-                        format!("上级「{}」还没有出现：上级指标要写在下级之前", names[..n - 1].join("/")),
+                        format!("上级“{}”还没有出现：上级指标要写在下级之前", names[..n - 1].join("/")),
                     )
                 })?),
             };

@@ -19,6 +19,10 @@ pub struct DueRequest {
     /// The table's width in cells.
     pub width: usize,
     pub english: bool,
+    /// One line of counts instead of the table (`--count`, for shell prompts); absent in a
+    /// request from an older client, which asked for the table.
+    #[serde(default)]
+    pub count: bool,
 }
 
 impl DueRequest {
@@ -38,7 +42,13 @@ pub fn render<'a>(all: impl IntoIterator<Item = &'a Deadline>, req: &DueRequest)
     let rows = crate::domain::deadline::select_refs(all, &req.filter, req.today);
     let overdue = rows.iter().any(|d| d.status(req.today) == DueStatus::Overdue);
     let lang = if req.english { Lang::En } else { Lang::Zh };
-    let text = if req.json { to_json(&rows, req.today)? } else { to_table(&rows, req.today, req.width, lang) };
+    let text = if req.count {
+        count_line(&rows, req.today, req.filter.within.unwrap_or(0), lang)
+    } else if req.json {
+        to_json(&rows, req.today)?
+    } else {
+        to_table(&rows, req.today, req.width, lang)
+    };
     Ok((text, overdue))
 }
 
@@ -163,6 +173,26 @@ pub fn to_table<D: Borrow<Deadline>>(rows: &[D], today: NaiveDate, width_cells: 
     });
     out.push('\n');
     out
+}
+
+/// `jixiao due --count`: overdue, due today, due within `within` days (after today), on one
+/// line for a shell prompt. Separated by ｜ (a wide, unambiguous glyph) in Chinese and by
+/// ASCII in English: no ambiguous-width `·` whose width a terminal may guess wrong.
+pub fn count_line<D: Borrow<Deadline>>(rows: &[D], today: NaiveDate, within: i64, lang: Lang) -> String {
+    let mut counts = [0usize; 3];
+    for d in rows.iter().map(Borrow::borrow) {
+        match d.days_left(today) {
+            n if n < 0 => counts[0] += 1,
+            0 => counts[1] += 1,
+            n if n <= within => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let [over, now, soon] = counts;
+    match lang {
+        Lang::Zh => format!("逾期 {over}｜今天 {now}｜{within}天内 {soon}\n"),
+        Lang::En => format!("{over} overdue | {now} today | {soon} within {within} days\n"),
+    }
 }
 
 /// Appends `s` cut to `w` cells (… marks a cut) and padded on the right.

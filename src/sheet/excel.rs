@@ -46,7 +46,7 @@ fn broken(shown: &str, what: &str, e: &dyn std::fmt::Display) -> Error {
 
 fn broken_sheet(shown: &str, sheet: &str, e: &dyn std::fmt::Display) -> Error {
     Error::invalid(
-        format!("文件 {shown} 工作表「{sheet}」"),
+        format!("文件 {shown} 工作表“{sheet}”"),
         "内容",
         format!("读不出这张工作表（{e}）：文件可能损坏；在 Excel/WPS 中打开，另存为 .xlsx 再导入"),
     )

@@ -112,7 +112,7 @@ pub fn read(table: &Table) -> FormPlan {
         }
         let path: Vec<String> = labels.iter().flatten().cloned().collect();
         if seen.contains(&path) {
-            plan.problems.push(row.problem(["l1", "l2", "l3"][deepest], format!("指标「{}」出现了两次：删去重复的一行", path.join("/"))));
+            plan.problems.push(row.problem(["l1", "l2", "l3"][deepest], format!("指标“{}”出现了两次：删去重复的一行", path.join("/"))));
             continue;
         }
         let points = match row.decimal("points") {
@@ -122,7 +122,7 @@ pub fn read(table: &Table) -> FormPlan {
                 continue;
             }
             Ok(None) => {
-                plan.problems.push(row.problem("points", "末级指标要有分值（其中行写成「其中：…」不计分）"));
+                plan.problems.push(row.problem("points", "末级指标要有分值（其中行写成“其中：…”不计分）"));
                 continue;
             }
             Err(p) => {
@@ -160,11 +160,11 @@ fn breakdown_name(name: &str) -> Option<String> {
 
 fn add_breakdown(row: &Row, name: &str, plan: &mut FormPlan) {
     if row.decimal("points").is_ok_and(|p| p.is_some_and(|p| !p.is_zero())) {
-        plan.problems.push(row.problem("points", format!("「{name}」是其中行，不单独计分：删去它的分值")));
+        plan.problems.push(row.problem("points", format!("“{name}”是其中行，不单独计分：删去它的分值")));
         return;
     }
     let Some(last) = plan.lines.last_mut().filter(|_| !plan.indicators.is_empty()) else {
-        plan.problems.push(row.problem("l3", format!("「{name}」前面没有它所属的指标：其中行写在所属指标的下一行")));
+        plan.problems.push(row.problem("l3", format!("“{name}”前面没有它所属的指标：其中行写在所属指标的下一行")));
         return;
     };
     last.row.breakdown.push(Breakdown {
@@ -182,7 +182,7 @@ fn line_of(row: &Row, path: &[String], points: Decimal, problems: &mut Vec<Probl
             Some(n) => Some(n),
             None if t.contains("定量") => None,
             None => {
-                problems.push(row.problem("nature", format!("指标性质「{t}」看不懂：写 ≥、≤、= 或 定性")));
+                problems.push(row.problem("nature", format!("指标性质“{t}”看不懂：写 ≥、≤、= 或 定性")));
                 None
             }
         },

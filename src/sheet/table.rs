@@ -63,14 +63,14 @@ type Columns = (BTreeMap<&'static str, usize>, BTreeMap<&'static str, &'static s
 pub struct Problem {
     pub sheet: String,
     pub row: usize,
-    /// "C列「分值」"
+    /// "C列“分值”"
     pub column: Option<String>,
     pub message: String,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "工作表「{}」第{}行", self.sheet, self.row)?;
+        write!(f, "工作表“{}”第{}行", self.sheet, self.row)?;
         if let Some(c) = &self.column {
             write!(f, " {c}")?;
         }
@@ -190,12 +190,8 @@ pub fn locate<'a>(wb: &'a Workbook, sheet: Option<&str>, fields: &[FieldSpec]) -
     let names: Vec<Vec<String>> = fields.iter().map(|f| f.names.iter().map(|n| normalize(n).0).collect()).collect();
     if let Some(name) = sheet {
         let Some(grid) = wb.sheets.iter().find(|g| g.name == name || g.name.trim() == name.trim()) else {
-            let all: Vec<String> = wb.sheets.iter().map(|g| format!("「{}」", g.name)).collect();
-            return Err(Error::invalid(
-                format!("文件 {}", wb.file),
-                "--sheet",
-                format!("没有名为「{name}」的工作表；有：{}", all.join("")),
-            ));
+            let all: Vec<String> = wb.sheets.iter().map(|g| format!("“{}”", g.name)).collect();
+            return Err(Error::invalid(format!("文件 {}", wb.file), "--sheet", format!("没有名为“{name}”的工作表；有：{}", all.join(""))));
         };
         return locate_in(wb, grid, fields, &names).map_err(|(e, _)| e);
     }
@@ -218,7 +214,7 @@ pub fn locate<'a>(wb: &'a Workbook, sheet: Option<&str>, fields: &[FieldSpec]) -
 type Located<'a> = std::result::Result<Table<'a>, (Error, (usize, usize))>;
 
 fn locate_in<'a>(wb: &'a Workbook, grid: &'a Grid, fields: &[FieldSpec], names: &[Vec<String>]) -> Located<'a> {
-    let record = format!("文件 {} 工作表「{}」", wb.file, grid.name);
+    let record = format!("文件 {} 工作表“{}”", wb.file, grid.name);
     let last = grid.rows.len().min(HEADER_SEARCH_ROWS);
     let mut best: Option<Reading> = None;
     for r in 0..last {
@@ -228,7 +224,7 @@ fn locate_in<'a>(wb: &'a Workbook, grid: &'a Grid, fields: &[FieldSpec], names: 
         }
     }
     let required: Vec<&FieldSpec> = fields.iter().filter(|f| f.required).collect();
-    let expected = || required.iter().map(|f| format!("「{}」", f.display())).collect::<Vec<_>>().join("");
+    let expected = || required.iter().map(|f| format!("“{}”", f.display())).collect::<Vec<_>>().join("");
     let Some(mut best) = best.filter(|b| b.matched.len() >= 2.min(fields.len()) && b.required > 0) else {
         let shown = best_row_text(grid, last);
         return Err((
@@ -245,7 +241,7 @@ fn locate_in<'a>(wb: &'a Workbook, grid: &'a Grid, fields: &[FieldSpec], names: 
     }
     let s = score(&best);
     let missing: Vec<String> =
-        required.iter().filter(|f| !best.matched.contains_key(f.key)).map(|f| format!("「{}」", f.display())).collect();
+        required.iter().filter(|f| !best.matched.contains_key(f.key)).map(|f| format!("“{}”", f.display())).collect();
     if !missing.is_empty() {
         return Err((
             Error::invalid(
@@ -269,7 +265,7 @@ fn locate_in<'a>(wb: &'a Workbook, grid: &'a Grid, fields: &[FieldSpec], names: 
         let Some(cols) = best.matched.get(f.key) else { continue };
         if cols.len() > 1 {
             let letters: Vec<String> = cols.iter().map(|(c, _)| format!("{}列", column_name(*c))).collect();
-            return Err((Error::invalid(record, "表头", format!("{}都是「{}」：删去一列", letters.join("和"), f.display())), s));
+            return Err((Error::invalid(record, "表头", format!("{}都是“{}”：删去一列", letters.join("和"), f.display())), s));
         }
         if let Some((c, unit)) = cols.first() {
             columns.insert(f.key, *c);
@@ -288,12 +284,12 @@ fn locate_in<'a>(wb: &'a Workbook, grid: &'a Grid, fields: &[FieldSpec], names: 
     Ok(Table { grid, header_row: best.row, columns, unit, column_units, names: display })
 }
 
-/// "最像表头的是第3行：「a」「b」" or "表格是空的".
+/// "最像表头的是第3行：“a”“b”" or "表格是空的".
 fn best_row_text(grid: &Grid, last: usize) -> String {
     let fullest = (0..last).max_by_key(|r| (grid.rows[*r].iter().filter(|c| !c.is_empty()).count(), std::cmp::Reverse(*r)));
     match fullest {
         Some(r) if grid.rows[r].iter().any(|c| !c.is_empty()) => {
-            let cells: Vec<String> = grid.rows[r].iter().filter(|c| !c.is_empty()).take(12).map(|c| format!("「{}」", c.text())).collect();
+            let cells: Vec<String> = grid.rows[r].iter().filter(|c| !c.is_empty()).take(12).map(|c| format!("“{}”", c.text())).collect();
             format!("最像表头的第{}行是：{}", grid.row_number(r), cells.join(""))
         }
         _ => "这张工作表是空的".into(),
@@ -353,9 +349,9 @@ impl Row<'_> {
             Some(Cell::Text(t)) if t.trim().is_empty() => Ok(None),
             Some(Cell::Text(t)) => crate::domain::money::parse_plain(t.trim())
                 .map(Some)
-                .map_err(|_| self.problem(key, format!("「{}」不是数：写如 146.24 的数", t.trim()))),
-            Some(Cell::Date(d)) => Err(self.problem(key, format!("「{d}」是日期，不是数：把单元格格式改为“数值”"))),
-            Some(Cell::Bool(b)) => Err(self.problem(key, format!("「{}」不是数", if *b { "TRUE" } else { "FALSE" }))),
+                .map_err(|_| self.problem(key, format!("“{}”不是数：写如 146.24 的数", t.trim()))),
+            Some(Cell::Date(d)) => Err(self.problem(key, format!("“{d}”是日期，不是数：把单元格格式改为“数值”"))),
+            Some(Cell::Bool(b)) => Err(self.problem(key, format!("“{}”不是数", if *b { "TRUE" } else { "FALSE" }))),
         }
     }
 
@@ -371,17 +367,17 @@ impl Row<'_> {
         }))
     }
 
-    /// "工作表「附件」第12行": the step label of a `Command::Batch`.
+    /// "工作表“附件”第12行": the step label of a `Command::Batch`.
     pub fn step(&self) -> String {
-        format!("工作表「{}」第{}行", self.table_sheet, self.number())
+        format!("工作表“{}”第{}行", self.table_sheet, self.number())
     }
 
-    /// A problem with this row's cell of `key` ("C列「分值」"), or the whole row when the
+    /// A problem with this row's cell of `key` ("C列“分值”"), or the whole row when the
     /// column is absent.
     pub fn problem(&self, key: &str, message: impl Into<String>) -> Problem {
         let column = self.columns.0.get(key).map(|c| {
             let name = self.columns.1.get(key).copied().unwrap_or(key);
-            format!("{}列「{name}」", column_name(*c))
+            format!("{}列“{name}”", column_name(*c))
         });
         Problem { sheet: self.table_sheet.to_string(), row: self.number(), column, message: message.into() }
     }

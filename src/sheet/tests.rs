@@ -11,7 +11,7 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-/// The workbook behind fixtures/sheets/sample.xls: a hidden first sheet, then 「附件」 with a
+/// The workbook behind fixtures/sheets/sample.xls: a hidden first sheet, then “附件” with a
 /// title, a unit line, a header, 项目类型 merged over rows 4–6, a number stored as text, a
 /// date, and an int-valued float.
 pub(super) fn sample_xlsx() -> Vec<u8> {
@@ -84,7 +84,7 @@ fn check_sample(wb: &Workbook) {
     let rows = t.rows();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0].number(), 4);
-    assert_eq!(rows[0].step(), "工作表「附件」第4行");
+    assert_eq!(rows[0].step(), "工作表“附件”第4行");
     assert_eq!(rows[1].text("kind").as_deref(), Some("部门整体支出评价"));
     assert!(rows[1].filled("kind") && !rows[0].filled("kind"));
     assert_eq!(rows[1].decimal("amount").unwrap(), Some(dec("2405.78")), "a number stored as text");
@@ -172,18 +172,18 @@ fn header_units_synonyms_two_row_headers() {
 fn header_errors_name_what_was_expected_and_found() {
     let wb = read("c.csv", "甲,乙,丙\n1,2,3\n".as_bytes().to_vec()).unwrap();
     let e = locate(&wb, None, FIELDS).unwrap_err().to_string();
-    assert!(e.contains("「项目名称」「金额」") && e.contains("「甲」「乙」「丙」") && e.contains("c"), "{e}");
+    assert!(e.contains("“项目名称”“金额”") && e.contains("“甲”“乙”“丙”") && e.contains("c"), "{e}");
 
     let wb = read("d.csv", "名称,项目名称,金额\n".as_bytes().to_vec()).unwrap();
     let e = locate(&wb, None, FIELDS).unwrap_err().to_string();
-    assert!(e.contains("A列和B列都是「项目名称」：删去一列"), "{e}");
+    assert!(e.contains("A列和B列都是“项目名称”：删去一列"), "{e}");
 
     let wb = read("e.csv", "序号,项目名称,备注\n".as_bytes().to_vec()).unwrap();
     let e = locate(&wb, None, FIELDS).unwrap_err().to_string();
-    assert!(e.contains("缺少「金额」列"), "{e}");
+    assert!(e.contains("缺少“金额”列"), "{e}");
 
     let e = locate(&wb, Some("表9"), FIELDS).unwrap_err().to_string();
-    assert!(e.contains("「表9」") && e.contains("「e」"), "{e}");
+    assert!(e.contains("“表9”") && e.contains("“e”"), "{e}");
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn bad_numbers_are_problems_naming_the_cell() {
     let t = locate(&wb, None, FIELDS).unwrap();
     let rows = t.rows();
     let p = rows[0].decimal("amount").unwrap_err();
-    assert_eq!(p.to_string(), "工作表「f」第2行 B列「金额」：「十」不是数：写如 146.24 的数");
+    assert_eq!(p.to_string(), "工作表“f”第2行 B列“金额”：“十”不是数：写如 146.24 的数");
     assert_eq!(rows[1].decimal("amount").unwrap(), None);
     assert_eq!(rows[1].text("seq"), None, "an absent column");
 }

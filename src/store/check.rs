@@ -65,7 +65,7 @@ fn check_meta(meta: &sled::Tree, report: &mut Report) {
         }
         crate::progress::at("设置", &k);
         let name = String::from_utf8_lossy(&k).to_string();
-        let what = format!("设置「{name}」");
+        let what = format!("设置“{name}”");
         let decoded = if k.starts_with(b"budget_total/") || k.starts_with(b"notice_prefix/") || k.starts_with(b"report_prefix/") {
             decode_stored::<String>(&v, &what, &k).map(drop)
         } else if k.starts_with(tx::DOSSIERS) {
@@ -112,13 +112,13 @@ impl Store {
             }
             match self.tree(tx::CODES).get(p.code.as_bytes()) {
                 Ok(Some(v)) if keys::read_id(&v) == Some(p.id) => {}
-                _ => r.problems.push(format!("项目 #{}: 编号索引缺少「{}」", p.id, p.code)),
+                _ => r.problems.push(format!("项目 #{}: 编号索引缺少“{}”", p.id, p.code)),
             }
         }
         for kv in self.tree(tx::CODES).iter().flatten() {
             let id = keys::read_id(&kv.1).unwrap_or(0);
             if !pids.contains(&id) {
-                r.problems.push(format!("编号索引「{}」指向不存在的项目 #{id}", String::from_utf8_lossy(&kv.0)));
+                r.problems.push(format!("编号索引“{}”指向不存在的项目 #{id}", String::from_utf8_lossy(&kv.0)));
             }
         }
         let tree_pids: HashSet<u64> = trees.iter().map(|(_, t)| t.project).collect();
@@ -159,7 +159,7 @@ impl Store {
             expected_children.insert(keys::child(keys::CHILD_NOTICE, n.project, n.id).to_vec());
             match self.tree(tx::NOTICE_NUMBERS).get(n.number.as_bytes()) {
                 Ok(Some(v)) if keys::read_id(&v) == Some(n.id) => {}
-                _ => r.problems.push(format!("通知书 #{}: 编号索引缺少「{}」", n.id, n.number)),
+                _ => r.problems.push(format!("通知书 #{}: 编号索引缺少“{}”", n.id, n.number)),
             }
             if let Err(e) = n.validate() {
                 r.problems.push(e.to_string());

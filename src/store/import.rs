@@ -325,7 +325,7 @@ fn remap(tx: &Tx, tree: usize, counter: &[u8], ids: impl Iterator<Item = u64>) -
 /// Every record is checked before anything is written; the error names the record and field.
 pub fn validate(b: &Bundle) -> Result<()> {
     if b.format != FORMAT {
-        return Err(Error::invalid("导入文件", "format", format!("「{}」不是 jixiao 导出文件（应为 {FORMAT}）", b.format)));
+        return Err(Error::invalid("导入文件", "format", format!("“{}”不是 jixiao 导出文件（应为 {FORMAT}）", b.format)));
     }
     if b.schema > SCHEMA {
         return Err(Error::SchemaTooNew { found: b.schema, supported: SCHEMA });

@@ -232,7 +232,7 @@ impl Store {
         let node = self.tree_of(p.id)?.find(indicator)?.id;
         let versions = crate::read::audit::paper_versions(&self.indicator_history(p.id, node)?);
         let paper = crate::read::audit::pick_version(&versions, *version, *at)
-            .map_err(|m| Error::invalid(format!("指标「{indicator}」"), "version", m))?;
+            .map_err(|m| Error::invalid(format!("指标“{indicator}”"), "version", m))?;
         Ok(Some(Command::RestoreScore {
             project: project.clone(),
             indicator: indicator.clone(),

@@ -393,7 +393,8 @@ impl App {
         for layer in &mut self.stack {
             layer.refresh(cx);
         }
-        let text = fill(cx.t(Msg::RemoteChange), &[&last.actor, &last.command, &events.len().to_string()]);
+        let what = crate::tui::strings::command_label(&last.command, cx.lang);
+        let text = fill(cx.t(Msg::RemoteChange), &[&last.actor, &what, &events.len().to_string()]);
         self.toast = Some(Toast { text, error: false });
         true
     }

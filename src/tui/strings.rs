@@ -9,6 +9,9 @@ macro_rules! msgs {
         pub enum Msg { $( $variant, )* }
 
         impl Msg {
+            /// Every message, for the tests that walk the catalog.
+            pub const ALL: &'static [Msg] = &[ $( Msg::$variant, )* ];
+
             pub fn get(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $( (Msg::$variant, Lang::Zh) => $zh, (Msg::$variant, Lang::En) => $en, )*
@@ -45,7 +48,7 @@ msgs! {
     FilterHint => "（输入名称、单位或编号；Enter 确定，Esc 清除）", "(name, unit or code; Enter keeps, Esc clears)";
     SortedBy => "排序：{0}{1}", "sorted by {0}{1}";
     NoProjects => "没有项目。按 n 新建，或运行 jixiao demo 体验演示库。", "No projects. Press n to create one, or run jixiao demo.";
-    NoMatch => "没有符合「{0}」的项目", "no project matches “{0}”";
+    NoMatch => "没有符合“{0}”的项目", "no project matches “{0}”";
     HelpTitle => "按键帮助：{0}", "Keys: {0}";
     HelpFooter => "按键可在 keymap.toml 中修改（见 keymaps/README.md）", "keys can be changed in keymap.toml (see keymaps/README.md)";
     ListFooter => "↑↓ 滚动 · Esc 关闭", "↑↓ scroll · Esc close";
@@ -87,10 +90,10 @@ msgs! {
     FnWithdrawn => "撤回理由", "Withdrawn because";
     FnItems => "整改事项", "Rectification items";
     FnEvidenceNote => "添加佐证资料", "evidence added";
-    FnCategoriesTitle => "问题类别（顿号分隔，可增删）", "Finding categories (separated by 、)";
+    FnCategoriesTitle => "问题类别（顿号分隔，可增删）", "Finding categories (separated by commas)";
     FnCategoriesField => "类别", "Categories";
     FnWithdrawnFirst => "该问题已撤回，不能再修改或新建整改事项", "this finding is withdrawn: it cannot be edited or given items";
-    ItNone => "还没有整改事项。在「问题」标签页选中问题，按 i 新建。", "No rectification items yet. On the findings tab, select a finding and press i.";
+    ItNone => "还没有整改事项。在“问题”标签页选中问题，按 i 新建。", "No rectification items yet. On the findings tab, select a finding and press i.";
     ItColId => "事项", "Item";
     ItColFinding => "问题", "Finding";
     ItColRequirement => "整改要求", "Requirement";
@@ -114,7 +117,7 @@ msgs! {
     ItNewDue => "新期限（YYYY-MM-DD）", "New due date (YYYY-MM-DD)";
     ItActionsTitle => "办理整改事项 #{0}（{1}）", "Item #{0} ({1})";
     ItFinal => "事项 #{0} 已{1}，不能再修改", "item #{0} is {1}: it cannot be changed";
-    ItNoActions => "事项 #{0} 处于「{1}」，没有可办理的操作", "item #{0} is {1}: nothing can be done now";
+    ItNoActions => "事项 #{0} 处于“{1}”，没有可办理的操作", "item #{0} is {1}: nothing can be done now";
     ItCloseConfirm => "销号整改事项 #{0}？销号后不能再修改。", "Close item #{0}? It cannot be changed afterwards.";
     ItCancelConfirm => "撤销整改事项 #{0}？", "Cancel item #{0}?";
     ItStartConfirm => "整改事项 #{0} 开始整改？", "Start work on item #{0}?";
@@ -132,13 +135,14 @@ msgs! {
     ItOpinionLabel => "审核意见", "Opinion";
     ItClosedOn => "销号日期", "Closed on";
     ItEvidenceList => "佐证资料", "Evidence";
-    NotADate => "「{0}」不是日期：按 2026-12-31 的格式填写", "“{0}” is not a date: write it like 2026-12-31";
+    ItEvidenceCount => "{0} 份佐证", "{0} evidence items";
+    NotADate => "“{0}”不是日期：按 2026-12-31 的格式填写", "“{0}” is not a date: write it like 2026-12-31";
     ResultUseTitle => "结果应用：{0}", "Result use: {0}";
     RuRecommendation => "建议", "Recommendation";
     RuAmount => "调整金额（万元，可空）", "Amount (万元, optional)";
     RuReason => "理由", "Reason";
     RuPublished => "报告公开日期（可空）", "Report published on (optional)";
-    RemoteChange => "{0} 刚提交了 {1}（共 {2} 项更新，已刷新）", "{0} just committed {1} ({2} updates, refreshed)";
+    RemoteChange => "{0} 刚刚{1}（共 {2} 项更新，已刷新）", "{0} just committed {1} ({2} updates, refreshed)";
     DashHeader => "期限看板 · 截至 {0} · 逾期 {1} · 今天到期 {2} · 7 天内 {3} · {4} 天内共 {5} 项", "Deadlines · as of {0} · {1} overdue · {2} due today · {3} within 7 days · {5} within {4} days";
     DashMine => " · 只看 {0} 的项目", " · {0}'s projects only";
     DashOverdueTitle => "逾期（{0}）", "Overdue ({0})";
@@ -148,7 +152,7 @@ msgs! {
     DashColWhat => "事项", "What";
     DashEmpty => "没有", "none";
     DashNotice => "通知书", "notice";
-    DashBureauWide => "「{0}」是全局节点，不属于某个项目", "「{0}」 is a bureau-wide date, not a project's";
+    DashBureauWide => "“{0}”是全局节点，不属于某个项目", "“{0}” is a bureau-wide date, not a project's";
     DashYearTitle => "{0} 年度 {1} 个项目（y 换）", "{0}: {1} projects (y)";
     DashNoProjects => "这一年度没有评价项目", "no evaluation this year";
     DashEvaluated => "评价金额 {0} 万元", "evaluated {0} 万元";
@@ -190,16 +194,16 @@ msgs! {
     FieldYear => "年度", "Fiscal year";
     FieldAmount => "金额（万元）", "Amount (万元)";
     FieldTemplate => "指标模板", "Template";
-    FieldNotes => "资金性质（顿号分隔）", "Fund notes (separated by 、)";
+    FieldNotes => "资金性质（顿号分隔）", "Fund notes (separated by commas)";
     FieldThirdParty => "第三方机构", "Third-party firm";
     FieldLead => "项目负责人", "Lead";
     FieldMembers => "项目组成员（可多选）", "Members (several)";
     FieldPhase => "阶段", "Phase";
     FieldReason => "理由", "Reason";
     PickNone => "无匹配（Backspace 删字，Ctrl-u 清空）", "no match (Backspace deletes, Ctrl-u clears)";
-    PickNoMatch => "「{0}」无匹配：删掉几个字再试，或按 Esc 关闭", "nothing matches “{0}”: delete a few letters, or Esc to close";
+    PickNoMatch => "“{0}”无匹配：删掉几个字再试，或按 Esc 关闭", "nothing matches “{0}”: delete a few letters, or Esc to close";
     PickNoMatchFree => "请输入要新增的名称，或按 Esc 关闭", "type the new name, or Esc to close";
-    PickNew => "无匹配：按 Enter 新增「{0}」", "no match: Enter adds “{0}”";
+    PickNew => "无匹配：按 Enter 新增“{0}”", "no match: Enter adds “{0}”";
     PickCount => "{0}/{1}", "{0}/{1}";
     PickFooter => "输入文字或拼音首字母筛选 · ↑↓ 移动 · Enter 选定 · Tab 选定并到下一项 · Esc 取消", "type text or pinyin initials · ↑↓ move · Enter take · Tab take and go on · Esc cancel";
     PickFooterMulti => "输入筛选 · ↑↓ 移动 · Space 标记（已标 {0} 项）· Enter/Tab 选定 · Esc 取消", "type to narrow · ↑↓ move · Space mark ({0} marked) · Enter/Tab take · Esc cancel";
@@ -210,7 +214,7 @@ msgs! {
     PickUnscored => "未评分", "not scored";
     FormFooter => "Tab/↑↓ 切换字段 · ←→ 切换选项 · Ctrl-s 保存 · Esc 取消", "Tab/↑↓ field · ←→ choice · Ctrl-s save · Esc cancel";
     Required => "不能为空：请填写", "required: please fill it in";
-    NotAYear => "「{0}」不是年度：输入如 2020 的四位数字", "“{0}” is not a year: type four digits such as 2020";
+    NotAYear => "“{0}”不是年度：输入如 2020 的四位数字", "“{0}” is not a year: type four digits such as 2020";
     Saved => "已保存", "saved";
     DocPath => "路径", "Path";
     DocOfferTitle => "通知书 {0} 已下发：写出 .docx", "Notice {0} issued: write it as .docx";
@@ -234,7 +238,7 @@ msgs! {
     MsFieldDue => "期限", "Due";
     MsFieldDoneOn => "完成日期", "Done on";
     MsDoneHint => "空：未完成；如 2026-12-11", "empty: not done; e.g. 2026-12-11";
-    MsRemoveConfirm => "删除里程碑 #{0}「{1}」（{2}）？", "Remove milestone #{0} “{1}” ({2})?";
+    MsRemoveConfirm => "删除里程碑 #{0}“{1}”（{2}）？", "Remove milestone #{0} “{1}” ({2})?";
     MsMarkedDone => "里程碑 #{0} 已标记完成（{1}）", "milestone #{0} marked done ({1})";
     MsUndone => "里程碑 #{0} 已改为未完成", "milestone #{0} is not done any more";
     PfYear => "年度", "Year";
@@ -253,7 +257,7 @@ msgs! {
     NvWriteTitle => "写出通知书 {0}", "Write notice {0}";
     NvWriteNote => "以 .txt 结尾写 A4 文本（与 jixiao notice 相同），.md 写 Markdown，.docx 写公文", "end it in .txt for the A4 text (as jixiao notice prints it), .md for Markdown, .docx for the 公文 document";
     NvWritten => "已写出通知书 {0}（{1}）到 {2}", "wrote notice {0} ({1}) to {2}";
-    NvExt => "「{0}」：只写 .txt、.md 或 .docx 文件，请以其中之一结尾", "“{0}”: only .txt, .md or .docx is written; end the path in one of them";
+    NvExt => "“{0}”：只写 .txt、.md 或 .docx 文件，请以其中之一结尾", "“{0}”: only .txt, .md or .docx is written; end the path in one of them";
     NvNoPath => "写到哪里？填一个以 .txt、.md 或 .docx 结尾的路径", "where to? Give a path ending in .txt, .md or .docx";
     NvPickTitle => "本项目的通知书（Enter 按打印样式查看）", "This project's notices (Enter shows one as it prints)";
     NvCancelledMark => "已作废", "cancelled";
@@ -268,7 +272,7 @@ msgs! {
     QrField => "用户名", "User";
     FhTitle => "自评表表头：{0}", "Self-evaluation form head: {0}";
     FhMoneyHint => "年初预算数 全年预算数 全年执行数（万元），空格分隔；未印的写 -；整行空则不印", "year-start, full-year and executed budget (万元), separated by spaces; - for one not printed; an empty line prints no row";
-    FhMoneyCells => "「{0}」有 {1} 项：应为 年初预算数 全年预算数 全年执行数 三项，空格分隔，如 100 100 92.5", "“{0}” has {1} values: write three (year-start, full-year, executed) separated by spaces, e.g. 100 100 92.5";
+    FhMoneyCells => "“{0}”有 {1} 项：应为 年初预算数 全年预算数 全年执行数 三项，空格分隔，如 100 100 92.5", "“{0}” has {1} values: write three (year-start, full-year, executed) separated by spaces, e.g. 100 100 92.5";
     FhPoints => "资金分值", "Money points";
     FhPointsHint => "空：10 分", "empty: 10";
     FhExpected => "预期目标", "Expected goal";
@@ -280,7 +284,7 @@ msgs! {
     FhTotalHint => "空：5 分", "empty: 5";
     QrNote => "质量复核人与负责人一样可做二级复核，须是项目组成员；清空则取消。", "The quality reviewer gives second reviews as the lead does and must be on the team; empty removes the name.";
     Created => "已创建项目", "project created";
-    ArchiveConfirm => "归档项目 {0}「{1}」？归档后只读，重新打开需要说明理由。", "Archive {0} “{1}”? It becomes read-only; reopening needs a reason.";
+    ArchiveConfirm => "归档项目 {0}“{1}”？归档后只读，重新打开需要说明理由。", "Archive {0} “{1}”? It becomes read-only; reopening needs a reason.";
     ReopenTitle => "重新打开 {0}", "Reopen {0}";
     NotArchived => "{0} 未归档", "{0} is not archived";
     TabOverview => "1 概况", "1 Overview";
@@ -305,7 +309,7 @@ msgs! {
     RpFromRecords => "以下由记录生成：{0}", "generated from the records: {0}";
     RpAsIssued => "已出具的第{0}版原文（按 R 重新打开才能修改）", "revision {0} as issued (R reopens it for changes)";
     RpScrollHint => "（{0} 翻看）", "({0} scroll)";
-    RpIsGenerated => "「{0}」由记录生成，不用撰写：{1}", "“{0}” is generated from the records, nothing to write: {1}";
+    RpIsGenerated => "“{0}”由记录生成，不用撰写：{1}", "“{0}” is generated from the records, nothing to write: {1}";
     RpSrcCover => "项目概况（标签页 1）及报告标题、委托单位、主管部门（t）", "the project (tab 1) and the title, client and department (t)";
     RpSrcFacts => "项目概况（标签页 1，e 修改）", "the project's facts (tab 1, e edits them)";
     RpSrcIndicators => "指标体系（评分标签页 2）", "the indicator tree (scoring tab 2)";
@@ -320,11 +324,11 @@ msgs! {
     RpIssuedRefused => "报告已出具（{0}，第{1}版），不能再修改：要出修订版，按 R 重新打开（需说明理由）", "the report is issued ({0}, revision {1}) and no longer changes: press R to reopen it for a revision (with a reason)";
     RpNotIssued => "报告尚未出具（撰写中）：直接修改即可，不用重新打开", "the report is not issued yet: edit it directly, no need to reopen it";
     RpTitleForm => "报告标题与封面：{0}", "Report title and cover: {0}";
-    RpFieldTitle => "报告标题（留空即「{0}」）", "Title (empty: “{0}”)";
+    RpFieldTitle => "报告标题（留空即“{0}”）", "Title (empty: “{0}”)";
     RpFieldClient => "委托单位", "Client (委托单位)";
     RpFieldDepartment => "主管部门", "Department (主管部门)";
     RpReopenTitle => "重新打开报告：{0}", "Reopen the report of {0}";
-    RpReopenConfirm => "重新打开已出具的报告 {0}？项目回到「报告」阶段，再设为定稿时出具第 {1} 版（已出具的各版都保留）。", "Reopen the issued report {0}? The project goes back to 报告; the next 定稿 issues revision {1} (earlier revisions are kept).";
+    RpReopenConfirm => "重新打开已出具的报告 {0}？项目回到“报告”阶段，再设为定稿时出具第 {1} 版（已出具的各版都保留）。", "Reopen the issued report {0}? The project goes back to 报告; the next 定稿 issues revision {1} (earlier revisions are kept).";
     RpReopenedToast => "报告已重新打开，可以修改", "report reopened for a revision";
     OvKind => "评价类型", "Kind";
     OvKindTemplate => "{0}（模板 {1}）", "{0} (template {1})";
@@ -370,16 +374,16 @@ msgs! {
     ScReviewCount => "已二审 {0}/{1}　一审 {2}　退回 {3}", "2nd-reviewed {0}/{1}  1st {2}  returned {3}";
     ScThread => "复核记录", "Review thread";
     ScGap => "　", "  ";
-    ReturnTitle => "退回「{0}」：复核意见", "Send back “{0}”: review note";
+    ReturnTitle => "退回“{0}”：复核意见", "Send back “{0}”: review note";
     FieldNote => "复核意见", "Note";
-    ReturnedToast => "已退回「{0}」", "sent back “{0}”";
+    ReturnedToast => "已退回“{0}”", "sent back “{0}”";
     AnswerTitle => "答复复核意见：{0}", "Answer the review note: {0}";
     FieldAnswer => "答复", "Answer";
     AnswerNote => "要改分或依据，先按 e / b 修改，再答复。退回意见：{0}", "To change the score or basis, use e / b first, then answer. The note: {0}";
     NoOpenReturn => "这一项没有待答复的退回", "this paper has no return waiting for an answer";
-    ReviewLevelToast => "{0}「{1}」", "{0} “{1}”";
-    RestoreConfirm => "恢复「{0}」的第 {1} 版（{2}）？将作为一次新的评分记入历史", "Restore version {1} of “{0}” ({2})? It is recorded as a new scoring";
-    RestoredToast => "已恢复「{0}」第 {1} 版", "restored version {1} of “{0}”";
+    ReviewLevelToast => "{0}“{1}”", "{0} “{1}”";
+    RestoreConfirm => "恢复“{0}”的第 {1} 版（{2}）？将作为一次新的评分记入历史", "Restore version {1} of “{0}” ({2})? It is recorded as a new scoring";
+    RestoredToast => "已恢复“{0}”第 {1} 版", "restored version {1} of “{0}”";
     HistoryFooter => "↑↓ 选择 · Enter 恢复所选版本 · Esc 关闭", "↑↓ choose · Enter restore the version · Esc close";
     ScBasis => "评分依据", "Basis";
     ScEvidence => "佐证资料", "Evidence";
@@ -399,7 +403,7 @@ msgs! {
     ScDeductions => "扣分项（Ctrl-n 添加，Ctrl-d 删除）", "deductions (Ctrl-n add, Ctrl-d remove)";
     ScDeductionPoints => "扣分", "Points";
     ScDeductionFinding => "问题编号", "Finding no.";
-    ScNoSuchFinding => "没有编号为「{0}」的问题：填写问题标签页中的编号，或留空", "no finding numbered “{0}”: use a number from the findings tab, or leave it empty";
+    ScNoSuchFinding => "没有编号为“{0}”的问题：填写问题标签页中的编号，或留空", "no finding numbered “{0}”: use a number from the findings tab, or leave it empty";
     ScLinkedFindings => "相关问题", "Findings on this indicator";
     ScDeductionReason => "扣分理由", "Reason";
     ScExact => "等于（越接近目标越好）", "exact (the closer to the target the better)";
@@ -417,17 +421,17 @@ msgs! {
     FrDeviation => "偏差原因分析及改进措施", "Deviation and remedies";
     FrSelfScore => "自评得分", "Self-score";
     FrBreakdown => "其中", "Of which";
-    FrBreakdownHint => "每行一条：名称｜目标值｜实际值（｜度量单位）", "one per line: name｜target｜actual (｜unit)";
+    FrBreakdownHint => "每行一条：名称｜目标值｜实际值（｜度量单位）", "one per line: name|target|actual (|unit)";
     FrSelfScoreRange => "自评得分 {0} 不在 0 到 {1} 分之间：填 0 到 {1} 的数，或留空", "self-score {0} is not between 0 and {1}: enter 0 to {1}, or leave it empty";
-    FrBreakdownBad => "第{0}行「{1}」没有名称：写成 名称｜目标值｜实际值", "line {0} “{1}” has no name: write name｜target｜actual";
-    PasteUnder => "粘贴 {0} 行指标，添加在「{1}」下（Enter 添加，Esc 放弃）：", "paste {0} indicator rows under “{1}” (Enter adds them, Esc drops them):";
+    FrBreakdownBad => "第{0}行“{1}”没有名称：写成 名称｜目标值｜实际值", "line {0} “{1}” has no name: write name|target|actual";
+    PasteUnder => "粘贴 {0} 行指标，添加在“{1}”下（Enter 添加，Esc 放弃）：", "paste {0} indicator rows under “{1}” (Enter adds them, Esc drops them):";
     PasteTop => "粘贴 {0} 行指标，添加为一级指标（Enter 添加，Esc 放弃）：", "paste {0} rows as top-level indicators (Enter adds them, Esc drops them):";
     PasteBad => "粘贴的 {0} 行中有问题，没有添加任何指标：改好表格后再粘贴。", "problems in the {0} pasted rows; nothing was added: fix the sheet and paste again.";
     PasteCols => "第{0}行 有 {1} 列：应为 名称<Tab>分值，可再加 <Tab>年度指标值<Tab>实际完成值", "line {0} has {1} columns: name<Tab>points, optionally <Tab>target<Tab>actual";
-    PastePoints => "第{0}行 分值「{1}」不是数", "line {0}: points “{1}” is not a number";
+    PastePoints => "第{0}行 分值“{1}”不是数", "line {0}: points “{1}” is not a number";
     PasteNoName => "第{0}行 没有名称", "line {0} has no name";
-    PasteTaken => "第{0}行「{1}」已在「{2}」下", "line {0}: “{1}” is already under “{2}”";
-    PasteTwice => "第{0}行「{1}」与第{2}行重名", "line {0}: “{1}” repeats line {2}";
+    PasteTaken => "第{0}行“{1}”已在“{2}”下", "line {0}: “{1}” is already under “{2}”";
+    PasteTwice => "第{0}行“{1}”与第{2}行重名", "line {0}: “{1}” repeats line {2}";
     PasteToast => "已粘贴 {0} 行指标", "pasted {0} indicator rows";
     PasteTop1 => "一级指标", "top level";
     ScMethodField => "评分方法", "Method";
@@ -437,12 +441,12 @@ msgs! {
     DraftOffer => "发现未保存的草稿，恢复后是：\n{0}", "An unsaved draft was found; restoring it gives:\n{0}";
     EvidenceTitle => "添加佐证资料：{0}", "Add evidence: {0}";
     EvidenceField => "文件路径或文件名称", "File path or document name";
-    EvidenceHint => "文件路径：复制到数据目录并记录大小和 sha256；文件名称可写作「名称|文号|日期|页码」", "a file path is copied into the data dir with its size and sha256; a document can be written as name|number|date|pages";
+    EvidenceHint => "文件路径：复制到数据目录并记录大小和 sha256；文件名称可写作“名称|文号|日期|页码”", "a file path is copied into the data dir with its size and sha256; a document can be written as name|number|date|pages";
     HistoryTitle => "修改历史：{0}", "History: {0}";
     HistoryEmpty => "没有记录", "no records";
     UnreviewTitle => "取消复核：{0}", "Un-review: {0}";
-    ClearConfirm => "清除「{0}」的得分？", "Clear the score of “{0}”?";
-    RemoveConfirm => "删除指标「{0}」及其下级？", "Remove “{0}” and everything under it?";
+    ClearConfirm => "清除“{0}”的得分？", "Clear the score of “{0}”?";
+    RemoveConfirm => "删除指标“{0}”及其下级？", "Remove “{0}” and everything under it?";
     StakesSep => "、", ", ";
     StakesMore => "等，另有 {0} 项", " and {0} more";
     StakesScored => "已评分的指标 {0} 项：{1}，得分、评分依据和佐证将一并删除。", "{0} scored: {1}; their scores, bases and evidence go with it.";
@@ -457,11 +461,11 @@ msgs! {
     ItCloseNoEvidence => "整改事项 #{0} 没有任何佐证资料，不能销号：请责任单位补充佐证资料，或退回。", "Item #{0} has no evidence, so it cannot be closed: ask the unit for evidence, or return it.";
     ItCloseNoEvidenceLabel => "销号（无佐证资料，不能销号）", "Close (no evidence: cannot close)";
     ScOverDeducted => "扣分合计 {0} 分超过本项分值 {1} 分，扣完为止（得 0 分）", "deductions total {0}, more than the leaf's {1} points: it stops at 0 (扣完为止)";
-    AddIndicatorTitle => "在「{0}」下添加指标", "Add an indicator under “{0}”";
-    RenameTitle => "重命名「{0}」", "Rename “{0}”";
-    PointsTitle => "修改「{0}」的分值", "Points of “{0}”";
+    AddIndicatorTitle => "在“{0}”下添加指标", "Add an indicator under “{0}”";
+    RenameTitle => "重命名“{0}”", "Rename “{0}”";
+    PointsTitle => "修改“{0}”的分值", "Points of “{0}”";
     FieldPoints => "分值", "Points";
-    ReviewedToast => "已复核「{0}」", "reviewed “{0}”";
+    ReviewedToast => "已复核“{0}”", "reviewed “{0}”";
     PhaseTitle => "设置阶段：{0}", "Phase of {0}";
     TeamTitle => "项目组：{0}", "Team of {0}";
     UndoNoRevisions => "问题 {0} 没有更早的版本（草稿直接修改；发布后的更正才留下版本）", "finding {0} has no earlier revision (a draft is edited in place; corrections after publishing leave revisions)";
@@ -475,14 +479,14 @@ msgs! {
     UndoNoEvidence => "{0} 没有佐证资料", "{0} has no evidence";
     UndoOpenEvidenceTitle => "打开 {0} 的佐证资料（Enter 打开）", "Open evidence of {0} (Enter opens)";
     UndoRemoveEvidenceTitle => "删除 {0} 的佐证资料（Enter 选择）", "Remove evidence of {0} (Enter picks)";
-    UndoRemoveEvidence => "删除佐证「{0}」", "Remove evidence “{0}”";
-    UndoRemoveEvidenceConfirm => "删除佐证「{0}」？它留在历史记录中，文件仍保存在数据目录里。", "Remove evidence “{0}”? It stays in the history, and the file stays in the data dir.";
-    UndoPaperEvidence => "「{0}」是纸质或系统文件，没有电子副本可打开", "“{0}” is a paper or system document: there is no file to open";
+    UndoRemoveEvidence => "删除佐证“{0}”", "Remove evidence “{0}”";
+    UndoRemoveEvidenceConfirm => "删除佐证“{0}”？它留在历史记录中，文件仍保存在数据目录里。", "Remove evidence “{0}”? It stays in the history, and the file stays in the data dir.";
+    UndoPaperEvidence => "“{0}”是纸质或系统文件，没有电子副本可打开", "“{0}” is a paper or system document: there is no file to open";
     UndoNoDataDir => "不知道数据目录在哪里：无法找到佐证文件", "the data dir is unknown: the evidence file cannot be found";
-    UndoFileMissing => "「{0}」的副本不在数据目录中：{1}（运行 jixiao check 检查）", "the copy of “{0}” is not in the data dir: {1} (run jixiao check)";
+    UndoFileMissing => "“{0}”的副本不在数据目录中：{1}（运行 jixiao check 检查）", "the copy of “{0}” is not in the data dir: {1} (run jixiao check)";
     UndoEvidenceTitle => "佐证资料", "Evidence";
-    UndoOpened => "已用 xdg-open 打开「{0}」的副本：\n{1}", "opened the copy of “{0}” with xdg-open:\n{1}";
-    UndoNoXdgOpen => "「{0}」的副本在：\n{1}\n（没有 xdg-open，请用文件管理器打开）", "the copy of “{0}” is at:\n{1}\n(no xdg-open here: open it with a file manager)";
+    UndoOpened => "已用 xdg-open 打开“{0}”的副本：\n{1}", "opened the copy of “{0}” with xdg-open:\n{1}";
+    UndoNoXdgOpen => "“{0}”的副本在：\n{1}\n（没有 xdg-open，请用文件管理器打开）", "the copy of “{0}” is at:\n{1}\n(no xdg-open here: open it with a file manager)";
     CheckTitle => "自检：{0}", "Self-check: {0}";
     CheckCounts => "未通过 {0} 项，警告 {1} 项", "{0} failing, {1} warnings";
     CheckAllPassed => "全部通过", "all passed";
@@ -492,4 +496,75 @@ msgs! {
     ReadOnly => "项目已归档，只读（按 O 重新打开）", "the project is archived and read-only (O to reopen)";
     SortAscending => "（升序）", " (ascending)";
     SortDescending => "（降序）", " (descending)";
+}
+
+/// What a command did, as the toast that reports another user's change says it: the
+/// command's name (`score`) is a code, so the zh UI names the step in Chinese.
+pub fn command_label(name: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return name.replace('_', " ");
+    }
+    let zh = match name {
+        "create_project" => "新建项目",
+        "update_project" => "修改项目",
+        "set_team" => "设置项目组",
+        "set_phase" => "设置阶段",
+        "record_dossier" => "登记归档包",
+        "archive_project" => "归档项目",
+        "reopen_project" => "重新打开项目",
+        "set_result_use" => "结果应用",
+        "score" => "评分",
+        "clear_score" => "清除得分",
+        "review_score" => "复核",
+        "return_score" => "退回底稿",
+        "answer_review" => "答复复核意见",
+        "restore_score" => "恢复评分",
+        "set_quality_reviewer" => "设置质量复核人",
+        "unreview_score" => "取消复核",
+        "add_indicator" => "添加指标",
+        "replace_tree" => "替换指标体系",
+        "remove_indicator" => "删除指标",
+        "rename_indicator" => "重命名指标",
+        "set_points" => "修改分值",
+        "set_form_row" => "修改自评表",
+        "set_form_head" => "修改自评表表头",
+        "add_milestone" => "添加里程碑",
+        "set_milestone" => "修改里程碑",
+        "remove_milestone" => "删除里程碑",
+        "record_finding" => "记录问题",
+        "publish_finding" => "发布问题",
+        "revise_finding" => "更正问题",
+        "restore_finding" => "恢复问题版本",
+        "remove_evidence" => "删除佐证",
+        "withdraw_finding" => "撤回问题",
+        "create_item" => "新建整改事项",
+        "update_item" => "修改整改事项",
+        "restore_item" => "恢复整改事项",
+        "start_item" => "开始整改",
+        "submit_response" => "提交整改报告",
+        "return_item" => "退回整改",
+        "close_item" => "销号",
+        "mark_long_term" => "转持续整改",
+        "add_progress" => "记录进展",
+        "request_extension" => "申请延期",
+        "approve_extension" => "批准延期",
+        "deny_extension" => "不批准延期",
+        "cancel_item" => "撤销整改事项",
+        "issue_notice" => "下发通知书",
+        "cancel_notice" => "撤销通知书",
+        "set_notice_prefix" => "设置通知书文号",
+        "set_report_prefix" => "设置报告文号",
+        "write_report_section" => "撰写报告",
+        "set_report_title" => "设置报告标题",
+        "reopen_report" => "重新打开报告",
+        "set_budget_total" => "设置预算总额",
+        "add_admin" => "添加管理员",
+        "remove_admin" => "移除管理员",
+        "set_categories" => "修改问题类别",
+        "batch" => "一组修改",
+        "import" => "导入",
+        "migrate" => "升级数据库",
+        _ => "一项修改",
+    };
+    zh.to_string()
 }

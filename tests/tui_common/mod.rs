@@ -103,11 +103,11 @@ impl Env {
 
     /// The index of a node in depth-first order (what the scoring tab's cursor counts).
     pub fn row_of(&self, code: &str, name: &str) -> usize {
-        self.tree(code).nodes.iter().position(|n| n.name == name).unwrap_or_else(|| panic!("no indicator 「{name}」 in {code}"))
+        self.tree(code).nodes.iter().position(|n| n.name == name).unwrap_or_else(|| panic!("no indicator “{name}” in {code}"))
     }
 
     pub fn node_id(&self, code: &str, name: &str) -> u32 {
-        self.tree(code).nodes.iter().find(|n| n.name == name).unwrap_or_else(|| panic!("no indicator 「{name}」 in {code}")).id
+        self.tree(code).nodes.iter().find(|n| n.name == name).unwrap_or_else(|| panic!("no indicator “{name}” in {code}")).id
     }
 }
 

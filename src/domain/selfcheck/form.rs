@@ -40,9 +40,9 @@ fn total(form: &Form) -> Line {
     Line::failure("form.total", "自评表总分等于各行自评得分合计", out)
 }
 
-/// "年度指标值「≥4754人」，实际完成值「4,512人」".
+/// "年度指标值“≥4754人”，实际完成值“4,512人”".
 fn printed(row: &FormRow) -> String {
-    format!("年度指标值「{}」，实际完成值「{}」", row.input.target.trim(), row.input.actual.trim())
+    format!("年度指标值“{}”，实际完成值“{}”", row.input.target.trim(), row.input.actual.trim())
 }
 
 fn full_marks(r: &Records, form: &Form) -> Line {

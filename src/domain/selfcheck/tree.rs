@@ -19,7 +19,7 @@ fn leaf_sum(r: &Records) -> Line {
     let total = t.leaf_points_sum();
     if total != r.template.total || total != FULL_MARKS {
         let what = format!(
-            "末级指标分值合计 {}，应为 {} 分（模板「{}」的总分 {}）",
+            "末级指标分值合计 {}，应为 {} 分（模板“{}”的总分 {}）",
             fmt2(total),
             fmt2(FULL_MARKS),
             r.template.name,
@@ -42,9 +42,9 @@ fn fixed(r: &Records) -> Line {
     for f in &r.template.fixed {
         match t.find(&IndicatorRef::Name(f.path.clone())) {
             Ok(n) if n.points != f.points => rows
-                .push(row(at_indicator(t, n.id), format!("分值 {}，模板「{}」固定为 {}", fmt2(n.points), r.template.name, fmt2(f.points)))),
+                .push(row(at_indicator(t, n.id), format!("分值 {}，模板“{}”固定为 {}", fmt2(n.points), r.template.name, fmt2(f.points)))),
             Ok(_) => {}
-            Err(_) => rows.push(row(&f.path, format!("模板「{}」固定的指标（{} 分）已删除或改名", r.template.name, fmt2(f.points)))),
+            Err(_) => rows.push(row(&f.path, format!("模板“{}”固定的指标（{} 分）已删除或改名", r.template.name, fmt2(f.points)))),
         }
     }
     Line::failure("tree.fixed", "模板规定的固定权重不变", rows)
@@ -83,7 +83,7 @@ fn grade(r: &Records) -> Line {
     let full = r.template.total.min(FULL_MARKS);
     if total < Decimal::ZERO || total > full {
         let label = t.result_label().unwrap_or("无");
-        rows.push(row("综合评分", format!("总分 {} 超出 0–{} 分，{word}「{label}」不是任何区间的结果", fmt2(total), fmt2(full))));
+        rows.push(row("综合评分", format!("总分 {} 超出 0–{} 分，{word}“{label}”不是任何区间的结果", fmt2(total), fmt2(full))));
     } else if t.result_label().is_none() {
         rows.push(row("综合评分", format!("总分 {} 不在任何{word}区间内", fmt2(total))));
     }

@@ -86,7 +86,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 let removed = body.evidence.remove(i);
                 // A published finding keeps the old body (with the evidence) as a revision; a
                 // draft has no revisions, so the audit record's command names what went.
-                let note = format!("删除佐证「{}」：{}", removed.name(), reason.trim());
+                let note = format!("删除佐证“{}”：{}", removed.name(), reason.trim());
                 f.revise(body, &note)
             })
         }
@@ -117,7 +117,7 @@ pub(super) fn find_evidence(list: &[Evidence], named: &str, record: &str) -> Res
         let names: Vec<&str> = list.iter().map(Evidence::name).collect();
         let have =
             if names.is_empty() { "它没有佐证资料".to_string() } else { format!("它的佐证资料是：{}", names.join("、")) };
-        Error::invalid(record, "evidence", format!("没有名为「{named}」的佐证资料：{have}（按名称或 sha256 指明）"))
+        Error::invalid(record, "evidence", format!("没有名为“{named}”的佐证资料：{have}（按名称或 sha256 指明）"))
     })
 }
 

@@ -61,9 +61,9 @@ pub(super) fn prune(tx: &Tx, tree: &IndicatorTree) -> Result<()> {
 pub(super) fn guard(tx: &Tx, tree: &IndicatorTree, node: NodeId, new_points: Option<Decimal>, gains_child: bool) -> Result<()> {
     let Some(form) = tx.form(tree.project)? else { return Ok(()) };
     let Some(row) = form.row(node) else { return Ok(()) };
-    let what = format!("指标「{}」", tree.path(node));
+    let what = format!("指标“{}”", tree.path(node));
     if gains_child {
-        return Err(Error::invalid(what, "parent", "这条指标有自评表的指标值和得分：下级指标不能加在它下面；细分的情况写成它的「其中」行"));
+        return Err(Error::invalid(what, "parent", "这条指标有自评表的指标值和得分：下级指标不能加在它下面；细分的情况写成它的“其中”行"));
     }
     if let (Some(points), Some(s)) = (new_points, row.input.self_score)
         && s > points

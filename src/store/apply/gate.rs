@@ -19,7 +19,7 @@ pub(super) fn check(tx: &Tx, templates: &Templates, p: &Project, scope: Option<&
     };
     if !skipped.is_empty() {
         let names: Vec<&str> = skipped.iter().map(|s| s.label()).collect();
-        let what = format!("从「{}」直接跳到下一步，跳过了 {}", p.phase.label(), names.join("、"));
+        let what = format!("从“{}”直接跳到下一步，跳过了 {}", p.phase.label(), names.join("、"));
         check.push_failure("phase.skip", "阶段逐步推进，不跳过", vec![Row { at: p.label(), what, target: Default::default() }]);
     }
     Ok(check)

@@ -70,7 +70,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 }
                 let Some(old) = entry_kept.as_ref().and_then(ItemFields::from_entry) else {
                     let what = if entry_kept.is_some() { "不是修改记录" } else { "不存在" };
-                    let msg = format!("第 {entry} 条办理记录{what}：在事项的办理记录中选一条「修改」记录");
+                    let msg = format!("第 {entry} 条办理记录{what}：在事项的办理记录中选一条“修改”记录");
                     return Err(Error::invalid(it.label(), "entry", msg));
                 };
                 if it.state.is_finished() {
@@ -117,7 +117,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 }
                 let i = super::finding::find_evidence(&it.evidence, evidence, &it.label())?;
                 let removed = it.evidence.remove(i);
-                Ok(Some((EntryKind::EvidenceRemoved, format!("删除佐证「{}」：{}", removed.name(), reason.trim()), vec![removed])))
+                Ok(Some((EntryKind::EvidenceRemoved, format!("删除佐证“{}”：{}", removed.name(), reason.trim()), vec![removed])))
             })
         }
         Command::StartItem { item, date, expected_version } => edit_item(tx, ctx, *item, *expected_version, *date, |it| {

@@ -95,7 +95,7 @@ fn issue_notice(tx: &Tx, ctx: &Ctx, code: &str, what: IssueWhat) -> Result<Appli
                 return Err(Error::invalid(
                     format!("通知书 {number}"),
                     "items",
-                    format!("一份通知书只发一个单位：#{item_id} 属于「{}」，前面的事项属于「{u}」", it.unit),
+                    format!("一份通知书只发一个单位：#{item_id} 属于“{}”，前面的事项属于“{u}”", it.unit),
                 ));
             }
             Some(_) => {}

@@ -55,11 +55,11 @@ fn writable_section(outline: &Outline, p: &Project, key: &str) -> Result<String>
     let record = format!("项目 {} 的评价报告", p.code);
     let keys = outline.writable_keys().join("、");
     match outline.section(key.trim()) {
-        None => Err(Error::invalid(record, "section", format!("「{key}」不是「{}」报告提纲的章节；可撰写的章节：{keys}", outline.name))),
+        None => Err(Error::invalid(record, "section", format!("“{key}”不是“{}”报告提纲的章节；可撰写的章节：{keys}", outline.name))),
         Some(s) if !s.is_writable() => Err(Error::invalid(
             record,
             "section",
-            format!("「{}」（{}）由程序根据记录生成，不能撰写；可撰写的章节：{keys}", s.key, s.heading),
+            format!("“{}”（{}）由程序根据记录生成，不能撰写；可撰写的章节：{keys}", s.key, s.heading),
         )),
         Some(s) => Ok(s.key.clone()),
     }
@@ -137,7 +137,7 @@ pub(super) fn check_phase_move(tx: &Tx, p: &Project, to: Phase) -> Result<()> {
         Some(r) if r.state == ReportState::Issued => r.ensure_draft(&p.code).map_err(|_| Error::IllegalTransition {
             what: p.label(),
             state: format!("评价报告已出具（{}）", r.number.as_ref().map(|n| n.text.as_str()).unwrap_or("")),
-            action: format!("退回「{}」：先用 reopen_report 说明理由重新打开报告（项目随之回到报告阶段）", to.label()),
+            action: format!("退回“{}”：先用 reopen_report 说明理由重新打开报告（项目随之回到报告阶段）", to.label()),
         }),
         _ => Ok(()),
     }

@@ -14,7 +14,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         Command::AddAdmin { user } | Command::RemoveAdmin { user } => {
             let user = user.trim();
             if user.is_empty() || user.chars().any(char::is_whitespace) {
-                return Err(Error::invalid("数据库管理员", "user", format!("「{user}」不是操作系统用户名")));
+                return Err(Error::invalid("数据库管理员", "user", format!("“{user}”不是操作系统用户名")));
             }
             let mut list = crate::store::roles::admins(tx)?;
             if matches!(cmd, Command::AddAdmin { .. }) {
@@ -45,7 +45,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 return Err(Error::invalid("问题类别", "categories", "类别列表不能为空"));
             }
             if let Some(long) = list.iter().find(|c| c.chars().count() > 40) {
-                return Err(Error::invalid("问题类别", "categories", format!("「{long}」太长：类别名称最多 40 个字")));
+                return Err(Error::invalid("问题类别", "categories", format!("“{long}”太长：类别名称最多 40 个字")));
             }
             let version = tx.next_seq(b"seq/categories-version")?;
             tx.raw_put(tx::META, crate::store::read::CATEGORIES_KEY, &crate::store::codec::encode(&list))?;
@@ -65,13 +65,13 @@ pub fn notice_prefix_key(year: i32) -> Vec<u8> {
 pub fn check_notice_prefix(prefix: &str) -> std::result::Result<(), String> {
     let count = prefix.chars().count();
     if count == 0 || count > MAX_PREFIX_CHARS {
-        return Err(format!("「{prefix}」有 {count} 个字：发文字号前缀应为 1 到 {MAX_PREFIX_CHARS} 个字，如 财绩整"));
+        return Err(format!("“{prefix}”有 {count} 个字：发文字号前缀应为 1 到 {MAX_PREFIX_CHARS} 个字，如 财绩整"));
     }
     if prefix.chars().any(char::is_whitespace) {
-        return Err(format!("「{prefix}」含空格：发文字号前缀不能有空白字符"));
+        return Err(format!("“{prefix}”含空格：发文字号前缀不能有空白字符"));
     }
     if prefix.contains(['〔', '〕']) {
-        return Err(format!("「{prefix}」含〔〕：年份的〔〕由程序加上，前缀只写如 财绩整"));
+        return Err(format!("“{prefix}”含〔〕：年份的〔〕由程序加上，前缀只写如 财绩整"));
     }
     Ok(())
 }
@@ -95,7 +95,7 @@ fn set_budget_total(tx: &Tx, year: i32, amount: Option<Decimal>) -> Result<Appli
     match amount {
         Some(a) => {
             if a <= Decimal::ZERO {
-                return Err(Error::invalid(record, "amount", format!("「{a}」不是预算总额：应为大于 0 的万元数，如 120000.00")));
+                return Err(Error::invalid(record, "amount", format!("“{a}”不是预算总额：应为大于 0 的万元数，如 120000.00")));
             }
             crate::domain::money::check_amount(a).map_err(|m| Error::invalid(&record, "amount", m))?;
             tx.put(tx::META, &key, &crate::domain::money::fmt2(a))?;

@@ -17,7 +17,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
             edit_paper(tx, ctx, project, indicator, |t, id, chain| {
                 // The store fills `restored` from the history before the transaction.
                 let paper =
-                    restored.as_deref().ok_or_else(|| Error::invalid(format!("指标「{indicator}」"), "version", "没有找到要恢复的版本"))?;
+                    restored.as_deref().ok_or_else(|| Error::invalid(format!("指标“{indicator}”"), "version", "没有找到要恢复的版本"))?;
                 let before = ReviewChain::state(Some(chain), t.node(id).and_then(|n| n.score.as_ref()));
                 let value =
                     t.set_score(id, paper.input.clone(), paper.basis.clone(), paper.evidence.clone(), &ctx.actor, ctx.now, *expected_rev)?;
@@ -27,7 +27,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         }
         Command::RemoveEvidence { project: Some(project), indicator: Some(indicator), evidence, reason, expected_version, .. } => {
             edit_paper(tx, ctx, project, indicator, |t, id, chain| {
-                let what = format!("指标「{}」", t.path(id));
+                let what = format!("指标“{}”", t.path(id));
                 if reason.trim().is_empty() {
                     return Err(Error::invalid(&what, "reason", "删除佐证资料需要说明理由"));
                 }
@@ -46,7 +46,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 let mut kept = paper.evidence.clone();
                 let removed = kept.remove(i);
                 let value = t.set_score(id, paper.input, paper.basis, kept, &ctx.actor, ctx.now, *expected_version)?;
-                chain.note_change(before, &ctx.actor, ctx.now, &format!("删除佐证「{}」：{}", removed.name(), reason.trim()));
+                chain.note_change(before, &ctx.actor, ctx.now, &format!("删除佐证“{}”：{}", removed.name(), reason.trim()));
                 Ok(Some(value))
             })
         }
@@ -65,7 +65,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
                 })?),
             };
             edit_paper(tx, ctx, project, indicator, |t, id, chain| {
-                let what = format!("指标「{}」", t.path(id));
+                let what = format!("指标“{}”", t.path(id));
                 let level = chain.check_review(&what, t.node(id).and_then(|n| n.score.as_ref()), who.as_reviewer(), asked)?;
                 match level {
                     Level::Second => t.review(id, &ctx.actor, ctx.now, *expected_rev)?,
@@ -78,7 +78,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
         Command::ReturnScore { project, indicator, note, expected_rev } => {
             let who = reviewer(tx, project, &ctx.actor)?;
             edit_paper(tx, ctx, project, indicator, |t, id, chain| {
-                let what = format!("指标「{}」", t.path(id));
+                let what = format!("指标“{}”", t.path(id));
                 let level = chain.check_return(&what, t.node(id).and_then(|n| n.score.as_ref()), who.as_reviewer(), note)?;
                 t.touch_paper(id, *expected_rev)?;
                 chain.events.push(ReviewEvent::Returned { level, by: ctx.actor.clone(), at: ctx.now, note: note.trim().to_string() });
@@ -86,7 +86,7 @@ pub(super) fn apply(tx: &Tx, cmd: &Command, ctx: &Ctx) -> Result<Applied> {
             })
         }
         Command::AnswerReview { project, indicator, answer, expected_rev } => edit_paper(tx, ctx, project, indicator, |t, id, chain| {
-            let what = format!("指标「{}」", t.path(id));
+            let what = format!("指标“{}”", t.path(id));
             chain.check_answer(&what, answer)?;
             let scorer = t.node(id).and_then(|n| n.score.as_ref()).map(|s| s.scorer.clone()).unwrap_or_default();
             if scorer != ctx.actor {

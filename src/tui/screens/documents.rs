@@ -88,7 +88,7 @@ fn target(typed: &str, number: &str) -> Result<PathBuf, String> {
     }
     let docx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("docx"));
     if !docx {
-        return Err(format!("只写 .docx：「{}」要以 .docx 结尾", path.display()));
+        return Err(format!("只写 .docx：“{}”要以 .docx 结尾", path.display()));
     }
     Ok(path)
 }

@@ -19,14 +19,14 @@ pub fn from_input(text: &str, cx: &Cx) -> Result<Evidence, String> {
         return match cx.data {
             Some(_) => cx.backend.attach(path).map_err(|e| e.render(cx.lang)),
             None => {
-                let (size, sha256) = crate::attachments::hash_file(path).map_err(|e| format!("读取「{text}」失败：{e}"))?;
+                let (size, sha256) = crate::attachments::hash_file(path).map_err(|e| format!("读取“{text}”失败：{e}"))?;
                 let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| text.to_string());
                 Ok(Evidence::File { name, size, sha256, added_at: now })
             }
         };
     }
     if looks_like_path {
-        return Err(format!("文件「{text}」不存在或不是普通文件：检查路径，或直接填写文件名称"));
+        return Err(format!("文件“{text}”不存在或不是普通文件：检查路径，或直接填写文件名称"));
     }
     document(text)
 }
@@ -40,7 +40,7 @@ fn document(text: &str) -> Result<Evidence, String> {
     let date = match opt(parts.next()) {
         Some(d) => Some(
             chrono::NaiveDate::parse_from_str(&d.replace('/', "-"), "%Y-%m-%d")
-                .map_err(|_| format!("「{d}」不是日期：文件日期按 2021-06-01 的格式填写"))?,
+                .map_err(|_| format!("“{d}”不是日期：文件日期按 2021-06-01 的格式填写"))?,
         ),
         None => None,
     };

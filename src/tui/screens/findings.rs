@@ -45,6 +45,12 @@ pub fn colon(cx: &Cx) -> &'static str {
     if cx.lang == crate::i18n::Lang::Zh { "：" } else { ": " }
 }
 
+/// A note in parentheses as the current language writes it: `（x）` in Chinese, ` (x)` in
+/// English, whose screens show no full-width punctuation.
+pub fn paren(cx: &Cx, text: &str) -> String {
+    if cx.lang == crate::i18n::Lang::Zh { format!("（{text}）") } else { format!(" ({text})") }
+}
+
 /// Parses a date typed as 2026-12-31 (also 2026/12/31 or 20261231).
 pub fn parse_date(v: &str, cx: &Cx) -> Result<chrono::NaiveDate, String> {
     let t = v.trim().replace('/', "-");

@@ -35,7 +35,7 @@ fn parse_money(label: &str, text: &str, cx: &Cx) -> Result<Option<MoneyRow>, Str
         return Err(fill(cx.t(Msg::FhMoneyCells), &[text.trim(), &cells.len().to_string()]));
     }
     let amount = |c: &str| -> Result<Option<Decimal>, String> {
-        if matches!(c, "-" | "—" | "－") { Ok(None) } else { parse_amount(c).map(Some).map_err(|e| format!("「{c}」：{e}")) }
+        if matches!(c, "-" | "—" | "－") { Ok(None) } else { parse_amount(c).map(Some).map_err(|e| format!("“{c}”：{e}")) }
     };
     Ok(Some(MoneyRow {
         label: label.to_string(),

@@ -42,7 +42,7 @@ pub fn difference(tree: &IndicatorTree, form: &crate::domain::form::Form, id: No
 pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
     let i = &row.input;
     let cyan = Style::default().fg(Color::Cyan);
-    let mut head = vec![Span::styled(format!("{}: ", cx.t(Msg::FrSection)), cyan)];
+    let mut head = vec![Span::styled(format!("{}{}", cx.t(Msg::FrSection), super::findings::colon(cx)), cyan)];
     if let Some(n) = i.nature {
         head.push(Span::raw(format!("{} {}，", cx.t(Msg::FrNature), n.label())));
     }
@@ -57,10 +57,13 @@ pub fn detail_lines(row: &FormRow, cx: &Cx) -> Vec<Line<'static>> {
         lines.push(Line::from(format!("  {} {} -> {}{unit}", b.name, or_dash(&b.target), or_dash(&b.actual))));
     }
     if let Some(s) = i.self_score {
-        lines.push(Line::from(vec![Span::styled(format!("{}: ", cx.t(Msg::FrSelfScore)), cyan), Span::raw(fmt2(s))]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}{}", cx.t(Msg::FrSelfScore), super::findings::colon(cx)), cyan),
+            Span::raw(fmt2(s)),
+        ]));
     }
     if !i.deviation.trim().is_empty() {
-        lines.push(Line::from(Span::styled(format!("{}: ", cx.t(Msg::FrDeviation)), cyan)));
+        lines.push(Line::from(Span::styled(format!("{}{}", cx.t(Msg::FrDeviation), super::findings::colon(cx)), cyan)));
         lines.extend(i.deviation.lines().map(|l| Line::from(format!("  {l}"))));
     }
     lines

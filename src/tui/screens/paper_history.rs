@@ -112,7 +112,7 @@ fn history_detail(v: &serde_json::Value) -> String {
         }
     }
     if let Some(e) = v.get("evidence").and_then(|e| e.as_str()) {
-        parts.push(format!("「{}」", truncate(e, 20)));
+        parts.push(format!("“{}”", truncate(e, 20)));
     }
     for (key, name) in [("reason", "理由"), ("name", "名称"), ("points", "分值")] {
         if let Some(x) = v.get(key) {
@@ -120,7 +120,7 @@ fn history_detail(v: &serde_json::Value) -> String {
         }
     }
     if let Some(b) = v.get("basis").and_then(|b| b.as_str()).filter(|b| !b.is_empty()) {
-        parts.push(format!("依据「{}」", truncate(b, 30)));
+        parts.push(format!("依据“{}”", truncate(b, 30)));
     }
     parts.join(" ")
 }

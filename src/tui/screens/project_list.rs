@@ -443,7 +443,7 @@ impl Layer for ProjectList {
 
 impl ProjectList {
     fn render_filter(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let label = format!(" {}: ", cx.t(Msg::FilterPrompt));
+        let label = format!(" {}{}", cx.t(Msg::FilterPrompt), super::findings::colon(cx));
         let lw = width(&label) as u16;
         if self.filtering || !self.filter.value().is_empty() {
             let (view, at) = self.filter.view(area.width.saturating_sub(lw + 1) as usize);
@@ -504,7 +504,15 @@ impl ProjectList {
                 0 => row.open_due.len().to_string(),
                 n => format!("{}({n}!)", row.open_due.len()),
             },
-            Col::Next => row.next_deadline.map(|d| d.format("%m-%d").to_string() + " " + &short_days(d, cx.today)).unwrap_or_default(),
+            // 11 cells: the Chinese reads 逾期 15 天 / 还有 5 天 (the date is a sort key and on the
+            // project's overview); English keeps the date and ±Nd.
+            Col::Next => row
+                .next_deadline
+                .map(|d| match cx.lang {
+                    crate::i18n::Lang::Zh => deadline_text(d, cx.today, cx),
+                    crate::i18n::Lang::En => d.format("%m-%d").to_string() + " " + &short_days(d, cx.today),
+                })
+                .unwrap_or_default(),
         }
     }
 

@@ -160,7 +160,7 @@ impl ProjectView {
         let open = format!(
             "{}{}",
             s.open_items.len(),
-            if overdue > 0 { format!("（{} {overdue}）", cx.t(Msg::OvOverdue)) } else { String::new() }
+            if overdue > 0 { super::findings::paren(cx, &format!("{} {overdue}", cx.t(Msg::OvOverdue))) } else { String::new() }
         );
         lines.push(row(Msg::OvOpenItems, open));
         if let Some(r) = &p.result_use {
@@ -171,7 +171,10 @@ impl ProjectView {
         if let Some(d) = self.dossiers.last() {
             // The folder, then the manifest's sha256 in full: the value for the paper file.
             let width = usize::from(area.width).saturating_sub(label_w);
-            lines.push(row(Msg::OvDossier, text::truncate(&format!("{}（{}）", d.dir, d.at.format("%Y-%m-%d")), width)));
+            lines.push(row(
+                Msg::OvDossier,
+                text::truncate(&format!("{}{}", d.dir, super::findings::paren(cx, &d.at.format("%Y-%m-%d").to_string())), width),
+            ));
             lines.push(row(Msg::OvManifest, text::truncate(&d.manifest_sha256, width)));
         }
         if let Some(o) = self.overrides.last() {

@@ -280,7 +280,11 @@ impl Rectification {
         if let Some(history) = self.history.get(&it.id).filter(|h| !h.is_empty()) {
             lines.push((cx.t(Msg::ItHistory).to_string(), cyan));
             for r in history.iter().rev() {
-                let ev = if r.evidence.is_empty() { String::new() } else { format!("（{} 份佐证）", r.evidence.len()) };
+                let ev = if r.evidence.is_empty() {
+                    String::new()
+                } else {
+                    super::findings::paren(cx, &fill(cx.t(Msg::ItEvidenceCount), &[&r.evidence.len().to_string()]))
+                };
                 // A 修改 entry keeps the fields before the edit as JSON: shown as they read.
                 let text = match crate::domain::rect::ItemFields::from_entry(r) {
                     Some(old) => {
@@ -301,7 +305,7 @@ impl Rectification {
                 let doc = if r.date == recorded {
                     String::new()
                 } else {
-                    format!("（{}{}{}）", cx.t(Msg::ItDocDate), super::findings::colon(cx), r.date)
+                    super::findings::paren(cx, &format!("{}{}{}", cx.t(Msg::ItDocDate), super::findings::colon(cx), r.date))
                 };
                 lines.push((format!("  {recorded} {} {}{doc}{text}{ev}", r.kind.label(), r.by), plain));
             }

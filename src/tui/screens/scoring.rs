@@ -161,7 +161,7 @@ impl Scoring {
             Action::RemoveEvidence => {
                 let owner = super::undo::Owner::Leaf { code: code.clone(), node: node.id, rev: node.rev };
                 let evidence = node.score.as_ref().map(|s| s.evidence.as_slice()).unwrap_or_default();
-                super::undo::evidence_list(owner, &format!("指标「{}」", node.name), evidence, true, cx)
+                super::undo::evidence_list(owner, &format!("指标“{}”", node.name), evidence, true, cx)
             }
             Action::ClearScore => {
                 let cmd = Command::ClearScore { project: code, indicator: id, expected_rev: Some(node.rev) };
@@ -357,7 +357,7 @@ impl Scoring {
                 ReviewState::Second => (cx.t(Msg::ScRevSecond).to_string(), Color::Green),
                 ReviewState::Returned => (cx.t(Msg::ScRevReturned).to_string(), Color::Red),
             };
-            let method = if leaf { n.method.label() } else { "" };
+            let method = if leaf { method_short(n.method, cx) } else { "" };
             let middle = if check {
                 let own = self.form.as_ref().and_then(|form| super::form_row::self_score(tree, form, n.id));
                 let diff = self.form.as_ref().and_then(|form| super::form_row::difference(tree, form, n.id)).map(fmt2).unwrap_or_default();
@@ -390,7 +390,7 @@ impl Scoring {
         if project.is_some_and(|p| p.is_archived()) {
             lines.push(Line::from(Span::styled(cx.t(Msg::ReadOnly).to_string(), Style::default().fg(Color::DarkGray))));
         }
-        let label = |m: Msg| Span::styled(format!("{}: ", cx.t(m)), Style::default().fg(Color::Cyan));
+        let label = |m: Msg| Span::styled(format!("{}{}", cx.t(m), super::findings::colon(cx)), Style::default().fg(Color::Cyan));
         // What the unit's form printed on this row comes first: it is what the score checks.
         if let Some(row) = self.form.as_ref().and_then(|form| form.row(n.id)) {
             lines.extend(super::form_row::detail_lines(row, cx));
@@ -405,14 +405,14 @@ impl Scoring {
             Some(s) => {
                 lines.push(Line::from(vec![
                     label(Msg::ScColScore),
-                    Span::raw(format!("{} / {}（{}）", fmt2(s.value), fmt2(n.points), n.method.label())),
+                    Span::raw(format!("{} / {}{}", fmt2(s.value), fmt2(n.points), super::findings::paren(cx, method_short(n.method, cx)))),
                 ]));
                 if let crate::domain::ScoreInput::Deduction { deductions } = &s.input {
                     for d in deductions {
                         let from = d
                             .finding
                             .and_then(|id| self.findings.iter().find(|f| f.id == id))
-                            .map(|f| format!("（问题 #{}）", f.seq))
+                            .map(|f| super::findings::paren(cx, &format!("{} #{}", cx.t(Msg::ItColFinding), f.seq)))
                             .unwrap_or_default();
                         lines.push(Line::from(format!("  −{} {}{from}", fmt2(d.points), d.reason)));
                     }
@@ -437,7 +437,7 @@ impl Scoring {
                 lines.push(Line::from(vec![label(Msg::ScScorer), Span::raw(format!("{} {}", s.scorer, local_time(s.at)))]));
                 if let Some(r) = &s.reviewed {
                     lines.push(Line::from(Span::styled(
-                        format!("{}: {} {}", cx.t(Msg::ScReviewed), r.by, local_time(r.at)),
+                        format!("{}{}{} {}", cx.t(Msg::ScReviewed), super::findings::colon(cx), r.by, local_time(r.at)),
                         Style::default().fg(Color::Green),
                     )));
                 }
@@ -541,4 +541,17 @@ fn evidence_form(code: &str, node: &Node, cx: &Cx) -> Form {
     });
     Form::new(fill(cx.t(Msg::EvidenceTitle), &[&node.name]), fields, submit, Some(cx.t(Msg::Saved).into()))
         .with_note(cx.t(Msg::EvidenceHint).into())
+}
+
+/// A scoring method in the tree's method column (5 cells): the domain's Chinese label, or a
+/// short English word on the English screen.
+fn method_short(m: crate::domain::Method, cx: &Cx) -> &'static str {
+    use crate::domain::Method;
+    match (m, cx.lang) {
+        (m, crate::i18n::Lang::Zh) => m.label(),
+        (Method::Direct, _) => "given",
+        (Method::Deduction, _) => "minus",
+        (Method::Formula { .. }, _) => "calc",
+        (Method::Qualitative, _) => "band",
+    }
 }

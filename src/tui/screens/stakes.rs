@@ -47,7 +47,7 @@ fn doomed(tree: &IndicatorTree, node: NodeId) -> Vec<&Node> {
 pub fn remove_indicator(tree: &IndicatorTree, node: &Node, findings: &[Finding], cx: &Cx) -> String {
     let gone = doomed(tree, node.id);
     let ids: Vec<NodeId> = gone.iter().map(|n| n.id).collect();
-    let scored: Vec<String> = gone.iter().filter(|n| n.score.is_some()).map(|n| format!("「{}」", n.name)).collect();
+    let scored: Vec<String> = gone.iter().filter(|n| n.score.is_some()).map(|n| format!("“{}”", n.name)).collect();
     let deducted_from = |f: &Finding| {
         gone.iter().any(|n| {
             n.score.as_ref().is_some_and(|s| match &s.input {
@@ -60,7 +60,7 @@ pub fn remove_indicator(tree: &IndicatorTree, node: &Node, findings: &[Finding],
         .iter()
         .filter(|f| f.state != FindingState::Withdrawn)
         .filter(|f| f.body.indicators.iter().any(|i| ids.contains(i)) || deducted_from(f))
-        .map(|f| format!("#{}「{}」", f.seq, truncate(&f.body.heading(), 20)))
+        .map(|f| format!("#{}“{}”", f.seq, truncate(&f.body.heading(), 20)))
         .collect();
     let mut out = vec![fill(cx.t(Msg::RemoveConfirm), &[&node.name])];
     out.push(match scored.len() {
