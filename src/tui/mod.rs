@@ -5,6 +5,7 @@ pub mod app;
 pub mod draft;
 pub mod keymap;
 pub mod screens;
+pub mod scroll;
 pub mod strings;
 pub mod terminal;
 pub mod widgets;
@@ -91,7 +92,7 @@ pub fn run(backend: &dyn Backend, data: &Path, start: &Start<'_>, lang: Lang) ->
 
 fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
     let io = |e: std::io::Error| Error::io("terminal", e);
-    term.draw(|f| app.draw(f, cx)).map_err(io)?;
+    scroll::draw(term, |f| app.draw(f, cx)).map_err(io)?;
     terminal::test_hooks();
     terminal::spawn_hangup_watchdog();
     while !app.quit {
@@ -105,7 +106,7 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
                 terminal::exit_for_signal(libc::SIGHUP);
             }
             if app.on_remote(cx) {
-                term.draw(|f| app.draw(f, cx)).map_err(io)?;
+                scroll::draw(term, |f| app.draw(f, cx)).map_err(io)?;
             }
             continue;
         }
@@ -134,7 +135,7 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
         app.save_drafts(cx);
         app.on_remote(cx);
         if !app.quit {
-            term.draw(|f| app.draw(f, cx)).map_err(io)?;
+            scroll::draw(term, |f| app.draw(f, cx)).map_err(io)?;
         }
     }
     Ok(())

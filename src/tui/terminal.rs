@@ -18,14 +18,13 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
 
 /// The terminal type the app draws on.
-pub type Term = ratatui::Terminal<CrosstermBackend<super::wire::CompactWriter<io::Stdout>>>;
+pub type Term = ratatui::Terminal<super::scroll::ScrollBackend<super::wire::CompactWriter<io::Stdout>>>;
 
 /// The smallest usable terminal: below this the app shows a "too small" notice instead.
 pub const MIN_WIDTH: u16 = 60;
@@ -93,7 +92,7 @@ fn enter_modes(mouse: bool) -> io::Result<Term> {
         ACTIVE.fetch_or(MODE_MOUSE, Ordering::SeqCst);
         execute!(out, EnableMouseCapture)?;
     }
-    ratatui::Terminal::new(CrosstermBackend::new(super::wire::CompactWriter::new(io::stdout())))
+    ratatui::Terminal::new(super::scroll::ScrollBackend::new(super::wire::CompactWriter::new(io::stdout())))
 }
 
 /// Undoes every mode that is enabled: mouse capture off, bracketed paste off, alternate screen left, cursor
