@@ -88,7 +88,8 @@ struct Vt {
 
 impl Vt {
     fn new(w: usize, h: usize) -> Self {
-        let mut vt = Vt { w, h, cells: vec![], x: 0, y: 0, fg: Col::Default, bg: Col::Default, m: Modifier::empty(), top: 0, bottom: h - 1 };
+        let mut vt =
+            Vt { w, h, cells: vec![], x: 0, y: 0, fg: Col::Default, bg: Col::Default, m: Modifier::empty(), top: 0, bottom: h - 1 };
         vt.cells = vec![vt.blank(); w * h];
         vt
     }
@@ -336,7 +337,16 @@ impl Rng {
     }
 }
 
-const NAMES: &[&str] = &["城区道路维护专项", "教育经费 2025", "农村饮水安全工程", "体育场馆运营补助", "Hospital IT", "养老服务中心", "河道治理（二期）", "智慧城市平台"];
+const NAMES: &[&str] = &[
+    "城区道路维护专项",
+    "教育经费 2025",
+    "农村饮水安全工程",
+    "体育场馆运营补助",
+    "Hospital IT",
+    "养老服务中心",
+    "河道治理（二期）",
+    "智慧城市平台",
+];
 
 /// A workbench-like screen: a title, a column header, a scrolled list with its selection,
 /// a detail pane beside it (sometimes), a status bar, sometimes a popup.
@@ -358,19 +368,37 @@ impl Screen {
             self.offset = self.sel + 1 - list_h;
         }
         let list_w = if self.pane { area.width * 2 / 3 } else { area.width };
-        f.render_widget(Paragraph::new("预算绩效评价 · 项目").style(Style::default().bg(Color::Blue).fg(Color::White)), Rect { height: 1, ..area });
-        f.render_widget(Paragraph::new("编号  名称").style(Style::default().add_modifier(Modifier::BOLD)), Rect { y: 1, height: 1, ..area });
+        f.render_widget(
+            Paragraph::new("预算绩效评价 · 项目").style(Style::default().bg(Color::Blue).fg(Color::White)),
+            Rect { height: 1, ..area },
+        );
+        f.render_widget(
+            Paragraph::new("编号  名称").style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect { y: 1, height: 1, ..area },
+        );
         for (i, item) in self.items.iter().enumerate().skip(self.offset).take(list_h) {
             let y = 2 + (i - self.offset) as u16;
-            let style = if i == self.sel { Style::default().add_modifier(Modifier::REVERSED) } else if i % 3 == 0 { Style::default().fg(Color::Red) } else { Style::default() };
+            let style = if i == self.sel {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else if i % 3 == 0 {
+                Style::default().fg(Color::Red)
+            } else {
+                Style::default()
+            };
             f.render_widget(Paragraph::new(format!("{i:05} {item}")).style(style), Rect { x: 0, y, width: list_w, height: 1 });
         }
         if self.pane {
             let pane = Rect { x: list_w, y: 2, width: area.width - list_w, height: list_h as u16 };
             let text = format!("详情：{}\n选中第 {} 行", self.items[self.sel], self.sel);
-            f.render_widget(Paragraph::new(text).block(Block::default().borders(Borders::LEFT)).style(Style::default().fg(Color::Rgb(200, 180, 20))), pane);
+            f.render_widget(
+                Paragraph::new(text).block(Block::default().borders(Borders::LEFT)).style(Style::default().fg(Color::Rgb(200, 180, 20))),
+                pane,
+            );
         }
-        f.render_widget(Paragraph::new(" j 下移  k 上移  ? 帮助").style(Style::default().bg(Color::DarkGray)), Rect { y: area.height - 1, height: 1, ..area });
+        f.render_widget(
+            Paragraph::new(" j 下移  k 上移  ? 帮助").style(Style::default().bg(Color::DarkGray)),
+            Rect { y: area.height - 1, height: 1, ..area },
+        );
         if self.popup {
             let r = Rect { x: area.width / 4 + 1, y: area.height / 3, width: area.width / 2, height: 5 };
             // As the app's popups do: a wide glyph cut by the left edge is cleared whole.
@@ -396,7 +424,11 @@ fn frame(t: &mut Terminal<ScrollBackend<CompactWriter<Rec>>>, rec: &Rec, screen:
     })
     .unwrap();
     let bytes = std::mem::take(&mut *rec.0.borrow_mut());
-    assert!(bytes.starts_with(SYNC_BEGIN), "frame does not start with ESC[?2026h: {:?}", String::from_utf8_lossy(&bytes[..20.min(bytes.len())]));
+    assert!(
+        bytes.starts_with(SYNC_BEGIN),
+        "frame does not start with ESC[?2026h: {:?}",
+        String::from_utf8_lossy(&bytes[..20.min(bytes.len())])
+    );
     assert!(bytes.ends_with(SYNC_END), "frame does not end with ESC[?2026l");
     assert_eq!(bytes.windows(SYNC_BEGIN.len()).filter(|w| *w == SYNC_BEGIN).count(), 1, "one frame, one start marker");
     (bytes, drawn.unwrap())

@@ -1,4 +1,4 @@
-//! Terminal guard: raw mode, alternate screen, bracketed paste and (with `mouse = true` in
+//! Terminal guard: raw mode, alternate screen, bracketed paste and (unless `mouse = false` in
 //! the config file) mouse capture, undone on every exit path.
 //!
 //! - Normal exit and `?` errors: [`TerminalGuard`] restores in `Drop` (or explicitly via

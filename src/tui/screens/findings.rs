@@ -33,6 +33,7 @@ pub struct Findings {
     categories: Vec<String>,
     pub selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     error: Option<String>,
 }
 
@@ -67,6 +68,7 @@ impl Findings {
             categories: vec![],
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             error: None,
         }
     }
@@ -93,6 +95,13 @@ impl Findings {
     fn indicator_names(&self, f: &Finding) -> String {
         let Some(t) = &self.tree else { return String::new() };
         f.body.indicators.iter().filter_map(|id| t.node(*id)).map(|n| n.name.clone()).collect::<Vec<_>>().join("、")
+    }
+
+    /// A click on a row selects it; a double click acts on it as `e` does.
+    pub fn click(&mut self, col: u16, row: u16, double: bool, project: Option<&Project>, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.list.len()) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::Edit, project, cx) } else { Effect::None }
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
@@ -290,6 +299,7 @@ impl Findings {
         let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
         let height = area.height.saturating_sub(1) as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for (i, fd) in self.list.iter().enumerate().skip(offset).take(height) {
             let amount = fd.body.amount.map(fmt2).unwrap_or_default();
             let text = row(&format!("#{}", fd.seq), fd.state.label(), fd.body.severity.label(), &fd.body.category, &amount, &fd.body.text);

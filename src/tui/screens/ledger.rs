@@ -21,6 +21,7 @@ pub struct LedgerScreen {
     view: Vec<usize>,
     selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     text: LineInput,
     typing: bool,
     status: Option<ItemState>,
@@ -39,6 +40,7 @@ impl LedgerScreen {
             view: vec![],
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             text: LineInput::default(),
             typing: false,
             status: None,
@@ -91,6 +93,11 @@ impl Layer for LedgerScreen {
     }
     fn wants_text(&self) -> bool {
         self.typing
+    }
+    fn click(&mut self, col: u16, row: u16, double: bool, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.view.len()) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::Open, cx) } else { Effect::None }
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         if crate::tui::widgets::navigate(&mut self.selected, self.view.len(), action) {
@@ -227,6 +234,7 @@ impl LedgerScreen {
         }
         let height = area.height.saturating_sub(1) as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
             let r = &self.rows[*idx];
             let over = r.days_overdue.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();

@@ -61,6 +61,7 @@ pub struct ProjectList {
     view: Vec<usize>,
     selected: usize,
     offset: std::cell::Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     filter: LineInput,
     filtering: bool,
     sort: Col,
@@ -75,6 +76,7 @@ impl ProjectList {
             view: vec![],
             selected: 0,
             offset: std::cell::Cell::new(0),
+            drawn: Default::default(),
             filter: LineInput::default(),
             filtering: false,
             sort: Col::Code,
@@ -279,6 +281,11 @@ impl Layer for ProjectList {
     }
     fn wants_text(&self) -> bool {
         self.filtering
+    }
+    fn click(&mut self, col: u16, row: u16, double: bool, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.view.len()) else { return Effect::None };
+        self.selected = i;
+        if double && !self.filtering { self.handle(Action::Open, cx) } else { Effect::None }
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         if self.filtering {
@@ -518,6 +525,7 @@ impl ProjectList {
         }
         let height = body.height as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        self.drawn.set(body, offset);
         let mut lines = Vec::with_capacity(height);
         for (n, idx) in self.view.iter().enumerate().skip(offset).take(height) {
             let row = &self.rows[*idx];

@@ -30,6 +30,7 @@ pub struct Rectification {
     history: HashMap<u64, Vec<Response>>,
     pub selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     error: Option<String>,
 }
 
@@ -45,6 +46,7 @@ impl Rectification {
             history: HashMap::new(),
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             error: None,
         }
     }
@@ -73,6 +75,13 @@ impl Rectification {
 
     fn notice_no(&self, it: &RectItem) -> String {
         it.notice.and_then(|n| self.notices.iter().find(|x| x.id == n)).map(|n| n.number.clone()).unwrap_or_default()
+    }
+
+    /// A click on a row selects it; a double click acts on it as `m` does.
+    pub fn click(&mut self, col: u16, row: u16, double: bool, project: Option<&Project>, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.items.len()) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::ItemActions, project, cx) } else { Effect::None }
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
@@ -202,6 +211,7 @@ impl Rectification {
         let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
         let height = area.height.saturating_sub(1) as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for (i, it) in self.items.iter().enumerate().skip(offset).take(height) {
             let over = it.days_overdue(cx.today);
             let over_text = over.map(|d| fill(cx.t(Msg::DaysOverdue), &[&d.to_string()])).unwrap_or_default();
