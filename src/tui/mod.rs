@@ -152,8 +152,7 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
 }
 
 fn draw(app: &App, term: &mut terminal::Term, cx: &Cx, pace: &mut pace::Pace) -> Result<()> {
-    let start = Instant::now();
     scroll::draw(term, |f| app.draw(f, cx)).map_err(|e| Error::io("terminal", e))?;
-    pace.drawn(start, Instant::now());
+    pace.drawn(Instant::now(), term.backend().last_write);
     Ok(())
 }

@@ -47,11 +47,22 @@ pub struct ScrollBackend<W: Write> {
     pub scrolls: u64,
     /// Off: write what ratatui's diff asks, as a plain backend does (tests compare).
     pub scrolling: bool,
+    /// How long handing the last frame to the terminal took (a slow link blocks it).
+    pub last_write: std::time::Duration,
 }
 
 impl<W: Write> ScrollBackend<W> {
     pub fn new(out: W) -> Self {
-        ScrollBackend { out, shown: Shown::Unknown, next: Rc::default(), in_frame: false, fixed: None, scrolls: 0, scrolling: true }
+        ScrollBackend {
+            out,
+            shown: Shown::Unknown,
+            next: Rc::default(),
+            in_frame: false,
+            fixed: None,
+            scrolls: 0,
+            scrolling: true,
+            last_write: std::time::Duration::ZERO,
+        }
     }
 
     /// A backend that reports `size` instead of asking the terminal (tests).
@@ -141,14 +152,14 @@ impl<W: Write> Backend for ScrollBackend<W> {
         CrosstermBackend::new(&mut self.out).append_lines(n)
     }
 
-    // Cursor moves are queued, not flushed: the frame goes out in one write at `flush`.
+    // Cursor moves are queued, not flushed: the frame goes out in one write at `flush`. They
+    // open no synchronized update of their own: ratatui's drop shows the cursor after the
+    // last frame, and a start marker nobody ends would freeze the terminal's display.
     fn hide_cursor(&mut self) -> io::Result<()> {
-        self.begin()?;
         queue!(self.out, cursor::Hide)
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        self.begin()?;
         queue!(self.out, cursor::Show)
     }
 
@@ -157,7 +168,6 @@ impl<W: Write> Backend for ScrollBackend<W> {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.begin()?;
         let Position { x, y } = position.into();
         queue!(self.out, cursor::MoveTo(x, y))
     }
@@ -196,7 +206,10 @@ impl<W: Write> Backend for ScrollBackend<W> {
             self.in_frame = false;
             self.out.write_all(SYNC_END)?;
         }
-        self.out.flush()
+        let start = std::time::Instant::now();
+        let done = self.out.flush();
+        self.last_write = start.elapsed();
+        done
     }
 }
 

@@ -108,6 +108,8 @@ pub fn restore_terminal() {
         // Push out whatever the last draw left buffered so it lands on the alternate
         // screen, not on the restored one.
         let _ = out.flush();
+        // End a synchronized update a failed frame may have left open (harmless otherwise).
+        let _ = out.write_all(super::scroll::SYNC_END);
         if modes & MODE_MOUSE != 0 {
             let _ = execute!(out, DisableMouseCapture);
         }
