@@ -39,7 +39,10 @@ impl Default for Pace {
 impl Pace {
     /// Input was taken at `now`.
     pub fn input(&mut self, now: Instant) {
-        if self.last_input.is_none_or(|t| now.saturating_duration_since(t) >= QUIET) {
+        // Keys that came while a frame was drawn are read after it: the pause is counted from
+        // the later of the last key and the last frame, or a slow frame would end every burst.
+        let since = self.last_input.max(self.last_frame);
+        if since.is_none_or(|t| now.saturating_duration_since(t) >= QUIET) {
             // A new burst starts from the base interval (or what the link allows).
             self.interval = BASE.max(self.slow);
         }
@@ -136,6 +139,10 @@ mod tests {
         assert_eq!(frames[0], 0, "the first key draws at once: {frames:?}");
         let last = *frames.last().unwrap_or(&0);
         assert!(last >= 464 && last <= 464 + QUIET.as_millis() as u64, "{frames:?}");
+        // Frames slow to draw (80 ms each) read the keys that came meanwhile all at once: that
+        // is still the same burst.
+        let frames = run(&keys, 80);
+        assert!(frames.len() <= 5, "{frames:?}");
     }
 
     #[test]
