@@ -94,7 +94,7 @@ print(f"one-row move that scrolls the list: bytes median {statistics.median(scro
 
 # Held keys: 30 `j`s sent 16 ms apart (key repeat). Frames drawn, bytes, and how long after
 # the last key the screen kept changing.
-out, t_last = b"", 0.0
+out, t_last, last_byte = b"", 0.0, 0.0
 for i in range(30):
     os.write(fd, b"j")
     t_last = time.perf_counter()
@@ -106,14 +106,14 @@ for i in range(30):
         r, _, _ = select.select([fd], [], [], left)
         if r:
             out += os.read(fd, 65536)
-last_byte = t_last
+            last_byte = time.perf_counter()
 while True:
     r, _, _ = select.select([fd], [], [], 0.5)
     if not r:
         break
     out += os.read(fd, 65536)
     last_byte = time.perf_counter()
-print(f"30 j sent 16 ms apart: {frames_in(out)} frames, {len(out)} bytes, last byte {(last_byte - t_last) * 1000:.0f} ms after the last key")
+print(f"30 j sent 16 ms apart: {frames_in(out)} frames, {len(out)} bytes, last byte {(last_byte - t_last) * 1000:.0f} ms after the last key (negative: the last frame came before it)")
 
 with open(f"/proc/{pid}/status") as f:
     for line in f:
