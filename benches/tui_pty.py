@@ -59,6 +59,9 @@ print(f"first frame after start: median of {len(firsts)} runs {first*1000:.1f} m
 sizes, times = [], []
 for i in range(40):
     key = b"j" if i % 2 == 0 else b"k"
+    # A single key, not key repeat: keys coming faster than ~60 ms apart are drawn at most
+    # once per frame interval (src/tui/pace.rs).
+    time.sleep(0.1)
     t = time.perf_counter()
     os.write(fd, key)
     got = b""
@@ -73,6 +76,45 @@ for i in range(40):
     times.append(time.perf_counter() - t)
     sizes.append(len(got))
 print(f"one-row move: bytes written median {statistics.median(sizes):.0f}, max {max(sizes)}; round trip median {statistics.median(times)*1000:.2f} ms")
+
+def key_and_wait(fd, key):
+    """Sends `key`, returns the bytes of the redraw (read until 150 ms of quiet)."""
+    os.write(fd, key)
+    return read_until_quiet(fd, quiet=0.15, limit=3.0)
+
+def frames_in(b):
+    # Every frame hides the cursor once (ratatui), before and after synchronized output came.
+    return b.count(b"\x1b[?25l")
+
+# Issue 15: a one-row move that scrolls the list. Go to the last visible row first, then
+# every `j` scrolls the list by one row.
+key_and_wait(fd, b"j" * (ROWS + 5))
+scroll_sizes = [len(key_and_wait(fd, b"j")) for _ in range(20)]
+print(f"one-row move that scrolls the list: bytes median {statistics.median(scroll_sizes):.0f}, max {max(scroll_sizes)}")
+
+# Held keys: 30 `j`s sent 16 ms apart (key repeat). Frames drawn, bytes, and how long after
+# the last key the screen kept changing.
+out, t_last, last_byte = b"", 0.0, 0.0
+for i in range(30):
+    os.write(fd, b"j")
+    t_last = time.perf_counter()
+    end = t_last + 0.016
+    while True:
+        left = end - time.perf_counter()
+        if left <= 0:
+            break
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            out += os.read(fd, 65536)
+            last_byte = time.perf_counter()
+while True:
+    r, _, _ = select.select([fd], [], [], 0.5)
+    if not r:
+        break
+    out += os.read(fd, 65536)
+    last_byte = time.perf_counter()
+print(f"30 j sent 16 ms apart: {frames_in(out)} frames, {len(out)} bytes, last byte {(last_byte - t_last) * 1000:.0f} ms after the last key (negative: the last frame came before it)")
+
 with open(f"/proc/{pid}/status") as f:
     for line in f:
         if line.startswith(("VmHWM", "VmRSS")):

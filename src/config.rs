@@ -21,7 +21,7 @@ pub enum AmbiguousWidth {
     Wide,
 }
 
-/// What the file set. `None` (or `false` for mouse) is "not set": the caller's default holds.
+/// What the file set. `None` is "not set": the caller's default holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Config {
     pub lang: Option<Lang>,
@@ -32,9 +32,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// Mouse capture is off unless the file turns it on (the terminal keeps its own selection).
+    /// Mouse capture is on unless the file turns it off (`mouse = false` for those who select
+    /// text with the mouse: the terminal then keeps its own selection).
     pub fn mouse(&self) -> bool {
-        self.mouse.unwrap_or(false)
+        self.mouse.unwrap_or(true)
     }
 
     pub fn ambiguous_width(&self) -> AmbiguousWidth {
@@ -241,7 +242,7 @@ mod tests {
         let (cfg, errors) = p("# 空的设置文件\n");
         assert_eq!(cfg, Config::default());
         assert!(errors.is_empty());
-        assert!(!cfg.mouse());
+        assert!(cfg.mouse(), "the mouse is on unless the file turns it off");
         assert_eq!(cfg.ambiguous_width(), AmbiguousWidth::Narrow);
     }
 

@@ -155,7 +155,7 @@ fn the_readme_example_is_a_clean_config() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(cfg.data, Some(PathBuf::from("/home/u/绩效数据")));
     assert_eq!(cfg.keymap, Some(PathBuf::from("/c/vim.toml")));
-    assert_eq!(cfg.mouse, Some(false));
+    assert_eq!(cfg.mouse, Some(true));
 }
 
 #[test]

@@ -352,8 +352,8 @@ fn run_with_config(config: &str, files: &[(&str, &str)], wait_for: &[u8]) -> Vec
 }
 
 #[test]
-fn mouse_is_captured_only_when_the_config_says_so_and_released_on_exit() {
-    let bytes = run_with_config("mouse = true\n", &[], MOUSE_ON);
+fn mouse_is_captured_unless_the_config_turns_it_off_and_released_on_exit() {
+    let bytes = run_with_config("# 默认设置\n", &[], MOUSE_ON);
     let text = String::from_utf8_lossy(&bytes);
     let on = find(&bytes, MOUSE_ON).unwrap_or_else(|| panic!("mouse capture never enabled: {text:?}"));
     let off = rfind(&bytes, MOUSE_OFF).unwrap_or_else(|| panic!("mouse capture never disabled: {text:?}"));

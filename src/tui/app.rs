@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::text;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -138,6 +138,11 @@ pub trait Layer {
     fn is_quit_question(&self) -> bool {
         false
     }
+    /// A left click at (`col`, `row`) on the screen; `double` for the second click of a double
+    /// click. Lists select the row clicked and open it on a double click; tabs switch.
+    fn click(&mut self, _col: u16, _row: u16, _double: bool, _cx: &Cx) -> Effect {
+        Effect::None
+    }
     /// Bound actions this layer ignores, left out of the status bar.
     fn unused_actions(&self) -> &'static [Action] {
         &[]
@@ -165,11 +170,16 @@ pub struct App {
     /// in the same burst were meant for that popup, so they are dropped until a pause in
     /// typing or Esc, never reaching the screen (`5` would switch tabs, `r` would review).
     pub refused: bool,
+    /// The last left click (when, column, row), for telling a double click.
+    last_click: Option<(std::time::Instant, u16, u16)>,
 }
+
+/// Two clicks on the same cell at most this far apart are a double click.
+const DOUBLE_CLICK: std::time::Duration = std::time::Duration::from_millis(400);
 
 impl App {
     pub fn new(root: Box<dyn Layer>) -> Self {
-        App { stack: vec![root], pending: vec![], toast: None, quit: false, notices: vec![], refused: false }
+        App { stack: vec![root], pending: vec![], toast: None, quit: false, notices: vec![], refused: false, last_click: None }
     }
 
     fn top(&mut self) -> Option<&mut Box<dyn Layer>> {
@@ -242,6 +252,34 @@ impl App {
                     top.paste(&clean);
                 }
             }
+        }
+    }
+
+    /// A mouse event: the wheel moves like the arrow keys, a left click goes to the top layer.
+    pub fn on_mouse(&mut self, m: MouseEvent, cx: &Cx) {
+        self.on_mouse_at(m, std::time::Instant::now(), cx)
+    }
+
+    /// `on_mouse` at a given time (tests tell double clicks from single ones with it).
+    pub fn on_mouse_at(&mut self, m: MouseEvent, now: std::time::Instant, cx: &Cx) {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.on_key(KeyEvent::from(KeyCode::Down), cx),
+            MouseEventKind::ScrollUp => self.on_key(KeyEvent::from(KeyCode::Up), cx),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let double = self
+                    .last_click
+                    .is_some_and(|(t, c, r)| (c, r) == (m.column, m.row) && now.saturating_duration_since(t) <= DOUBLE_CLICK);
+                // A third click starts over: it is a single click again.
+                self.last_click = if double { None } else { Some((now, m.column, m.row)) };
+                if self.refused {
+                    return;
+                }
+                self.toast = None;
+                self.pending.clear();
+                let effect = self.top().map(|t| t.click(m.column, m.row, double, cx)).unwrap_or(Effect::None);
+                self.apply(effect, cx);
+            }
+            _ => {}
         }
     }
 

@@ -5,7 +5,9 @@ pub mod ambiguous;
 pub mod app;
 pub mod draft;
 pub mod keymap;
+pub mod pace;
 pub mod screens;
+pub mod scroll;
 pub mod strings;
 pub mod terminal;
 pub mod widgets;
@@ -16,9 +18,9 @@ use crate::domain::{Error, Result};
 use crate::i18n::Lang;
 use app::{App, Cx};
 use keymap::Keymap;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, MouseEventKind};
+use ratatui::crossterm::event::{self, Event};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// At most this many waiting events are handled before the next frame.
 const BURST: usize = 512;
@@ -94,7 +96,8 @@ pub fn run(backend: &dyn Backend, data: &Path, start: &Start<'_>, lang: Lang) ->
 
 fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
     let io = |e: std::io::Error| Error::io("terminal", e);
-    term.draw(|f| app.draw(f, cx)).map_err(io)?;
+    let mut pace = pace::Pace::default();
+    draw(app, term, cx, &mut pace)?;
     terminal::test_hooks();
     terminal::spawn_hangup_watchdog();
     while !app.quit {
@@ -102,13 +105,20 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
             app.save_drafts(cx);
             terminal::exit_for_signal(sig);
         }
-        if !event::poll(IDLE).map_err(io)? {
+        // With input waiting to be drawn, wait only until its frame is due.
+        let waiting = pace.wait(Instant::now());
+        if !event::poll(waiting.unwrap_or(IDLE)).map_err(io)? {
+            if waiting.is_some() {
+                app.on_remote(cx);
+                draw(app, term, cx, &mut pace)?;
+                continue;
+            }
             app.pause(cx);
             if terminal::hung_up() {
                 terminal::exit_for_signal(libc::SIGHUP);
             }
             if app.on_remote(cx) {
-                term.draw(|f| app.draw(f, cx)).map_err(io)?;
+                draw(app, term, cx, &mut pace)?;
             }
             continue;
         }
@@ -118,9 +128,8 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
             match event::read().map_err(io)? {
                 Event::Key(k) => app.on_key(k, cx),
                 Event::Paste(text) => app.on_paste(&text, cx),
-                // Only with `mouse = true`: the wheel moves like the arrow keys.
-                Event::Mouse(m) if m.kind == MouseEventKind::ScrollDown => app.on_key(KeyEvent::from(KeyCode::Down), cx),
-                Event::Mouse(m) if m.kind == MouseEventKind::ScrollUp => app.on_key(KeyEvent::from(KeyCode::Up), cx),
+                // Only with the mouse on (config `mouse`, on by default).
+                Event::Mouse(m) => app.on_mouse(m, cx),
                 _ => {}
             }
             // A hang-up can arrive mid-burst (the terminal is gone): save and leave at once.
@@ -132,13 +141,21 @@ fn event_loop(app: &mut App, term: &mut terminal::Term, cx: &Cx) -> Result<()> {
                 break;
             }
         }
+        pace.input(Instant::now());
         // Every burst of typing reaches the draft file at once: if the connection drops next,
         // nothing typed is lost (the editor writes only when its text changed).
         app.save_drafts(cx);
         app.on_remote(cx);
-        if !app.quit {
-            term.draw(|f| app.draw(f, cx)).map_err(io)?;
+        // A key after a pause draws at once; keys that keep coming wait for their frame.
+        if !app.quit && pace.due(Instant::now()) {
+            draw(app, term, cx, &mut pace)?;
         }
     }
+    Ok(())
+}
+
+fn draw(app: &App, term: &mut terminal::Term, cx: &Cx, pace: &mut pace::Pace) -> Result<()> {
+    scroll::draw(term, |f| app.draw(f, cx)).map_err(|e| Error::io("terminal", e))?;
+    pace.drawn(Instant::now(), term.backend().last_write);
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Terminal guard: raw mode, alternate screen, bracketed paste and (with `mouse = true` in
+//! Terminal guard: raw mode, alternate screen, bracketed paste and (unless `mouse = false` in
 //! the config file) mouse capture, undone on every exit path.
 //!
 //! - Normal exit and `?` errors: [`TerminalGuard`] restores in `Drop` (or explicitly via
@@ -18,14 +18,13 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
 
 /// The terminal type the app draws on.
-pub type Term = ratatui::Terminal<CrosstermBackend<super::wire::CompactWriter<io::Stdout>>>;
+pub type Term = ratatui::Terminal<super::scroll::ScrollBackend<super::wire::CompactWriter<io::Stdout>>>;
 
 /// The smallest usable terminal: below this the app shows a "too small" notice instead.
 pub const MIN_WIDTH: u16 = 60;
@@ -93,7 +92,7 @@ fn enter_modes(mouse: bool) -> io::Result<Term> {
         ACTIVE.fetch_or(MODE_MOUSE, Ordering::SeqCst);
         execute!(out, EnableMouseCapture)?;
     }
-    ratatui::Terminal::new(CrosstermBackend::new(super::wire::CompactWriter::new(io::stdout())))
+    ratatui::Terminal::new(super::scroll::ScrollBackend::new(super::wire::CompactWriter::new(io::stdout())))
 }
 
 /// Undoes every mode that is enabled: mouse capture off, bracketed paste off, alternate screen left, cursor
@@ -109,6 +108,8 @@ pub fn restore_terminal() {
         // Push out whatever the last draw left buffered so it lands on the alternate
         // screen, not on the restored one.
         let _ = out.flush();
+        // End a synchronized update a failed frame may have left open (harmless otherwise).
+        let _ = out.write_all(super::scroll::SYNC_END);
         if modes & MODE_MOUSE != 0 {
             let _ = execute!(out, DisableMouseCapture);
         }

@@ -37,6 +37,7 @@ pub struct DashboardScreen {
     pane: Pane,
     selected: [usize; 2],
     offset: [Cell<usize>; 2],
+    drawn: [crate::tui::widgets::Drawn; 2],
     error: Option<String>,
 }
 
@@ -49,6 +50,7 @@ impl DashboardScreen {
             pane: Pane::Overdue,
             selected: [0, 0],
             offset: [Cell::new(0), Cell::new(0)],
+            drawn: Default::default(),
             error: None,
         };
         s.reload(cx);
@@ -141,6 +143,16 @@ impl Layer for DashboardScreen {
         "dashboard"
     }
 
+    fn click(&mut self, col: u16, row: u16, double: bool, cx: &Cx) -> Effect {
+        for pane in [Pane::Overdue, Pane::Upcoming] {
+            let i = Self::index(pane);
+            if let Some(r) = self.drawn[i].row_at(col, row, self.rows(pane).len()) {
+                (self.pane, self.selected[i]) = (pane, r);
+                return if double { self.open(cx) } else { Effect::None };
+            }
+        }
+        Effect::None
+    }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         let i = Self::index(self.pane);
         let len = self.rows(self.pane).len();
@@ -239,6 +251,7 @@ impl DashboardScreen {
         let height = inner.height.saturating_sub(1) as usize;
         let i = Self::index(pane);
         let first = crate::tui::widgets::follow(&self.offset[i], self.selected[i], height);
+        self.drawn[i].set(Rect { y: inner.y + 1, height: height as u16, ..inner }, first);
         let cells: Vec<[String; 5]> = rows
             .iter()
             .skip(first)

@@ -37,6 +37,7 @@ pub struct Findings {
     categories: Vec<String>,
     pub selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     error: Option<String>,
 }
 
@@ -77,6 +78,7 @@ impl Findings {
             categories: vec![],
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             error: None,
         }
     }
@@ -103,6 +105,13 @@ impl Findings {
     fn indicator_names(&self, f: &Finding) -> String {
         let Some(t) = &self.tree else { return String::new() };
         f.body.indicators.iter().filter_map(|id| t.node(*id)).map(|n| n.name.clone()).collect::<Vec<_>>().join("、")
+    }
+
+    /// A click on a row selects it; a double click acts on it as `e` does.
+    pub fn click(&mut self, col: u16, row: u16, double: bool, project: Option<&Project>, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.list.len()) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::Edit, project, cx) } else { Effect::None }
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
@@ -327,6 +336,7 @@ impl Findings {
         let widths = columns::fit(&spec, area.width as usize);
         let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
         let mut lines = vec![Line::from(Span::styled(row(&titles), Style::default().add_modifier(Modifier::BOLD)))];
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for ((i, fd), c) in self.list.iter().enumerate().skip(offset).take(height).zip(&cells) {
             let text = row(&c.each_ref().map(String::as_str));
             let mut style = match fd.state {

@@ -23,6 +23,7 @@ pub struct LedgerScreen {
     view: Vec<usize>,
     selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     text: LineInput,
     typing: bool,
     status: Option<ItemState>,
@@ -41,6 +42,7 @@ impl LedgerScreen {
             view: vec![],
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             text: LineInput::default(),
             typing: false,
             status: None,
@@ -93,6 +95,11 @@ impl Layer for LedgerScreen {
     }
     fn wants_text(&self) -> bool {
         self.typing
+    }
+    fn click(&mut self, col: u16, row: u16, double: bool, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.view.len()) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::Open, cx) } else { Effect::None }
     }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         if crate::tui::widgets::navigate(&mut self.selected, self.view.len(), action) {
@@ -244,6 +251,7 @@ impl LedgerScreen {
         if self.view.is_empty() {
             lines.push(Line::from(Span::styled(cx.t(Msg::LedgerEmpty).to_string(), Style::default().fg(Color::DarkGray))));
         }
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for ((n, idx), c) in self.view.iter().enumerate().skip(offset).take(height).zip(&cells) {
             let r = &self.rows[*idx];
             let text = row(&c.each_ref().map(String::as_str));

@@ -63,6 +63,7 @@ pub struct ProjectList {
     view: Vec<usize>,
     selected: usize,
     offset: std::cell::Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     filter: LineInput,
     filtering: bool,
     sort: Col,
@@ -77,6 +78,7 @@ impl ProjectList {
             view: vec![],
             selected: 0,
             offset: std::cell::Cell::new(0),
+            drawn: Default::default(),
             filter: LineInput::default(),
             filtering: false,
             sort: Col::Code,
@@ -314,6 +316,11 @@ impl Layer for ProjectList {
     fn wants_text(&self) -> bool {
         self.filtering
     }
+    fn click(&mut self, col: u16, row: u16, double: bool, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.view.len()) else { return Effect::None };
+        self.selected = i;
+        if double && !self.filtering { self.handle(Action::Open, cx) } else { Effect::None }
+    }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         if self.filtering {
             match action {
@@ -542,6 +549,7 @@ impl ProjectList {
             f.render_widget(Paragraph::new(msg).style(Style::default().fg(Color::DarkGray)), body);
             return;
         }
+        self.drawn.set(body, offset);
         let mut lines = Vec::with_capacity(height);
         for (n, row) in shown.iter().enumerate() {
             let n = n + offset;

@@ -44,6 +44,8 @@ pub struct ProjectView {
     pub rect: super::rectification::Rectification,
     pub report: super::report::ReportTab,
     error: Option<String>,
+    /// Where the tab titles were last drawn, for clicks.
+    tabs_at: std::cell::Cell<Rect>,
 }
 
 impl ProjectView {
@@ -61,6 +63,7 @@ impl ProjectView {
             rect: super::rectification::Rectification::new(code),
             report: super::report::ReportTab::new(code),
             error: None,
+            tabs_at: Default::default(),
         };
         v.refresh(cx);
         v
@@ -278,6 +281,30 @@ impl Layer for ProjectView {
         }
         Effect::None
     }
+    fn click(&mut self, col: u16, row: u16, double: bool, cx: &Cx) -> Effect {
+        let tabs = self.tabs_at.get();
+        if row == tabs.y && tabs.contains(ratatui::layout::Position { x: col, y: row }) {
+            // As ratatui's Tabs draws them: " title " and a one-cell divider after each.
+            let titles = [Msg::TabOverview, Msg::TabScoring, Msg::TabFindings, Msg::TabRect, Msg::TabReport].map(|m| cx.t(m));
+            let mut x = tabs.x;
+            for (tab, title) in TABS.iter().zip(titles) {
+                let w = text::width(title) as u16 + 2;
+                if col < x + w {
+                    self.tab = *tab;
+                    break;
+                }
+                x += w + 1;
+            }
+            return Effect::None;
+        }
+        let project = self.project.as_ref();
+        match self.tab {
+            Tab::Scoring => self.scoring.click(col, row, double, project, cx),
+            Tab::Findings => self.findings.click(col, row, double, project, cx),
+            Tab::Rectification => self.rect.click(col, row, double, project, cx),
+            Tab::Overview | Tab::Report => Effect::None,
+        }
+    }
     fn paste_effect(&mut self, text: &str, cx: &Cx) -> Option<Effect> {
         if self.tab != Tab::Scoring {
             return None;
@@ -303,6 +330,7 @@ impl Layer for ProjectView {
         let tabs =
             Tabs::new(titles.to_vec()).divider("|").select(selected).highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan));
         f.render_widget(tabs, left);
+        self.tabs_at.set(left);
         if let Some(p) = &self.project {
             // The code whole; the name gets the rest of the row.
             let room = (right.width as usize).saturating_sub(text::width(&p.code) + 2);

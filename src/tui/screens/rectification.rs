@@ -31,6 +31,7 @@ pub struct Rectification {
     history: HashMap<u64, Vec<Response>>,
     pub selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     error: Option<String>,
 }
 
@@ -46,6 +47,7 @@ impl Rectification {
             history: HashMap::new(),
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             error: None,
         }
     }
@@ -74,6 +76,13 @@ impl Rectification {
 
     fn notice_no(&self, it: &RectItem) -> String {
         it.notice.and_then(|n| self.notices.iter().find(|x| x.id == n)).map(|n| n.number.clone()).unwrap_or_default()
+    }
+
+    /// A click on a row selects it; a double click acts on it as `m` does.
+    pub fn click(&mut self, col: u16, row: u16, double: bool, project: Option<&Project>, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.items.len()) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::ItemActions, project, cx) } else { Effect::None }
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
@@ -236,6 +245,7 @@ impl Rectification {
         let widths = columns::fit(&spec, area.width as usize);
         let row = |c: &[&str]| truncate(&columns::row(c, &spec, &widths), area.width as usize);
         let mut lines = vec![Line::from(Span::styled(row(&titles), Style::default().add_modifier(Modifier::BOLD)))];
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for ((i, it), c) in self.items.iter().enumerate().skip(offset).take(height).zip(&cells) {
             let over = it.days_overdue(cx.today);
             let text = row(&c.each_ref().map(String::as_str));

@@ -25,6 +25,7 @@ pub struct Scoring {
     pub tree: Option<IndicatorTree>,
     pub selected: usize,
     offset: Cell<usize>,
+    drawn: crate::tui::widgets::Drawn,
     error: Option<String>,
     /// The project's findings, for the link back from an indicator and from deductions.
     findings: Vec<crate::domain::Finding>,
@@ -41,6 +42,7 @@ impl Scoring {
             tree: None,
             selected: 0,
             offset: Cell::new(0),
+            drawn: Default::default(),
             error: None,
             findings: vec![],
             reviews: Default::default(),
@@ -85,6 +87,13 @@ impl Scoring {
 
     fn is_leaf(&self, n: &Node) -> bool {
         self.tree.as_ref().is_some_and(|t| t.is_leaf(n.id))
+    }
+
+    /// A click on a row selects it; a double click acts on it as `e` does.
+    pub fn click(&mut self, col: u16, row: u16, double: bool, project: Option<&Project>, cx: &Cx) -> Effect {
+        let Some(i) = self.drawn.row_at(col, row, self.tree.as_ref().map_or(0, |t| t.nodes.len())) else { return Effect::None };
+        self.selected = i;
+        if double { self.handle(Action::EditScore, project, cx) } else { Effect::None }
     }
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
@@ -345,6 +354,7 @@ impl Scoring {
         let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
         let height = area.height.saturating_sub(1) as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
+        self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for (i, n) in tree.nodes.iter().enumerate().skip(offset).take(height) {
             let leaf = tree.is_leaf(n.id);
             let indent = "  ".repeat(tree.depth(n.id).saturating_sub(1));

@@ -18,6 +18,25 @@ pub fn follow(offset: &std::cell::Cell<usize>, selected: usize, height: usize) -
     first
 }
 
+/// Where a list's rows were last drawn and which item the first of them shows, so a mouse
+/// click can find its row (kept in a Cell: drawing takes `&self`).
+#[derive(Default)]
+pub struct Drawn(std::cell::Cell<(ratatui::layout::Rect, usize)>);
+
+impl Drawn {
+    pub fn set(&self, rows: ratatui::layout::Rect, first: usize) {
+        self.0.set((rows, first));
+    }
+
+    /// The item under a click at (`col`, `row`), if one of the `len` items is drawn there.
+    pub fn row_at(&self, col: u16, row: u16, len: usize) -> Option<usize> {
+        let (area, first) = self.0.get();
+        let inside = area.contains(ratatui::layout::Position { x: col, y: row });
+        let i = first + usize::from(row.wrapping_sub(area.y));
+        (inside && i < len).then_some(i)
+    }
+}
+
 /// Moves a list selection for the navigation actions (one row, a page of 10, top,
 /// bottom); returns false for any other action.
 pub fn navigate(selected: &mut usize, len: usize, action: crate::tui::action::Action) -> bool {
