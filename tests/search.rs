@@ -89,7 +89,7 @@ fn project_and_in_narrow_the_hits() {
     assert_eq!(rows(&two).len(), rows(&one).len(), "basis and evidence are all ZD21-09 has\n{two}\n{one}");
 
     // JSON carries the structured hit: where the workbench goes and the match's place.
-    let (_, json, _) = search(dir.path(), &["人口普查", "--format", "json"]);
+    let (_, json, _) = search(dir.path(), &["人口普查", "--in", "evidence", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let hit = &v["hits"][0];
     assert_eq!(hit["code"], "ZD21-06");
