@@ -263,9 +263,18 @@ impl App {
             Action::Dashboard if self.stack.last().is_some_and(|l| !l.is_popup() && l.context() != "dashboard") => {
                 self.stack.push(Box::new(super::screens::dashboard::DashboardScreen::new(cx)));
             }
+            // Search across projects, likewise from any screen.
+            Action::Search if self.stack.last().is_some_and(|l| !l.is_popup() && l.context() != "search") => {
+                self.stack.push(Box::new(super::screens::search::SearchScreen::new()));
+            }
             other => {
                 let on_screen = self.stack.last().is_some_and(|l| !l.is_popup());
-                let effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
+                let mut effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
+                // A key meant to open something that opened nothing is refused out loud, so
+                // the keys typed after it (meant for the form) are dropped, not acted on.
+                if on_screen && other.opens_something() && matches!(effect, Effect::None) {
+                    effect = Effect::Error(fill(cx.t(Msg::NothingOpened), &[other.description(cx.lang)]));
+                }
                 self.refused = on_screen && matches!(effect, Effect::Error(_));
                 self.apply(effect, cx);
             }

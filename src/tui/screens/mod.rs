@@ -18,6 +18,8 @@ pub mod report;
 pub mod report_text;
 pub mod score_editor;
 pub mod scoring;
+pub mod search;
 pub mod selfcheck;
+pub mod tree_find;
 pub mod undo;
 pub mod unsaved;
