@@ -163,3 +163,50 @@ fn the_kept_texts_follow_every_command_without_a_new_scan() {
     assert_eq!(store.kept_list_scans(), scans, "renewed by the commands, not scanned again");
     assert!(store.check().problems.is_empty(), "{:?}", store.check().problems);
 }
+
+#[test]
+fn the_documented_search_prints_what_docs_commands_md_shows() {
+    let doc = include_str!("../docs/commands.md");
+    let dir = tempfile::tempdir().unwrap();
+    let me = jixiao::identity::current_user();
+    // The examples before it, as tests/docs_commands.rs runs them.
+    let mut mine = Vec::new();
+    let flush = |mine: &mut Vec<String>| {
+        if mine.is_empty() {
+            return;
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["--local", "--data"])
+            .arg(dir.path())
+            .arg("exec")
+            .env_remove("JIXIAO_DATA")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), mine.join("\n").as_bytes()).unwrap();
+        assert!(child.wait_with_output().unwrap().status.success());
+        mine.clear();
+    };
+    for l in doc.lines() {
+        if l.starts_with("{\"cmd\"") {
+            mine.push(l.replace("SELF", &me));
+        } else if let Some((who, rest)) = l.split_once("$ ")
+            && rest.starts_with("{\"cmd\"")
+            && !who.is_empty()
+        {
+            flush(&mut mine);
+            let local = jixiao::backend::Local::open(dir.path()).unwrap().with_actor(who);
+            local.execute(&serde_json::from_str(&rest.replace("SELF", &me)).unwrap()).unwrap();
+        }
+    }
+    flush(&mut mine);
+    let block = doc.split("$ jixiao search 劳务费\n").nth(1).unwrap();
+    let expected: String = block.lines().take_while(|l| !l.starts_with("$ ")).map(|l| format!("{l}\n")).collect();
+    let (code, out, err) = search(dir.path(), &["劳务费"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, expected);
+    let (code, json, _) = search(dir.path(), &["签字", "--project", "ZD21-06", "--in", "items", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(json.contains("\"kind\": \"items\""), "{json}");
+}

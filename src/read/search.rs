@@ -190,8 +190,16 @@ impl ProjectTexts {
             t.push(Source::Item { id: it.id }, &it.requirement);
             t.evidence(&it.evidence, Owner::Item(it.id));
             for r in history {
+                use crate::domain::rect::EntryKind;
+                // An edit's entry keeps the fields before it as JSON (for restoring), not
+                // words anyone wrote; a removal's evidence is no longer the item's.
+                if r.kind == EntryKind::Edited {
+                    continue;
+                }
                 t.push(Source::Response { item: it.id, seq: r.seq, kind: r.kind }, &r.text);
-                t.evidence(&r.evidence, Owner::Response(it.id, r.seq));
+                if r.kind != EntryKind::EvidenceRemoved {
+                    t.evidence(&r.evidence, Owner::Response(it.id, r.seq));
+                }
             }
         }
         t.text.shrink_to_fit();
