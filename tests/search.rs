@@ -132,9 +132,8 @@ fn nothing_found_and_bad_arguments_say_so() {
 fn the_kept_texts_follow_every_command_without_a_new_scan() {
     let env = Env::new();
     let store = env.local.store();
-    let ask = |text: &str, kinds: Vec<SearchIn>| {
-        env.local.search(&SearchRequest { text: text.into(), project: None, kinds, limit: 50 }).unwrap()
-    };
+    let ask =
+        |text: &str, kinds: Vec<SearchIn>| env.local.search(&SearchRequest { text: text.into(), project: None, kinds, limit: 50 }).unwrap();
     assert_eq!(ask("签字簿缺页", vec![]).total, 0);
     let scans = store.kept_list_scans();
 

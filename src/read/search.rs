@@ -100,12 +100,25 @@ pub struct SearchResult {
 /// are kept for a 10,000-project store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    Basis { node: u32 },
-    Finding { id: u64, seq: u32 },
-    Item { id: u64 },
-    Response { item: u64, seq: u32, kind: crate::domain::rect::EntryKind },
+    Basis {
+        node: u32,
+    },
+    Finding {
+        id: u64,
+        seq: u32,
+    },
+    Item {
+        id: u64,
+    },
+    Response {
+        item: u64,
+        seq: u32,
+        kind: crate::domain::rect::EntryKind,
+    },
     /// An evidence name; `of` is the record it belongs to.
-    Evidence { of: Owner },
+    Evidence {
+        of: Owner,
+    },
 }
 
 /// The record an evidence name belongs to.
@@ -297,7 +310,12 @@ pub fn table(result: &SearchResult, width: usize) -> String {
     let snip_w = width.saturating_sub(code_w + place_w + 4).max(16);
     let mut out = format!("{}  {}  摘录\n", pad_right("项目", code_w), pad_right("位置", place_w));
     for h in &result.hits {
-        let line = format!("{}  {}  {}", pad_right(&h.code, code_w), pad_right(&truncate(&h.place, place_w), place_w), truncate(&h.snippet, snip_w));
+        let line = format!(
+            "{}  {}  {}",
+            pad_right(&h.code, code_w),
+            pad_right(&truncate(&h.place, place_w), place_w),
+            truncate(&h.snippet, snip_w)
+        );
         out.push_str(line.trim_end());
         out.push('\n');
     }

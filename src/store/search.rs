@@ -91,7 +91,12 @@ impl Store {
 
     /// After a commit: the kept texts of every project whose project record, tree, findings,
     /// items or responses were written, read again.
-    pub(crate) fn renew_texts(&self, list: &mut Vec<Arc<ProjectTexts>>, projects: &BTreeSet<u64>, records: &BTreeSet<(usize, u64)>) -> Result<()> {
+    pub(crate) fn renew_texts(
+        &self,
+        list: &mut Vec<Arc<ProjectTexts>>,
+        projects: &BTreeSet<u64>,
+        records: &BTreeSet<(usize, u64)>,
+    ) -> Result<()> {
         let mut touched = projects.clone();
         for (tree, id) in records {
             let project = match *tree {
@@ -145,7 +150,14 @@ impl Store {
                 let tree = paths.get(&t.id);
                 let path = |node: u32| tree.map(|tr| tr.path(node)).unwrap_or_else(|| format!("#{node}"));
                 let (snippet, mark) = t.snippet(start, end, BEFORE, SNIPPET_CELLS);
-                result.hits.push(Hit { code: t.code.clone(), kind: source.kind(), place: source.place(&path), target: source.target(), snippet, mark });
+                result.hits.push(Hit {
+                    code: t.code.clone(),
+                    kind: source.kind(),
+                    place: source.place(&path),
+                    target: source.target(),
+                    snippet,
+                    mark,
+                });
             }
         }
         Ok(result)

@@ -88,9 +88,10 @@ impl SearchScreen {
         let base = if selected { Style::default().fg(Color::White).bg(Color::Blue) } else { Style::default() };
         let (a, b) = h.mark;
         let (before, hit, after) = (&h.snippet[..a], &h.snippet[a..b], &h.snippet[b..]);
-        let mut spans = vec![
-            Span::styled(format!("{} {} ", pad_right(&truncate(&h.code, code_w), code_w), pad_right(&truncate(&h.place, place_w), place_w)), base),
-        ];
+        let mut spans = vec![Span::styled(
+            format!("{} {} ", pad_right(&truncate(&h.code, code_w), code_w), pad_right(&truncate(&h.place, place_w), place_w)),
+            base,
+        )];
         // The snippet cut to its cells: before, the match, after.
         let mut left = snip_w;
         for (part, style) in [(before, base), (hit, base.fg(Color::Yellow).add_modifier(Modifier::BOLD)), (after, base)] {
@@ -165,9 +166,14 @@ impl Layer for SearchScreen {
         }
     }
     fn render(&self, f: &mut Frame, area: Rect, cx: &Cx) {
-        let [title, prompt, head, table, foot] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)])
-                .areas(area);
+        let [title, prompt, head, table, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         let bold = Style::default().add_modifier(Modifier::BOLD);
         f.render_widget(Paragraph::new(Span::styled(format!(" {}", cx.t(Msg::SearchTitle)), bold)), title);
         let label = format!(" {}", cx.t(Msg::SearchPrompt));

@@ -80,7 +80,8 @@ impl TreeFind {
         let unscored = |i: usize| leaf(i) && tree.nodes[i].score.is_none();
         let open_paper = |i: usize| {
             let n = &tree.nodes[i];
-            leaf(i) && (n.score.as_ref().is_none_or(|s| s.evidence.is_empty()) || reviews.state(n.id, n.score.as_ref()) != ReviewState::Second)
+            leaf(i)
+                && (n.score.as_ref().is_none_or(|s| s.evidence.is_empty()) || reviews.state(n.id, n.score.as_ref()) != ReviewState::Second)
         };
         let rows: Vec<usize> = match action {
             Action::FindInTree => {
