@@ -403,7 +403,7 @@ impl App {
     fn draw_status(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
         let unused = self.stack.last().map(|l| l.unused_actions()).unwrap_or(&[]);
-        // The dashboard does not open over a popup (see `dispatch`), so a popup does not offer it.
+        // The dashboard and search do not open over a popup (see `dispatch`), so a popup does not offer them.
         let over_popup = self.stack.last().is_some_and(|l| l.is_popup());
         let mut spans = Vec::new();
         if !self.pending.is_empty() {
@@ -416,7 +416,11 @@ impl App {
         bindings.sort_by_key(|(_, a)| *a != Action::Help);
         let mut seen = std::collections::HashSet::new();
         for (keys, action) in bindings {
-            if is_navigation(action) || unused.contains(&action) || (over_popup && action == Action::Dashboard) || !seen.insert(action) {
+            if is_navigation(action)
+                || unused.contains(&action)
+                || (over_popup && matches!(action, Action::Dashboard | Action::Search))
+                || !seen.insert(action)
+            {
                 continue;
             }
             let desc = short(action.description(cx.lang));
