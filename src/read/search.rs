@@ -185,39 +185,71 @@ pub struct ProjectTexts {
 }
 
 impl ProjectTexts {
-    /// From the project's records as stored; findings withdrawn are left out.
-    pub fn build(id: u64, code: &str, tree: Option<&IndicatorTree>, findings: &[Finding], items: &[(RectItem, Vec<Response>)]) -> Self {
-        let mut t = ProjectTexts { id, code: code.to_string(), text: String::new(), starts: vec![] };
+    /// Empty, to be filled record by record in the order `build` uses.
+    pub fn new(id: u64, code: &str) -> Self {
+        ProjectTexts { id, code: code.to_string(), text: String::new(), starts: vec![] }
+    }
+
+    /// From the project's records as stored: the tree's bases, then findings, items and items'
+    /// history entries, each in id (and sequence) order, so a pass over each tree in key order
+    /// (`store/search.rs`) builds the same texts record by record.
+    pub fn build(
+        id: u64,
+        code: &str,
+        tree: Option<&IndicatorTree>,
+        findings: &[Finding],
+        items: &[RectItem],
+        history: &[Response],
+    ) -> Self {
+        let mut t = ProjectTexts::new(id, code);
         if let Some(tree) = tree {
-            for n in &tree.nodes {
-                let Some(s) = &n.score else { continue };
-                t.push(Source::Basis { node: n.id }, &s.basis);
-                t.evidence(&s.evidence, Owner::Leaf(n.id));
-            }
+            t.add_tree(tree);
         }
-        for f in findings.iter().filter(|f| f.state != crate::domain::FindingState::Withdrawn) {
-            t.push(Source::Finding { id: f.id, seq: f.seq }, &f.body.text);
-            t.evidence(&f.body.evidence, Owner::Finding(f.id, f.seq));
-        }
-        for (it, history) in items {
-            t.push(Source::Item { id: it.id }, &it.requirement);
-            t.evidence(&it.evidence, Owner::Item(it.id));
-            for r in history {
-                use crate::domain::rect::EntryKind;
-                // An edit's entry keeps the fields before it as JSON (for restoring), not
-                // words anyone wrote; a removal's evidence is no longer the item's.
-                if r.kind == EntryKind::Edited {
-                    continue;
-                }
-                t.push(Source::Response { item: it.id, seq: r.seq, kind: r.kind }, &r.text);
-                if r.kind != EntryKind::EvidenceRemoved {
-                    t.evidence(&r.evidence, Owner::Response(it.id, r.seq));
-                }
-            }
-        }
-        t.text.shrink_to_fit();
-        t.starts.shrink_to_fit();
+        findings.iter().for_each(|f| t.add_finding(f));
+        items.iter().for_each(|it| t.add_item(it));
+        history.iter().for_each(|r| t.add_response(r));
+        t.finish();
         t
+    }
+
+    pub fn add_tree(&mut self, tree: &IndicatorTree) {
+        for n in &tree.nodes {
+            let Some(s) = &n.score else { continue };
+            self.push(Source::Basis { node: n.id }, &s.basis);
+            self.evidence(&s.evidence, Owner::Leaf(n.id));
+        }
+    }
+
+    /// A finding; withdrawn ones are left out.
+    pub fn add_finding(&mut self, f: &Finding) {
+        if f.state != crate::domain::FindingState::Withdrawn {
+            self.push(Source::Finding { id: f.id, seq: f.seq }, &f.body.text);
+            self.evidence(&f.body.evidence, Owner::Finding(f.id, f.seq));
+        }
+    }
+
+    pub fn add_item(&mut self, it: &RectItem) {
+        self.push(Source::Item { id: it.id }, &it.requirement);
+        self.evidence(&it.evidence, Owner::Item(it.id));
+    }
+
+    pub fn add_response(&mut self, r: &Response) {
+        use crate::domain::rect::EntryKind;
+        // An edit's entry keeps the fields before it as JSON (for restoring), not words
+        // anyone wrote; a removal's evidence is no longer the item's.
+        if r.kind == EntryKind::Edited {
+            return;
+        }
+        self.push(Source::Response { item: r.item, seq: r.seq, kind: r.kind }, &r.text);
+        if r.kind != EntryKind::EvidenceRemoved {
+            self.evidence(&r.evidence, Owner::Response(r.item, r.seq));
+        }
+    }
+
+    /// Gives back what growing left over (kept for every project, it adds up).
+    pub fn finish(&mut self) {
+        self.text.shrink_to_fit();
+        self.starts.shrink_to_fit();
     }
 
     fn evidence(&mut self, list: &[Evidence], of: Owner) {

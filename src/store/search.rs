@@ -21,51 +21,49 @@ impl Store {
         self.caches.get(&self.caches.texts, || self.scan_texts())
     }
 
-    /// One pass over each record tree in key order (no lookups per record), grouped by project.
+    /// One pass over each record tree in key order, each record's text added to its project's
+    /// as it is decoded (no record is kept: the pass holds the texts alone).
     pub(super) fn scan_texts(&self) -> Result<Vec<Arc<ProjectTexts>>> {
-        let projects: Vec<crate::domain::Project> = self.projects()?;
-        let mut trees: HashMap<u64, IndicatorTree> = HashMap::with_capacity(projects.len());
+        let mut texts: BTreeMap<u64, ProjectTexts> =
+            self.projects()?.into_iter().map(|p| (p.id, ProjectTexts::new(p.id, &p.code))).collect();
         for kv in self.tree(tx::TREES).iter() {
             let (k, v) = kv.map_err(in_store)?;
             let id = keys::read_id(&k).unwrap_or(0);
-            trees.insert(id, decode(&v, &format!("指标体系 #{id}"))?);
+            if let Some(t) = texts.get_mut(&id) {
+                t.add_tree(&decode::<IndicatorTree>(&v, &format!("指标体系 #{id}"))?);
+            }
         }
-        let mut findings: HashMap<u64, Vec<Finding>> = HashMap::new();
         for kv in self.tree(tx::FINDINGS).iter() {
             let (k, v) = kv.map_err(in_store)?;
             let f: Finding = decode(&v, &format!("问题 #{}", keys::read_id(&k).unwrap_or(0)))?;
-            findings.entry(f.project).or_default().push(f);
+            if let Some(t) = texts.get_mut(&f.project) {
+                t.add_finding(&f);
+            }
         }
-        // Items in id order, then each one's history from one pass over the responses tree
-        // (keyed by item id and sequence, so they arrive in the items' order).
-        let mut items: BTreeMap<u64, (RectItem, Vec<Response>)> = BTreeMap::new();
+        // Responses are keyed by item: which project each item is in.
+        let mut project_of: HashMap<u64, u64> = HashMap::new();
         for kv in self.tree(tx::ITEMS).iter() {
             let (k, v) = kv.map_err(in_store)?;
             let it: RectItem = decode(&v, &format!("整改事项 #{}", keys::read_id(&k).unwrap_or(0)))?;
-            items.insert(it.id, (it, vec![]));
+            project_of.insert(it.id, it.project);
+            if let Some(t) = texts.get_mut(&it.project) {
+                t.add_item(&it);
+            }
         }
         for kv in self.tree(tx::RESPONSES).iter() {
             let (k, v) = kv.map_err(in_store)?;
             let item = keys::read_id(&k).unwrap_or(0);
-            if let Some((_, history)) = items.get_mut(&item) {
-                history.push(decode(&v, &format!("整改事项 #{item} 的记录"))?);
+            if let Some(t) = project_of.get(&item).and_then(|p| texts.get_mut(p)) {
+                t.add_response(&decode::<Response>(&v, &format!("整改事项 #{item} 的记录"))?);
             }
         }
-        let mut by_project: HashMap<u64, Vec<(RectItem, Vec<Response>)>> = HashMap::new();
-        for (_, (it, history)) in items {
-            by_project.entry(it.project).or_default().push((it, history));
-        }
-        let mut out: Vec<Arc<ProjectTexts>> = projects
-            .iter()
-            .map(|p| {
-                let mut fs = findings.remove(&p.id).unwrap_or_default();
-                fs.sort_by_key(|f| f.id);
-                let its = by_project.remove(&p.id).unwrap_or_default();
-                Arc::new(ProjectTexts::build(p.id, &p.code, trees.get(&p.id), &fs, &its))
+        Ok(texts
+            .into_values()
+            .map(|mut t| {
+                t.finish();
+                Arc::new(t)
             })
-            .collect();
-        out.sort_by_key(|t| t.id);
-        Ok(out)
+            .collect())
     }
 
     /// One project's texts read again from its records (after a command wrote some of them).
@@ -75,18 +73,16 @@ impl Store {
             Err(Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let tree = match self.tree_of(project) {
-            Ok(t) => Some(t),
-            Err(Error::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        };
+        let tree = self.maybe(self.tree_of(project))?;
         let mut findings = self.findings_of(project)?;
         findings.sort_by_key(|f| f.id);
         let mut items = self.items_of(project)?;
         items.sort_by_key(|it| it.id);
-        let items = items.into_iter().map(|it| Ok((self.responses_of(it.id)?, it))).collect::<Result<Vec<_>>>()?;
-        let items: Vec<(RectItem, Vec<Response>)> = items.into_iter().map(|(h, it)| (it, h)).collect();
-        Ok(Some(ProjectTexts::build(p.id, &p.code, tree.as_ref(), &findings, &items)))
+        let mut history = Vec::new();
+        for it in &items {
+            history.extend(self.responses_of(it.id)?);
+        }
+        Ok(Some(ProjectTexts::build(p.id, &p.code, tree.as_ref(), &findings, &items, &history)))
     }
 
     /// After a commit: the kept texts of every project whose project record, tree, findings,
