@@ -118,6 +118,9 @@ impl Layer for SearchScreen {
     fn wants_text(&self) -> bool {
         self.editing
     }
+    fn unused_actions(&self) -> &'static [Action] {
+        &[Action::Search]
+    }
     fn handle(&mut self, action: Action, cx: &Cx) -> Effect {
         let len = self.hits_len();
         if crate::tui::widgets::navigate(&mut self.selected, len, action) {
