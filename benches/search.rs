@@ -31,6 +31,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let temp = tempfile::tempdir().expect("temp dir");
+    // A data dir is opened only while it is the owner's alone.
+    std::fs::set_permissions(temp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).expect("chmod 0700");
     let (_generated, local) = match std::env::var_os("JIXIAO_BENCH_STORE") {
         Some(from) => {
             let ok = std::process::Command::new("cp").arg("-r").arg(std::path::Path::new(&from).join("store")).arg(temp.path()).status();

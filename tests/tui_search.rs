@@ -205,4 +205,3 @@ fn the_search_screen_lists_hits_and_enter_opens_the_record() {
     keys(&mut app, &cx, "无此内容\n");
     assert!(screen(&app, &cx, 120, 40).contains("没有找到「无此内容」"));
 }
-
