@@ -257,6 +257,7 @@ impl Backend for Local {
                 let id = project.as_deref().map(|code| s.project_by_code(code).map(|p| p.id)).transpose()?;
                 Reply::AuditChain(s.audit_chain(id)?)
             }
+            Query::Search { request } => Reply::Search(Box::new(s.search(request)?)),
             Query::Outline { project } => {
                 let kind = s.project_by_code(project)?.kind;
                 let outlines = s.templates().outlines();
@@ -324,6 +325,8 @@ pub trait Fetch {
     fn dossiers(&self, code: &str) -> Result<Vec<crate::domain::project::DossierNote>>;
     /// Audit records with their hash-chain links: all, or those touching one project.
     fn audit_chain(&self, code: Option<&str>) -> Result<Vec<(AuditRecord, crate::read::audit::Link)>>;
+    /// Where a text occurs across projects, searched where the store is.
+    fn search(&self, request: &crate::read::search::SearchRequest) -> Result<crate::read::search::SearchResult>;
 }
 
 fn wrong_reply(q: &Query) -> crate::domain::Error {
@@ -425,6 +428,9 @@ impl<B: Backend + ?Sized> Fetch for B {
     }
     fn audit_chain(&self, code: Option<&str>) -> Result<Vec<(AuditRecord, crate::read::audit::Link)>> {
         fetch!(self, Query::AuditChain { project: code.map(str::to_string) }, AuditChain)
+    }
+    fn search(&self, request: &crate::read::search::SearchRequest) -> Result<crate::read::search::SearchResult> {
+        fetch!(self, Query::Search { request: request.clone() }, Search).map(|r| *r)
     }
     fn outline(&self, code: &str) -> Result<(Outline, Vec<String>)> {
         let q = Query::Outline { project: code.to_string() };

@@ -119,6 +119,10 @@ pub enum Query {
     AuditChain {
         project: Option<String>,
     },
+    /// Where a text occurs across projects (`read::search`), from the kept search texts.
+    Search {
+        request: crate::read::search::SearchRequest,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +173,7 @@ pub enum Reply {
     Form(Box<crate::domain::form::Form>),
     Dossiers(Vec<crate::domain::project::DossierNote>),
     AuditChain(Vec<(AuditRecord, crate::read::audit::Link)>),
+    Search(Box<crate::read::search::SearchResult>),
     Outline {
         outline: Box<crate::domain::outline::Outline>,
         /// User outline files left out, each "FILE:LINE: what is wrong".

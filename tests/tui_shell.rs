@@ -378,7 +378,7 @@ fn the_form_head_is_written_from_the_scoring_tab() {
     let cx = env.cx();
     let mut app = new_app(&cx);
     open_scoring(&mut app, &cx, "禁捕");
-    keys(&mut app, &cx, "F");
+    keys(&mut app, &cx, "H");
     assert_eq!(top_context(&app), "form");
     assert!(screen(&app, &cx, 120, 40).contains("自评表表头"));
     keys(&mut app, &cx, "2683.68 2683.68 2500");

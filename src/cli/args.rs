@@ -62,6 +62,12 @@ pub enum Cmd {
     Ledger(LedgerArgs),
     /// Every open deadline (items, notices, milestones), overdue first: a table or JSON
     Due(DueArgs),
+    /// Where a text occurs across projects: scoring bases, findings, requirements, responses,
+    /// evidence names (exit 3 when nothing is found)
+    #[command(
+        after_help = "Examples:\n  jixiao search 资金闲置\n  jixiao search 发放明细 --project ZD21-01 --in responses --in evidence\n  jixiao search PPP --format json"
+    )]
+    Search(SearchArgs),
     /// Print a rectification notice (整改通知书) ready to send: Markdown, plain text, a 公文 .docx or PDF
     Notice(NoticeArgs),
     /// Print a project's evaluation report (评价报告) as Markdown, or its score table as XLSX
@@ -278,6 +284,25 @@ pub struct DueArgs {
     /// One line of counts for a shell prompt: overdue, due today, due within DAYS (--within, default 7)
     #[arg(long, conflicts_with = "format")]
     pub count: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The text to find (Latin letters without case; Chinese as written)
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+    /// Only one project (its code)
+    #[arg(long, value_name = "CODE")]
+    pub project: Option<String>,
+    /// Only these texts: basis, findings, items, responses, evidence (repeat or separate with commas)
+    #[arg(long = "in", value_name = "KIND", value_delimiter = ',')]
+    pub kinds: Vec<String>,
+    /// Show at most N hits (the count says how many there are)
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+    /// table (fitted to the terminal, 80 columns when not one) or json
+    #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+    pub format: DueFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,7 @@ pub mod notice;
 pub mod out;
 pub mod report;
 pub mod restore;
+pub mod search;
 pub mod template;
 
 use crate::config::{Config, ConfigError};
@@ -127,6 +128,7 @@ pub fn run(cli: Cli, cfg: &Config, cfg_errors: &[ConfigError]) -> Result<i32> {
         Some(Cmd::Import(args)) => import_dispatch(&data, &args),
         Some(Cmd::Ledger(args)) => ledger::run(&data, &args),
         Some(Cmd::Due(args)) => due::run(&data, &args),
+        Some(Cmd::Search(args)) => search::run(&data, &args),
         Some(Cmd::Notice(args)) => notice::run(&data, &args),
         Some(Cmd::Report(args)) => report::run(&data, &args),
         Some(Cmd::Exec) => exec::run(&data),

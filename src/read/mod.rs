@@ -10,6 +10,7 @@ pub mod issued;
 pub mod notice;
 pub mod print;
 pub mod report;
+pub mod search;
 pub mod selfcheck;
 pub mod summary;
 

@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::time::Instant;
 
 /// Bump when any message or the types inside them change shape.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 /// A request frame larger than this is refused. Requests are commands and queries: the
 /// largest one is a command with long texts (a finding, a basis, a notice), kilobytes; 16 MiB
 /// is a thousand times that, while 64 connections of one user sending it at once still stay

@@ -52,6 +52,8 @@ pub(crate) struct Caches {
     pub rows: Slot<Vec<Arc<ProjectRow>>>,
     /// (project id, summary), in project id order.
     pub summaries: Slot<Vec<Arc<(u64, Summary)>>>,
+    /// Every project's searchable texts, in project id order (`store/search.rs`).
+    pub texts: Slot<Vec<Arc<crate::read::search::ProjectTexts>>>,
 }
 
 impl Caches {
@@ -83,6 +85,8 @@ pub(crate) struct Writes {
     projects: BTreeSet<u64>,
     summaries: BTreeSet<u64>,
     deadlines: BTreeSet<Vec<u8>>,
+    /// Records whose text a search reads: (tree, the record's id; an item's for a response).
+    pub(crate) texts: BTreeSet<(usize, u64)>,
 }
 
 impl Writes {
@@ -99,6 +103,9 @@ impl Writes {
             tx::DEADLINES => {
                 self.deadlines.insert(key.to_vec());
             }
+            tx::TREES | tx::FINDINGS | tx::ITEMS | tx::RESPONSES => {
+                self.texts.insert((tree, id()));
+            }
             _ => {}
         }
     }
@@ -109,7 +116,7 @@ impl Writes {
 }
 
 /// Replaces, inserts or removes (`None`) the entry at `key` in a list sorted by key.
-fn patch<T, K: Ord>(list: &mut Vec<T>, key: K, key_of: impl Fn(&T) -> K, value: Option<T>) {
+pub(crate) fn patch<T, K: Ord>(list: &mut Vec<T>, key: K, key_of: impl Fn(&T) -> K, value: Option<T>) {
     match (list.binary_search_by(|x| key_of(x).cmp(&key)), value) {
         (Ok(i), Some(v)) => list[i] = v,
         (Ok(i), None) => {
@@ -135,6 +142,9 @@ impl Store {
             if let Some(mut s) = c.deadlines.lock() {
                 *s = None;
             }
+            if let Some(mut s) = c.texts.lock() {
+                *s = None;
+            }
             c.generation.fetch_add(1, Ordering::SeqCst);
         }
     }
@@ -145,7 +155,7 @@ impl Store {
         let c = &self.caches;
         // Every slot stays locked until the generation moves on, so no scan that overlapped
         // this write can slip in a list after its renewal.
-        let (mut rows, mut sums, mut dls) = (c.rows.lock(), c.summaries.lock(), c.deadlines.lock());
+        let (mut rows, mut sums, mut dls, mut texts) = (c.rows.lock(), c.summaries.lock(), c.deadlines.lock(), c.texts.lock());
         let big = w.len() > PATCH_LIMIT;
         if let Some(slot) = rows.as_deref_mut() {
             renew(slot, !w.projects.is_empty(), big, |list| {
@@ -178,8 +188,12 @@ impl Store {
                 Ok(())
             });
         }
+        if let Some(slot) = texts.as_deref_mut() {
+            let big = big || w.texts.len() > PATCH_LIMIT;
+            renew(slot, !w.texts.is_empty() || !w.projects.is_empty(), big, |list| self.renew_texts(list, &w.projects, &w.texts));
+        }
         c.generation.fetch_add(1, Ordering::SeqCst);
-        drop((rows, sums, dls));
+        drop((rows, sums, dls, texts));
     }
 }
 
@@ -199,6 +213,7 @@ impl Store {
         let kept_rows = c.rows.lock().and_then(|s| s.clone());
         let kept_sums = c.summaries.lock().and_then(|s| s.clone());
         let kept_dls = c.deadlines.lock().and_then(|s| s.clone());
+        let kept_texts = c.texts.lock().and_then(|s| s.clone());
         let mut compare = |what: &str, same: Result<bool>| match same {
             Ok(true) => {}
             Ok(false) => out.push(format!("保留的{what}与存储不符（重启服务器可恢复）")),
@@ -212,6 +227,9 @@ impl Store {
         }
         if let Some(kept) = kept_dls {
             compare("期限列表", self.scan_deadlines().map(|v| v == *kept));
+        }
+        if let Some(kept) = kept_texts {
+            compare("搜索文字", self.scan_texts().map(|v| v == *kept));
         }
         out
     }

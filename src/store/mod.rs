@@ -17,6 +17,7 @@ pub mod migrate;
 pub mod read;
 pub mod requests;
 pub mod roles;
+mod search;
 pub mod selfcheck;
 mod snapshot;
 mod summary;

@@ -72,6 +72,13 @@ actions! {
     RemoveIndicator => "remove_indicator", "删除指标（含其下级）", "remove (the selected indicator)";
     RenameIndicator => "rename_indicator", "重命名（所选指标）", "rename (the selected indicator)";
     EditFormRow => "edit_form_row", "自评表行（年度指标值、实际完成值、自评得分、其中行）", "form row (target, actual, self-score, breakdown rows)";
+    FindInTree => "find", "查找（按指标名称，边输边跳；Enter 确定，Esc 取消）", "find (by indicator name, as you type; Enter keeps it, Esc cancels)";
+    NextMatch => "next_match", "下一个匹配（查找之后）", "next match (after a find)";
+    PrevMatch => "prev_match", "上一个匹配（查找之后）", "previous match (after a find)";
+    NextUnscored => "next_unscored", "下一个未评分的末级指标", "next unscored leaf";
+    PrevUnscored => "prev_unscored", "上一个未评分的末级指标", "previous unscored leaf";
+    NextOpenPaper => "next_open_paper", "下一个缺佐证或未完成复核的末级指标", "next leaf lacking evidence or a finished review";
+    PrevOpenPaper => "prev_open_paper", "上一个缺佐证或未完成复核的末级指标", "previous leaf lacking evidence or a finished review";
     SetPoints => "set_points", "分值（修改所选指标的分值）", "points (of the selected indicator)";
     Publish => "publish", "发布（所选问题，发布后只能更正）", "publish (the selected finding; then only corrections)";
     Withdraw => "withdraw", "撤回（所选问题，需说明理由）", "withdraw (the selected finding, with a reason)";
@@ -82,6 +89,7 @@ actions! {
     ItemActions => "item_actions", "办理（所选事项当前可做的操作）", "act (the moves the selected item allows now)";
     IssueNotice => "issue_notice", "下发通知书（同一单位的草稿事项）", "notice (issue the unit's draft items)";
     Ledger => "ledger", "整改台账（所有项目）", "ledger (all projects)";
+    Search => "search", "搜索（所有项目的评分依据、问题、整改要求、回复、佐证名称）", "search (bases, findings, requirements, responses, evidence names of every project)";
     OverdueOnly => "overdue_only", "只看逾期（切换）", "overdue only (toggle)";
     DueWithin => "due_within", "临期筛选（7 天 / 30 天 / 不限）", "due within (7 days / 30 days / any)";
     CycleStatus => "cycle_status", "状态筛选（选择一个状态，或全部）", "status filter (pick a state, or all)";
@@ -135,6 +143,7 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("dashboard", "期限看板", "deadline dashboard"),
     ("milestones", "里程碑列表", "milestones"),
     ("notice_view", "通知书预览", "notice preview"),
+    ("search", "搜索（所有项目）", "search (every project)"),
     ("form", "表单", "forms"),
     ("editor", "文本编辑", "text editor"),
     ("confirm", "确认框", "confirmation popups"),
@@ -142,3 +151,46 @@ pub const CONTEXTS: &[(&str, &str, &str)] = &[
     ("picker", "选择器（输入文字或拼音首字母筛选）", "picker (type text or pinyin initials to narrow)"),
     ("conflict", "修改冲突（别人已先改了这条记录）", "edit conflict (someone changed the record first)"),
 ];
+
+impl Action {
+    /// Actions that open a form, editor, list or confirmation on a screen. One that opens
+    /// nothing is refused with a toast, and the keys typed after it are dropped (they were
+    /// meant for what did not open: `5` would switch tabs).
+    pub fn opens_something(self) -> bool {
+        use Action::*;
+        matches!(
+            self,
+            New | Edit
+                | EditTeam
+                | SetPhase
+                | Archive
+                | Reopen
+                | EditScore
+                | EditBasis
+                | AddEvidence
+                | ClearScore
+                | Unreview
+                | ReturnScore
+                | AnswerReview
+                | History
+                | AddIndicator
+                | RemoveIndicator
+                | RenameIndicator
+                | EditFormRow
+                | SetPoints
+                | Withdraw
+                | OpenEvidence
+                | RemoveEvidence
+                | NewItem
+                | EditCategories
+                | ItemActions
+                | IssueNotice
+                | BudgetTotal
+                | ReportTitle
+                | ReopenReport
+                | WriteDocx
+                | SelfCheck
+                | ResultUse
+        )
+    }
+}

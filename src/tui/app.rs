@@ -324,9 +324,18 @@ impl App {
             Action::Dashboard if self.stack.last().is_some_and(|l| !l.is_popup() && l.context() != "dashboard") => {
                 self.stack.push(Box::new(super::screens::dashboard::DashboardScreen::new(cx)));
             }
+            // Search across projects, likewise from any screen.
+            Action::Search if self.stack.last().is_some_and(|l| !l.is_popup() && l.context() != "search") => {
+                self.stack.push(Box::new(super::screens::search::SearchScreen::new()));
+            }
             other => {
                 let on_screen = self.stack.last().is_some_and(|l| !l.is_popup());
-                let effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
+                let mut effect = self.top().map(|t| t.handle(other, cx)).unwrap_or(Effect::None);
+                // A key meant to open something that opened nothing is refused out loud, so
+                // the keys typed after it (meant for the form) are dropped, not acted on.
+                if on_screen && other.opens_something() && matches!(effect, Effect::None) {
+                    effect = Effect::Error(fill(cx.t(Msg::NothingOpened), &[other.description(cx.lang)]));
+                }
                 self.refused = on_screen && matches!(effect, Effect::Error(_));
                 self.apply(effect, cx);
             }
@@ -469,7 +478,7 @@ impl App {
     fn draw_status(&self, f: &mut Frame, area: Rect, cx: &Cx) {
         let context = self.stack.last().map(|l| l.context()).unwrap_or("global");
         let unused = self.stack.last().map(|l| l.unused_actions()).unwrap_or(&[]);
-        // The dashboard does not open over a popup (see `dispatch`), so a popup does not offer it.
+        // The dashboard and search do not open over a popup (see `dispatch`), so a popup does not offer them.
         let over_popup = self.stack.last().is_some_and(|l| l.is_popup());
         let mut spans = Vec::new();
         if !self.pending.is_empty() {
@@ -482,7 +491,11 @@ impl App {
         bindings.sort_by_key(|(_, a)| *a != Action::Help);
         let mut seen = std::collections::HashSet::new();
         for (keys, action) in bindings {
-            if is_navigation(action) || unused.contains(&action) || (over_popup && action == Action::Dashboard) || !seen.insert(action) {
+            if is_navigation(action)
+                || unused.contains(&action)
+                || (over_popup && matches!(action, Action::Dashboard | Action::Search))
+                || !seen.insert(action)
+            {
                 continue;
             }
             let desc = short(action.description(cx.lang));

@@ -236,6 +236,8 @@ impl Layer for ProjectView {
             Action::TabFindings => self.tab = Tab::Findings,
             Action::TabRectification => self.tab = Tab::Rectification,
             Action::TabReport => self.tab = Tab::Report,
+            // Esc after a find in the tree ends the find first.
+            Action::Back if self.tab == Tab::Scoring && self.scoring.find.is_on() => self.scoring.find = Default::default(),
             Action::Back => return Effect::Pop,
             Action::SelfCheck => {
                 return match super::selfcheck::SelfCheckPopup::open(&self.code, cx) {
@@ -311,7 +313,13 @@ impl Layer for ProjectView {
         }
         self.scoring.paste(text, self.project.as_ref(), cx)
     }
-    fn input(&mut self, _key: KeyEvent, _cx: &Cx) -> Effect {
+    fn wants_text(&self) -> bool {
+        self.tab == Tab::Scoring && self.scoring.find.typing
+    }
+    fn input(&mut self, key: KeyEvent, _cx: &Cx) -> Effect {
+        if self.wants_text() {
+            return self.scoring.find_key(key);
+        }
         Effect::None
     }
     fn refresh(&mut self, cx: &Cx) {

@@ -33,6 +33,8 @@ pub struct Scoring {
     reviews: ProjectReviews,
     /// The self-evaluation form kept beside the tree (empty when none was written).
     pub form: Option<crate::domain::form::Form>,
+    /// Finding indicators by name and the jumps to leaves still to do (`tree_find`).
+    pub find: super::tree_find::TreeFind,
 }
 
 impl Scoring {
@@ -47,6 +49,7 @@ impl Scoring {
             findings: vec![],
             reviews: Default::default(),
             form: None,
+            find: Default::default(),
         }
     }
 
@@ -98,6 +101,11 @@ impl Scoring {
 
     pub fn handle(&mut self, action: Action, project: Option<&Project>, cx: &Cx) -> Effect {
         let len = self.tree.as_ref().map(|t| t.nodes.len()).unwrap_or(0);
+        if let Some(tree) = &self.tree
+            && let Some(effect) = self.find.act(action, tree, &self.reviews, &mut self.selected, cx)
+        {
+            return effect;
+        }
         if crate::tui::widgets::navigate(&mut self.selected, len, action) {
             return Effect::None;
         }
@@ -108,6 +116,12 @@ impl Scoring {
             return Effect::Push(Box::new(super::form_head::editor(&self.code, self.form.as_ref(), cx)));
         }
         self.act(action, project, cx)
+    }
+
+    /// A key while an indicator's name is typed after `/`.
+    pub fn find_key(&mut self, key: ratatui::crossterm::event::KeyEvent) -> Effect {
+        let Some(tree) = &self.tree else { return Effect::None };
+        self.find.key(key, tree, &mut self.selected)
     }
 
     /// Rows pasted from a spreadsheet: the confirmation of what will be added (see
@@ -352,7 +366,8 @@ impl Scoring {
             pad_right(cx.t(Msg::ScColStatus), stw)
         );
         let mut lines = vec![Line::from(Span::styled(header, Style::default().add_modifier(Modifier::BOLD)))];
-        let height = area.height.saturating_sub(1) as usize;
+        // A find on takes the last line for its prompt.
+        let height = area.height.saturating_sub(1 + u16::from(self.find.is_on())) as usize;
         let offset = crate::tui::widgets::follow(&self.offset, self.selected, height);
         self.drawn.set(Rect { y: area.y + 1, height: height as u16, ..area }, offset);
         for (i, n) in tree.nodes.iter().enumerate().skip(offset).take(height) {
@@ -380,6 +395,9 @@ impl Scoring {
             let name = format!("{indent}{}{}", if missed { "✗" } else { "" }, n.name);
             let row = format!("{} {} {middle} ", pad_right(&name, name_w), pad_left(&fmt2(n.points), pw));
             let mut style = if leaf { Style::default() } else { Style::default().add_modifier(Modifier::BOLD) };
+            if self.find.is_match(&n.name) {
+                style = style.fg(Color::Yellow).add_modifier(Modifier::UNDERLINED);
+            }
             let mut status_style = Style::default().fg(status_color);
             if i == self.selected {
                 style = style.bg(Color::Blue).fg(Color::White);
@@ -388,6 +406,11 @@ impl Scoring {
             lines.push(Line::from(vec![Span::styled(row, style), Span::styled(pad_right(&status, stw), status_style)]));
         }
         f.render_widget(Paragraph::new(lines), area);
+        if self.find.is_on() {
+            let line = Rect { y: area.y + area.height.saturating_sub(1), height: 1, ..area };
+            let prompt = truncate(&format!("{}{}", cx.t(Msg::FindPrompt), self.find.prompt(tree, self.selected, cx)), area.width as usize);
+            f.render_widget(Paragraph::new(Span::styled(prompt, Style::default().fg(Color::Black).bg(Color::Yellow))), line);
+        }
     }
 
     fn render_detail(&self, f: &mut Frame, area: Rect, tree: &IndicatorTree, project: Option<&Project>, cx: &Cx) {
