@@ -112,14 +112,14 @@ fn nothing_found_and_bad_arguments_say_so() {
     let (code, out, err) = search(dir.path(), &["无此内容"]);
     assert_eq!(code, 3, "nothing found: exit 3");
     assert!(out.is_empty(), "{out}");
-    assert!(err.contains("没有找到「无此内容」"), "{err}");
+    assert!(err.contains("没有找到“无此内容”"), "{err}");
     let (code, _, err) = search(dir.path(), &["无此内容", "--project", "ZD21-01"]);
     assert_eq!(code, 3);
     assert!(err.contains("项目 ZD21-01 中没有找到"), "{err}");
 
     let (code, _, err) = search(dir.path(), &["资金", "--in", "records"]);
     assert_eq!(code, 1);
-    assert!(err.contains("「records」") && err.contains("basis、findings"), "{err}");
+    assert!(err.contains("“records”") && err.contains("basis、findings"), "{err}");
     let (code, _, err) = search(dir.path(), &["资金", "--project", "XX99-99"]);
     assert_eq!(code, 1);
     assert!(err.contains("XX99-99"), "{err}");

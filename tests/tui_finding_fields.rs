@@ -22,7 +22,7 @@ fn 问题表单填写标题和多行评价依据_保存后读回() {
     assert!(shown.contains("标题") && shown.contains("评价依据"), "{shown}");
     keys(&mut app, &cx, "普查员劳务费发放表部分缺少领取人签字");
     press(&mut app, &cx, KeyCode::Tab);
-    press(&mut app, &cx, KeyCode::Right); // the first category
+    keys(&mut app, &cx, "zjsy\n"); // the category, through its picker
     // severity, amount, indicators, then the title.
     for _ in 0..4 {
         press(&mut app, &cx, KeyCode::Tab);

@@ -112,7 +112,7 @@ fn slash_finds_by_name_enter_keeps_it_n_goes_on_and_esc_cancels() {
     assert_eq!(top_context(&app), "scoring", "Esc ended the find, not the project");
     keys(&mut app, &cx, "/没有这个指标\n");
     keys(&mut app, &cx, "n");
-    assert!(toast(&app).is_some_and(|(t, e)| e && t.contains("没有名称含「没有这个指标」")), "{:?}", toast(&app));
+    assert!(toast(&app).is_some_and(|(t, e)| e && t.contains("没有名称含“没有这个指标”")), "{:?}", toast(&app));
     // Esc after a kept find ends the find first, then leaves.
     app.pause(&cx);
     esc(&mut app, &cx);
@@ -203,5 +203,5 @@ fn the_search_screen_lists_hits_and_enter_opens_the_record() {
         press(&mut app, &cx, KeyCode::Backspace);
     }
     keys(&mut app, &cx, "无此内容\n");
-    assert!(screen(&app, &cx, 120, 40).contains("没有找到「无此内容」"));
+    assert!(screen(&app, &cx, 120, 40).contains("没有找到“无此内容”"));
 }

@@ -25,7 +25,7 @@ pub fn run(data: &std::path::Path, args: &SearchArgs) -> Result<i32> {
     std::mem::forget(local);
     if result.total == 0 {
         let scope = request.project.as_deref().map(|c| format!("项目 {c} 中")).unwrap_or_default();
-        super::out::err_line(&format!("{scope}没有找到「{}」", request.text.trim()));
+        super::out::err_line(&format!("{scope}没有找到“{}”", request.text.trim()));
         return Ok(NOTHING_FOUND);
     }
     Ok(0)
@@ -36,7 +36,7 @@ fn request_of(args: &SearchArgs) -> Result<SearchRequest> {
     for k in args.kinds.iter().filter(|k| !k.trim().is_empty()) {
         let kind = SearchIn::from_name(k).ok_or_else(|| {
             let names: Vec<&str> = SearchIn::ALL.iter().map(|k| k.name()).collect();
-            Error::invalid(WHAT, "--in", format!("「{k}」不是可搜索的内容，可选：{}", names.join("、")))
+            Error::invalid(WHAT, "--in", format!("“{k}”不是可搜索的内容，可选：{}", names.join("、")))
         })?;
         if !kinds.contains(&kind) {
             kinds.push(kind);

@@ -113,6 +113,13 @@ const KEPT: &[&str] = &[
     "check",
     "archive",
     "verify",
+    "search",
+    // values of `search --in`
+    "basis",
+    "findings",
+    "items",
+    "responses",
+    "evidence",
     "admin",
     "doctor",
     "serve",
