@@ -43,7 +43,10 @@ const TEXTS: &[(&str, &str)] = &[
     ("search", "在所有项目中查找一段文字：评分依据、问题描述、整改要求、回复与记录、佐证文件名；找到时退出码 0，找不到时 3"),
     ("search/text", "要找的文字（拉丁字母不分大小写，中文按原样）"),
     ("search/project", "只在一个项目中找（项目编号）"),
-    ("search/kinds", "只找这些内容：basis（评分依据）、findings（问题）、items（整改要求）、responses（回复与记录）、evidence（佐证）；可重复或用逗号分隔"),
+    (
+        "search/kinds",
+        "只找这些内容：basis（评分依据）、findings（问题）、items（整改要求）、responses（回复与记录）、evidence（佐证）；可重复或用逗号分隔",
+    ),
     ("search/limit", "最多显示 N 处（最后一行给出总数）"),
     ("search/format", "table（适应终端宽度，不是终端时 80 列）或 json"),
     ("ledger", "整改台账：每个整改事项一行，输出为表格、CSV、JSON 或 XLSX"),

@@ -97,6 +97,7 @@ const KEPT: &[&str] = &[
     "false",
     "yy",
     "xx",
+    "zj", // what the picker test types (pinyin initials)
     "noop",
     "pinyin",
     // commands named in help and messages
@@ -153,7 +154,7 @@ pub fn english_words(text: &str) -> Vec<String> {
         let end = tail.find(|c: char| !is_code_char(c)).unwrap_or(tail.len());
         let (run, after) = (&tail[..end], &tail[end..]);
         rest = after;
-        if after.starts_with('…') {
+        if after.starts_with('…') || after.starts_with('⋯') {
             continue; // cut to fit: what it was cannot be told
         }
         let word = run.trim_matches(|c: char| ",;:()[]!?'\"`.".contains(c));
