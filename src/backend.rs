@@ -245,7 +245,11 @@ impl Backend for Local {
                 }
             }
             Query::BudgetTotal { year } => Reply::Amount(s.budget_total(*year)?),
-            Query::Templates => Reply::Templates { names: s.templates().names(), problems: s.templates().problems().to_vec() },
+            Query::Templates => {
+                let names = s.templates().names();
+                let titles = names.iter().map(|n| s.templates().get(n).map(|t| t.title.clone()).unwrap_or_default()).collect();
+                Reply::Templates { names, titles, problems: s.templates().problems().to_vec() }
+            }
             Query::Report { project } => Reply::Report(s.report_of(s.project_by_code(project)?.id)?.map(Box::new)),
             Query::ReportIssue { project, revision } => {
                 Reply::ReportIssue(s.report_issue(s.project_by_code(project)?.id, *revision)?.map(Box::new))
@@ -307,8 +311,8 @@ pub trait Fetch {
     fn deadlines(&self, until: NaiveDate) -> Result<Vec<Deadline>>;
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
     fn summaries(&self) -> Result<Vec<Summary>>;
-    /// (template names, user template files left out).
-    fn templates(&self) -> Result<(Vec<String>, Vec<String>)>;
+    /// The templates as (name, title), and the problems of the store's template files.
+    fn templates(&self) -> Result<(Vec<(String, String)>, Vec<String>)>;
     /// The deadline dashboard, computed where the store is (in the server for a shared store).
     fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard>;
     /// A project's evaluation report record (none: nothing written or issued yet).
@@ -402,9 +406,15 @@ impl<B: Backend + ?Sized> Fetch for B {
     fn summaries(&self) -> Result<Vec<Summary>> {
         fetch!(self, Query::Summaries, Summaries)
     }
-    fn templates(&self) -> Result<(Vec<String>, Vec<String>)> {
+    fn templates(&self) -> Result<(Vec<(String, String)>, Vec<String>)> {
         match self.query(&Query::Templates)? {
-            Reply::Templates { names, problems } => Ok((names, problems)),
+            Reply::Templates { names, titles, problems } => {
+                let titled = names.into_iter().enumerate().map(|(i, n)| {
+                    let title = titles.get(i).filter(|t| !t.is_empty()).cloned().unwrap_or_else(|| n.clone());
+                    (n, title)
+                });
+                Ok((titled.collect(), problems))
+            }
             _ => Err(wrong_reply(&Query::Templates)),
         }
     }

@@ -163,6 +163,10 @@ pub enum Reply {
     },
     Templates {
         names: Vec<String>,
+        /// Each name's title (中文 name shown in pickers), in the same order; empty from a
+        /// server before titles were sent, when the names are shown instead.
+        #[serde(default)]
+        titles: Vec<String>,
         /// Each "FILE:LINE: what is wrong".
         problems: Vec<String>,
     },

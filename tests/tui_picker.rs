@@ -205,14 +205,18 @@ fn new_project_takes_unit_and_template_from_pickers() {
     }
     keys(&mut app, &cx, "36");
     press(&mut app, &cx, KeyCode::Tab);
-    keys(&mut app, &cx, "self\n");
+    keys(&mut app, &cx, "zp"); // 项目支出绩效自评… by the initials of its title
     let shown = screen(&app, &cx, 120, 40);
-    assert!(line_with(&shown, "指标模板").contains("self-eval"), "{shown}");
+    assert!(shown.contains("项目支出绩效自评指标体系") && !shown.contains("project-2020"), "templates shown by title\n{shown}");
+    enter(&mut app, &cx);
+    let shown = screen(&app, &cx, 120, 40);
+    assert!(line_with(&shown, "指标模板").contains("项目支出绩效自评指标体系（单位自评及抽查复核）"), "{shown}");
     ctrl(&mut app, &cx, 's');
     assert_eq!(top_context(&app), "project_list", "{}", screen(&app, &cx, 120, 40));
     let p = env.local.store().project_by_code("ZD26-01").unwrap();
     assert_eq!(p.unit, "统计局");
     assert!(!env.tree("ZD26-01").nodes.is_empty(), "the self-eval template's tree");
+    assert_eq!(p.template, "self-eval", "the template's name is what is saved");
 
     // A unit no project has yet: the picker offers to add what was typed.
     keys(&mut app, &cx, "n");

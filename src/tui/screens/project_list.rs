@@ -136,7 +136,11 @@ impl ProjectList {
         let kinds: Vec<String> = ProjectKind::ALL.iter().map(|k| k.label().to_string()).collect();
         // The store's templates (its DATA/templates/ too); a bad user file is named, not fatal.
         let (names, problems) = cx.backend.templates().unwrap_or_else(|e| (vec![], vec![e.render(cx.lang)]));
-        let templates: Vec<PickItem> = names.iter().map(|n| PickItem::plain(n)).collect();
+        // Shown by title (中文), found by title, its pinyin initials or its name; the name is kept.
+        let templates: Vec<PickItem> = names
+            .iter()
+            .map(|(n, title)| PickItem { value: n.clone(), label: title.clone(), detail: n.clone(), also: vec![n.clone()] })
+            .collect();
         let fields = vec![
             Field::text(cx.t(Msg::FieldCode), "").checked(required),
             Field::text(cx.t(Msg::FieldName), "").checked(required),
