@@ -5,11 +5,11 @@
 
 mod tui_common;
 
-use jixiao::tui::app::{App, Cx};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jixiao::backend::Fetch;
 use jixiao::domain::tree::Method;
 use jixiao::domain::{FindingState, ItemState, RectItem};
+use jixiao::tui::app::{App, Cx};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_common::*;
 
 /// The app driven key by key, with the keys counted per stage. Text a user types (Chinese,
@@ -81,7 +81,11 @@ const ADDED: &str = "立项审批手续完备性";
 #[test]
 fn one_whole_engagement_in_the_tui_alone() {
     let env = Env::new();
-    let cx = env.cx();
+    // The data directory one level down, so the ledger's XLSX, written next to the store,
+    // lands inside the temp dir.
+    let data = env.dir.path().join("数据");
+    let mut cx = env.cx();
+    cx.data = Some(&data);
     let mut d = Driver::new(&cx);
     let store = env.local.store();
 
@@ -211,8 +215,7 @@ fn one_whole_engagement_in_the_tui_alone() {
     }
     let items = items_of(&env);
     assert_eq!(items.len(), 4);
-    let want: Vec<(u64, &str)> =
-        found.iter().zip(FINDINGS).flat_map(|(f, w)| w.items.iter().map(move |r| (f.id, *r))).collect();
+    let want: Vec<(u64, &str)> = found.iter().zip(FINDINGS).flat_map(|(f, w)| w.items.iter().map(move |r| (f.id, *r))).collect();
     assert_eq!(items.iter().map(|i| (i.finding, i.requirement.as_str())).collect::<Vec<_>>(), want);
     assert!(items.iter().all(|i| i.state == ItemState::Draft && i.unit == "统计局"), "{items:?}");
     d.stage("问题3条及整改事项4项");
@@ -288,7 +291,23 @@ fn one_whole_engagement_in_the_tui_alone() {
     let rows: Vec<&str> = shown.lines().filter(|l| l.contains(CODE)).collect();
     assert_eq!(rows.len(), 4, "{shown}");
     assert!(rows.iter().all(|r| r.contains("已销号")), "{shown}");
-    eprintln!("{shown}");
+    // `W` writes it as the XLSX for filing; the toast names the path.
+    d.keys("W");
+    let path = env.dir.path().join("整改台账-2026-11-22.xlsx");
+    let toast = d.app.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+    assert!(toast.contains(&path.display().to_string()), "{toast}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("the ledger written");
+    let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    let reqs: Vec<String> = items_of(&env).into_iter().map(|i| i.requirement).collect();
+    let ours: Vec<String> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .filter(|r| r.iter().any(|c| reqs.contains(c)))
+        .map(|r| r.join("|"))
+        .collect();
+    assert_eq!(ours.len(), 4, "{ours:?}");
+    assert!(ours.iter().all(|r| r.contains("已销号")), "{ours:?}");
+    assert!(ours.iter().all(|r| r.contains(NAME) || r.contains("统计局")), "{ours:?}");
     d.stage("整改台账");
 
     eprintln!("按键合计 {}（文字不计）：", d.count);
@@ -360,4 +379,38 @@ fn fmt(d: rust_decimal::Decimal) -> String {
 /// A short basis naming the leaf, so each one read back is its own.
 fn basis_of(leaf: &str) -> String {
     format!("经核查{leaf}相关资料，情况属实")
+}
+
+/// `W` on the ledger writes the rows shown as the XLSX `jixiao ledger --format xlsx` writes,
+/// next to the store, and the toast names the path.
+#[test]
+fn w_on_the_ledger_writes_the_rows_shown_as_xlsx_next_to_the_store() {
+    use calamine::{Reader, Xlsx};
+    use jixiao::export::ledger::{self, LedgerFilter, XlsxOptions};
+    let env = Env::new();
+    // The data directory one level down, so "next to the store" is inside the temp dir.
+    let data = env.dir.path().join("数据");
+    let mut cx = env.cx();
+    cx.data = Some(&data);
+    let mut app = new_app(&cx);
+    keys(&mut app, &cx, "L");
+    keys(&mut app, &cx, "s");
+    keys(&mut app, &cx, "yxh\n"); // 已销号, by its initials
+    keys(&mut app, &cx, "W");
+    let path = env.dir.path().join("整改台账-2026-11-22.xlsx");
+    let filter = LedgerFilter { status: Some(ItemState::Closed), ..Default::default() };
+    let rows = ledger::build(&env.local, &filter, today()).unwrap();
+    assert!(!rows.is_empty(), "the demo has closed items");
+    let toast = app.toast.as_ref().map(|t| (t.text.clone(), t.error));
+    assert_eq!(toast, Some((format!("已写出整改台账 {} 项到 {}", rows.len(), path.display()), false)));
+    let read = |bytes: Vec<u8>| {
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let name = book.sheet_names()[0].clone();
+        book.worksheet_range(&name).unwrap()
+    };
+    let written = read(std::fs::read(&path).expect("the file written"));
+    let cli = read(ledger::to_xlsx(&rows, &XlsxOptions { as_of: today(), filer: None, with_ids: false }).unwrap());
+    assert_eq!(written, cli, "the same sheet as jixiao ledger --format xlsx");
+    let closed = written.rows().filter(|r| r.iter().any(|c| matches!(c, calamine::Data::String(s) if s == "已销号"))).count();
+    assert_eq!(closed, rows.len());
 }
