@@ -1,7 +1,8 @@
 //! Issue 17's end-to-end flow: one whole engagement — a new 项目支出 project, a tree edit,
 //! 18 scores with their bases, 3 findings, 4 items, the notice prefix and the notice,
-//! responses, closing and the ledger — done in the TUI alone through `App::on_key`, with
-//! every key that is not user text counted (goal ≤ 250). The backend is only read, to assert.
+//! responses, closing and the ledger (shown, then written as XLSX with `W`) — done in the
+//! TUI alone through `App::on_key`, with every key that is not user text counted (goal ≤ 250,
+//! printed per stage with `--nocapture`). The backend is only read, to assert.
 
 mod tui_common;
 
