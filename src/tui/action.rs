@@ -106,6 +106,7 @@ actions! {
     SelfCheck => "self_check", "自检（逐条检查；Enter 跳到要修改的位置）", "self-check (every rule; Enter goes to what to fix)";
     ResultUse => "result_use", "结果应用（建议与金额）", "result use (recommendation and amount)";
     ViewNotice => "view_notice", "通知书（所选事项的通知书，按打印样式预览）", "notice (the selected item's, as it prints)";
+    WriteXlsx => "write_xlsx", "写出 .xlsx（当前筛选出的事项，与 jixiao ledger --format xlsx 相同；写在数据目录旁）", "write it as .xlsx (the items shown, as jixiao ledger --format xlsx does; next to the data directory)";
     WriteFile => "write_file", "写出文件（.txt 与 jixiao notice 相同，或 .md、.docx）", "write it to a file (.txt as jixiao notice prints it, or .md, .docx)";
     CancelNotice => "cancel_notice", "作废通知书（需说明理由；文号不再使用，事项退回草稿）", "cancel the notice (with a reason; its number is never reused, its items go back to draft)";
     NoticePrefix => "notice_prefix", "发文字号前缀（某年度通知书编号的前缀）", "notice prefix (of one year's notice numbers)";

@@ -175,6 +175,7 @@ msgs! {
     LedgerWithin => "{0} 天内到期", "due within {0} days";
     LedgerByDue => "按期限排序", "sorted by due date";
     LedgerNo => "序号", "No.";
+    LedgerWritten => "已写出整改台账 {0} 项到 {1}", "Wrote {0} ledger items to {1}";
     LedgerEmpty => "没有符合条件的整改事项", "no item matches";
     MenuFooter => "↑↓ 选择 · Enter 确定 · Esc 取消", "↑↓ choose · Enter pick · Esc cancel";
     FieldIndicatorName => "指标名称", "Indicator name";

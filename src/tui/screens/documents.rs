@@ -64,7 +64,7 @@ fn notice_docx(number: &str, cx: &Cx) -> Result<Vec<u8>, String> {
 }
 
 /// Next to the store (the data dir's parent), else the directory the workbench started in.
-fn default_dir(data: Option<&Path>) -> PathBuf {
+pub fn default_dir(data: Option<&Path>) -> PathBuf {
     data.and_then(Path::parent)
         .filter(|p| !p.as_os_str().is_empty())
         .map(Path::to_path_buf)

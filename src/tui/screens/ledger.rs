@@ -3,7 +3,7 @@
 
 use super::picker::{PickItem, Picker};
 use crate::domain::ItemState;
-use crate::export::ledger::{LedgerFilter, LedgerRow, build, totals};
+use crate::export::ledger::{LedgerFilter, LedgerRow, XlsxOptions, build, to_xlsx, totals};
 use crate::text::{truncate, width};
 use crate::tui::action::Action;
 use crate::tui::app::{Cx, Effect, Layer};
@@ -84,6 +84,18 @@ impl LedgerScreen {
         self.selected = self.selected.min(self.view.len().saturating_sub(1));
     }
 
+    /// `W`: the rows shown (every filter applied) as the XLSX `jixiao ledger --format xlsx`
+    /// writes, next to the store like the notices' .docx; the toast names the path.
+    fn write_xlsx(&self, cx: &Cx) -> Effect {
+        let rows: Vec<LedgerRow> = self.view.iter().filter_map(|i| self.rows.get(*i).cloned()).collect();
+        let path = super::documents::default_dir(cx.data).join(format!("整改台账-{}.xlsx", cx.today));
+        let options = XlsxOptions { as_of: cx.today, filer: None, with_ids: false };
+        match to_xlsx(&rows, &options).and_then(|bytes| crate::fsutil::write_output(&path, &bytes)) {
+            Ok(()) => Effect::Toast(fill(cx.t(Msg::LedgerWritten), &[&rows.len().to_string(), &path.display().to_string()])),
+            Err(e) => Effect::Error(e.render(cx.lang)),
+        }
+    }
+
     fn selected_row(&self) -> Option<&LedgerRow> {
         self.view.get(self.selected).and_then(|i| self.rows.get(*i))
     }
@@ -137,6 +149,7 @@ impl Layer for LedgerScreen {
                     return Effect::Push(Box::new(view));
                 }
             }
+            Action::WriteXlsx => return self.write_xlsx(cx),
             Action::Back => return Effect::Pop,
             _ => {}
         }
