@@ -332,7 +332,6 @@ msgs! {
     RpReopenConfirm => "重新打开已出具的报告 {0}？项目回到“报告”阶段，再设为定稿时出具第 {1} 版（已出具的各版都保留）。", "Reopen the issued report {0}? The project goes back to 报告; the next 定稿 issues revision {1} (earlier revisions are kept).";
     RpReopenedToast => "报告已重新打开，可以修改", "report reopened for a revision";
     OvKind => "评价类型", "Kind";
-    OvKindTemplate => "{0}（模板 {1}）", "{0} (template {1})";
     OvYear => "年度", "Fiscal year";
     OvUnit => "被评价单位", "Evaluated unit";
     OvAmount => "金额", "Amount";

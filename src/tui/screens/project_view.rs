@@ -37,6 +37,8 @@ pub struct ProjectView {
     overrides: Vec<crate::domain::selfcheck::Override>,
     /// The dossiers archiving wrote; the overview shows the latest.
     dossiers: Vec<crate::domain::project::DossierNote>,
+    /// The title of the project's template (its name when the template is gone).
+    template_title: String,
     milestones: Vec<Milestone>,
     pub tab: Tab,
     pub scoring: Scoring,
@@ -56,6 +58,7 @@ impl ProjectView {
             summary: Summary::default(),
             overrides: vec![],
             dossiers: vec![],
+            template_title: String::new(),
             milestones: vec![],
             tab: Tab::Overview,
             scoring: Scoring::new(code),
@@ -119,6 +122,11 @@ impl ProjectView {
         self.summary = cx.backend.summary(&self.code)?;
         self.overrides = cx.backend.self_check(&self.code)?.overrides;
         self.dossiers = cx.backend.dossiers(&self.code)?;
+        if let Some(p) = &self.project {
+            let (templates, _) = cx.backend.templates()?;
+            self.template_title =
+                templates.into_iter().find(|(n, _)| *n == p.template).map(|(_, t)| t).unwrap_or_else(|| p.template.clone());
+        }
         Ok(())
     }
 
@@ -137,7 +145,8 @@ impl ProjectView {
         let mut lines = vec![
             Line::from(Span::styled(format!("{} {}", p.code, p.name), Style::default().add_modifier(Modifier::BOLD))),
             Line::from(""),
-            row(Msg::OvKind, fill(cx.t(Msg::OvKindTemplate), &[p.kind.label(), &p.template])),
+            row(Msg::OvKind, p.kind.label().to_string()),
+            row(Msg::FieldTemplate, self.template_title.clone()),
             row(Msg::OvYear, p.fiscal_year.to_string()),
             row(Msg::OvUnit, p.unit.clone()),
             row(Msg::OvAmount, format!("{} 万元", fmt2(p.amount))),
