@@ -14,6 +14,9 @@ use crate::read::{AuditRecord, ProjectRow, Summary};
 use crate::store::{Ctx, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// A template's name and its title.
+pub type Titled = (String, String);
+
 pub trait Backend {
     fn execute(&self, cmd: &Command) -> Result<Outcome>;
     fn query(&self, q: &Query) -> Result<Reply>;
@@ -312,7 +315,7 @@ pub trait Fetch {
     fn budget_total(&self, year: i32) -> Result<Option<rust_decimal::Decimal>>;
     fn summaries(&self) -> Result<Vec<Summary>>;
     /// The templates as (name, title), and the problems of the store's template files.
-    fn templates(&self) -> Result<(Vec<(String, String)>, Vec<String>)>;
+    fn templates(&self) -> Result<(Vec<Titled>, Vec<String>)>;
     /// The deadline dashboard, computed where the store is (in the server for a shared store).
     fn dashboard(&self, filter: &DeadlineFilter, today: NaiveDate, year: Option<i32>) -> Result<Dashboard>;
     /// A project's evaluation report record (none: nothing written or issued yet).
@@ -406,7 +409,7 @@ impl<B: Backend + ?Sized> Fetch for B {
     fn summaries(&self) -> Result<Vec<Summary>> {
         fetch!(self, Query::Summaries, Summaries)
     }
-    fn templates(&self) -> Result<(Vec<(String, String)>, Vec<String>)> {
+    fn templates(&self) -> Result<(Vec<Titled>, Vec<String>)> {
         match self.query(&Query::Templates)? {
             Reply::Templates { names, titles, problems } => {
                 let titled = names.into_iter().enumerate().map(|(i, n)| {

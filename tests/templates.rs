@@ -208,6 +208,8 @@ fn a_bad_user_template_is_named_and_left_out() {
     // The new-project form offers the good user template and names the bad file.
     let local = jixiao::backend::Local::open(dir.path()).unwrap();
     let (names, problems) = jixiao::backend::Fetch::templates(&local).unwrap();
-    assert!(names.contains(&"县级自评".to_string()) && !names.iter().any(|n| n == "县级-有误"), "{names:?}");
+    let title = names.iter().find(|(n, _)| n == "县级自评").map(|(_, t)| t.as_str());
+    assert_eq!(title, Some("项目支出绩效自评指标体系（单位自评及抽查复核）"), "offered with its title: {names:?}");
+    assert!(!names.iter().any(|(n, _)| n == "县级-有误"), "{names:?}");
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
