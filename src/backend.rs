@@ -104,12 +104,14 @@ impl Local {
         Local { store: self.store.clone(), actor: actor.to_string(), clock: self.clock.clone(), sealer: self.sealer }
     }
 
-    /// Fills the kept deadline list in the background, while the first screen reads the
+    /// Fills the kept deadline list, then the search texts, in the background, while the first screen reads the
     /// project list (two cores: the scans overlap instead of queueing).
     pub fn warm_in_background(&self) {
         let store = self.store.clone();
         std::thread::spawn(move || {
             let _ = store.all_deadlines();
+            // The search texts too, so the first search of the day does not pay their pass.
+            let _ = store.project_texts();
         });
     }
 

@@ -111,13 +111,13 @@ fn print_report(data: &Path, reply: Reply) -> Result<i32> {
     super::out::line(&format!("{}：{}", data.display(), counts.join("，")))?;
     super::out::line(&self_check_line(&failing_self_checks))?;
     if problems.is_empty() {
-        super::out::line("检查通过：没有发现问题 (clean)")?;
+        super::out::line("检查通过：没有发现问题")?;
         return Ok(0);
     }
     for p in &problems {
-        super::out::line(&format!("问题: {p}"))?;
+        super::out::line(&format!("问题：{p}"))?;
     }
-    super::out::line(&format!("发现 {} 个问题 (problems found)", problems.len()))?;
+    super::out::line(&format!("发现 {} 个问题", problems.len()))?;
     Ok(1)
 }
 

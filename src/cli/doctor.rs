@@ -56,7 +56,7 @@ pub fn run(data: &Path, fix: bool) -> Result<i32> {
         }
     }
     if failed {
-        super::out::line("数据目录有问题：按上面的“修复”去做，或运行 jixiao doctor --fix (problems found: apply the fixes above)")?;
+        super::out::line("数据目录有问题：按上面的“修复”去做，或运行 jixiao doctor --fix")?;
         Ok(1)
     } else {
         super::out::line("数据目录完好 (sound)")?;
