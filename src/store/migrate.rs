@@ -178,20 +178,29 @@ impl Store {
 /// batches. Values already of version 2 (a migration cut short) or unreadable are left:
 /// `check` names the unreadable ones.
 fn reframe_v1(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool) -> Result<()> {
-    let label = format!("迁移 {}", String::from_utf8_lossy(&tree.name()));
-    let mut batch = sled::Batch::default();
-    let mut pending = 0;
-    for kv in tree.iter() {
-        let (k, v) = kv.map_err(in_store)?;
-        if v.first() != Some(&1) || !encoded(&k) {
-            continue;
+    rewrite_in_batches(tree, |k, v| {
+        if v.first() != Some(&1) || !encoded(k) {
+            return None;
         }
-        crate::progress::at(&label, &k);
         let mut out = Vec::with_capacity(v.len() + codec::CHECKSUM_LEN);
         out.push(2);
         out.extend_from_slice(&v[1..]);
         let sum = codec::checksum(&out);
         out.extend_from_slice(&sum);
+        Some(out)
+    })
+}
+
+/// The one loop both re-frames share: every value `rewrite` gives a new form for is written
+/// back, `BATCH` at a time, its key noted for a watching parent (`progress`).
+fn rewrite_in_batches(tree: &sled::Tree, mut rewrite: impl FnMut(&[u8], &[u8]) -> Option<Vec<u8>>) -> Result<()> {
+    let label = format!("迁移 {}", String::from_utf8_lossy(&tree.name()));
+    let mut batch = sled::Batch::default();
+    let mut pending = 0;
+    for kv in tree.iter() {
+        let (k, v) = kv.map_err(in_store)?;
+        let Some(out) = rewrite(&k, &v) else { continue };
+        crate::progress::at(&label, &k);
         batch.insert(k, out);
         pending += 1;
         if pending == BATCH {
@@ -217,40 +226,22 @@ fn recode<T: DeserializeOwned + Serialize + 'static>(value: &[u8], what: &str) -
 /// Values already of version 3 (a migration cut short) or unreadable are left for `check`.
 fn reframe_v2(tree: &sled::Tree, encoded: impl Fn(&[u8]) -> bool, recode: Option<Recode>) -> Result<()> {
     let name = String::from_utf8_lossy(&tree.name()).to_string();
-    let label = format!("迁移 {name}");
-    let mut batch = sled::Batch::default();
-    let mut pending = 0;
-    for kv in tree.iter() {
-        let (k, v) = kv.map_err(in_store)?;
-        if v.first() != Some(&2) || !encoded(&k) || !codec::checksum_holds(&v) {
-            continue;
+    rewrite_in_batches(tree, |k, v| {
+        if v.first() != Some(&2) || !encoded(k) || !codec::checksum_holds(v) {
+            return None;
         }
-        crate::progress::at(&label, &k);
-        let out = match recode {
-            Some(recode) => match recode(&v, &name) {
-                Ok(out) => out,
-                Err(_) => continue,
-            },
+        match recode {
+            Some(recode) => recode(v, &name).ok(),
             None => {
                 let mut out = Vec::with_capacity(v.len());
                 out.push(codec::SCHEMA);
                 out.extend_from_slice(&v[1..v.len() - codec::CHECKSUM_LEN]);
                 let sum = codec::checksum(&out);
                 out.extend_from_slice(&sum);
-                out
+                Some(out)
             }
-        };
-        batch.insert(k, out);
-        pending += 1;
-        if pending == BATCH {
-            tree.apply_batch(std::mem::take(&mut batch)).map_err(in_store)?;
-            pending = 0;
         }
-    }
-    if pending > 0 {
-        tree.apply_batch(batch).map_err(in_store)?;
-    }
-    Ok(())
+    })
 }
 
 /// The stored structs of codec version 2 that version 3 changed, frozen: never edit them.
